@@ -1,0 +1,37 @@
+//! `POST /api/auth/signup`: a new organization and its first ADMIN.
+
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::auth::password;
+use wrrk_shared::domain::{Email, Organization, Password, PersonName, Role, TrimmedText, User};
+use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    organization_name: String,
+    name: String,
+    email: String,
+    password: String,
+}
+
+/// Validates, hashes the password, writes org + admin + email marker in one transaction.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let org_name = TrimmedText::parse("organizationName", &body.organization_name, 100)?.into_inner();
+    let name = PersonName::parse("name", &body.name)?;
+    let email = Email::parse("email", &body.email)?;
+    let password = Password::parse("password", &body.password)?;
+
+    let now = Utc::now();
+    let org = Organization::new(org_name, now);
+    let user = User::new(&org.id, email, name, Role::Admin, now);
+    let hash = password::hash(password).await?;
+    app.store.create_organization(&org, &user, &hash).await?;
+    let token = app.tokens.issue(&user)?;
+    tracing::info!(org_id = %org.id, user_id = %user.id, "organization created");
+    created(json!({ "token": token, "user": user, "organization": org }))
+}

@@ -1,0 +1,10 @@
+//! wrrk's Lambda handlers. Each endpoint is one module with a `handle` function; each has a
+//! thin binary in `src/bin/` (its Lambda) and an entry in [`registry`] (what the local stack
+//! and the template check use). Storage calls live in `wrrk_shared::store`.
+
+pub mod auth;
+pub mod entry;
+pub mod fallback;
+pub mod registry;
+
+pub use entry::serve;

@@ -1,0 +1,66 @@
+//! Every HTTP function: its binary name (as in `template.yaml`), its route, its handler.
+//! A test checks this table, the template and `src/bin/` name the same functions.
+
+use futures::future::BoxFuture;
+use lambda_http::{Body, Request, Response};
+use wrrk_shared::App;
+
+/// A handler as the runtime and the local stack call it.
+pub type Handler = fn(App, Request) -> BoxFuture<'static, Response<Body>>;
+
+/// One HTTP Lambda function.
+#[derive(Clone, Copy)]
+pub struct HttpFunction {
+    /// Binary name (`BuildProperties.Binary` in the template).
+    pub binary: &'static str,
+    /// HTTP method of its route (`ANY` for the fallback).
+    pub method: &'static str,
+    /// Route path with `{param}` segments (`$default` for the fallback).
+    pub path: &'static str,
+    /// The handler.
+    pub handler: Handler,
+}
+
+macro_rules! http_functions {
+    ($($binary:literal: $method:literal $path:literal => $handler:path,)*) => {
+        /// All HTTP functions.
+        pub const HTTP_FUNCTIONS: &[HttpFunction] = &[$(
+            HttpFunction {
+                binary: $binary,
+                method: $method,
+                path: $path,
+                handler: |app, req| Box::pin(crate::entry::respond($handler(app, req))),
+            },
+        )*];
+    };
+}
+
+http_functions! {
+    "auth-signup": "POST" "/api/auth/signup" => crate::auth::signup::handle,
+    "auth-login": "POST" "/api/auth/login" => crate::auth::login::handle,
+    "auth-me": "GET" "/api/auth/me" => crate::auth::me::handle,
+    "fallback": "ANY" "$default" => crate::fallback::handle,
+}
+
+/// The function built as `binary`.
+pub fn http_function(binary: &str) -> Option<HttpFunction> {
+    HTTP_FUNCTIONS.iter().find(|f| f.binary == binary).copied()
+}
+
+/// Whether a route `pattern` (`/api/users/{id}`) matches `path`.
+pub fn path_matches(pattern: &str, path: &str) -> bool {
+    let mut p = pattern.trim_matches('/').split('/');
+    let mut a = path.trim_matches('/').split('/');
+    loop {
+        match (p.next(), a.next()) {
+            (None, None) => return true,
+            (Some(seg), Some(val)) if seg.starts_with('{') && seg.ends_with('}') => {
+                if val.is_empty() {
+                    return false;
+                }
+            }
+            (Some(seg), Some(val)) if seg == val => {}
+            _ => return false,
+        }
+    }
+}

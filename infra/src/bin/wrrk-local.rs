@@ -1,0 +1,64 @@
+//! `wrrk-local`: the whole stack on loopback, no AWS account, no Docker.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+use wrrk_local::{LocalStack, Options};
+
+/// Runs wrrk's Lambda handlers locally, as API Gateway would, with embedded engines.
+#[derive(Parser)]
+#[command(version, about)]
+struct Args {
+    /// Port of the HTTP API.
+    #[arg(long, default_value_t = 3000)]
+    port: u16,
+    /// Where the database and the outbox are kept.
+    #[arg(long, default_value = ".wrrk")]
+    data_dir: PathBuf,
+    /// Keep everything in memory (a throwaway run).
+    #[arg(long)]
+    in_memory: bool,
+    /// Do not create the demo organization on a new database.
+    #[arg(long)]
+    no_demo: bool,
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    wrrk_shared::telemetry::init_local();
+    let args = Args::parse();
+    eprintln!("wrrk-local: starting");
+    let stack = LocalStack::start(Options {
+        port: args.port,
+        data_dir: (!args.in_memory).then(|| args.data_dir.clone()),
+        seed_demo: !args.no_demo,
+        progress: true,
+        ttl_sweep_every: Duration::from_secs(30),
+    })
+    .await?;
+    let functions = stack.template.functions.len();
+    eprintln!();
+    eprintln!("  HTTP API      {}/api  ({functions} functions from template.yaml)", stack.http_url);
+    eprintln!("  Outbox        {}/_local/outbox", stack.http_url);
+    eprintln!("  DynamoDB      {}", stack.dynamodb_endpoint);
+    eprintln!("  AWS services  {}  (SESv2)", stack.aws_endpoint);
+    match &args.in_memory {
+        true => eprintln!("  Data          in memory (lost on exit)"),
+        false => eprintln!("  Data          {}", args.data_dir.display()),
+    }
+    if let Some(demo) = &stack.demo {
+        eprintln!();
+        eprintln!("  Demo login: {} / {}", demo.email, demo.password);
+        eprintln!(
+            "    curl -s {}/api/auth/login -H 'content-type: application/json' \\\n      -d '{{\"email\":\"{}\",\"password\":\"{}\"}}'",
+            stack.http_url, demo.email, demo.password
+        );
+    }
+    eprintln!();
+    eprintln!("Ready. Press Ctrl-C to stop.");
+    tokio::signal::ctrl_c().await?;
+    eprintln!("wrrk-local: stopping");
+    drop(stack);
+    Ok(())
+}

@@ -1,0 +1,12 @@
+//! The local stack: serves wrrk's real Lambda handlers on loopback the way AWS would
+//! (API Gateway HTTP API events), with an embedded DynamoDB-compatible engine and an
+//! SESv2 outbox. Tests start it in-process; `wrrk-local` runs it for people.
+
+pub mod dynamo;
+pub mod http_api;
+pub mod seed;
+pub mod ses;
+mod stack;
+pub mod template;
+
+pub use stack::{LocalStack, Options};

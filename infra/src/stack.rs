@@ -1,0 +1,219 @@
+//! Starting and stopping the whole local stack in one process.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_credential_types::provider::SharedCredentialsProvider;
+use axum::Router;
+use axum::routing::{get, post};
+use tokio::task::JoinHandle;
+use wrrk_shared::{App, Endpoints, Settings};
+
+use crate::dynamo::{self, Engine};
+use crate::http_api::{self, Gateway};
+use crate::seed::{self, DemoLogin};
+use crate::ses::{self, Outbox};
+use crate::template::Template;
+
+/// How to start the stack.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// HTTP API port (0 picks a free one).
+    pub port: u16,
+    /// Where data lives; `None` keeps everything in memory.
+    pub data_dir: Option<PathBuf>,
+    /// Create a demo organization when the database is new.
+    pub seed_demo: bool,
+    /// Print progress to stderr while starting.
+    pub progress: bool,
+    /// How often expired TTL items are deleted.
+    pub ttl_sweep_every: Duration,
+}
+
+impl Options {
+    /// A throwaway in-memory stack on a random port, silent: what tests use.
+    pub fn for_tests() -> Self {
+        Self {
+            port: 0,
+            data_dir: None,
+            seed_demo: false,
+            progress: false,
+            ttl_sweep_every: Duration::from_secs(3600),
+        }
+    }
+}
+
+/// A running local stack. Dropping it stops everything.
+pub struct LocalStack {
+    /// Base URL of the HTTP API.
+    pub http_url: String,
+    /// Endpoint of the emulated AWS services (SES) that handlers are pointed at.
+    pub aws_endpoint: String,
+    /// Endpoint of the embedded DynamoDB engine.
+    pub dynamodb_endpoint: String,
+    /// The handlers' context (same clients the handlers use).
+    pub app: App,
+    /// Mail sent through SES.
+    pub outbox: Outbox,
+    /// The template the stack serves.
+    pub template: Template,
+    /// Set when a demo organization was created on this start.
+    pub demo: Option<DemoLogin>,
+    /// The embedded engine.
+    pub engine: Engine,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+/// SDK configuration for local endpoints: fixed region and dummy credentials.
+pub fn local_sdk_config() -> SdkConfig {
+    SdkConfig::builder()
+        .region(Region::new("us-east-1"))
+        .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
+            "local", "local", None, None, "wrrk-local",
+        )))
+        .behavior_version(BehaviorVersion::latest())
+        .build()
+}
+
+struct Progress {
+    on: bool,
+}
+
+impl Progress {
+    async fn step<T>(&self, what: &str, f: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+        let started = Instant::now();
+        if self.on {
+            eprint!("  {what} ...");
+        }
+        let out = f.await;
+        if self.on {
+            match &out {
+                Ok(_) => eprintln!(" ok ({} ms)", started.elapsed().as_millis()),
+                Err(_) => eprintln!(" failed"),
+            }
+        }
+        out
+    }
+}
+
+fn jwt_secret(data_dir: Option<&PathBuf>) -> anyhow::Result<String> {
+    let Some(dir) = data_dir else {
+        return Ok(wrrk_shared::ids::new_secret());
+    };
+    let path = dir.join("jwt-secret");
+    match std::fs::read_to_string(&path) {
+        Ok(s) if s.trim().len() >= 32 => Ok(s.trim().to_string()),
+        _ => {
+            let s = wrrk_shared::ids::new_secret();
+            std::fs::write(&path, &s).with_context(|| format!("writing {}", path.display()))?;
+            Ok(s)
+        }
+    }
+}
+
+async fn serve(listener: tokio::net::TcpListener, router: Router) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let service = router.into_make_service_with_connect_info::<SocketAddr>();
+        if let Err(e) = axum::serve(listener, service).await {
+            tracing::error!(error = %e, "listener stopped");
+        }
+    })
+}
+
+impl LocalStack {
+    /// Starts the engine, creates the table from the template, binds the HTTP API and the
+    /// AWS service endpoints, and seeds a demo organization on a new database.
+    pub async fn start(opts: Options) -> anyhow::Result<Self> {
+        let progress = Progress { on: opts.progress };
+        let template = Template::embedded()?;
+        if let Some(dir) = &opts.data_dir {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        let engine = progress
+            .step("starting the DynamoDB engine", Engine::start(opts.data_dir.as_deref()))
+            .await?;
+        engine.spawn_ttl_sweeper(opts.ttl_sweep_every);
+
+        let aws_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        let aws_endpoint = format!("http://{}", aws_listener.local_addr()?);
+        let http_listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.port))
+            .await
+            .with_context(|| format!("port {} is taken (use --port)", opts.port))?;
+        let http_url = format!("http://{}", http_listener.local_addr()?);
+
+        let settings = Settings {
+            table_name: "wrrk".into(),
+            jwt_secret: jwt_secret(opts.data_dir.as_ref())?,
+            token_ttl_seconds: wrrk_shared::app::DEFAULT_TOKEN_TTL_SECONDS,
+            app_url: http_url.clone(),
+            mail_from: "wrrk <support@wrrk.local>".into(),
+        };
+        let sdk = local_sdk_config();
+        let endpoints = Endpoints {
+            dynamodb: Some(engine.endpoint.clone()),
+            sesv2: Some(aws_endpoint.clone()),
+        };
+        let app = App::new(&sdk, settings, &endpoints);
+
+        let fresh = progress
+            .step("creating the table from template.yaml", async {
+                let client = aws_sdk_dynamodb::Client::from_conf(
+                    aws_sdk_dynamodb::config::Builder::from(&sdk)
+                        .endpoint_url(&engine.endpoint)
+                        .build(),
+                );
+                dynamo::ensure_table(&client, app.store.table(), &template.table).await
+            })
+            .await?;
+
+        let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
+        let gateway = Arc::new(Gateway::new(app.clone(), &template)?);
+        let aws = Router::new()
+            .route("/v2/email/outbound-emails", post(ses::send_email))
+            .with_state(outbox.clone());
+        let http = Router::new()
+            .route("/_local/outbox", get(ses::list))
+            .with_state(outbox.clone())
+            .merge(Router::new().fallback(http_api::dispatch).with_state(gateway));
+        let tasks = vec![serve(aws_listener, aws).await, serve(http_listener, http).await];
+
+        let demo = if fresh && opts.seed_demo {
+            Some(progress.step("creating the demo organization", seed::create_demo(&app)).await?)
+        } else {
+            None
+        };
+        Ok(Self {
+            http_url,
+            aws_endpoint,
+            dynamodb_endpoint: engine.endpoint.clone(),
+            app,
+            outbox,
+            template,
+            demo,
+            engine,
+            tasks,
+        })
+    }
+
+    /// A DynamoDB client for the embedded engine (tests inspect the table with it).
+    pub fn dynamodb_client(&self) -> aws_sdk_dynamodb::Client {
+        aws_sdk_dynamodb::Client::from_conf(
+            aws_sdk_dynamodb::config::Builder::from(&local_sdk_config())
+                .endpoint_url(&self.dynamodb_endpoint)
+                .build(),
+        )
+    }
+}
+
+impl Drop for LocalStack {
+    fn drop(&mut self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+    }
+}

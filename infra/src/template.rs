@@ -1,0 +1,163 @@
+//! Reads `template.yaml`, the one description of functions, routes and the table.
+
+use anyhow::{Context, bail};
+use serde_yaml::Value;
+
+/// The template, compiled in so the local stack runs from anywhere.
+pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
+
+/// What the local stack needs from the template.
+#[derive(Debug, Clone)]
+pub struct Template {
+    /// Every `AWS::Serverless::Function`.
+    pub functions: Vec<FunctionDef>,
+    /// The DynamoDB table's schema.
+    pub table: TableDef,
+    /// The HTTP API's CORS settings.
+    pub cors: Cors,
+}
+
+/// A Lambda function.
+#[derive(Debug, Clone)]
+pub struct FunctionDef {
+    /// Logical id in the template.
+    pub logical_id: String,
+    /// Cargo binary it is built from.
+    pub binary: String,
+    /// Its `HttpApi` routes.
+    pub routes: Vec<RouteDef>,
+}
+
+/// An HTTP API route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteDef {
+    /// Upper-case method, or `ANY`.
+    pub method: String,
+    /// `/api/users/{id}`, or `None` for the `$default` route.
+    pub path: Option<String>,
+}
+
+/// The table's keys and indexes.
+#[derive(Debug, Clone)]
+pub struct TableDef {
+    /// (name, type) pairs.
+    pub attributes: Vec<(String, String)>,
+    /// (name, HASH|RANGE) pairs.
+    pub key_schema: Vec<(String, String)>,
+    /// Global secondary indexes: name and key schema (all project ALL).
+    pub indexes: Vec<(String, Vec<(String, String)>)>,
+    /// TTL attribute, if enabled.
+    pub ttl_attribute: Option<String>,
+}
+
+/// CORS as API Gateway applies it.
+#[derive(Debug, Clone, Default)]
+pub struct Cors {
+    /// Allowed methods.
+    pub allow_methods: Vec<String>,
+    /// Allowed request headers.
+    pub allow_headers: Vec<String>,
+    /// Preflight cache seconds.
+    pub max_age: Option<u64>,
+}
+
+fn str_of(v: &Value) -> Option<String> {
+    v.as_str().map(str::to_string)
+}
+
+fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
+    list.as_sequence()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| Some((str_of(&e[a])?, str_of(&e[b])?)))
+        .collect()
+}
+
+impl Template {
+    /// The compiled-in template.
+    pub fn embedded() -> anyhow::Result<Self> {
+        Self::parse(TEMPLATE_YAML)
+    }
+
+    /// Parses template text (intrinsic tags such as `!Ref` are read as tagged values).
+    pub fn parse(text: &str) -> anyhow::Result<Self> {
+        let doc: Value = serde_yaml::from_str(text).context("template.yaml is not YAML")?;
+        let resources = doc["Resources"]
+            .as_mapping()
+            .context("template.yaml has no Resources")?;
+        let mut functions = Vec::new();
+        let mut table = None;
+        let mut cors = Cors::default();
+        for (id, res) in resources {
+            let id = str_of(id).unwrap_or_default();
+            match res["Type"].as_str() {
+                Some("AWS::Serverless::Function") => {
+                    let binary = str_of(&res["Metadata"]["BuildProperties"]["Binary"])
+                        .with_context(|| format!("{id} has no BuildProperties.Binary"))?;
+                    let routes = res["Properties"]["Events"]
+                        .as_mapping()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(_, e)| e["Type"].as_str() == Some("HttpApi"))
+                        .map(|(_, e)| RouteDef {
+                            method: str_of(&e["Properties"]["Method"])
+                                .map_or("ANY".into(), |m| m.to_uppercase()),
+                            path: str_of(&e["Properties"]["Path"]),
+                        })
+                        .collect();
+                    functions.push(FunctionDef {
+                        logical_id: id,
+                        binary,
+                        routes,
+                    });
+                }
+                Some("AWS::DynamoDB::Table") => {
+                    let p = &res["Properties"];
+                    table = Some(TableDef {
+                        attributes: pairs(&p["AttributeDefinitions"], "AttributeName", "AttributeType"),
+                        key_schema: pairs(&p["KeySchema"], "AttributeName", "KeyType"),
+                        indexes: p["GlobalSecondaryIndexes"]
+                            .as_sequence()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|g| {
+                                Some((
+                                    str_of(&g["IndexName"])?,
+                                    pairs(&g["KeySchema"], "AttributeName", "KeyType"),
+                                ))
+                            })
+                            .collect(),
+                        ttl_attribute: (p["TimeToLiveSpecification"]["Enabled"].as_bool()
+                            == Some(true))
+                        .then(|| str_of(&p["TimeToLiveSpecification"]["AttributeName"]))
+                        .flatten(),
+                    });
+                }
+                Some("AWS::Serverless::HttpApi") => {
+                    let c = &res["Properties"]["CorsConfiguration"];
+                    let list = |k: &str| -> Vec<String> {
+                        c[k].as_sequence()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(str_of)
+                            .collect()
+                    };
+                    cors = Cors {
+                        allow_methods: list("AllowMethods"),
+                        allow_headers: list("AllowHeaders"),
+                        max_age: c["MaxAge"].as_u64(),
+                    };
+                }
+                _ => {}
+            }
+        }
+        let Some(table) = table else {
+            bail!("template.yaml has no AWS::DynamoDB::Table");
+        };
+        Ok(Self {
+            functions,
+            table,
+            cors,
+        })
+    }
+}

@@ -1,0 +1,134 @@
+//! The per-process context a handler receives: clients built once at cold start.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use anyhow::Context;
+use aws_config::{BehaviorVersion, SdkConfig};
+
+use crate::auth::token::TokenKeys;
+use crate::mail::Mailer;
+use crate::store::Store;
+use crate::store::cursor::CursorCodec;
+
+/// Settings every handler reads: environment variables in Lambda, flags in the local stack.
+#[derive(Clone)]
+pub struct Settings {
+    /// The single DynamoDB table.
+    pub table_name: String,
+    /// HMAC secret that signs session tokens and cursors.
+    pub jwt_secret: String,
+    /// How long a session token lives.
+    pub token_ttl_seconds: i64,
+    /// Base URL of the dashboard, used in links sent by email.
+    pub app_url: String,
+    /// The `From` address of outbound mail.
+    pub mail_from: String,
+}
+
+impl std::fmt::Debug for Settings {
+    // Hand-written so the secret never reaches a log line.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Settings")
+            .field("table_name", &self.table_name)
+            .field("token_ttl_seconds", &self.token_ttl_seconds)
+            .field("app_url", &self.app_url)
+            .field("mail_from", &self.mail_from)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Default session length: a working day and a half.
+pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 36 * 3600;
+
+impl Settings {
+    /// Reads the settings a deployed function gets from `template.yaml`.
+    pub fn from_env() -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).with_context(|| format!("{name} is not set"));
+        let jwt_secret = var("JWT_SECRET")?;
+        anyhow::ensure!(
+            jwt_secret.len() >= 32,
+            "JWT_SECRET must be at least 32 characters"
+        );
+        Ok(Self {
+            table_name: var("TABLE_NAME")?,
+            jwt_secret,
+            token_ttl_seconds: std::env::var("TOKEN_TTL_SECONDS")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(DEFAULT_TOKEN_TTL_SECONDS),
+            app_url: var("APP_URL").unwrap_or_else(|_| "http://localhost:3000".into()),
+            mail_from: var("MAIL_FROM").unwrap_or_else(|_| "wrrk <support@wrrk.local>".into()),
+        })
+    }
+}
+
+/// Per-service endpoint overrides; the local stack sets them, AWS leaves them empty.
+#[derive(Clone, Debug, Default)]
+pub struct Endpoints {
+    /// DynamoDB endpoint (the embedded engine locally).
+    pub dynamodb: Option<String>,
+    /// SESv2 endpoint (the local outbox).
+    pub sesv2: Option<String>,
+}
+
+/// Everything a handler needs, cheap to clone (one `Arc`).
+#[derive(Clone)]
+pub struct App(Arc<AppInner>);
+
+/// The contents of [`App`].
+pub struct AppInner {
+    /// Single-table DynamoDB access.
+    pub store: Store,
+    /// Session token signing and verification.
+    pub tokens: TokenKeys,
+    /// Opaque, tamper-proof pagination cursors.
+    pub cursors: CursorCodec,
+    /// Outbound email through SESv2.
+    pub mailer: Mailer,
+    /// The settings the clients were built from.
+    pub settings: Settings,
+}
+
+impl Deref for App {
+    type Target = AppInner;
+    fn deref(&self) -> &AppInner {
+        &self.0
+    }
+}
+
+impl App {
+    /// Builds the context inside Lambda: SDK configuration and settings from the environment
+    /// (`AWS_ENDPOINT_URL_<SERVICE>` still overrides endpoints, as the SDK documents).
+    pub async fn from_env() -> anyhow::Result<Self> {
+        let settings = Settings::from_env()?;
+        let sdk = aws_config::load_defaults(BehaviorVersion::latest()).await;
+        Ok(Self::new(&sdk, settings, &Endpoints::default()))
+    }
+
+    /// Builds the context from an SDK configuration, with optional endpoint overrides.
+    pub fn new(sdk: &SdkConfig, settings: Settings, endpoints: &Endpoints) -> Self {
+        let mut dynamo = aws_sdk_dynamodb::config::Builder::from(sdk);
+        if let Some(url) = &endpoints.dynamodb {
+            dynamo = dynamo.endpoint_url(url);
+        }
+        let mut ses = aws_sdk_sesv2::config::Builder::from(sdk);
+        if let Some(url) = &endpoints.sesv2 {
+            ses = ses.endpoint_url(url);
+        }
+        let store = Store::new(
+            aws_sdk_dynamodb::Client::from_conf(dynamo.build()),
+            settings.table_name.clone(),
+        );
+        Self(Arc::new(AppInner {
+            store,
+            tokens: TokenKeys::new(settings.jwt_secret.as_bytes(), settings.token_ttl_seconds),
+            cursors: CursorCodec::new(settings.jwt_secret.as_bytes()),
+            mailer: Mailer::new(
+                aws_sdk_sesv2::Client::from_conf(ses.build()),
+                settings.mail_from.clone(),
+            ),
+            settings,
+        }))
+    }
+}

@@ -1,0 +1,31 @@
+//! Domain types and the validated newtypes requests are parsed into.
+
+mod organization;
+mod role;
+mod user;
+mod values;
+
+pub use organization::{Organization, WidgetPosition, WidgetSettings};
+pub use role::Role;
+pub use user::User;
+pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
+
+/// Why a value was rejected; handlers turn it into a 422 naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct Invalid {
+    /// The request field at fault.
+    pub field: &'static str,
+    /// What is wrong with it, as a sentence.
+    pub message: String,
+}
+
+impl Invalid {
+    /// A rejection of `field`.
+    pub fn new(field: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            message: message.into(),
+        }
+    }
+}

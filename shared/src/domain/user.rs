@@ -1,0 +1,50 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{Email, Role};
+
+/// An agent account. The password hash is stored beside it but is not part of it, so
+/// serializing a `User` can never leak the hash.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct User {
+    /// ULID.
+    pub id: String,
+    /// The organization the user belongs to.
+    pub org_id: String,
+    /// Normalized, unique system-wide.
+    pub email: Email,
+    /// Display name.
+    pub name: String,
+    /// Role in the organization.
+    pub role: Role,
+    /// Deactivated users keep their history but cannot log in.
+    pub active: bool,
+    /// Optional https avatar.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
+    /// When the account was created.
+    pub created_at: DateTime<Utc>,
+    /// When the account last changed.
+    pub updated_at: DateTime<Utc>,
+    /// Optimistic-concurrency version, bumped on every write.
+    pub version: u64,
+}
+
+impl User {
+    /// A new, active user of `org_id`.
+    pub fn new(org_id: &str, email: Email, name: String, role: Role, now: DateTime<Utc>) -> Self {
+        Self {
+            id: crate::ids::new_id(),
+            org_id: org_id.to_string(),
+            email,
+            name,
+            role,
+            active: true,
+            avatar_url: None,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}

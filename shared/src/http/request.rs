@@ -1,0 +1,86 @@
+//! Reading requests: size-limited JSON bodies, path ids, query parameters.
+
+use lambda_http::{Body, Request, RequestExt};
+use serde::de::DeserializeOwned;
+
+use super::error::ApiError;
+
+/// Largest JSON body most endpoints accept.
+pub const MAX_JSON_BYTES: usize = 16 * 1024;
+
+/// Parses the body as JSON of type `T`, refusing bodies over `limit` bytes.
+/// Syntax errors are 400; wrong types and missing fields are 422 naming the problem.
+pub fn json_body<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiError> {
+    let bytes: &[u8] = match req.body() {
+        Body::Empty => b"",
+        Body::Text(s) => s.as_bytes(),
+        Body::Binary(b) => b,
+        _ => b"",
+    };
+    if bytes.len() > limit {
+        return Err(ApiError::PayloadTooLarge(limit));
+    }
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Err(ApiError::MalformedJson(
+            "The request body must be a JSON object.".into(),
+        ));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        use serde_json::error::Category;
+        match e.classify() {
+            Category::Data => ApiError::Validation {
+                field: None,
+                message: strip_position(&e.to_string()),
+            },
+            _ => ApiError::MalformedJson(format!(
+                "The request body is not valid JSON: {}",
+                strip_position(&e.to_string())
+            )),
+        }
+    })
+}
+
+fn strip_position(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}
+
+/// A path parameter that must be one of our ids; anything else is a plain 404 for `what`.
+pub fn path_id(req: &Request, name: &str, what: &'static str) -> Result<String, ApiError> {
+    req.path_parameters()
+        .first(name)
+        .filter(|s| crate::ids::is_valid_id(s))
+        .map(str::to_string)
+        .ok_or(ApiError::NotFound(what))
+}
+
+/// Typed access to the query string.
+pub struct Query(lambda_http::aws_lambda_events::query_map::QueryMap);
+
+impl Query {
+    /// The request's query string.
+    pub fn of(req: &Request) -> Self {
+        Self(req.query_string_parameters())
+    }
+
+    /// A non-empty parameter.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0.first(name).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// `limit`, defaulting to `default` and capped at `max`; junk is a 400.
+    pub fn limit(&self, default: usize, max: usize) -> Result<usize, ApiError> {
+        match self.get("limit") {
+            None => Ok(default),
+            Some(s) => match s.parse::<usize>() {
+                Ok(n) if (1..=max).contains(&n) => Ok(n),
+                _ => Err(ApiError::BadRequest(
+                    "invalid_limit",
+                    format!("limit must be a whole number from 1 to {max}."),
+                )),
+            },
+        }
+    }
+}

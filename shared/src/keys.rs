@@ -1,0 +1,134 @@
+//! Every DynamoDB key wrrk writes or reads is built here, and only here.
+//!
+//! Tenant items live in the organization's partition (`ORG#<orgId>`), so no query can
+//! cross tenants. Look-ups that must begin without an organization (login by email, an
+//! invitation token, throttling) use global marker items that point back to it.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+/// Attribute names of the table's keys and indexes.
+pub mod attr {
+    /// Partition key.
+    pub const PK: &str = "PK";
+    /// Sort key.
+    pub const SK: &str = "SK";
+    /// First overloaded index, partition key.
+    pub const GSI1PK: &str = "GSI1PK";
+    /// First overloaded index, sort key.
+    pub const GSI1SK: &str = "GSI1SK";
+    /// Epoch seconds after which DynamoDB may delete the item.
+    pub const TTL: &str = "ttl";
+}
+
+/// Name of the first overloaded global secondary index.
+pub const GSI1: &str = "GSI1";
+
+/// A primary key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Key {
+    /// Partition key value.
+    pub pk: String,
+    /// Sort key value.
+    pub sk: String,
+}
+
+impl Key {
+    fn new(pk: impl Into<String>, sk: impl Into<String>) -> Self {
+        Self {
+            pk: pk.into(),
+            sk: sk.into(),
+        }
+    }
+
+    /// The key as DynamoDB attributes.
+    pub fn to_item(&self) -> HashMap<String, AttributeValue> {
+        HashMap::from([
+            (attr::PK.to_string(), AttributeValue::S(self.pk.clone())),
+            (attr::SK.to_string(), AttributeValue::S(self.sk.clone())),
+        ])
+    }
+}
+
+/// The organization's partition.
+pub fn org_pk(org_id: &str) -> String {
+    format!("ORG#{org_id}")
+}
+
+/// The organization's own item.
+pub fn org(org_id: &str) -> Key {
+    Key::new(org_pk(org_id), "ORG")
+}
+
+/// The organization's ticket-number counter.
+pub fn ticket_counter(org_id: &str) -> Key {
+    Key::new(org_pk(org_id), "COUNTER#TICKET")
+}
+
+/// Sort-key prefix of users.
+pub const USER_PREFIX: &str = "USER#";
+
+/// A user of an organization.
+pub fn user(org_id: &str, user_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{USER_PREFIX}{user_id}"))
+}
+
+/// The system-wide marker that makes an email unique and finds its user at login.
+pub fn email_marker(email: &str) -> Key {
+    Key::new(format!("EMAIL#{email}"), "EMAIL")
+}
+
+/// Sort-key prefix of teams.
+pub const TEAM_PREFIX: &str = "TEAM#";
+
+/// A team.
+pub fn team(org_id: &str, team_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{TEAM_PREFIX}{team_id}"))
+}
+
+/// The marker that keeps team names unique within an organization.
+pub fn team_name_marker(org_id: &str, lower_name: &str) -> Key {
+    Key::new(org_pk(org_id), format!("TEAMNAME#{lower_name}"))
+}
+
+/// Sort-key prefix of one team's memberships.
+pub fn team_member_prefix(team_id: &str) -> String {
+    format!("MEMBER#{team_id}#")
+}
+
+/// A user's membership of a team (indexed by user in GSI1 for "my teams").
+pub fn team_member(org_id: &str, team_id: &str, user_id: &str) -> Key {
+    Key::new(
+        org_pk(org_id),
+        format!("{}{user_id}", team_member_prefix(team_id)),
+    )
+}
+
+/// GSI1 partition of one user's memberships.
+pub fn user_teams_gsi_pk(org_id: &str, user_id: &str) -> String {
+    format!("ORG#{org_id}#USERTEAMS#{user_id}")
+}
+
+/// Sort-key prefix of invitations.
+pub const INVITATION_PREFIX: &str = "INVITE#";
+
+/// An invitation.
+pub fn invitation(org_id: &str, invitation_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{INVITATION_PREFIX}{invitation_id}"))
+}
+
+/// The marker that finds a pending invitation by email (one per email per org).
+pub fn invitation_email_marker(org_id: &str, email: &str) -> Key {
+    Key::new(org_pk(org_id), format!("INVITEMAIL#{email}"))
+}
+
+/// The global marker that finds an invitation from the hash of its token.
+pub fn invitation_token_marker(token_hash: &str) -> Key {
+    Key::new(format!("INVITETOKEN#{token_hash}"), "INVITETOKEN")
+}
+
+/// A fixed-window counter of failed logins for one subject (an email or a source IP).
+pub fn login_throttle(subject: &str, window: i64) -> Key {
+    Key::new(format!("THROTTLE#LOGIN#{subject}"), format!("WINDOW#{window}"))
+}

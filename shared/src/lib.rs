@@ -1,0 +1,17 @@
+//! wrrk's shared library: domain types, the single-table store, auth, RBAC, the HTTP
+//! contract (errors, bodies, responses) and outbound mail. Every Lambda handler and the
+//! local stack build on it, so the same code runs in AWS and on a laptop.
+
+pub mod app;
+pub mod auth;
+pub mod domain;
+pub mod http;
+pub mod ids;
+pub mod keys;
+pub mod mail;
+pub mod rbac;
+pub mod store;
+pub mod telemetry;
+
+pub use app::{App, Endpoints, Settings};
+pub use http::error::ApiError;

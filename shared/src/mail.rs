@@ -1,0 +1,99 @@
+//! Outbound email: real MIME (text and HTML parts) sent raw through SESv2.
+
+use anyhow::Context;
+use aws_sdk_sesv2::primitives::Blob;
+use aws_sdk_sesv2::types::{EmailContent, RawMessage};
+use mail_builder::MessageBuilder;
+
+/// An email to send.
+#[derive(Debug, Clone)]
+pub struct OutboundEmail {
+    /// Recipient address.
+    pub to: String,
+    /// Subject line.
+    pub subject: String,
+    /// Plain-text body.
+    pub text: String,
+    /// HTML body; build it with [`escape_html`] around anything user-supplied.
+    pub html: String,
+}
+
+/// Sends mail with SESv2 `SendEmail` (raw content).
+pub struct Mailer {
+    ses: aws_sdk_sesv2::Client,
+    from: String,
+}
+
+impl Mailer {
+    /// A mailer sending as `from`.
+    pub fn new(ses: aws_sdk_sesv2::Client, from: String) -> Self {
+        Self { ses, from }
+    }
+
+    /// Builds the MIME message for `email`.
+    pub fn render(&self, email: &OutboundEmail) -> anyhow::Result<Vec<u8>> {
+        let (name, addr) = split_address(&self.from);
+        let domain = addr.rsplit_once('@').map_or("wrrk.local", |(_, d)| d);
+        MessageBuilder::new()
+            .from((name, addr))
+            .to(email.to.as_str())
+            .subject(email.subject.as_str())
+            .message_id(format!("{}@{domain}", crate::ids::new_id()))
+            .text_body(email.text.as_str())
+            .html_body(email.html.as_str())
+            .write_to_vec()
+            .context("rendering MIME")
+    }
+
+    /// Renders and sends `email`; returns the SES message id.
+    pub async fn send(&self, email: &OutboundEmail) -> anyhow::Result<String> {
+        let raw = self.render(email)?;
+        let out = self
+            .ses
+            .send_email()
+            .from_email_address(&self.from)
+            .destination(
+                aws_sdk_sesv2::types::Destination::builder()
+                    .to_addresses(&email.to)
+                    .build(),
+            )
+            .content(
+                EmailContent::builder()
+                    .raw(
+                        RawMessage::builder()
+                            .data(Blob::new(raw))
+                            .build()
+                            .context("building raw message")?,
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .context("SESv2 SendEmail failed")?;
+        Ok(out.message_id.unwrap_or_default())
+    }
+}
+
+/// Splits `Name <addr>` into its parts (a bare address has an empty name).
+fn split_address(from: &str) -> (&str, &str) {
+    match (from.find('<'), from.rfind('>')) {
+        (Some(l), Some(r)) if l < r => (from[..l].trim(), from[l + 1..r].trim()),
+        _ => ("", from.trim()),
+    }
+}
+
+/// Escapes text for HTML bodies.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}

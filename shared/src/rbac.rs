@@ -1,0 +1,83 @@
+//! The one permission table: which role may do what. Every handler asks it.
+
+use serde::Serialize;
+
+use crate::domain::Role;
+
+/// Something a user may be allowed to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum Permission {
+    /// Edit other users' profiles.
+    #[serde(rename = "users:update")]
+    UsersUpdate,
+    /// Change anyone's role.
+    #[serde(rename = "users:change_role")]
+    UsersChangeRole,
+    /// Deactivate users.
+    #[serde(rename = "users:deactivate")]
+    UsersDeactivate,
+    /// Invite people, list and revoke invitations.
+    #[serde(rename = "invitations:create")]
+    InvitationsCreate,
+    /// Create, rename, delete teams and change their members.
+    #[serde(rename = "teams:manage")]
+    TeamsManage,
+    /// Change organization settings.
+    #[serde(rename = "org:update")]
+    OrgUpdate,
+    /// Assign tickets to other agents.
+    #[serde(rename = "tickets:assign")]
+    TicketsAssign,
+}
+
+use Permission::*;
+use Role::*;
+
+/// Who holds each permission. A permission missing here is held by nobody.
+const TABLE: &[(Permission, &[Role])] = &[
+    (UsersUpdate, &[Admin, Manager]),
+    (UsersChangeRole, &[Admin]),
+    (UsersDeactivate, &[Admin, Manager]),
+    (InvitationsCreate, &[Admin, Manager]),
+    (TeamsManage, &[Admin, Manager]),
+    (OrgUpdate, &[Admin]),
+    (TicketsAssign, &[Admin, Manager, Supervisor]),
+];
+
+/// Whether `role` holds `permission`.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    TABLE
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+/// Whether a user of role `actor` may grant or act on a user of role `target`
+/// (nobody manages someone more privileged than themselves).
+pub fn outranks_or_equals(actor: Role, target: Role) -> bool {
+    rank(actor) <= rank(target)
+}
+
+fn rank(role: Role) -> usize {
+    Role::ALL.iter().position(|r| *r == role).unwrap_or(usize::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn admin_holds_everything() {
+        for (p, _) in TABLE {
+            assert!(allows(Admin, *p), "{p:?}");
+        }
+    }
+
+    #[test]
+    fn agents_manage_nothing() {
+        for (p, _) in TABLE {
+            assert!(!allows(Agent, *p), "{p:?}");
+        }
+        assert!(outranks_or_equals(Admin, Manager));
+        assert!(!outranks_or_equals(Manager, Admin));
+    }
+}

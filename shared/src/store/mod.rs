@@ -1,0 +1,257 @@
+//! Single-table DynamoDB access. Every read and write of the table goes through here;
+//! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
+
+pub mod cursor;
+mod organizations;
+mod throttle;
+mod users;
+
+use std::collections::HashMap;
+
+use anyhow::Context;
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::keys::{self, Key, attr};
+
+pub use throttle::LoginWindow;
+
+/// A raw DynamoDB item.
+pub type Item = HashMap<String, AttributeValue>;
+
+/// Why a store call failed, in terms a handler can answer with.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The item does not exist (or is another tenant's: same thing to the caller).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// A uniqueness or concurrency condition failed.
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    /// Anything unexpected (network, throttling, bugs).
+    #[error(transparent)]
+    Other(#[from] anyhow::Error),
+}
+
+/// Result of a store call.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// One page of a list and the key to continue after it.
+pub struct Page<T> {
+    /// The items, in list order.
+    pub items: Vec<T>,
+    /// Where the next page starts; `None` on the last page.
+    pub next: Option<Item>,
+}
+
+/// Single-table access through the AWS SDK client.
+#[derive(Clone)]
+pub struct Store {
+    db: Client,
+    table: String,
+}
+
+impl Store {
+    /// A store over `table`.
+    pub fn new(db: Client, table: String) -> Self {
+        Self { db, table }
+    }
+
+    /// The table name.
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Reads one item, strongly consistent.
+    async fn get_item(&self, key: &Key) -> StoreResult<Option<Item>> {
+        let out = self
+            .db
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .consistent_read(true)
+            .send()
+            .await
+            .context("GetItem failed")?;
+        Ok(out.item)
+    }
+
+    /// Runs a Query, collecting up to `limit` items from `start`, and returns the key to
+    /// continue from. Filtered queries keep reading until the page is full.
+    async fn query_page(
+        &self,
+        q: &QuerySpec,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<Item>> {
+        let mut items: Vec<Item> = Vec::new();
+        let mut start = start;
+        loop {
+            let want = limit + 1 - items.len();
+            let eval_limit = if q.filter.is_some() { want.max(100) } else { want };
+            let out = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .set_index_name(q.index.map(str::to_string))
+                .key_condition_expression(&q.key_condition)
+                .set_filter_expression(q.filter.clone())
+                .set_expression_attribute_names(Some(q.names.clone()))
+                .set_expression_attribute_values(Some(q.values.clone()))
+                .scan_index_forward(q.forward)
+                .limit(i32::try_from(eval_limit).unwrap_or(i32::MAX))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .context("Query failed")?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(lek) if items.len() <= limit => start = Some(lek),
+                lek => {
+                    let more = items.len() > limit || lek.is_some();
+                    items.truncate(limit);
+                    let next = if more {
+                        items.last().map(|last| page_key(last, q.index))
+                    } else {
+                        None
+                    };
+                    return Ok(Page { items, next });
+                }
+            }
+        }
+    }
+
+    /// Reads many items by key (BatchGetItem, retried for unprocessed keys), any order.
+    async fn batch_get(&self, keys: Vec<Key>) -> StoreResult<Vec<Item>> {
+        let mut found = Vec::with_capacity(keys.len());
+        for chunk in keys.chunks(100) {
+            let mut pending: Vec<Item> = chunk.iter().map(Key::to_item).collect();
+            for _attempt in 0..8 {
+                if pending.is_empty() {
+                    break;
+                }
+                let ka = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
+                    .set_keys(Some(std::mem::take(&mut pending)))
+                    .consistent_read(true)
+                    .build()
+                    .context("building BatchGetItem keys")?;
+                let out = self
+                    .db
+                    .batch_get_item()
+                    .request_items(&self.table, ka)
+                    .send()
+                    .await
+                    .context("BatchGetItem failed")?;
+                if let Some(mut r) = out.responses {
+                    found.extend(r.remove(&self.table).unwrap_or_default());
+                }
+                pending = out
+                    .unprocessed_keys
+                    .and_then(|mut u| u.remove(&self.table))
+                    .map(|k| k.keys)
+                    .unwrap_or_default();
+            }
+            if !pending.is_empty() {
+                return Err(anyhow::anyhow!("BatchGetItem left keys unprocessed").into());
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// What a Query asks for.
+struct QuerySpec {
+    index: Option<&'static str>,
+    key_condition: String,
+    filter: Option<String>,
+    names: HashMap<String, String>,
+    values: HashMap<String, AttributeValue>,
+    forward: bool,
+}
+
+impl QuerySpec {
+    /// Items of partition `pk` (on the table or an index) whose sort key starts with `prefix`.
+    fn prefix(index: Option<&'static str>, pk: String, prefix: String, forward: bool) -> Self {
+        let (pk_attr, sk_attr) = match index {
+            Some(_) => (attr::GSI1PK, attr::GSI1SK),
+            None => (attr::PK, attr::SK),
+        };
+        Self {
+            index,
+            key_condition: "#pk = :pk AND begins_with(#sk, :prefix)".into(),
+            filter: None,
+            names: HashMap::from([
+                ("#pk".to_string(), pk_attr.to_string()),
+                ("#sk".to_string(), sk_attr.to_string()),
+            ]),
+            values: HashMap::from([
+                (":pk".to_string(), AttributeValue::S(pk)),
+                (":prefix".to_string(), AttributeValue::S(prefix)),
+            ]),
+            forward,
+        }
+    }
+}
+
+/// The key attributes DynamoDB needs to resume a Query after `item`.
+fn page_key(item: &Item, index: Option<&str>) -> Item {
+    let mut names = vec![attr::PK, attr::SK];
+    if index == Some(keys::GSI1) {
+        names.extend([attr::GSI1PK, attr::GSI1SK]);
+    }
+    names
+        .into_iter()
+        .filter_map(|n| item.get(n).map(|v| (n.to_string(), v.clone())))
+        .collect()
+}
+
+/// Serializes `value` and adds its primary key.
+fn to_item<T: Serialize>(key: &Key, value: &T) -> StoreResult<Item> {
+    let mut item: Item = serde_dynamo::to_item(value).context("serializing item")?;
+    item.extend(key.to_item());
+    Ok(item)
+}
+
+/// Deserializes an item, ignoring key and index attributes.
+fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
+    Ok(serde_dynamo::from_item(item).context("deserializing item")?)
+}
+
+/// A string attribute value.
+fn s(v: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(v.into())
+}
+
+/// A number attribute value.
+fn n(v: impl ToString) -> AttributeValue {
+    AttributeValue::N(v.to_string())
+}
+
+/// The per-operation cancellation codes of a cancelled transaction, if that is what failed.
+fn cancellation_codes<R>(
+    err: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
+) -> Option<Vec<String>> {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    match err.as_service_error() {
+        Some(E::TransactionCanceledException(e)) => Some(
+            e.cancellation_reasons()
+                .iter()
+                .map(|r| r.code().unwrap_or("None").to_string())
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// Whether a conditional write failed its condition.
+fn is_condition_failed<E, R>(err: &SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
+}
