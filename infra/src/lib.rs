@@ -4,6 +4,7 @@
 
 pub mod dynamo;
 pub mod http_api;
+pub mod runtime_api;
 pub mod seed;
 pub mod ses;
 mod stack;

@@ -1,0 +1,63 @@
+//! `template.yaml`, the handler registry and `functions/src/bin/` describe the same functions.
+
+use std::collections::BTreeSet;
+
+use wrrk_functions::registry::HTTP_FUNCTIONS;
+use wrrk_local::template::Template;
+
+fn workspace_root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn every_template_function_has_a_handler_and_every_handler_a_function() {
+    let template = Template::embedded().unwrap();
+    let in_template: BTreeSet<(String, String, String)> = template
+        .functions
+        .iter()
+        .flat_map(|f| {
+            f.routes.iter().map(|r| {
+                (f.binary.clone(), r.method.clone(), r.path.clone().unwrap_or("$default".into()))
+            })
+        })
+        .collect();
+    let registered: BTreeSet<(String, String, String)> = HTTP_FUNCTIONS
+        .iter()
+        .map(|f| (f.binary.to_string(), f.method.to_string(), f.path.to_string()))
+        .collect();
+    let missing_handler: Vec<_> = in_template.difference(&registered).collect();
+    let missing_function: Vec<_> = registered.difference(&in_template).collect();
+    assert!(missing_handler.is_empty(), "in template.yaml without a handler: {missing_handler:?}");
+    assert!(missing_function.is_empty(), "handlers without a function in template.yaml: {missing_function:?}");
+}
+
+#[test]
+fn every_function_has_a_binary_that_serves_it() {
+    let template = Template::embedded().unwrap();
+    let bin_dir = workspace_root().join("functions/src/bin");
+    let bins: BTreeSet<String> = std::fs::read_dir(&bin_dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .collect();
+    let functions: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
+    assert_eq!(bins, functions, "functions/src/bin and template.yaml disagree");
+    for bin in &bins {
+        let src = std::fs::read_to_string(bin_dir.join(format!("{bin}.rs"))).unwrap();
+        assert!(src.contains(&format!("serve(\"{bin}\")")), "{bin}.rs does not serve {bin}");
+    }
+}
+
+#[test]
+fn every_function_is_least_privileged_and_built_with_cargo_lambda() {
+    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    for (id, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        assert_eq!(res["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"), "{id:?}");
+        let policies = format!("{:?}", res["Properties"]["Policies"]);
+        assert!(!policies.contains("AdministratorAccess") && !policies.contains("\"*\""), "{id:?}: {policies}");
+    }
+}
