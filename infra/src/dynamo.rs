@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType,
-    Projection, ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
+    AttributeDefinition, BillingMode, GlobalSecondaryIndex, KeySchemaElement, KeyType, Projection,
+    ProjectionType, ScalarAttributeType, TimeToLiveSpecification,
 };
 use dynoxide::Database;
 use tokio::sync::oneshot;
@@ -18,7 +18,8 @@ use crate::template::TableDef;
 pub struct Engine {
     /// `http://127.0.0.1:<port>`.
     pub endpoint: String,
-    db: Database,
+    /// The embedded database; `None` when an external engine is used.
+    db: Option<Database>,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -43,20 +44,32 @@ impl Engine {
             let shutdown = async move {
                 let _ = stopped.await;
             };
-            if let Err(e) = dynoxide::server::serve_with_shutdown(listener, served, shutdown).await {
+            if let Err(e) = dynoxide::server::serve_with_shutdown(listener, served, shutdown).await
+            {
                 tracing::error!(error = %e, "DynamoDB engine stopped");
             }
         });
         Ok(Self {
             endpoint,
-            db,
+            db: Some(db),
             stop: Some(stop),
         })
     }
 
+    /// Uses an engine running elsewhere (Amazon's DynamoDB Local, as a fidelity check).
+    pub fn external(endpoint: String) -> Self {
+        Self {
+            endpoint,
+            db: None,
+            stop: None,
+        }
+    }
+
     /// Deletes expired TTL items every `every`, as DynamoDB does in the background.
     pub fn spawn_ttl_sweeper(&self, every: Duration) {
-        let db = self.db.clone();
+        let Some(db) = self.db.clone() else {
+            return;
+        };
         tokio::spawn(async move {
             let mut tick = tokio::time::interval(every);
             loop {
@@ -73,9 +86,12 @@ impl Engine {
 
     /// Runs one TTL sweep now; returns how many items it deleted.
     pub fn sweep_ttl_now(&self) -> anyhow::Result<usize> {
-        self.db
-            .sweep_ttl()
-            .map_err(|e| anyhow::anyhow!("TTL sweep: {e}"))
+        match &self.db {
+            Some(db) => db
+                .sweep_ttl()
+                .map_err(|e| anyhow::anyhow!("TTL sweep: {e}")),
+            None => Ok(0),
+        }
     }
 }
 
@@ -128,7 +144,11 @@ pub async fn ensure_table(
             GlobalSecondaryIndex::builder()
                 .index_name(index)
                 .set_key_schema(Some(key_schema(schema)?))
-                .projection(Projection::builder().projection_type(ProjectionType::All).build())
+                .projection(
+                    Projection::builder()
+                        .projection_type(ProjectionType::All)
+                        .build(),
+                )
                 .build()?,
         );
     }

@@ -129,7 +129,11 @@ pub async fn dispatch(
     let path = parts.uri.path().to_string();
     let method = parts.method.as_str().to_string();
     let Some((route, params)) = gw.route(&method, &path) else {
-        return (StatusCode::NOT_FOUND, axum::Json(json!({ "message": "Not Found" }))).into_response();
+        return (
+            StatusCode::NOT_FOUND,
+            axum::Json(json!({ "message": "Not Found" })),
+        )
+            .into_response();
     };
     let request_id = ulid::Ulid::new().to_string();
     let route_key = route
@@ -146,7 +150,9 @@ pub async fn dispatch(
     };
     let span = tracing::info_span!("request", request_id = %request_id, function = %route.binary);
     let started = std::time::Instant::now();
-    let resp = (route.handler)(gw.app.clone(), lambda_req).instrument(span.clone()).await;
+    let resp = (route.handler)(gw.app.clone(), lambda_req)
+        .instrument(span.clone())
+        .await;
     span.in_scope(|| {
         tracing::info!(
             method = %method,
@@ -204,7 +210,11 @@ fn build_event(
     for (name, value) in &parts.headers {
         let v = String::from_utf8_lossy(value.as_bytes()).into_owned();
         if name == "cookie" {
-            cookies.extend(v.split(';').map(|c| c.trim().to_string()).filter(|c| !c.is_empty()));
+            cookies.extend(
+                v.split(';')
+                    .map(|c| c.trim().to_string())
+                    .filter(|c| !c.is_empty()),
+            );
             continue;
         }
         headers
@@ -217,7 +227,9 @@ fn build_event(
     }
     let raw_query = parts.uri.query().unwrap_or("").to_string();
     let mut query: HashMap<String, String> = HashMap::new();
-    for (k, v) in serde_urlencoded::from_str::<Vec<(String, String)>>(&raw_query).unwrap_or_default() {
+    for (k, v) in
+        serde_urlencoded::from_str::<Vec<(String, String)>>(&raw_query).unwrap_or_default()
+    {
         query
             .entry(k)
             .and_modify(|e| {
@@ -228,7 +240,10 @@ fn build_event(
     }
     let text = is_text(parts) && std::str::from_utf8(body).is_ok();
     let now = chrono::Utc::now();
-    let host = headers.get("host").cloned().unwrap_or_else(|| "127.0.0.1".into());
+    let host = headers
+        .get("host")
+        .cloned()
+        .unwrap_or_else(|| "127.0.0.1".into());
     let mut event = json!({
         "version": "2.0",
         "routeKey": route_key,

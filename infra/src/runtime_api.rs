@@ -63,7 +63,10 @@ impl RuntimeApi {
         });
         let router = Router::new()
             .route("/2018-06-01/runtime/invocation/next", get(next))
-            .route("/2018-06-01/runtime/invocation/{id}/response", post(response))
+            .route(
+                "/2018-06-01/runtime/invocation/{id}/response",
+                post(response),
+            )
             .route("/2018-06-01/runtime/invocation/{id}/error", post(error))
             .route("/2018-06-01/runtime/init/error", post(init_error))
             .with_state(inner.clone());
@@ -126,7 +129,10 @@ async fn next(State(inner): State<Arc<Inner>>) -> Response {
                 "lambda-runtime-invoked-function-arn",
                 "arn:aws:lambda:us-east-1:000000000000:function:local".into(),
             );
-            put("lambda-runtime-trace-id", "Root=1-00000000-000000000000000000000000".into());
+            put(
+                "lambda-runtime-trace-id",
+                "Root=1-00000000-000000000000000000000000".into(),
+            );
             return (StatusCode::OK, headers, axum::Json(event)).into_response();
         }
         inner.ready.notified().await;
@@ -135,12 +141,23 @@ async fn next(State(inner): State<Arc<Inner>>) -> Response {
 
 fn report(inner: &Inner, request_id: String, body: &Bytes, ok: bool) -> StatusCode {
     let value = serde_json::from_slice(body).unwrap_or(Value::Null);
-    let outcome = if ok { Outcome::Response(value) } else { Outcome::Error(value) };
-    let _ = inner.reports.send(Report { request_id, outcome });
+    let outcome = if ok {
+        Outcome::Response(value)
+    } else {
+        Outcome::Error(value)
+    };
+    let _ = inner.reports.send(Report {
+        request_id,
+        outcome,
+    });
     StatusCode::ACCEPTED
 }
 
-async fn response(State(inner): State<Arc<Inner>>, Path(id): Path<String>, body: Bytes) -> StatusCode {
+async fn response(
+    State(inner): State<Arc<Inner>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> StatusCode {
     report(&inner, id, &body, true)
 }
 

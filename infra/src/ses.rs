@@ -69,7 +69,10 @@ impl Outbox {
 
     fn push(&self, m: OutboxMessage) -> anyhow::Result<()> {
         if let Some(dir) = &self.dir {
-            std::fs::write(dir.join(format!("{}.json", m.id)), serde_json::to_vec_pretty(&m)?)?;
+            std::fs::write(
+                dir.join(format!("{}.json", m.id)),
+                serde_json::to_vec_pretty(&m)?,
+            )?;
         }
         self.messages
             .lock()
@@ -116,12 +119,23 @@ fn ses_error(status: StatusCode, kind: &str, message: &str) -> Response {
 }
 
 /// `POST /v2/email/outbound-emails`: SESv2 SendEmail with raw content.
-pub(crate) async fn send_email(State(outbox): State<Outbox>, Json(req): Json<SendEmailRequest>) -> Response {
+pub(crate) async fn send_email(
+    State(outbox): State<Outbox>,
+    Json(req): Json<SendEmailRequest>,
+) -> Response {
     let Some(raw) = req.content.raw else {
-        return ses_error(StatusCode::BAD_REQUEST, "BadRequestException", "only Raw content is supported locally");
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequestException",
+            "only Raw content is supported locally",
+        );
     };
     let Ok(bytes) = STANDARD.decode(raw.data.as_bytes()) else {
-        return ses_error(StatusCode::BAD_REQUEST, "BadRequestException", "Raw.Data is not base64");
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequestException",
+            "Raw.Data is not base64",
+        );
     };
     let parsed = mail_parser::MessageParser::default().parse(&bytes);
     let subject = parsed
@@ -134,7 +148,11 @@ pub(crate) async fn send_email(State(outbox): State<Outbox>, Json(req): Json<Sen
         to = parsed
             .as_ref()
             .and_then(|m| m.to())
-            .map(|a| a.iter().filter_map(|x| x.address().map(str::to_string)).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.address().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
     }
     let message = OutboxMessage {
@@ -148,7 +166,11 @@ pub(crate) async fn send_email(State(outbox): State<Outbox>, Json(req): Json<Sen
     let id = message.id.clone();
     match outbox.push(message) {
         Ok(()) => Json(json!({ "MessageId": id })).into_response(),
-        Err(e) => ses_error(StatusCode::INTERNAL_SERVER_ERROR, "InternalFailure", &e.to_string()),
+        Err(e) => ses_error(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalFailure",
+            &e.to_string(),
+        ),
     }
 }
 

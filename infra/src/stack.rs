@@ -33,10 +33,15 @@ pub struct Options {
     pub progress: bool,
     /// How often expired TTL items are deleted.
     pub ttl_sweep_every: Duration,
+    /// Use this DynamoDB endpoint instead of the embedded engine (each stack then gets its
+    /// own table, so many stacks can share one engine).
+    pub external_dynamodb: Option<String>,
 }
 
 impl Options {
-    /// A throwaway in-memory stack on a random port, silent: what tests use.
+    /// A throwaway in-memory stack on a random port, silent: what tests use. With
+    /// `WRRK_TEST_DYNAMODB_ENDPOINT` set, it runs against that engine instead (the test
+    /// command points it at Amazon's DynamoDB Local for a fidelity pass).
     pub fn for_tests() -> Self {
         Self {
             port: 0,
@@ -44,6 +49,9 @@ impl Options {
             seed_demo: false,
             progress: false,
             ttl_sweep_every: Duration::from_secs(3600),
+            external_dynamodb: std::env::var("WRRK_TEST_DYNAMODB_ENDPOINT")
+                .ok()
+                .filter(|s| !s.is_empty()),
         }
     }
 }
@@ -74,7 +82,11 @@ pub fn local_sdk_config() -> SdkConfig {
     SdkConfig::builder()
         .region(Region::new("us-east-1"))
         .credentials_provider(SharedCredentialsProvider::new(Credentials::new(
-            "local", "local", None, None, "wrrk-local",
+            "local",
+            "local",
+            None,
+            None,
+            "wrrk-local",
         )))
         .behavior_version(BehaviorVersion::latest())
         .build()
@@ -85,7 +97,11 @@ struct Progress {
 }
 
 impl Progress {
-    async fn step<T>(&self, what: &str, f: impl Future<Output = anyhow::Result<T>>) -> anyhow::Result<T> {
+    async fn step<T>(
+        &self,
+        what: &str,
+        f: impl Future<Output = anyhow::Result<T>>,
+    ) -> anyhow::Result<T> {
         let started = Instant::now();
         if self.on {
             eprint!("  {what} ...");
@@ -134,9 +150,21 @@ impl LocalStack {
         if let Some(dir) = &opts.data_dir {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         }
-        let engine = progress
-            .step("starting the DynamoDB engine", Engine::start(opts.data_dir.as_deref()))
-            .await?;
+        let engine = match &opts.external_dynamodb {
+            Some(endpoint) => Engine::external(endpoint.clone()),
+            None => {
+                progress
+                    .step(
+                        "starting the DynamoDB engine",
+                        Engine::start(opts.data_dir.as_deref()),
+                    )
+                    .await?
+            }
+        };
+        let table_name = match opts.external_dynamodb {
+            Some(_) => format!("wrrk-{}", wrrk_shared::ids::new_id().to_lowercase()),
+            None => "wrrk".to_string(),
+        };
         engine.spawn_ttl_sweeper(opts.ttl_sweep_every);
 
         let aws_listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
@@ -147,7 +175,7 @@ impl LocalStack {
         let http_url = format!("http://{}", http_listener.local_addr()?);
 
         let settings = Settings {
-            table_name: "wrrk".into(),
+            table_name,
             jwt_secret: jwt_secret(opts.data_dir.as_ref())?,
             token_ttl_seconds: wrrk_shared::app::DEFAULT_TOKEN_TTL_SECONDS,
             app_url: http_url.clone(),
@@ -179,11 +207,22 @@ impl LocalStack {
         let http = Router::new()
             .route("/_local/outbox", get(ses::list))
             .with_state(outbox.clone())
-            .merge(Router::new().fallback(http_api::dispatch).with_state(gateway));
-        let tasks = vec![serve(aws_listener, aws).await, serve(http_listener, http).await];
+            .merge(
+                Router::new()
+                    .fallback(http_api::dispatch)
+                    .with_state(gateway),
+            );
+        let tasks = vec![
+            serve(aws_listener, aws).await,
+            serve(http_listener, http).await,
+        ];
 
         let demo = if fresh && opts.seed_demo {
-            Some(progress.step("creating the demo organization", seed::create_demo(&app)).await?)
+            Some(
+                progress
+                    .step("creating the demo organization", seed::create_demo(&app))
+                    .await?,
+            )
         } else {
             None
         };

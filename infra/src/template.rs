@@ -114,7 +114,11 @@ impl Template {
                 Some("AWS::DynamoDB::Table") => {
                     let p = &res["Properties"];
                     table = Some(TableDef {
-                        attributes: pairs(&p["AttributeDefinitions"], "AttributeName", "AttributeType"),
+                        attributes: pairs(
+                            &p["AttributeDefinitions"],
+                            "AttributeName",
+                            "AttributeType",
+                        ),
                         key_schema: pairs(&p["KeySchema"], "AttributeName", "KeyType"),
                         indexes: p["GlobalSecondaryIndexes"]
                             .as_sequence()

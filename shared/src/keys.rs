@@ -115,7 +115,10 @@ pub const INVITATION_PREFIX: &str = "INVITE#";
 
 /// An invitation.
 pub fn invitation(org_id: &str, invitation_id: &str) -> Key {
-    Key::new(org_pk(org_id), format!("{INVITATION_PREFIX}{invitation_id}"))
+    Key::new(
+        org_pk(org_id),
+        format!("{INVITATION_PREFIX}{invitation_id}"),
+    )
 }
 
 /// The marker that finds a pending invitation by email (one per email per org).
@@ -130,5 +133,8 @@ pub fn invitation_token_marker(token_hash: &str) -> Key {
 
 /// A fixed-window counter of failed logins for one subject (an email or a source IP).
 pub fn login_throttle(subject: &str, window: i64) -> Key {
-    Key::new(format!("THROTTLE#LOGIN#{subject}"), format!("WINDOW#{window}"))
+    Key::new(
+        format!("THROTTLE#LOGIN#{subject}"),
+        format!("WINDOW#{window}"),
+    )
 }

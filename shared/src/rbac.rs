@@ -58,7 +58,10 @@ pub fn outranks_or_equals(actor: Role, target: Role) -> bool {
 }
 
 fn rank(role: Role) -> usize {
-    Role::ALL.iter().position(|r| *r == role).unwrap_or(usize::MAX)
+    Role::ALL
+        .iter()
+        .position(|r| *r == role)
+        .unwrap_or(usize::MAX)
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 use tracing_subscriber::EnvFilter;
 
 fn filter() -> EnvFilter {
-    EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,aws_smithy_runtime=error,aws_config=warn"))
+    EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,aws_smithy_runtime=error,aws_config=warn"))
 }
 
 /// JSON lines with the current span (the runtime's span carries the request id).

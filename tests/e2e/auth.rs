@@ -18,32 +18,56 @@ async fn signup_creates_an_organization_and_its_admin() {
         .await;
     assert_eq!(r.status, 201, "{:?}", r.body);
     let data = r.data();
-    assert!(data["token"].as_str().is_some_and(|t| t.split('.').count() == 3));
+    assert!(
+        data["token"]
+            .as_str()
+            .is_some_and(|t| t.split('.').count() == 3)
+    );
     assert_eq!(data["user"]["email"], "ada@acme.io");
     assert_eq!(data["user"]["role"], "ADMIN");
     assert_eq!(data["organization"]["name"], "Acme Corp");
     assert_eq!(data["organization"]["ticketPrefix"], "ACME");
     assert_eq!(data["user"]["orgId"], data["organization"]["id"]);
     let text = r.body.to_string();
-    assert!(!text.contains("argon2") && !text.contains("password"), "{text}");
+    assert!(
+        !text.contains("argon2") && !text.contains("password"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
 async fn signup_validates_every_field() {
     let app = TestApp::spawn().await;
     let cases = [
-        (json!({"organizationName": "", "name": "A", "email": "a@b.io", "password": PASSWORD}), "organizationName"),
-        (json!({"organizationName": "O", "name": " ", "email": "a@b.io", "password": PASSWORD}), "name"),
-        (json!({"organizationName": "O", "name": "A", "email": "not-an-email", "password": PASSWORD}), "email"),
-        (json!({"organizationName": "O", "name": "A", "email": "a@b.io", "password": "short"}), "password"),
+        (
+            json!({"organizationName": "", "name": "A", "email": "a@b.io", "password": PASSWORD}),
+            "organizationName",
+        ),
+        (
+            json!({"organizationName": "O", "name": " ", "email": "a@b.io", "password": PASSWORD}),
+            "name",
+        ),
+        (
+            json!({"organizationName": "O", "name": "A", "email": "not-an-email", "password": PASSWORD}),
+            "email",
+        ),
+        (
+            json!({"organizationName": "O", "name": "A", "email": "a@b.io", "password": "short"}),
+            "password",
+        ),
     ];
     for (body, field) in cases {
-        let r = app.call(Method::POST, "/api/auth/signup", None, Some(body)).await;
+        let r = app
+            .call(Method::POST, "/api/auth/signup", None, Some(body))
+            .await;
         assert_eq!(r.status, 422, "{field}: {:?}", r.body);
         assert_eq!(r.code(), "validation_failed");
         assert_eq!(r.body["field"], field);
     }
-    assert!(app.all_items().await.is_empty(), "a rejected sign-up wrote something");
+    assert!(
+        app.all_items().await.is_empty(),
+        "a rejected sign-up wrote something"
+    );
 }
 
 #[tokio::test]
@@ -61,7 +85,11 @@ async fn emails_are_unique_case_insensitively_and_a_conflict_writes_nothing() {
         .await;
     assert_eq!(r.status, 409);
     assert_eq!(r.code(), "email_taken");
-    assert_eq!(app.all_items().await.len(), before, "the failed sign-up left items behind");
+    assert_eq!(
+        app.all_items().await.len(),
+        before,
+        "the failed sign-up left items behind"
+    );
 }
 
 #[tokio::test]
@@ -97,7 +125,10 @@ async fn repeated_failures_for_one_email_are_throttled() {
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
     for _ in 0..5 {
-        assert_eq!(app.try_login("ada@acme.io", "wrong password").await.status, 401);
+        assert_eq!(
+            app.try_login("ada@acme.io", "wrong password").await.status,
+            401
+        );
     }
     // Even the right password is refused while throttled, or guessing would go on.
     let r = app.try_login("ada@acme.io", PASSWORD).await;
@@ -115,7 +146,9 @@ async fn repeated_failures_from_one_address_are_throttled() {
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
     for i in 0..20 {
-        let r = app.try_login(&format!("guess{i}@acme.io"), "whatever1").await;
+        let r = app
+            .try_login(&format!("guess{i}@acme.io"), "whatever1")
+            .await;
         assert_eq!(r.status, 401);
     }
     assert_eq!(app.try_login("ada@acme.io", PASSWORD).await.status, 429);
@@ -130,7 +163,10 @@ async fn a_success_clears_earlier_failures() {
     }
     app.login("ada@acme.io", PASSWORD).await;
     for _ in 0..4 {
-        assert_eq!(app.try_login("ada@acme.io", "wrong password").await.status, 401);
+        assert_eq!(
+            app.try_login("ada@acme.io", "wrong password").await.status,
+            401
+        );
     }
     assert_eq!(app.try_login("ada@acme.io", PASSWORD).await.status, 200);
 }
@@ -151,11 +187,22 @@ async fn expired_forged_and_foreign_tokens_are_refused() {
     let secret = app.stack.app.settings.jwt_secret.clone();
     let now = chrono::Utc::now().timestamp();
     let sign = |exp: i64, key: &[u8]| {
-        let claims = Claims { sub: &s.user_id, org: &s.org_id, role: "ADMIN", iat: now - 7200, exp };
+        let claims = Claims {
+            sub: &s.user_id,
+            org: &s.org_id,
+            role: "ADMIN",
+            iat: now - 7200,
+            exp,
+        };
         jsonwebtoken::encode(&Header::default(), &claims, &EncodingKey::from_secret(key)).unwrap()
     };
     // Control: a token we sign ourselves with the right key and a future expiry works.
-    assert_eq!(app.get("/api/auth/me", &sign(now + 600, secret.as_bytes())).await.status, 200);
+    assert_eq!(
+        app.get("/api/auth/me", &sign(now + 600, secret.as_bytes()))
+            .await
+            .status,
+        200
+    );
 
     let expired = sign(now - 1, secret.as_bytes());
     let other_key = sign(now + 600, b"another-secret-another-secret-another");
@@ -164,8 +211,17 @@ async fn expired_forged_and_foreign_tokens_are_refused() {
     let dot = forged.find('.').unwrap() + 5;
     let c = forged.as_bytes()[dot];
     forged.replace_range(dot..=dot, if c == b'A' { "B" } else { "A" });
-    let none_alg = format!("eyJhbGciOiJub25lIn0.{}.", s.token.split('.').nth(1).unwrap());
-    for (name, token) in [("expired", expired), ("other key", other_key), ("forged", forged), ("alg none", none_alg), ("garbage", "x.y.z".into())] {
+    let none_alg = format!(
+        "eyJhbGciOiJub25lIn0.{}.",
+        s.token.split('.').nth(1).unwrap()
+    );
+    for (name, token) in [
+        ("expired", expired),
+        ("other key", other_key),
+        ("forged", forged),
+        ("alg none", none_alg),
+        ("garbage", "x.y.z".into()),
+    ] {
         let r = app.get("/api/auth/me", &token).await;
         assert_eq!(r.status, 401, "{name} token accepted");
         assert_eq!(r.code(), "unauthorized");

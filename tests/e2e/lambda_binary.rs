@@ -68,10 +68,11 @@ async fn the_auth_me_binary_answers_an_api_gateway_event() {
 
     let mut statuses = Vec::new();
     for _ in 0..2 {
-        let report = tokio::time::timeout(std::time::Duration::from_secs(60), runtime.next_report())
-            .await
-            .expect("the binary answered in time")
-            .expect("a report");
+        let report =
+            tokio::time::timeout(std::time::Duration::from_secs(60), runtime.next_report())
+                .await
+                .expect("the binary answered in time")
+                .expect("a report");
         let Outcome::Response(resp) = report.outcome else {
             panic!("the binary reported an error: {report:?}");
         };

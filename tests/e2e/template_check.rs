@@ -6,7 +6,10 @@ use wrrk_functions::registry::HTTP_FUNCTIONS;
 use wrrk_local::template::Template;
 
 fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
 }
 
 #[test]
@@ -17,18 +20,34 @@ fn every_template_function_has_a_handler_and_every_handler_a_function() {
         .iter()
         .flat_map(|f| {
             f.routes.iter().map(|r| {
-                (f.binary.clone(), r.method.clone(), r.path.clone().unwrap_or("$default".into()))
+                (
+                    f.binary.clone(),
+                    r.method.clone(),
+                    r.path.clone().unwrap_or("$default".into()),
+                )
             })
         })
         .collect();
     let registered: BTreeSet<(String, String, String)> = HTTP_FUNCTIONS
         .iter()
-        .map(|f| (f.binary.to_string(), f.method.to_string(), f.path.to_string()))
+        .map(|f| {
+            (
+                f.binary.to_string(),
+                f.method.to_string(),
+                f.path.to_string(),
+            )
+        })
         .collect();
     let missing_handler: Vec<_> = in_template.difference(&registered).collect();
     let missing_function: Vec<_> = registered.difference(&in_template).collect();
-    assert!(missing_handler.is_empty(), "in template.yaml without a handler: {missing_handler:?}");
-    assert!(missing_function.is_empty(), "handlers without a function in template.yaml: {missing_function:?}");
+    assert!(
+        missing_handler.is_empty(),
+        "in template.yaml without a handler: {missing_handler:?}"
+    );
+    assert!(
+        missing_function.is_empty(),
+        "handlers without a function in template.yaml: {missing_function:?}"
+    );
 }
 
 #[test]
@@ -38,13 +57,27 @@ fn every_function_has_a_binary_that_serves_it() {
     let bins: BTreeSet<String> = std::fs::read_dir(&bin_dir)
         .unwrap()
         .filter_map(|e| e.ok())
-        .filter_map(|e| e.path().file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter_map(|e| {
+            e.path()
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+        })
         .collect();
-    let functions: BTreeSet<String> = template.functions.iter().map(|f| f.binary.clone()).collect();
-    assert_eq!(bins, functions, "functions/src/bin and template.yaml disagree");
+    let functions: BTreeSet<String> = template
+        .functions
+        .iter()
+        .map(|f| f.binary.clone())
+        .collect();
+    assert_eq!(
+        bins, functions,
+        "functions/src/bin and template.yaml disagree"
+    );
     for bin in &bins {
         let src = std::fs::read_to_string(bin_dir.join(format!("{bin}.rs"))).unwrap();
-        assert!(src.contains(&format!("serve(\"{bin}\")")), "{bin}.rs does not serve {bin}");
+        assert!(
+            src.contains(&format!("serve(\"{bin}\")")),
+            "{bin}.rs does not serve {bin}"
+        );
     }
 }
 
@@ -56,8 +89,15 @@ fn every_function_is_least_privileged_and_built_with_cargo_lambda() {
         if res["Type"].as_str() != Some("AWS::Serverless::Function") {
             continue;
         }
-        assert_eq!(res["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"), "{id:?}");
+        assert_eq!(
+            res["Metadata"]["BuildMethod"].as_str(),
+            Some("rust-cargolambda"),
+            "{id:?}"
+        );
         let policies = format!("{:?}", res["Properties"]["Policies"]);
-        assert!(!policies.contains("AdministratorAccess") && !policies.contains("\"*\""), "{id:?}: {policies}");
+        assert!(
+            !policies.contains("AdministratorAccess") && !policies.contains("\"*\""),
+            "{id:?}: {policies}"
+        );
     }
 }

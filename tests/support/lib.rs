@@ -70,7 +70,13 @@ impl TestApp {
     }
 
     /// Sends a request with an optional bearer token and JSON body.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Resp {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Resp {
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -83,7 +89,13 @@ impl TestApp {
     }
 
     /// Sends a raw body with a content type.
-    pub async fn raw(&self, method: Method, path: &str, token: Option<&str>, body: impl Into<reqwest::Body>) -> Resp {
+    pub async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> Resp {
         let mut req = self
             .http
             .request(method, self.url(path))
@@ -104,7 +116,11 @@ impl TestApp {
         } else {
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
         };
-        Resp { status, headers, body }
+        Resp {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// GET with a token.
@@ -119,7 +135,8 @@ impl TestApp {
 
     /// PATCH JSON with a token.
     pub async fn patch(&self, path: &str, token: &str, body: Value) -> Resp {
-        self.call(Method::PATCH, path, Some(token), Some(body)).await
+        self.call(Method::PATCH, path, Some(token), Some(body))
+            .await
     }
 
     /// DELETE with a token.
@@ -160,7 +177,9 @@ impl TestApp {
     }
 
     /// Every item in the table (a Scan: test-only, never on a request path).
-    pub async fn all_items(&self) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb_types::AttributeValue>> {
+    pub async fn all_items(
+        &self,
+    ) -> Vec<std::collections::HashMap<String, aws_sdk_dynamodb_types::AttributeValue>> {
         let client = self.stack.dynamodb_client();
         let mut items = Vec::new();
         let mut start = None;

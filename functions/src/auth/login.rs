@@ -36,7 +36,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .unwrap_or_else(|| "unknown".into());
 
     let window = LoginWindow::now();
-    let email_subject = format!("EMAIL#{}", email.as_ref().map_or(body.email.trim(), |e| e.as_str()));
+    let email_subject = format!(
+        "EMAIL#{}",
+        email.as_ref().map_or(body.email.trim(), |e| e.as_str())
+    );
     let ip_subject = format!("IP#{ip}");
     let subjects = [email_subject.clone(), ip_subject.clone()];
     let failures = app.store.login_failures(&subjects, window).await?;
@@ -61,7 +64,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         return Err(ApiError::InvalidCredentials);
     };
     if failures[0] > 0 {
-        app.store.clear_login_failures(&email_subject, window).await?;
+        app.store
+            .clear_login_failures(&email_subject, window)
+            .await?;
     }
     let token = app.tokens.issue(&user)?;
     ok(json!({ "token": token, "user": user }))

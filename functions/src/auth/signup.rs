@@ -21,7 +21,8 @@ struct Body {
 /// Validates, hashes the password, writes org + admin + email marker in one transaction.
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
-    let org_name = TrimmedText::parse("organizationName", &body.organization_name, 100)?.into_inner();
+    let org_name =
+        TrimmedText::parse("organizationName", &body.organization_name, 100)?.into_inner();
     let name = PersonName::parse("name", &body.name)?;
     let email = Email::parse("email", &body.email)?;
     let password = Password::parse("password", &body.password)?;

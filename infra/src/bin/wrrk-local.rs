@@ -35,11 +35,15 @@ async fn main() -> anyhow::Result<()> {
         seed_demo: !args.no_demo,
         progress: true,
         ttl_sweep_every: Duration::from_secs(30),
+        external_dynamodb: None,
     })
     .await?;
     let functions = stack.template.functions.len();
     eprintln!();
-    eprintln!("  HTTP API      {}/api  ({functions} functions from template.yaml)", stack.http_url);
+    eprintln!(
+        "  HTTP API      {}/api  ({functions} functions from template.yaml)",
+        stack.http_url
+    );
     eprintln!("  Outbox        {}/_local/outbox", stack.http_url);
     eprintln!("  DynamoDB      {}", stack.dynamodb_endpoint);
     eprintln!("  AWS services  {}  (SESv2)", stack.aws_endpoint);

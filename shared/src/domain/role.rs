@@ -35,11 +35,6 @@ impl Role {
         Self::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                Invalid::new(
-                    field,
-                    "must be one of ADMIN, MANAGER, SUPERVISOR, AGENT",
-                )
-            })
+            .ok_or_else(|| Invalid::new(field, "must be one of ADMIN, MANAGER, SUPERVISOR, AGENT"))
     }
 }

@@ -178,8 +178,7 @@ impl Timezone {
     pub fn parse(field: &'static str, raw: &str) -> Result<String, Invalid> {
         let s = raw.trim();
         let ok = (1..=64).contains(&s.len())
-            && s
-                .chars()
+            && s.chars()
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
             && (s == "UTC" || s.contains('/'));
         if ok {

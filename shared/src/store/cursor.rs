@@ -66,7 +66,12 @@ impl CursorCodec {
 
     /// The resume key of a cursor issued for `scope`; anything else is a 400.
     pub fn decode(&self, scope: &str, cursor: &str) -> Result<Item, ApiError> {
-        let bad = || ApiError::BadRequest("invalid_cursor", "The cursor is not valid for this list.".into());
+        let bad = || {
+            ApiError::BadRequest(
+                "invalid_cursor",
+                "The cursor is not valid for this list.".into(),
+            )
+        };
         let (p, t) = cursor.split_once('.').ok_or_else(bad)?;
         let payload = URL_SAFE_NO_PAD.decode(p).map_err(|_| bad())?;
         let tag = URL_SAFE_NO_PAD.decode(t).map_err(|_| bad())?;

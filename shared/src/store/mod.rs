@@ -91,7 +91,11 @@ impl Store {
         let mut start = start;
         loop {
             let want = limit + 1 - items.len();
-            let eval_limit = if q.filter.is_some() { want.max(100) } else { want };
+            let eval_limit = if q.filter.is_some() {
+                want.max(100)
+            } else {
+                want
+            };
             let out = self
                 .db
                 .query()

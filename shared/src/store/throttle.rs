@@ -31,7 +31,11 @@ impl LoginWindow {
 
 impl Store {
     /// Failed logins so far in `window` for each subject, in the order given.
-    pub async fn login_failures(&self, subjects: &[String], window: LoginWindow) -> StoreResult<Vec<u64>> {
+    pub async fn login_failures(
+        &self,
+        subjects: &[String],
+        window: LoginWindow,
+    ) -> StoreResult<Vec<u64>> {
         let keys: Vec<_> = subjects
             .iter()
             .map(|s| keys::login_throttle(s, window.index))
@@ -52,7 +56,11 @@ impl Store {
     }
 
     /// Counts one more failed login for `subject` (atomic ADD).
-    pub async fn record_login_failure(&self, subject: &str, window: LoginWindow) -> StoreResult<()> {
+    pub async fn record_login_failure(
+        &self,
+        subject: &str,
+        window: LoginWindow,
+    ) -> StoreResult<()> {
         let expires = (window.index + 2) * WINDOW_SECONDS;
         self.db
             .update_item()
@@ -70,7 +78,11 @@ impl Store {
     }
 
     /// Forgets `subject`'s failures after a successful login.
-    pub async fn clear_login_failures(&self, subject: &str, window: LoginWindow) -> StoreResult<()> {
+    pub async fn clear_login_failures(
+        &self,
+        subject: &str,
+        window: LoginWindow,
+    ) -> StoreResult<()> {
         self.db
             .delete_item()
             .table_name(&self.table)
