@@ -5,6 +5,10 @@
 pub mod auth;
 pub mod entry;
 pub mod fallback;
+pub mod invitations;
+pub mod organizations;
 pub mod registry;
+pub mod teams;
+pub mod users;
 
 pub use entry::serve;

@@ -66,6 +66,11 @@ pub fn ticket_counter(org_id: &str) -> Key {
     Key::new(org_pk(org_id), "COUNTER#TICKET")
 }
 
+/// The count of active admins, guarded so it never drops below one.
+pub fn admin_counter(org_id: &str) -> Key {
+    Key::new(org_pk(org_id), "COUNTER#ADMINS")
+}
+
 /// Sort-key prefix of users.
 pub const USER_PREFIX: &str = "USER#";
 
@@ -103,6 +108,11 @@ pub fn team_member(org_id: &str, team_id: &str, user_id: &str) -> Key {
         org_pk(org_id),
         format!("{}{user_id}", team_member_prefix(team_id)),
     )
+}
+
+/// GSI1 sort key of a membership in a user's list of teams.
+pub fn user_teams_gsi_sk(team_id: &str) -> String {
+    format!("{TEAM_PREFIX}{team_id}")
 }
 
 /// GSI1 partition of one user's memberships.

@@ -97,3 +97,35 @@ pub fn escape_html(s: &str) -> String {
     }
     out
 }
+
+/// The invitation email: who invites, to which organization, and the single-use link.
+pub fn invitation_email(
+    to: &str,
+    org_name: &str,
+    inviter: &str,
+    role: &str,
+    link: &str,
+    days: i64,
+) -> OutboundEmail {
+    let subject = format!("{inviter} invited you to {org_name} on wrrk");
+    let text = format!(
+        "Hello,\n\n{inviter} invited you to join {org_name} on wrrk as {role}.\n\n\
+         Accept the invitation: {link}\n\n\
+         The link works once and expires in {days} days. If you did not expect this, ignore it.\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p>{inviter} invited you to join <strong>{org}</strong> on wrrk as {role}.</p>\
+         <p><a href=\"{href}\">Accept the invitation</a></p>\
+         <p>The link works once and expires in {days} days. If you did not expect this, ignore it.</p>",
+        inviter = escape_html(inviter),
+        org = escape_html(org_name),
+        role = escape_html(role),
+        href = escape_html(link),
+    );
+    OutboundEmail {
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+    }
+}

@@ -1,12 +1,16 @@
 //! Domain types and the validated newtypes requests are parsed into.
 
+mod invitation;
 mod organization;
 mod role;
+mod team;
 mod user;
 mod values;
 
+pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
+pub use team::Team;
 pub use user::User;
 pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
 

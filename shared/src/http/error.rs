@@ -145,6 +145,10 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
             StoreError::Conflict(code, message) => Self::Conflict(code, message),
+            StoreError::Cancelled(_) => Self::Conflict(
+                "conflict",
+                "Someone else changed this at the same time. Reload and try again.".into(),
+            ),
             StoreError::Other(e) => Self::Internal(e),
         }
     }

@@ -1,6 +1,7 @@
 //! Reading requests: size-limited JSON bodies, path ids, query parameters.
 
 use lambda_http::{Body, Request, RequestExt};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 
 use super::error::ApiError;
@@ -83,4 +84,14 @@ impl Query {
             },
         }
     }
+}
+
+/// For optional fields where `null` means "clear": absent is `None`, `null` is
+/// `Some(None)`, a value is `Some(Some(v))`. Use with `#[serde(default, deserialize_with)]`.
+pub fn nullable<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
 }

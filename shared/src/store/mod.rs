@@ -2,8 +2,11 @@
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
 pub mod cursor;
+mod invitations;
 mod organizations;
+mod teams;
 mod throttle;
+mod tx;
 mod users;
 
 use std::collections::HashMap;
@@ -17,7 +20,9 @@ use serde::de::DeserializeOwned;
 
 use crate::keys::{self, Key, attr};
 
+pub use invitations::{InvitationState, status_message};
 pub use throttle::LoginWindow;
+pub use users::UserFilter;
 
 /// A raw DynamoDB item.
 pub type Item = HashMap<String, AttributeValue>;
@@ -31,6 +36,9 @@ pub enum StoreError {
     /// A uniqueness or concurrency condition failed.
     #[error("{1}")]
     Conflict(&'static str, String),
+    /// A transaction's condition failed; one code per write, in order.
+    #[error("transaction cancelled: {0:?}")]
+    Cancelled(Vec<String>),
     /// Anything unexpected (network, throttling, bugs).
     #[error(transparent)]
     Other(#[from] anyhow::Error),
@@ -227,6 +235,11 @@ fn from_item<T: DeserializeOwned>(item: Item) -> StoreResult<T> {
 /// A string attribute value.
 fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())
+}
+
+/// A timestamp exactly as serde writes it in items, so conditions compare like with like.
+fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)
 }
 
 /// A number attribute value.

@@ -1,8 +1,10 @@
 //! Users and their credentials.
 
 use anyhow::Context;
+use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::{Item, Store, StoreResult, from_item, s, to_item};
+use super::tx::{Tx, failed_at};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item, ts};
 use crate::domain::{Email, User};
 use crate::keys;
 
@@ -54,5 +56,133 @@ impl Store {
             .and_then(|v| v.as_s().ok().cloned())
             .context("user without password hash")?;
         Ok(Some((from_item(item)?, hash)))
+    }
+}
+
+/// Filters of the user list.
+#[derive(Debug, Default, Clone)]
+pub struct UserFilter {
+    /// Case-insensitive substring of name or email.
+    pub search: Option<String>,
+    /// Only this role.
+    pub role: Option<crate::domain::Role>,
+}
+
+impl Store {
+    /// A page of the organization's users, newest first (ids are ULIDs), filtered
+    /// server-side. One Query per page unless the filter discards most items.
+    pub async fn list_users(
+        &self,
+        org_id: &str,
+        filter: &UserFilter,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<User>> {
+        let mut q = QuerySpec::prefix(None, keys::org_pk(org_id), keys::USER_PREFIX.into(), false);
+        let mut conditions = Vec::new();
+        if let Some(search) = &filter.search {
+            conditions.push("contains(#search, :search)");
+            q.names.insert("#search".into(), SEARCH_TEXT.into());
+            q.values.insert(":search".into(), s(search.to_lowercase()));
+        }
+        if let Some(role) = filter.role {
+            conditions.push("#role = :role");
+            q.names.insert("#role".into(), "role".into());
+            q.values.insert(":role".into(), s(role.as_str()));
+        }
+        if !conditions.is_empty() {
+            q.filter = Some(conditions.join(" AND "));
+        }
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+
+    /// Users of `org_id` by id (missing ids are skipped), in the order of `ids`.
+    pub async fn get_users(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<User>> {
+        let keys = ids.iter().map(|id| keys::user(org_id, id)).collect();
+        let mut users: Vec<User> = self
+            .batch_get(keys)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<StoreResult<_>>()?;
+        users.sort_by_key(|u: &User| ids.iter().position(|id| *id == u.id));
+        Ok(users)
+    }
+
+    /// Saves a changed user if nobody else changed it first (`version` is the new
+    /// version). `admin_delta` (+1/-1) moves the admin counter in the same transaction,
+    /// which refuses to go below one: `Conflict("last_admin")`.
+    pub async fn save_user(&self, user: &User, admin_delta: i64) -> StoreResult<()> {
+        let mut set = vec![
+            "#name = :name",
+            "#role = :role",
+            "active = :active",
+            "updatedAt = :updated",
+            "version = :version",
+            "#search = :search",
+        ];
+        let mut vals: super::tx::Values = vec![
+            (":name", s(&user.name)),
+            (":role", s(user.role.as_str())),
+            (":active", AttributeValue::Bool(user.active)),
+            (":updated", s(ts(user.updated_at))),
+            (":version", n(user.version)),
+            (
+                ":search",
+                s(format!("{} {}", user.name.to_lowercase(), user.email)),
+            ),
+            (":prev", n(user.version.saturating_sub(1))),
+        ];
+        let mut expression = String::new();
+        match &user.avatar_url {
+            Some(url) => {
+                set.push("avatarUrl = :avatar");
+                vals.push((":avatar", s(url)));
+            }
+            None => expression.push_str(" REMOVE avatarUrl"),
+        }
+        expression.insert_str(0, &format!("SET {}", set.join(", ")));
+        let names = [
+            ("#name", "name"),
+            ("#role", "role"),
+            ("#search", SEARCH_TEXT),
+        ];
+        let mut tx = Tx::new().update(
+            self,
+            &keys::user(&user.org_id, &user.id),
+            &expression,
+            Some("attribute_exists(PK) AND version = :prev"),
+            &names,
+            vals,
+        )?;
+        if admin_delta != 0 {
+            tx = tx.update(
+                self,
+                &keys::admin_counter(&user.org_id),
+                "ADD #count :delta",
+                Some("#count >= :min"),
+                &[("#count", "count")],
+                vec![
+                    (":delta", n(admin_delta)),
+                    (":min", n(1 - admin_delta.min(0))),
+                ],
+            )?;
+        }
+        match tx.run(self, "saving a user").await {
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 1) => Err(StoreError::Conflict(
+                "last_admin",
+                "An organization needs at least one active admin.".into(),
+            )),
+            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
+            other => other,
+        }
     }
 }

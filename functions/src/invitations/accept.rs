@@ -1,0 +1,48 @@
+//! `POST /api/invitations/token/{token}/accept` (public): `{name, password}` creates the
+//! user with the invited role and signs them in. Exactly one of two racing accepts wins.
+
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::auth::password;
+use wrrk_shared::domain::{InvitationStatus, Password, PersonName, User};
+use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    name: String,
+    password: String,
+}
+
+/// Validates, hashes, then one transaction marks the invitation used and creates the user.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let name = PersonName::parse("name", &body.name)?;
+    let password = Password::parse("password", &body.password)?;
+    let (invitation, org) = super::usable_by_token(&app, &req).await?;
+    let now = Utc::now();
+    let user = User::new(
+        &org.id,
+        invitation.email.clone(),
+        name,
+        invitation.role,
+        now,
+    );
+    let hash = password::hash(password).await?;
+    match app
+        .store
+        .accept_invitation(&invitation, &user, &hash, now)
+        .await
+    {
+        Err(wrrk_shared::store::StoreError::Conflict("invitation_used", _)) => {
+            return Err(super::gone(InvitationStatus::Accepted));
+        }
+        other => other?,
+    }
+    let token = app.tokens.issue(&user)?;
+    tracing::info!(user_id = %user.id, invitation_id = %invitation.id, "invitation accepted");
+    created(json!({ "token": token, "user": user, "organization": org }))
+}

@@ -1,0 +1,93 @@
+//! `POST /api/invitations` (`invitations:create`): `{email, role}`. Emails a single-use
+//! link; answers with the invitation, never the token. Re-inviting replaces the pending one.
+
+use chrono::{Duration, Utc};
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::{Email, INVITATION_DAYS, Invitation, InvitationStatus, Role};
+use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
+use wrrk_shared::ids::{hash_secret, new_id, new_secret};
+use wrrk_shared::mail::invitation_email;
+use wrrk_shared::rbac::{self, Permission};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    email: String,
+    role: String,
+}
+
+/// Checks, one transaction (invitation, token hash, email marker, replaced invitation),
+/// then the email; if sending fails the invitation is revoked again.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    caller.require(Permission::InvitationsCreate)?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let email = Email::parse("email", &body.email)?;
+    let role = Role::parse("role", &body.role)?;
+    if !rbac::outranks_or_equals(caller.role(), role) {
+        return Err(ApiError::Forbidden(format!(
+            "A {} cannot invite an {}.",
+            caller.role().as_str(),
+            role.as_str()
+        )));
+    }
+    let org_id = caller.org_id();
+    let (owner, replaces, org) = tokio::try_join!(
+        app.store.email_owner(&email),
+        app.store.pending_invitation_for(org_id, &email),
+        app.store.get_organization(org_id),
+    )?;
+    match owner {
+        Some(o) if o == org_id => {
+            return Err(ApiError::Conflict(
+                "already_member",
+                "This person is already a member of your organization.".into(),
+            ));
+        }
+        Some(_) => {
+            return Err(ApiError::Conflict(
+                "email_taken",
+                "This email already belongs to a wrrk account.".into(),
+            ));
+        }
+        None => {}
+    }
+    let org = org.ok_or_else(|| anyhow::anyhow!("caller's organization is missing"))?;
+    let now = Utc::now();
+    let token = new_secret();
+    let invitation = Invitation {
+        id: new_id(),
+        org_id: org_id.to_string(),
+        email,
+        role,
+        status: InvitationStatus::Pending,
+        invited_by: caller.user.id.clone(),
+        created_at: now,
+        expires_at: now + Duration::days(INVITATION_DAYS),
+    };
+    app.store
+        .create_invitation(&invitation, &hash_secret(&token), replaces.as_ref())
+        .await?;
+    let link = format!(
+        "{}/invite/{token}",
+        app.settings.app_url.trim_end_matches('/')
+    );
+    let mail = invitation_email(
+        invitation.email.as_str(),
+        &org.name,
+        &caller.user.name,
+        role.as_str(),
+        &link,
+        INVITATION_DAYS,
+    );
+    if let Err(e) = app.mailer.send(&mail).await {
+        // Nobody can use an invitation whose link never arrived; take it back.
+        let _ = app.store.revoke_invitation(&invitation).await;
+        return Err(e.context("sending the invitation email").into());
+    }
+    tracing::info!(invitation_id = %invitation.id, "invitation sent");
+    created(invitation)
+}

@@ -1,0 +1,28 @@
+//! `DELETE /api/invitations/{id}` (`invitations:create`): revoke a pending invitation.
+
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::InvitationStatus;
+use wrrk_shared::http::{ApiError, ApiResult, no_content, path_id};
+use wrrk_shared::rbac::Permission;
+
+/// 204; its link answers 410 from then on.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Invitation")?;
+    let invitation = app
+        .store
+        .get_invitation(caller.org_id(), &id)
+        .await?
+        .ok_or(ApiError::NotFound("Invitation"))?;
+    caller.require(Permission::InvitationsCreate)?;
+    if invitation.status != InvitationStatus::Pending {
+        return Err(ApiError::Conflict(
+            "invitation_not_pending",
+            "Only pending invitations can be revoked.".into(),
+        ));
+    }
+    app.store.revoke_invitation(&invitation).await?;
+    no_content()
+}

@@ -1,0 +1,21 @@
+//! `GET /api/organizations/{id}`: your own organization; any other id is 404.
+
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+
+/// One read after authentication.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Organization")?;
+    if id != caller.org_id() {
+        return Err(ApiError::NotFound("Organization"));
+    }
+    let org = app
+        .store
+        .get_organization(&id)
+        .await?
+        .ok_or(ApiError::NotFound("Organization"))?;
+    ok(org)
+}

@@ -1,0 +1,44 @@
+//! `POST /api/teams` (`teams:manage`): `{name, description}`; names unique per organization.
+
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::Team;
+use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+use wrrk_shared::ids::new_id;
+use wrrk_shared::rbac::Permission;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    name: String,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// One transaction: the team and its name marker.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    caller.require(Permission::TeamsManage)?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let now = Utc::now();
+    let team = Team {
+        id: new_id(),
+        org_id: caller.org_id().to_string(),
+        name: super::parse_name(&body.name)?,
+        description: body
+            .description
+            .as_deref()
+            .map(super::parse_description)
+            .transpose()?
+            .flatten(),
+        member_count: 0,
+        created_at: now,
+        updated_at: now,
+        version: 1,
+    };
+    app.store.create_team(&team).await?;
+    created(team)
+}

@@ -1,0 +1,13 @@
+//! `GET /api/teams/{id}`: one team.
+
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiResult, ok, path_id};
+
+/// One read after authentication.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Team")?;
+    ok(super::load(&app, caller.org_id(), &id).await?)
+}

@@ -1,0 +1,36 @@
+//! `POST /api/teams/{id}/members` (`teams:manage`): `{userId}`, an active user of the org.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{
+    ApiError, ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES,
+};
+use wrrk_shared::rbac::Permission;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    user_id: String,
+}
+
+/// One transaction: user is active, membership is new, team count goes up.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let org = caller.org_id();
+    let id = path_id(&req, "id", "Team")?;
+    super::load(&app, org, &id).await?;
+    caller.require(Permission::TeamsManage)?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    if !wrrk_shared::ids::is_valid_id(&body.user_id) {
+        return Err(ApiError::NotFound("User"));
+    }
+    app.store.add_team_member(org, &id, &body.user_id).await?;
+    let user = app
+        .store
+        .get_user(org, &body.user_id)
+        .await?
+        .ok_or(ApiError::NotFound("User"))?;
+    created(user)
+}

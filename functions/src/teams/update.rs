@@ -1,0 +1,50 @@
+//! `PATCH /api/teams/{id}` (`teams:manage`): rename or re-describe.
+
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{
+    ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
+};
+use wrrk_shared::rbac::Permission;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    description: Option<Option<String>>,
+}
+
+/// A versioned write; a rename moves the name marker in the same transaction.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Team")?;
+    super::load(&app, caller.org_id(), &id).await?;
+    caller.require(Permission::TeamsManage)?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let name = body.name.as_deref().map(super::parse_name).transpose()?;
+    let description = match &body.description {
+        Some(Some(d)) => Some(super::parse_description(d)?),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let team = retry_on_stale(|| async {
+        let before = super::load(&app, caller.org_id(), &id).await?;
+        let mut team = before.clone();
+        if let Some(n) = &name {
+            team.name = n.clone();
+        }
+        if let Some(d) = &description {
+            team.description = d.clone();
+        }
+        team.version += 1;
+        team.updated_at = Utc::now();
+        app.store.save_team(&team, &before.name).await?;
+        Ok(team)
+    })
+    .await?;
+    ok(team)
+}

@@ -1,0 +1,45 @@
+//! `DELETE /api/users/{id}`: deactivates (history stays; login and tokens stop at once).
+
+use chrono::Utc;
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiError, ApiResult, ok, path_id, retry_on_stale};
+use wrrk_shared::rbac::Permission;
+
+use super::update::{admin_delta, authorize_edit};
+
+/// Needs `users:deactivate`; never yourself, never the last active admin.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "User")?;
+    let user = retry_on_stale(|| async {
+        let before = app
+            .store
+            .get_user(caller.org_id(), &id)
+            .await?
+            .ok_or(ApiError::NotFound("User"))?;
+        caller.require(Permission::UsersDeactivate)?;
+        if before.id == caller.user.id {
+            return Err(ApiError::Conflict(
+                "cannot_deactivate_self",
+                "You cannot deactivate your own account.".into(),
+            ));
+        }
+        authorize_edit(&caller, &before)?;
+        if !before.active {
+            return Ok(before);
+        }
+        let mut after = before.clone();
+        after.active = false;
+        after.version += 1;
+        after.updated_at = Utc::now();
+        app.store
+            .save_user(&after, admin_delta(&before, &after))
+            .await?;
+        tracing::info!(user_id = %after.id, by = %caller.user.id, "user deactivated");
+        Ok(after)
+    })
+    .await?;
+    ok(user)
+}

@@ -1,0 +1,27 @@
+//! `GET /api/users/{id}`: a profile with the teams the user belongs to.
+
+use lambda_http::Request;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+
+/// Reads: the user, their memberships (GSI1 Query) and those teams (BatchGetItem).
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "User")?;
+    let org = caller.org_id();
+    let (user, team_ids) = tokio::try_join!(
+        app.store.get_user(org, &id),
+        app.store.user_team_ids(org, &id)
+    )?;
+    let user = user.ok_or(ApiError::NotFound("User"))?;
+    let teams = app.store.get_teams(org, &team_ids).await?;
+    let teams: Vec<_> = teams
+        .iter()
+        .map(|t| json!({ "id": t.id, "name": t.name }))
+        .collect();
+    let mut body = serde_json::to_value(&user).map_err(anyhow::Error::from)?;
+    body["teams"] = json!(teams);
+    ok(body)
+}

@@ -1,0 +1,94 @@
+//! `PATCH /api/users/{id}`: name and avatar (your own, or anyone's with `users:update`),
+//! role (ADMIN only). A MANAGER cannot edit an ADMIN; the last active ADMIN stays one.
+
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::{HttpsUrl, PersonName, Role, User};
+use wrrk_shared::http::{
+    ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
+};
+use wrrk_shared::rbac::{self, Permission};
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    name: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    avatar_url: Option<Option<String>>,
+    role: Option<String>,
+}
+
+/// Who may change what on `target`.
+pub(crate) fn authorize_edit(caller: &Caller, target: &User) -> Result<(), ApiError> {
+    if caller.user.id == target.id {
+        return Ok(());
+    }
+    caller.require(Permission::UsersUpdate)?;
+    if !rbac::outranks_or_equals(caller.role(), target.role) {
+        return Err(ApiError::Forbidden(format!(
+            "A {} cannot change an {}.",
+            caller.role().as_str(),
+            target.role.as_str()
+        )));
+    }
+    Ok(())
+}
+
+/// +1 when a change makes an active admin, -1 when it unmakes one.
+pub(crate) fn admin_delta(before: &User, after: &User) -> i64 {
+    let counts = |u: &User| i64::from(u.active && u.role == Role::Admin);
+    counts(after) - counts(before)
+}
+
+/// Validates once, then applies the change to the freshest copy (retrying lost races).
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "User")?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let name = body
+        .name
+        .as_deref()
+        .map(|n| PersonName::parse("name", n))
+        .transpose()?;
+    let avatar = match &body.avatar_url {
+        Some(Some(url)) => Some(Some(HttpsUrl::parse("avatarUrl", url)?)),
+        Some(None) => Some(None),
+        None => None,
+    };
+    let role = body
+        .role
+        .as_deref()
+        .map(|r| Role::parse("role", r))
+        .transpose()?;
+
+    let user = retry_on_stale(|| async {
+        let before = app
+            .store
+            .get_user(caller.org_id(), &id)
+            .await?
+            .ok_or(ApiError::NotFound("User"))?;
+        authorize_edit(&caller, &before)?;
+        let mut after = before.clone();
+        if let Some(name) = &name {
+            after.name = name.clone();
+        }
+        if let Some(avatar) = &avatar {
+            after.avatar_url = avatar.clone();
+        }
+        if let Some(role) = role.filter(|r| *r != before.role) {
+            caller.require(Permission::UsersChangeRole)?;
+            after.role = role;
+        }
+        after.version += 1;
+        after.updated_at = Utc::now();
+        app.store
+            .save_user(&after, admin_delta(&before, &after))
+            .await?;
+        Ok(after)
+    })
+    .await?;
+    ok(user)
+}

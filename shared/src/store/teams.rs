@@ -1,0 +1,281 @@
+//! Teams, their unique names and their memberships.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+
+use super::tx::{Tx, failed_at};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item, ts};
+use crate::domain::Team;
+use crate::keys::{self, GSI1, attr};
+
+fn name_taken() -> StoreError {
+    StoreError::Conflict(
+        "team_name_taken",
+        "A team with this name already exists.".into(),
+    )
+}
+
+fn name_marker(team: &Team) -> Item {
+    let mut item = keys::team_name_marker(&team.org_id, &team.name.to_lowercase()).to_item();
+    item.insert("teamId".into(), s(&team.id));
+    item
+}
+
+impl Store {
+    /// Creates a team and reserves its name. `Conflict("team_name_taken")` on a duplicate.
+    pub async fn create_team(&self, team: &Team) -> StoreResult<()> {
+        let result = Tx::new()
+            .put_new(self, to_item(&keys::team(&team.org_id, &team.id), team)?)?
+            .put_new(self, name_marker(team))?
+            .run(self, "creating a team")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 1) => Err(name_taken()),
+            other => other,
+        }
+    }
+
+    /// A team of `org_id`.
+    pub async fn get_team(&self, org_id: &str, team_id: &str) -> StoreResult<Option<Team>> {
+        match self.get_item(&keys::team(org_id, team_id)).await? {
+            Some(item) => Ok(Some(from_item(item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// A page of teams, oldest first.
+    pub async fn list_teams(
+        &self,
+        org_id: &str,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<Team>> {
+        let q = QuerySpec::prefix(None, keys::org_pk(org_id), keys::TEAM_PREFIX.into(), true);
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+
+    /// Teams by id (missing ones skipped).
+    pub async fn get_teams(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Team>> {
+        let keys = ids.iter().map(|id| keys::team(org_id, id)).collect();
+        let mut teams: Vec<Team> = self
+            .batch_get(keys)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<StoreResult<_>>()?;
+        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        Ok(teams)
+    }
+
+    /// Saves a renamed or re-described team (`version` is the new version), moving the
+    /// name marker when the name changed.
+    pub async fn save_team(&self, team: &Team, old_name: &str) -> StoreResult<()> {
+        let mut tx = Tx::new().update(
+            self,
+            &keys::team(&team.org_id, &team.id),
+            "SET #name = :name, description = :description, updatedAt = :updated, version = :version",
+            Some("attribute_exists(PK) AND version = :prev"),
+            &[("#name", "name")],
+            vec![
+                (":name", s(&team.name)),
+                (
+                    ":description",
+                    team.description.as_ref().map_or(AttributeValue::Null(true), s),
+                ),
+                (":updated", s(ts(team.updated_at))),
+                (":version", n(team.version)),
+                (":prev", n(team.version.saturating_sub(1))),
+            ],
+        )?;
+        let renamed = old_name.to_lowercase() != team.name.to_lowercase();
+        if renamed {
+            tx = tx.put_new(self, name_marker(team))?.delete(
+                self,
+                &keys::team_name_marker(&team.org_id, &old_name.to_lowercase()),
+                None,
+                vec![],
+            )?;
+        }
+        match tx.run(self, "saving a team").await {
+            Err(StoreError::Cancelled(codes)) if renamed && failed_at(&codes, 1) => {
+                Err(name_taken())
+            }
+            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
+            other => other,
+        }
+    }
+
+    /// Deletes a team and its name marker atomically, then its memberships.
+    pub async fn delete_team(&self, team: &Team) -> StoreResult<()> {
+        let result = Tx::new()
+            .delete(
+                self,
+                &keys::team(&team.org_id, &team.id),
+                Some("attribute_exists(PK)"),
+                vec![],
+            )?
+            .delete(
+                self,
+                &keys::team_name_marker(&team.org_id, &team.name.to_lowercase()),
+                None,
+                vec![],
+            )?
+            .run(self, "deleting a team")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(_)) => return Err(StoreError::NotFound("Team")),
+            other => other?,
+        }
+        // Memberships of a deleted team are unreachable; removing them is housekeeping.
+        let mut start = None;
+        loop {
+            let page = self
+                .team_member_ids(&team.org_id, &team.id, 100, start)
+                .await?;
+            for user_id in &page.items {
+                self.db
+                    .delete_item()
+                    .table_name(&self.table)
+                    .set_key(Some(
+                        keys::team_member(&team.org_id, &team.id, user_id).to_item(),
+                    ))
+                    .send()
+                    .await
+                    .map_err(|e| anyhow::Error::new(e).context("deleting a membership"))?;
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+
+    /// Adds an active user of the same organization to a team.
+    /// `NotFound("Team")`, `NotFound("User")` (missing or inactive), or
+    /// `Conflict("already_member")`.
+    pub async fn add_team_member(
+        &self,
+        org_id: &str,
+        team_id: &str,
+        user_id: &str,
+    ) -> StoreResult<()> {
+        let mut membership = keys::team_member(org_id, team_id, user_id).to_item();
+        membership.insert(
+            attr::GSI1PK.into(),
+            s(keys::user_teams_gsi_pk(org_id, user_id)),
+        );
+        membership.insert(attr::GSI1SK.into(), s(keys::user_teams_gsi_sk(team_id)));
+        membership.insert("teamId".into(), s(team_id));
+        membership.insert("userId".into(), s(user_id));
+        let result = Tx::new()
+            .check(
+                self,
+                &keys::user(org_id, user_id),
+                "attribute_exists(PK) AND active = :yes",
+                &[],
+                vec![(":yes", AttributeValue::Bool(true))],
+            )?
+            .put_new(self, membership)?
+            .update(
+                self,
+                &keys::team(org_id, team_id),
+                "ADD memberCount :one",
+                Some("attribute_exists(PK)"),
+                &[],
+                vec![(":one", n(1))],
+            )?
+            .run(self, "adding a team member")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 2) => {
+                Err(StoreError::NotFound("Team"))
+            }
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
+                Err(StoreError::NotFound("User"))
+            }
+            Err(StoreError::Cancelled(_)) => Err(StoreError::Conflict(
+                "already_member",
+                "This user is already a member of the team.".into(),
+            )),
+            other => other,
+        }
+    }
+
+    /// Removes a membership. `NotFound("Membership")` if there is none.
+    pub async fn remove_team_member(
+        &self,
+        org_id: &str,
+        team_id: &str,
+        user_id: &str,
+    ) -> StoreResult<()> {
+        let result = Tx::new()
+            .delete(
+                self,
+                &keys::team_member(org_id, team_id, user_id),
+                Some("attribute_exists(PK)"),
+                vec![],
+            )?
+            .update(
+                self,
+                &keys::team(org_id, team_id),
+                "ADD memberCount :minus",
+                Some("attribute_exists(PK)"),
+                &[],
+                vec![(":minus", n(-1))],
+            )?
+            .run(self, "removing a team member")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Membership")),
+            other => other,
+        }
+    }
+
+    /// A page of a team's member ids.
+    pub async fn team_member_ids(
+        &self,
+        org_id: &str,
+        team_id: &str,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<String>> {
+        let q = QuerySpec::prefix(
+            None,
+            keys::org_pk(org_id),
+            keys::team_member_prefix(team_id),
+            true,
+        );
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .iter()
+                .filter_map(|i| i.get("userId").and_then(|v| v.as_s().ok()).cloned())
+                .collect(),
+            next: page.next,
+        })
+    }
+
+    /// Ids of the teams `user_id` belongs to (through GSI1; at most 100).
+    pub async fn user_team_ids(&self, org_id: &str, user_id: &str) -> StoreResult<Vec<String>> {
+        let q = QuerySpec::prefix(
+            Some(GSI1),
+            keys::user_teams_gsi_pk(org_id, user_id),
+            keys::TEAM_PREFIX.into(),
+            true,
+        );
+        let page = self.query_page(&q, 100, None).await?;
+        Ok(page
+            .items
+            .iter()
+            .filter_map(|i| i.get("teamId").and_then(|v| v.as_s().ok()).cloned())
+            .collect())
+    }
+}
