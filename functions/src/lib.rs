@@ -3,12 +3,14 @@
 //! and the template check use). Storage calls live in `wrrk_shared::store`.
 
 pub mod auth;
+pub mod customers;
 pub mod entry;
 pub mod fallback;
 pub mod invitations;
 pub mod organizations;
 pub mod registry;
 pub mod teams;
+pub mod tickets;
 pub mod users;
 
 pub use entry::serve;

@@ -58,6 +58,14 @@ http_functions! {
     "invitations-revoke": "DELETE" "/api/invitations/{id}" => crate::invitations::revoke::handle,
     "invitations-lookup": "GET" "/api/invitations/token/{token}" => crate::invitations::lookup::handle,
     "invitations-accept": "POST" "/api/invitations/token/{token}/accept" => crate::invitations::accept::handle,
+    "tickets-create": "POST" "/api/tickets" => crate::tickets::create::handle,
+    "tickets-list": "GET" "/api/tickets" => crate::tickets::list::handle,
+    "tickets-get": "GET" "/api/tickets/{id}" => crate::tickets::get::handle,
+    "tickets-update": "PATCH" "/api/tickets/{id}" => crate::tickets::update::handle,
+    "ticket-messages-list": "GET" "/api/tickets/{id}/messages" => crate::tickets::messages_list::handle,
+    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" => crate::tickets::messages_create::handle,
+    "customers-list": "GET" "/api/customers" => crate::customers::list::handle,
+    "customers-get": "GET" "/api/customers/{id}" => crate::customers::get::handle,
     "fallback": "ANY" "$default" => crate::fallback::handle,
 }
 

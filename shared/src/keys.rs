@@ -18,12 +18,24 @@ pub mod attr {
     pub const GSI1PK: &str = "GSI1PK";
     /// First overloaded index, sort key.
     pub const GSI1SK: &str = "GSI1SK";
+    /// Second index, partition key.
+    pub const GSI2PK: &str = "GSI2PK";
+    /// Second index, sort key.
+    pub const GSI2SK: &str = "GSI2SK";
+    /// Third index, partition key.
+    pub const GSI3PK: &str = "GSI3PK";
+    /// Third index, sort key.
+    pub const GSI3SK: &str = "GSI3SK";
     /// Epoch seconds after which DynamoDB may delete the item.
     pub const TTL: &str = "ttl";
 }
 
 /// Name of the first overloaded global secondary index.
 pub const GSI1: &str = "GSI1";
+/// Second overloaded index: tickets by assignee and status.
+pub const GSI2: &str = "GSI2";
+/// Third overloaded index: all of an organization's tickets.
+pub const GSI3: &str = "GSI3";
 
 /// A primary key.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -146,5 +158,82 @@ pub fn login_throttle(subject: &str, window: i64) -> Key {
     Key::new(
         format!("THROTTLE#LOGIN#{subject}"),
         format!("WINDOW#{window}"),
+    )
+}
+
+/// Sort-key prefix of tickets.
+pub const TICKET_PREFIX: &str = "TICKET#";
+
+/// A ticket.
+pub fn ticket(org_id: &str, ticket_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{TICKET_PREFIX}{ticket_id}"))
+}
+
+/// Index sort key of a ticket in every list: last activity (fixed-width, so it sorts as
+/// text), then id (ties broken stably).
+pub fn ticket_activity_sk(last_activity: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> String {
+    format!(
+        "{}#{ticket_id}",
+        last_activity.format("%Y-%m-%dT%H:%M:%S%.6fZ")
+    )
+}
+
+/// GSI1 partition: the organization's tickets in one status.
+pub fn tickets_by_status_pk(org_id: &str, status: &str) -> String {
+    format!("ORG#{org_id}#TSTATUS#{status}")
+}
+
+/// GSI2 partition: one assignee's (or nobody's) tickets in one status.
+pub fn tickets_by_assignee_pk(org_id: &str, assignee: Option<&str>, status: &str) -> String {
+    format!(
+        "ORG#{org_id}#TASSIGNEE#{}#{status}",
+        assignee.unwrap_or("NONE")
+    )
+}
+
+/// GSI3 partition: all of the organization's tickets.
+pub fn tickets_all_pk(org_id: &str) -> String {
+    format!("ORG#{org_id}#TICKETS")
+}
+
+/// A ticket's messages partition.
+pub fn messages_pk(org_id: &str, ticket_id: &str) -> String {
+    format!("ORG#{org_id}#TICKET#{ticket_id}")
+}
+
+/// Sort-key prefix of messages.
+pub const MESSAGE_PREFIX: &str = "MSG#";
+
+/// A message of a ticket.
+pub fn message(org_id: &str, ticket_id: &str, message_id: &str) -> Key {
+    Key::new(
+        messages_pk(org_id, ticket_id),
+        format!("{MESSAGE_PREFIX}{message_id}"),
+    )
+}
+
+/// Sort-key prefix of customers.
+pub const CUSTOMER_PREFIX: &str = "CUSTOMER#";
+
+/// A customer.
+pub fn customer(org_id: &str, customer_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{CUSTOMER_PREFIX}{customer_id}"))
+}
+
+/// The marker that finds a customer by email within an organization.
+pub fn customer_email_marker(org_id: &str, email: &str) -> Key {
+    Key::new(org_pk(org_id), format!("CUSTEMAIL#{email}"))
+}
+
+/// Sort-key prefix of one customer's ticket links.
+pub fn customer_ticket_prefix(customer_id: &str) -> String {
+    format!("CUSTTICKET#{customer_id}#")
+}
+
+/// A link from a customer to one of their tickets (written once, never updated).
+pub fn customer_ticket(org_id: &str, customer_id: &str, ticket_id: &str) -> Key {
+    Key::new(
+        org_pk(org_id),
+        format!("{}{ticket_id}", customer_ticket_prefix(customer_id)),
     )
 }

@@ -2,6 +2,7 @@
 //! contract (errors, bodies, responses) and outbound mail. Every Lambda handler and the
 //! local stack build on it, so the same code runs in AWS and on a laptop.
 
+pub mod after_message;
 pub mod app;
 pub mod auth;
 pub mod domain;

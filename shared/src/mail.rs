@@ -16,6 +16,9 @@ pub struct OutboundEmail {
     pub text: String,
     /// HTML body; build it with [`escape_html`] around anything user-supplied.
     pub html: String,
+    /// Message-IDs (without brackets) this replies to, oldest first; sets `In-Reply-To`
+    /// (the last) and `References` (all) so mail clients thread the conversation.
+    pub thread: Vec<String>,
 }
 
 /// Sends mail with SESv2 `SendEmail` (raw content).
@@ -30,24 +33,30 @@ impl Mailer {
         Self { ses, from }
     }
 
-    /// Builds the MIME message for `email`.
-    pub fn render(&self, email: &OutboundEmail) -> anyhow::Result<Vec<u8>> {
+    /// Builds the MIME message for `email` with a fresh `Message-ID`; returns both.
+    pub fn render(&self, email: &OutboundEmail) -> anyhow::Result<(String, Vec<u8>)> {
         let (name, addr) = split_address(&self.from);
         let domain = addr.rsplit_once('@').map_or("wrrk.local", |(_, d)| d);
-        MessageBuilder::new()
+        let message_id = format!("{}@{domain}", crate::ids::new_id().to_lowercase());
+        let mut builder = MessageBuilder::new()
             .from((name, addr))
             .to(email.to.as_str())
             .subject(email.subject.as_str())
-            .message_id(format!("{}@{domain}", crate::ids::new_id()))
+            .message_id(message_id.as_str())
             .text_body(email.text.as_str())
-            .html_body(email.html.as_str())
-            .write_to_vec()
-            .context("rendering MIME")
+            .html_body(email.html.as_str());
+        if let Some(last) = email.thread.last() {
+            builder = builder
+                .in_reply_to(last.as_str())
+                .references(email.thread.as_slice());
+        }
+        let raw = builder.write_to_vec().context("rendering MIME")?;
+        Ok((message_id, raw))
     }
 
-    /// Renders and sends `email`; returns the SES message id.
+    /// Renders and sends `email`; returns the `Message-ID` it carried.
     pub async fn send(&self, email: &OutboundEmail) -> anyhow::Result<String> {
-        let raw = self.render(email)?;
+        let (message_id, raw) = self.render(email)?;
         let out = self
             .ses
             .send_email()
@@ -70,7 +79,11 @@ impl Mailer {
             .send()
             .await
             .context("SESv2 SendEmail failed")?;
-        Ok(out.message_id.unwrap_or_default())
+        tracing::info!(
+            ses_message_id = out.message_id.unwrap_or_default(),
+            "email sent"
+        );
+        Ok(message_id)
     }
 }
 
@@ -127,5 +140,34 @@ pub fn invitation_email(
         subject,
         text,
         html,
+        thread: Vec::new(),
+    }
+}
+
+/// An agent's reply to a customer on an email ticket, threaded under the conversation.
+pub fn reply_email(
+    to: &str,
+    ticket_key: &str,
+    subject: &str,
+    agent: &str,
+    content: &str,
+    thread: Vec<String>,
+) -> OutboundEmail {
+    let base = subject
+        .trim_start_matches("Re: ")
+        .trim_start_matches("RE: ");
+    let subject = format!("Re: {base} [#{ticket_key}]");
+    let text = format!("{content}\n\n-- \n{agent}\n");
+    let paragraphs: String = content
+        .split("\n\n")
+        .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
+        .collect();
+    let html = format!("{paragraphs}<p>-- <br>{}</p>", escape_html(agent));
+    OutboundEmail {
+        to: to.to_string(),
+        subject,
+        text,
+        html,
+        thread,
     }
 }

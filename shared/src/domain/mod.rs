@@ -4,6 +4,7 @@ mod invitation;
 mod organization;
 mod role;
 mod team;
+mod ticket;
 mod user;
 mod values;
 
@@ -11,6 +12,7 @@ pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
 pub use team::Team;
+pub use ticket::{AuthorType, Channel, Customer, Message, Priority, Ticket, TicketStatus};
 pub use user::User;
 pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
 

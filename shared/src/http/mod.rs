@@ -7,7 +7,7 @@ pub mod response;
 
 pub use error::ApiError;
 pub use pagination::PageRequest;
-pub use request::{Query, json_body, nullable, path_id};
+pub use request::{Query, json_body, nullable, parse_enum, path_id};
 pub use response::{created, no_content, ok, page};
 
 /// The handler result every endpoint returns.

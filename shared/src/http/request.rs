@@ -95,3 +95,10 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// Parses a query or body value into one of our wire enums (`OPEN`, `HIGH`, ...); 422 naming
+/// `field` otherwise.
+pub fn parse_enum<T: DeserializeOwned>(field: &str, raw: &str) -> Result<T, ApiError> {
+    serde_json::from_value(serde_json::Value::String(raw.to_string()))
+        .map_err(|_| ApiError::invalid(field, format!("{field}: {raw:?} is not a valid value")))
+}

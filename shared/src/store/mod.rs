@@ -2,10 +2,12 @@
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
 pub mod cursor;
+mod customers;
 mod invitations;
 mod organizations;
 mod teams;
 mod throttle;
+mod tickets;
 mod tx;
 mod users;
 
@@ -22,6 +24,7 @@ use crate::keys::{self, Key, attr};
 
 pub use invitations::{InvitationState, status_message};
 pub use throttle::LoginWindow;
+pub use tickets::{NewTicket, TicketFilter, TicketView};
 pub use users::UserFilter;
 
 /// A raw DynamoDB item.
@@ -187,32 +190,53 @@ struct QuerySpec {
 impl QuerySpec {
     /// Items of partition `pk` (on the table or an index) whose sort key starts with `prefix`.
     fn prefix(index: Option<&'static str>, pk: String, prefix: String, forward: bool) -> Self {
-        let (pk_attr, sk_attr) = match index {
-            Some(_) => (attr::GSI1PK, attr::GSI1SK),
-            None => (attr::PK, attr::SK),
-        };
+        let mut q = Self::partition(index, pk, forward);
+        q.key_condition = "#pk = :pk AND begins_with(#sk, :prefix)".into();
+        q.names
+            .insert("#sk".to_string(), index_keys(index).1.to_string());
+        q.values
+            .insert(":prefix".to_string(), AttributeValue::S(prefix));
+        q
+    }
+
+    /// Every item of partition `pk` (on the table or an index).
+    fn partition(index: Option<&'static str>, pk: String, forward: bool) -> Self {
+        let (pk_attr, _) = index_keys(index);
         Self {
             index,
-            key_condition: "#pk = :pk AND begins_with(#sk, :prefix)".into(),
+            key_condition: "#pk = :pk".into(),
             filter: None,
-            names: HashMap::from([
-                ("#pk".to_string(), pk_attr.to_string()),
-                ("#sk".to_string(), sk_attr.to_string()),
-            ]),
-            values: HashMap::from([
-                (":pk".to_string(), AttributeValue::S(pk)),
-                (":prefix".to_string(), AttributeValue::S(prefix)),
-            ]),
+            names: HashMap::from([("#pk".to_string(), pk_attr.to_string())]),
+            values: HashMap::from([(":pk".to_string(), AttributeValue::S(pk))]),
             forward,
         }
+    }
+
+    /// Adds a filter condition (joined with AND to any already there).
+    fn and_filter(&mut self, condition: &str) {
+        self.filter = Some(match self.filter.take() {
+            Some(f) => format!("{f} AND {condition}"),
+            None => condition.to_string(),
+        });
+    }
+}
+
+/// Partition and sort key attribute names of the table or an index.
+fn index_keys(index: Option<&str>) -> (&'static str, &'static str) {
+    match index {
+        Some(keys::GSI1) => (attr::GSI1PK, attr::GSI1SK),
+        Some(keys::GSI2) => (attr::GSI2PK, attr::GSI2SK),
+        Some(keys::GSI3) => (attr::GSI3PK, attr::GSI3SK),
+        _ => (attr::PK, attr::SK),
     }
 }
 
 /// The key attributes DynamoDB needs to resume a Query after `item`.
 fn page_key(item: &Item, index: Option<&str>) -> Item {
     let mut names = vec![attr::PK, attr::SK];
-    if index == Some(keys::GSI1) {
-        names.extend([attr::GSI1PK, attr::GSI1SK]);
+    if index.is_some() {
+        let (pk, sk) = index_keys(index);
+        names.extend([pk, sk]);
     }
     names
         .into_iter()

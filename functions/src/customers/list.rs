@@ -1,0 +1,31 @@
+//! `GET /api/customers`: newest first, `search` by name or email, cursor pagination.
+
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, pagination};
+
+/// One Query per page.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let org = caller.org_id();
+    let q = Query::of(&req);
+    let search = q.get("search").map(str::to_lowercase);
+    if search.as_ref().is_some_and(|s| s.chars().count() > 100) {
+        return Err(ApiError::invalid(
+            "search",
+            "search: must be at most 100 characters",
+        ));
+    }
+    let page_req = PageRequest::parse(&app, &q, format!("customers:{org}:{search:?}"))?;
+    let page = app
+        .store
+        .list_customers(
+            org,
+            search.as_deref(),
+            page_req.limit,
+            page_req.start.clone(),
+        )
+        .await?;
+    pagination::respond(&app, &page_req, page)
+}

@@ -1,0 +1,4 @@
+//! Customers: the people tickets are for.
+
+pub mod get;
+pub mod list;

@@ -1,0 +1,92 @@
+//! `POST /api/tickets`: an agent opens a ticket for a customer (channel MANUAL). The
+//! customer is found or created by email; the number comes from the org's counter.
+
+use anyhow::Context;
+use chrono::Utc;
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::after_message;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
+use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
+use wrrk_shared::store::NewTicket;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    subject: String,
+    customer: CustomerBody,
+    #[serde(default)]
+    priority: Option<String>,
+    message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct CustomerBody {
+    email: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// Validates, then one transaction (counter, ticket, customer, first message).
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let body: Body = json_body(&req, super::MAX_MESSAGE_BODY)?;
+    let subject = TrimmedText::parse("subject", &body.subject, 200)?.into_inner();
+    let email = Email::parse("customer.email", &body.customer.email)?;
+    let name = match body.customer.name.as_deref() {
+        Some(n) => PersonName::parse("customer.name", n)?,
+        None => email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    };
+    let priority: Priority = match body.priority.as_deref() {
+        Some(p) => parse_enum("priority", p)?,
+        None => Priority::default(),
+    };
+    let content = super::parse_content(&body.message)?;
+    let org = app
+        .store
+        .get_organization(caller.org_id())
+        .await?
+        .context("caller's organization is missing")?;
+    let first = Message {
+        id: String::new(),
+        ticket_id: String::new(),
+        org_id: String::new(),
+        author_type: AuthorType::Agent,
+        author_id: Some(caller.user.id.clone()),
+        author_name: caller.user.name.clone(),
+        content,
+        internal: false,
+        channel: Channel::Manual,
+        email_message_id: None,
+        created_at: Utc::now(),
+    };
+    let (ticket, _customer, message) = app
+        .store
+        .open_ticket(
+            &org,
+            NewTicket {
+                subject,
+                priority,
+                channel: Channel::Manual,
+                customer_email: email,
+                customer_name: name,
+                first_message: Some(first),
+                email_references: Vec::new(),
+            },
+        )
+        .await?;
+    if let Some(m) = &message {
+        after_message::message_stored(&app, &ticket, m).await;
+    }
+    tracing::info!(ticket_id = %ticket.id, key = %ticket.key, "ticket opened");
+    let view = super::views(&app, &org.id, vec![ticket]).await?;
+    created(&view[0])
+}

@@ -1,0 +1,169 @@
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// Where a ticket stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum TicketStatus {
+    /// Waiting for an agent.
+    Open,
+    /// Waiting for the customer.
+    Pending,
+    /// Answered; reopens if the conversation goes on.
+    Resolved,
+    /// Done for good.
+    Closed,
+}
+
+impl TicketStatus {
+    /// Every status.
+    pub const ALL: [TicketStatus; 4] = [Self::Open, Self::Pending, Self::Resolved, Self::Closed];
+
+    /// The wire name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "OPEN",
+            Self::Pending => "PENDING",
+            Self::Resolved => "RESOLVED",
+            Self::Closed => "CLOSED",
+        }
+    }
+}
+
+/// How urgent a ticket is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Priority {
+    /// Whenever.
+    Low,
+    /// The default.
+    #[default]
+    Medium,
+    /// Soon.
+    High,
+    /// Now.
+    Urgent,
+}
+
+/// Where a ticket came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum Channel {
+    /// Opened by an agent (a phone call, a walk-in).
+    Manual,
+    /// An email to the support address.
+    Email,
+    /// The chat widget.
+    Chat,
+}
+
+/// A support request: one conversation with one customer.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Ticket {
+    /// ULID.
+    pub id: String,
+    /// The organization.
+    pub org_id: String,
+    /// Sequential number within the organization.
+    pub number: u64,
+    /// Human number, `ACME-0042` (prefix as it was when the ticket was opened).
+    pub key: String,
+    /// Subject line.
+    pub subject: String,
+    /// Where it stands.
+    pub status: TicketStatus,
+    /// How urgent.
+    pub priority: Priority,
+    /// Where it came from.
+    pub channel: Channel,
+    /// The customer.
+    pub customer_id: String,
+    /// The agent working it.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    /// The team it belongs to.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// Lower-case labels.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// Messages so far (notes included).
+    #[serde(default)]
+    pub message_count: u64,
+    /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub email_references: Vec<String>,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// When any field last changed.
+    pub updated_at: DateTime<Utc>,
+    /// When the last message arrived (lists sort by this).
+    pub last_activity_at: DateTime<Utc>,
+    /// Optimistic-concurrency version.
+    pub version: u64,
+}
+
+impl Ticket {
+    /// The human number for `number` under `prefix`: at least four digits.
+    pub fn format_key(prefix: &str, number: u64) -> String {
+        format!("{prefix}-{number:04}")
+    }
+}
+
+/// Who wrote a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum AuthorType {
+    /// An agent of the organization.
+    Agent,
+    /// The customer (email or widget).
+    Customer,
+    /// wrrk itself.
+    System,
+}
+
+/// A message on a ticket: a reply, a customer message, or an internal note.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Message {
+    /// ULID (messages sort by it).
+    pub id: String,
+    /// The ticket.
+    pub ticket_id: String,
+    /// The organization.
+    pub org_id: String,
+    /// Who wrote it.
+    pub author_type: AuthorType,
+    /// The agent's or customer's id.
+    pub author_id: Option<String>,
+    /// Display name of the author.
+    pub author_name: String,
+    /// Plain text.
+    pub content: String,
+    /// Internal notes are for agents only: never emailed, never sent to a visitor.
+    pub internal: bool,
+    /// The channel it travelled by.
+    pub channel: Channel,
+    /// Its email Message-ID, when it came or went by email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email_message_id: Option<String>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// Someone who asks for help, known by email within an organization.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Customer {
+    /// ULID.
+    pub id: String,
+    /// The organization.
+    pub org_id: String,
+    /// Normalized email, unique within the organization.
+    pub email: super::Email,
+    /// Display name.
+    pub name: String,
+    /// When first seen.
+    pub created_at: DateTime<Utc>,
+}

@@ -1,0 +1,374 @@
+//! Tickets and their messages. Ticket numbers come from a per-organization counter that
+//! moves in the same transaction as the ticket it numbers: unique, and without gaps.
+
+use std::time::Duration;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use chrono::Utc;
+use rand::Rng;
+
+use super::tx::{Tx, failed_at};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item};
+use crate::domain::{
+    Channel, Customer, Email, Message, Organization, Priority, Ticket, TicketStatus,
+};
+use crate::ids::new_id;
+use crate::keys::{self, GSI1, GSI2, GSI3, attr};
+
+/// How many times opening a ticket retries when another ticket took the number first.
+const MAX_NUMBER_ATTEMPTS: u32 = 200;
+
+/// What opening a ticket needs; the store assigns the number.
+pub struct NewTicket {
+    /// Subject line.
+    pub subject: String,
+    /// Priority.
+    pub priority: Priority,
+    /// Channel.
+    pub channel: Channel,
+    /// The customer's email.
+    pub customer_email: Email,
+    /// The customer's name, used when the customer is new.
+    pub customer_name: String,
+    /// The first message, written in the same transaction (`ticket_id` and `id` are set
+    /// by the store).
+    pub first_message: Option<Message>,
+    /// Message-IDs of the email that opened it.
+    pub email_references: Vec<String>,
+}
+
+/// Which tickets a list wants. Each combination is one Query on the narrowest index.
+#[derive(Debug, Default, Clone)]
+pub struct TicketFilter {
+    /// Only this status (GSI1, or GSI2 with an assignee).
+    pub status: Option<TicketStatus>,
+    /// Only this assignee; `Some(None)` means unassigned.
+    pub assignee: Option<Option<String>>,
+    /// Only this priority.
+    pub priority: Option<Priority>,
+    /// Only this team.
+    pub team: Option<String>,
+    /// Only this channel.
+    pub channel: Option<Channel>,
+    /// Only this customer.
+    pub customer: Option<String>,
+}
+
+/// A ticket as an agent sees it, with who it is for and who works it.
+#[derive(Debug, Clone, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketView {
+    /// The ticket.
+    #[serde(flatten)]
+    pub ticket: Ticket,
+    /// The customer.
+    pub customer: Option<serde_json::Value>,
+    /// The assignee.
+    pub assignee: Option<serde_json::Value>,
+}
+
+fn wire<T: serde::Serialize>(v: &T) -> String {
+    serde_json::to_value(v)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+impl Store {
+    /// The ticket's item with the keys of every list it appears in.
+    fn ticket_item(&self, t: &Ticket) -> StoreResult<Item> {
+        let mut item = to_item(&keys::ticket(&t.org_id, &t.id), t)?;
+        let status = t.status.as_str();
+        let sk = keys::ticket_activity_sk(t.last_activity_at, &t.id);
+        item.insert(
+            attr::GSI1PK.into(),
+            s(keys::tickets_by_status_pk(&t.org_id, status)),
+        );
+        item.insert(attr::GSI1SK.into(), s(&sk));
+        item.insert(
+            attr::GSI2PK.into(),
+            s(keys::tickets_by_assignee_pk(
+                &t.org_id,
+                t.assignee_id.as_deref(),
+                status,
+            )),
+        );
+        item.insert(attr::GSI2SK.into(), s(&sk));
+        item.insert(attr::GSI3PK.into(), s(keys::tickets_all_pk(&t.org_id)));
+        item.insert(attr::GSI3SK.into(), s(sk));
+        Ok(item)
+    }
+
+    /// Opens a ticket: finds or creates the customer, takes the next number, and writes
+    /// counter, ticket, customer, customer link and first message in one transaction,
+    /// retrying when a concurrent ticket took the number (so numbers never repeat or skip).
+    pub async fn open_ticket(
+        &self,
+        org: &Organization,
+        new: NewTicket,
+    ) -> StoreResult<(Ticket, Customer, Option<Message>)> {
+        let counter_key = keys::ticket_counter(&org.id);
+        for attempt in 0..MAX_NUMBER_ATTEMPTS {
+            let (counter, existing) = tokio::try_join!(
+                self.get_item(&counter_key),
+                self.find_customer(&org.id, &new.customer_email)
+            )?;
+            let current: u64 = counter
+                .as_ref()
+                .and_then(|c| c.get("count"))
+                .and_then(|v| v.as_n().ok())
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let now = Utc::now();
+            let customer_is_new = existing.is_none();
+            let customer = existing.unwrap_or_else(|| Customer {
+                id: new_id(),
+                org_id: org.id.clone(),
+                email: new.customer_email.clone(),
+                name: new.customer_name.clone(),
+                created_at: now,
+            });
+            let number = current + 1;
+            let ticket = Ticket {
+                id: new_id(),
+                org_id: org.id.clone(),
+                number,
+                key: Ticket::format_key(&org.ticket_prefix, number),
+                subject: new.subject.clone(),
+                status: TicketStatus::Open,
+                priority: new.priority,
+                channel: new.channel,
+                customer_id: customer.id.clone(),
+                assignee_id: None,
+                team_id: None,
+                tags: Vec::new(),
+                message_count: u64::from(new.first_message.is_some()),
+                email_references: new.email_references.clone(),
+                created_at: now,
+                updated_at: now,
+                last_activity_at: now,
+                version: 1,
+            };
+            let message = new.first_message.clone().map(|mut m| {
+                m.id = new_id();
+                m.ticket_id = ticket.id.clone();
+                m.org_id = org.id.clone();
+                if m.author_id.is_none() && m.author_type == crate::domain::AuthorType::Customer {
+                    m.author_id = Some(customer.id.clone());
+                }
+                m.created_at = now;
+                m
+            });
+
+            let mut tx = Tx::new()
+                .update(
+                    self,
+                    &counter_key,
+                    "SET #count = :next",
+                    Some("attribute_not_exists(PK) OR #count = :current"),
+                    &[("#count", "count")],
+                    vec![(":next", n(number)), (":current", n(current))],
+                )?
+                .put_new(self, self.ticket_item(&ticket)?)?
+                .put_new(
+                    self,
+                    keys::customer_ticket(&org.id, &customer.id, &ticket.id).to_item(),
+                )?;
+            if customer_is_new {
+                tx = tx
+                    .put_new(self, self.customer_item(&customer)?)?
+                    .put_new(self, self.customer_marker_item(&customer))?;
+            }
+            if let Some(m) = &message {
+                tx = tx.put_new(
+                    self,
+                    to_item(&keys::message(&org.id, &ticket.id, &m.id), m)?,
+                )?;
+            }
+            match tx.run(self, "opening a ticket").await {
+                Ok(()) => return Ok((ticket, customer, message)),
+                // The number or the customer was taken concurrently: read again and retry.
+                Err(StoreError::Cancelled(codes))
+                    if failed_at(&codes, 0) || (customer_is_new && failed_at(&codes, 4)) =>
+                {
+                    backoff(attempt).await;
+                }
+                Err(StoreError::Other(e)) if is_transaction_conflict(&e) => backoff(attempt).await,
+                Err(e) => return Err(e),
+            }
+        }
+        Err(
+            anyhow::anyhow!("could not take a ticket number after {MAX_NUMBER_ATTEMPTS} attempts")
+                .into(),
+        )
+    }
+
+    /// A ticket of `org_id`.
+    pub async fn get_ticket(&self, org_id: &str, id: &str) -> StoreResult<Option<Ticket>> {
+        match self.get_item(&keys::ticket(org_id, id)).await? {
+            Some(item) => Ok(Some(from_item(item)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// Tickets by id (missing ones skipped), in the order of `ids`.
+    pub async fn get_tickets(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Ticket>> {
+        let keys = ids.iter().map(|id| keys::ticket(org_id, id)).collect();
+        let mut tickets: Vec<Ticket> = self
+            .batch_get(keys)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect::<StoreResult<_>>()?;
+        tickets.sort_by_key(|t: &Ticket| ids.iter().position(|id| *id == t.id));
+        Ok(tickets)
+    }
+
+    /// Writes a changed ticket (`version` is the new version) unless someone else
+    /// changed it first: `Conflict("stale_write")`.
+    pub async fn save_ticket(&self, ticket: &Ticket) -> StoreResult<()> {
+        let result = Tx::new()
+            .put(
+                self,
+                self.ticket_item(ticket)?,
+                Some("attribute_exists(PK) AND version = :prev"),
+                vec![(":prev", n(ticket.version.saturating_sub(1)))],
+            )?
+            .run(self, "saving a ticket")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
+            other => other,
+        }
+    }
+
+    /// Stores `message` and the ticket it changed (new activity, count, maybe status)
+    /// atomically; `Conflict("stale_write")` if the ticket changed meanwhile.
+    pub async fn add_message(&self, ticket: &Ticket, message: &Message) -> StoreResult<()> {
+        let result = Tx::new()
+            .put(
+                self,
+                self.ticket_item(ticket)?,
+                Some("attribute_exists(PK) AND version = :prev"),
+                vec![(":prev", n(ticket.version.saturating_sub(1)))],
+            )?
+            .put_new(
+                self,
+                to_item(
+                    &keys::message(&ticket.org_id, &ticket.id, &message.id),
+                    message,
+                )?,
+            )?
+            .run(self, "adding a message")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
+                Err(super::organizations::stale())
+            }
+            other => other,
+        }
+    }
+
+    /// A page of a ticket's messages, oldest first, strictly after message `after` if given.
+    pub async fn list_messages(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+        after: Option<&str>,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<Message>> {
+        let pk = keys::messages_pk(org_id, ticket_id);
+        let q = match after {
+            None => QuerySpec::prefix(None, pk, keys::MESSAGE_PREFIX.into(), true),
+            Some(after) => {
+                let mut q = QuerySpec::partition(None, pk, true);
+                q.key_condition = "#pk = :pk AND #sk > :after".into();
+                q.names.insert("#sk".into(), attr::SK.into());
+                q.values.insert(
+                    ":after".into(),
+                    s(format!("{}{after}", keys::MESSAGE_PREFIX)),
+                );
+                q
+            }
+        };
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+
+    /// A page of tickets, newest activity first, from the index that serves `filter`.
+    pub async fn list_tickets(
+        &self,
+        org_id: &str,
+        filter: &TicketFilter,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<Ticket>> {
+        let mut q = match (&filter.assignee, filter.status) {
+            (Some(assignee), Some(status)) => QuerySpec::partition(
+                Some(GSI2),
+                keys::tickets_by_assignee_pk(org_id, assignee.as_deref(), status.as_str()),
+                false,
+            ),
+            (_, Some(status)) => QuerySpec::partition(
+                Some(GSI1),
+                keys::tickets_by_status_pk(org_id, status.as_str()),
+                false,
+            ),
+            (_, None) => QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false),
+        };
+        if filter.status.is_none() {
+            match &filter.assignee {
+                Some(Some(user)) => {
+                    q.and_filter("assigneeId = :assignee");
+                    q.values.insert(":assignee".into(), s(user));
+                }
+                Some(None) => {
+                    q.and_filter("(attribute_not_exists(assigneeId) OR assigneeId = :null)")
+                }
+                None => {}
+            }
+            if matches!(filter.assignee, Some(None)) {
+                q.values.insert(":null".into(), AttributeValue::Null(true));
+            }
+        }
+        let mut eq = |attr_name: &str, placeholder: &'static str, value: Option<String>| {
+            if let Some(v) = value {
+                q.and_filter(&format!("{attr_name} = {placeholder}"));
+                q.values.insert(placeholder.into(), s(v));
+            }
+        };
+        eq("priority", ":priority", filter.priority.map(|p| wire(&p)));
+        eq("teamId", ":team", filter.team.clone());
+        eq("channel", ":channel", filter.channel.map(|c| wire(&c)));
+        eq("customerId", ":customer", filter.customer.clone());
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+}
+
+/// Waits a little, more with each attempt, with jitter so racing writers spread out.
+async fn backoff(attempt: u32) {
+    let cap = 2u64.saturating_pow(attempt.min(6)).min(50);
+    let ms = rand::rng().random_range(0..=cap);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+}
+
+/// DynamoDB's TransactionConflict (another transaction held an item): safe to retry.
+fn is_transaction_conflict(e: &anyhow::Error) -> bool {
+    format!("{e:#}").contains("TransactionConflict")
+}
