@@ -12,7 +12,7 @@ use wrrk_shared::App;
 use wrrk_shared::domain::{Invitation, InvitationStatus, Organization};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::hash_secret;
-use wrrk_shared::store::{InvitationState, status_message};
+use wrrk_shared::store::status_message;
 
 /// The usable invitation behind the `{token}` path parameter: 404 when unknown,
 /// 410 with the reason when expired, used or revoked.
@@ -29,8 +29,8 @@ async fn usable_by_token(app: &App, req: &Request) -> Result<(Invitation, Organi
         .find_invitation_by_token(&hash_secret(&token))
         .await?
     {
-        InvitationState::Unknown => Err(ApiError::NotFound("Invitation")),
-        InvitationState::Found(inv, org) => {
+        None => Err(ApiError::NotFound("Invitation")),
+        Some((inv, org)) => {
             if inv.is_usable(Utc::now()) {
                 Ok((inv, org))
             } else {

@@ -10,14 +10,6 @@ use crate::keys::{self, attr};
 /// Days a token marker outlives its invitation, so a late click still learns "expired".
 const TOKEN_MARKER_GRACE_DAYS: i64 = 30;
 
-/// What a token resolves to.
-pub enum InvitationState {
-    /// The invitation and its organization.
-    Found(Invitation, Organization),
-    /// No such token.
-    Unknown,
-}
-
 impl Store {
     /// Stores a new invitation with its token hash, replacing `replaces` (the pending
     /// invitation to the same email) in the same transaction.
@@ -162,26 +154,26 @@ impl Store {
         }
     }
 
-    /// Resolves an invitation token by its hash.
-    pub async fn find_invitation_by_token(&self, token_hash: &str) -> StoreResult<InvitationState> {
+    /// Resolves an invitation token by its hash to the invitation and its organization.
+    pub async fn find_invitation_by_token(
+        &self,
+        token_hash: &str,
+    ) -> StoreResult<Option<(Invitation, Organization)>> {
         let Some(marker) = self
             .get_item(&keys::invitation_token_marker(token_hash))
             .await?
         else {
-            return Ok(InvitationState::Unknown);
+            return Ok(None);
         };
         let get = |name: &str| marker.get(name).and_then(|v| v.as_s().ok()).cloned();
         let (Some(org_id), Some(id)) = (get("orgId"), get("invitationId")) else {
-            return Ok(InvitationState::Unknown);
+            return Ok(None);
         };
         let (invitation, org) = tokio::try_join!(
             self.get_invitation(&org_id, &id),
             self.get_organization(&org_id)
         )?;
-        Ok(match (invitation, org) {
-            (Some(i), Some(o)) => InvitationState::Found(i, o),
-            _ => InvitationState::Unknown,
-        })
+        Ok(invitation.zip(org))
     }
 
     /// Uses a pending, unexpired invitation to create `user`, exactly once: of two

@@ -22,7 +22,7 @@ use serde::de::DeserializeOwned;
 
 use crate::keys::{self, Key, attr};
 
-pub use invitations::{InvitationState, status_message};
+pub use invitations::status_message;
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketFilter, TicketView};
 pub use users::UserFilter;

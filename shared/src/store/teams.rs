@@ -70,7 +70,7 @@ impl Store {
             .into_iter()
             .map(from_item)
             .collect::<StoreResult<_>>()?;
-        teams.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+        teams.sort_by_key(|t| t.name.to_lowercase());
         Ok(teams)
     }
 
