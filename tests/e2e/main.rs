@@ -1,6 +1,12 @@
 //! End-to-end tests: each starts a fresh local stack and drives it like a client would.
 
 mod auth;
+mod cross_tenant;
 mod http_contract;
 mod lambda_binary;
+mod organizations;
+mod rbac_matrix;
+mod teams;
 mod template_check;
+mod tickets;
+mod users;

@@ -213,3 +213,253 @@ fn session(data: &Value, email: &str) -> Session {
 pub mod aws_sdk_dynamodb_types {
     pub use aws_sdk_dynamodb::types::AttributeValue;
 }
+
+// ---------------------------------------------------------------------------------------
+// Users, organizations, teams and invitations: helpers that keep those tests short.
+// ---------------------------------------------------------------------------------------
+
+use mail_parser::{MessageParser, MimeHeaders};
+use wrrk_local::ses::OutboxMessage;
+
+/// A raw DynamoDB item.
+pub type Item = std::collections::HashMap<String, aws_sdk_dynamodb_types::AttributeValue>;
+
+/// A fresh lower-case ULID: makes names and emails unique within a test.
+pub fn unique() -> String {
+    ulid::Ulid::new().to_string().to_lowercase()
+}
+
+/// Percent-encodes a query-string value (everything but unreserved characters).
+pub fn enc(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// The `id` of every object in a JSON array.
+pub fn ids(list: &Value) -> Vec<String> {
+    list.as_array()
+        .unwrap_or_else(|| panic!("not an array: {list}"))
+        .iter()
+        .map(|v| v["id"].as_str().expect("an id").to_string())
+        .collect()
+}
+
+/// A string attribute of an item.
+pub fn item_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+/// The token of the `/invite/<token>` link in a raw invitation email (it must have
+/// both a text/plain and a text/html body, each with the link under `app_url`).
+pub fn invitation_token_in(app_url: &str, raw: &str) -> String {
+    let message = MessageParser::default()
+        .parse(raw.as_bytes())
+        .expect("the invitation is a MIME message");
+    let has = |subtype: &str| {
+        message.parts.iter().any(|p| {
+            p.content_type()
+                .is_some_and(|ct| ct.ctype() == "text" && ct.subtype() == Some(subtype))
+        })
+    };
+    assert!(has("plain"), "no text/plain part:\n{raw}");
+    assert!(has("html"), "no text/html part:\n{raw}");
+    let text = message.body_text(0).expect("a text body").into_owned();
+    let html = message.body_html(0).expect("an html body").into_owned();
+    let prefix = format!("{}/invite/", app_url.trim_end_matches('/'));
+    let start = text
+        .find(&prefix)
+        .unwrap_or_else(|| panic!("no {prefix}<token> link in the text body:\n{text}"))
+        + prefix.len();
+    let token: String = text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    assert!(!token.is_empty(), "empty token in:\n{text}");
+    let link = format!("{prefix}{token}");
+    assert!(
+        html.contains(&format!("href=\"{link}\"")),
+        "the html body does not link to {link}:\n{html}"
+    );
+    token
+}
+
+impl TestApp {
+    /// Every message sent so far, oldest first.
+    pub fn outbox(&self) -> Vec<OutboxMessage> {
+        self.stack.outbox.messages()
+    }
+
+    /// The newest message sent to `email` (compared case-insensitively).
+    pub fn last_mail_to(&self, email: &str) -> OutboxMessage {
+        let email = email.trim().to_lowercase();
+        self.outbox()
+            .into_iter()
+            .rev()
+            .find(|m| m.to.iter().any(|t| t.to_lowercase() == email))
+            .unwrap_or_else(|| panic!("no mail was sent to {email}"))
+    }
+
+    /// The token of the newest invitation mailed to `email`.
+    pub fn invitation_token_for(&self, email: &str) -> String {
+        invitation_token_in(&self.stack.http_url, &self.last_mail_to(email).raw)
+    }
+
+    /// `POST /api/invitations` as `by`.
+    pub async fn invite(&self, by: &Session, email: &str, role: &str) -> Resp {
+        self.post(
+            "/api/invitations",
+            &by.token,
+            json!({ "email": email, "role": role }),
+        )
+        .await
+    }
+
+    /// Invites `email`, asserting a 201; returns the invitation and its token.
+    pub async fn invite_ok(&self, by: &Session, email: &str, role: &str) -> (Value, String) {
+        let r = self.invite(by, email, role).await;
+        assert_eq!(r.status, 201, "invite {email}: {:?}", r.body);
+        (r.data().clone(), self.invitation_token_for(email))
+    }
+
+    /// `GET /api/invitations/token/{token}` (public).
+    pub async fn lookup_invitation(&self, token: &str) -> Resp {
+        self.call(
+            Method::GET,
+            &format!("/api/invitations/token/{token}"),
+            None,
+            None,
+        )
+        .await
+    }
+
+    /// `POST /api/invitations/token/{token}/accept` (public) with [`PASSWORD`].
+    pub async fn accept(&self, token: &str, name: &str) -> Resp {
+        self.call(
+            Method::POST,
+            &format!("/api/invitations/token/{token}/accept"),
+            None,
+            Some(json!({ "name": name, "password": PASSWORD })),
+        )
+        .await
+    }
+
+    /// Invites `email` as `role`, accepts through the emailed link; the new session.
+    pub async fn join(&self, admin: &Session, email: &str, name: &str, role: &str) -> Session {
+        let (_, token) = self.invite_ok(admin, email, role).await;
+        let r = self.accept(&token, name).await;
+        assert_eq!(r.status, 201, "accept for {email}: {:?}", r.body);
+        session(&r.body["data"], &email.trim().to_lowercase())
+    }
+
+    /// A new member of `admin`'s organization with `role` (and a unique email).
+    pub async fn add_member(&self, admin: &Session, role: &str) -> Session {
+        let email = format!("{}-{}@members.test", role.to_lowercase(), unique());
+        self.join(admin, &email, &format!("{role} Member"), role)
+            .await
+    }
+
+    /// Creates a team, asserting a 201; its id.
+    pub async fn create_team(&self, by: &Session, name: &str) -> String {
+        let r = self
+            .post("/api/teams", &by.token, json!({ "name": name }))
+            .await;
+        assert_eq!(r.status, 201, "create team {name}: {:?}", r.body);
+        r.data()["id"].as_str().expect("team id").to_string()
+    }
+
+    /// Adds `user_id` to `team_id`, asserting a 201.
+    pub async fn add_to_team(&self, by: &Session, team_id: &str, user_id: &str) {
+        let r = self
+            .post(
+                &format!("/api/teams/{team_id}/members"),
+                &by.token,
+                json!({ "userId": user_id }),
+            )
+            .await;
+        assert_eq!(r.status, 201, "add {user_id} to {team_id}: {:?}", r.body);
+    }
+
+    /// `DELETE /api/users/{id}` of `user` as `by`, asserting a 200.
+    pub async fn deactivate(&self, by: &Session, user: &Session) {
+        let r = self
+            .delete(&format!("/api/users/{}", user.user_id), &by.token)
+            .await;
+        assert_eq!(r.status, 200, "deactivate {}: {:?}", user.email, r.body);
+    }
+
+    /// Every item of a list endpoint, following `nextCursor` with `limit` per page;
+    /// asserts every page holds at most `limit` items. `path` may have a query already.
+    pub async fn list_all(&self, path: &str, token: &str, limit: usize) -> Vec<Value> {
+        let sep = if path.contains('?') { '&' } else { '?' };
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        for _ in 0..1000 {
+            let mut url = format!("{path}{sep}limit={limit}");
+            if let Some(c) = &cursor {
+                url.push_str(&format!("&cursor={}", enc(c)));
+            }
+            let r = self.get(&url, token).await;
+            assert_eq!(r.status, 200, "{url}: {:?}", r.body);
+            let page = r.data().as_array().expect("a page").clone();
+            assert!(page.len() <= limit, "{url}: {} items", page.len());
+            items.extend(page);
+            match r.body["nextCursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => {
+                    assert!(r.body["nextCursor"].is_null(), "{:?}", r.body);
+                    return items;
+                }
+            }
+        }
+        panic!("{path}: the cursor never ran out");
+    }
+
+    /// The organization's items (partition key `ORG#<org_id>`), sorted by key.
+    pub async fn org_items(&self, org_id: &str) -> Vec<Item> {
+        let pk = format!("ORG#{org_id}");
+        let mut items: Vec<Item> = self
+            .all_items()
+            .await
+            .into_iter()
+            .filter(|i| item_s(i, "PK").is_some_and(|p| p.starts_with(&pk)))
+            .collect();
+        items.sort_by(|a, b| {
+            (item_s(a, "PK"), item_s(a, "SK")).cmp(&(item_s(b, "PK"), item_s(b, "SK")))
+        });
+        items
+    }
+
+    /// Moves an invitation's `expiresAt` directly in the table (as serde writes it).
+    pub async fn set_invitation_expiry(
+        &self,
+        org_id: &str,
+        invitation_id: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        use aws_sdk_dynamodb_types::AttributeValue as A;
+        self.stack
+            .dynamodb_client()
+            .update_item()
+            .table_name(self.stack.app.store.table())
+            .key("PK", A::S(format!("ORG#{org_id}")))
+            .key("SK", A::S(format!("INVITE#{invitation_id}")))
+            .update_expression("SET expiresAt = :at")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(
+                ":at",
+                A::S(at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+            )
+            .send()
+            .await
+            .expect("invitation expiry updated");
+    }
+}
