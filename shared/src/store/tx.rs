@@ -128,24 +128,44 @@ impl Tx {
 
     /// Runs the transaction. A failed condition comes back as
     /// [`StoreError::Cancelled`] with one code per write (`ConditionalCheckFailed` or `None`).
+    /// A clash with another in-flight transaction on the same items (`TransactionConflict`,
+    /// which the SDK does not retry) is retried briefly, then answered as a 409.
     pub(super) async fn run(self, store: &Store, what: &str) -> StoreResult<()> {
-        let result = store
-            .db
-            .transact_write_items()
-            .set_transact_items(Some(self.items))
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(()),
-            Err(e) => match cancellation_codes(&e) {
+        const ATTEMPTS: u32 = 4;
+        for attempt in 1..=ATTEMPTS {
+            let result = store
+                .db
+                .transact_write_items()
+                .set_transact_items(Some(self.items.clone()))
+                .send()
+                .await;
+            let e = match result {
+                Ok(_) => return Ok(()),
+                Err(e) => e,
+            };
+            match cancellation_codes(&e) {
                 Some(codes) if codes.iter().any(|c| c == "ConditionalCheckFailed") => {
-                    Err(StoreError::Cancelled(codes))
+                    return Err(StoreError::Cancelled(codes));
                 }
-                _ => Err(anyhow::Error::new(e)
-                    .context(format!("transaction: {what}"))
-                    .into()),
-            },
+                Some(codes) if codes.iter().any(|c| c == "TransactionConflict") => {
+                    if attempt == ATTEMPTS {
+                        return Err(StoreError::Conflict(
+                            "write_conflict",
+                            "Someone changed the same data at the same moment; try again.".into(),
+                        ));
+                    }
+                    let jitter = u64::from(rand::random::<u8>() % 20);
+                    let wait = 10 * u64::from(attempt) + jitter;
+                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                }
+                _ => {
+                    return Err(anyhow::Error::new(e)
+                        .context(format!("transaction: {what}"))
+                        .into());
+                }
+            }
         }
+        unreachable!("the last attempt returns")
     }
 }
 
