@@ -6,19 +6,48 @@ use lambda_http::{Body, Request, Response, service_fn};
 use wrrk_shared::App;
 use wrrk_shared::http::ApiResult;
 
+use crate::realtime::{self, WsRequest, WsResponse, WsResult};
 use crate::registry;
 
-/// Runs the HTTP function registered as `binary` under the Lambda runtime.
+/// Runs the function registered as `binary` (HTTP or WebSocket) under the Lambda runtime.
 pub async fn serve(binary: &str) -> Result<(), lambda_http::Error> {
     wrrk_shared::telemetry::init_lambda();
-    let function = registry::http_function(binary)
-        .ok_or_else(|| format!("no HTTP function is registered as {binary}"))?;
     let app = App::from_env().await?;
-    lambda_http::run(service_fn(move |req: Request| {
-        let app = app.clone();
-        async move { Ok::<_, Infallible>((function.handler)(app, req).await) }
-    }))
+    if let Some(function) = registry::http_function(binary) {
+        return lambda_http::run(service_fn(move |req: Request| {
+            let app = app.clone();
+            async move { Ok::<_, Infallible>((function.handler)(app, req).await) }
+        }))
+        .await;
+    }
+    let function = registry::ws_function(binary)
+        .ok_or_else(|| format!("no function is registered as {binary}"))?;
+    lambda_runtime::run(lambda_runtime::service_fn(
+        move |event: lambda_runtime::LambdaEvent<WsRequest>| {
+            let app = app.clone();
+            async move { Ok::<_, Infallible>((function.handler)(app, event.payload).await) }
+        },
+    ))
     .await
+}
+
+/// Turns a WebSocket handler's result into its response. `$connect` refuses with the
+/// error's status (the client's handshake fails); other routes always answer 200 and
+/// send the error back as a frame.
+pub async fn respond_ws(route: &str, result: impl Future<Output = WsResult>) -> WsResponse {
+    match result.await {
+        Ok(r) => r,
+        Err(e) if route == "$connect" => {
+            let body = serde_json::json!({ "error": e.to_string(), "code": e.code() });
+            realtime::response(i64::from(e.status()), Some(body.to_string()))
+        }
+        Err(e) => {
+            if e.status() >= 500 {
+                tracing::error!(error = %e, route, "action failed");
+            }
+            realtime::error_frame(route, &e)
+        }
+    }
 }
 
 /// Turns a handler's result into the response: errors become their JSON answer.

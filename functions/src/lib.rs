@@ -8,6 +8,8 @@ pub mod entry;
 pub mod fallback;
 pub mod invitations;
 pub mod organizations;
+pub mod presence;
+pub mod realtime;
 pub mod registry;
 pub mod teams;
 pub mod tickets;

@@ -1,9 +1,12 @@
-//! Every HTTP function: its binary name (as in `template.yaml`), its route, its handler.
+//! Every function: its binary name (as in `template.yaml`), its route (HTTP or WebSocket),
+//! its handler.
 //! A test checks this table, the template and `src/bin/` name the same functions.
 
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
 use wrrk_shared::App;
+
+use crate::realtime::{WsRequest, WsResponse};
 
 /// A handler as the runtime and the local stack call it.
 pub type Handler = fn(App, Request) -> BoxFuture<'static, Response<Body>>;
@@ -66,7 +69,50 @@ http_functions! {
     "ticket-messages-create": "POST" "/api/tickets/{id}/messages" => crate::tickets::messages_create::handle,
     "customers-list": "GET" "/api/customers" => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" => crate::customers::get::handle,
+    "presence-list": "GET" "/api/presence" => crate::presence::list::handle,
     "fallback": "ANY" "$default" => crate::fallback::handle,
+}
+
+/// A WebSocket route handler as the runtime and the local stack call it.
+pub type WsHandler = fn(App, WsRequest) -> BoxFuture<'static, WsResponse>;
+
+/// One WebSocket route's Lambda function.
+#[derive(Clone, Copy)]
+pub struct WsFunction {
+    /// Binary name (`BuildProperties.Binary` in the template).
+    pub binary: &'static str,
+    /// Route key: `$connect`, `$disconnect`, `$default` or an action name.
+    pub route_key: &'static str,
+    /// The handler.
+    pub handler: WsHandler,
+}
+
+macro_rules! ws_functions {
+    ($($binary:literal: $route:literal => $handler:path,)*) => {
+        /// All WebSocket route functions.
+        pub const WS_FUNCTIONS: &[WsFunction] = &[$(
+            WsFunction {
+                binary: $binary,
+                route_key: $route,
+                handler: |app, event| Box::pin(crate::entry::respond_ws($route, $handler(app, event))),
+            },
+        )*];
+    };
+}
+
+ws_functions! {
+    "ws-connect": "$connect" => crate::realtime::connect::handle,
+    "ws-disconnect": "$disconnect" => crate::realtime::disconnect::handle,
+    "ws-default": "$default" => crate::realtime::default::handle,
+    "ws-ticket-subscribe": "ticket:subscribe" => crate::realtime::subscribe::handle,
+    "ws-ticket-unsubscribe": "ticket:unsubscribe" => crate::realtime::unsubscribe::handle,
+    "ws-typing-start": "typing:start" => crate::realtime::typing::start,
+    "ws-typing-stop": "typing:stop" => crate::realtime::typing::stop,
+}
+
+/// The WebSocket function built as `binary`.
+pub fn ws_function(binary: &str) -> Option<WsFunction> {
+    WS_FUNCTIONS.iter().find(|f| f.binary == binary).copied()
 }
 
 /// The function built as `binary`.

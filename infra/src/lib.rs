@@ -1,6 +1,6 @@
 //! The local stack: serves wrrk's real Lambda handlers on loopback the way AWS would
-//! (API Gateway HTTP API events), with an embedded DynamoDB-compatible engine and an
-//! SESv2 outbox. Tests start it in-process; `wrrk-local` runs it for people.
+//! (API Gateway HTTP and WebSocket API events, the `@connections` management API), with an
+//! embedded DynamoDB-compatible engine and an SESv2 outbox. Tests start it in-process; `wrrk-local` runs it for people.
 
 pub mod dynamo;
 pub mod http_api;
@@ -9,5 +9,6 @@ pub mod seed;
 pub mod ses;
 mod stack;
 pub mod template;
+pub mod websocket;
 
-pub use stack::{LocalStack, Options};
+pub use stack::{LocalStack, Options, local_sdk_config};

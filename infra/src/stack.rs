@@ -19,12 +19,15 @@ use crate::http_api::{self, Gateway};
 use crate::seed::{self, DemoLogin};
 use crate::ses::{self, Outbox};
 use crate::template::Template;
+use crate::websocket::{self, WsGateway};
 
 /// How to start the stack.
 #[derive(Debug, Clone)]
 pub struct Options {
     /// HTTP API port (0 picks a free one).
     pub port: u16,
+    /// WebSocket API port (0 picks a free one).
+    pub ws_port: u16,
     /// Where data lives; `None` keeps everything in memory.
     pub data_dir: Option<PathBuf>,
     /// Create a demo organization when the database is new.
@@ -45,6 +48,7 @@ impl Options {
     pub fn for_tests() -> Self {
         Self {
             port: 0,
+            ws_port: 0,
             data_dir: None,
             seed_demo: false,
             progress: false,
@@ -60,6 +64,10 @@ impl Options {
 pub struct LocalStack {
     /// Base URL of the HTTP API.
     pub http_url: String,
+    /// URL of the WebSocket API (`ws://...`).
+    pub ws_url: String,
+    /// The emulated WebSocket API (its open connections).
+    pub websocket: Arc<WsGateway>,
     /// Endpoint of the emulated AWS services (SES) that handlers are pointed at.
     pub aws_endpoint: String,
     /// Endpoint of the embedded DynamoDB engine.
@@ -173,6 +181,10 @@ impl LocalStack {
             .await
             .with_context(|| format!("port {} is taken (use --port)", opts.port))?;
         let http_url = format!("http://{}", http_listener.local_addr()?);
+        let ws_listener = tokio::net::TcpListener::bind(("127.0.0.1", opts.ws_port))
+            .await
+            .with_context(|| format!("port {} is taken (use --ws-port)", opts.ws_port))?;
+        let ws_addr = ws_listener.local_addr()?;
 
         let settings = Settings {
             table_name,
@@ -180,6 +192,7 @@ impl LocalStack {
             token_ttl_seconds: wrrk_shared::app::DEFAULT_TOKEN_TTL_SECONDS,
             app_url: http_url.clone(),
             mail_from: "wrrk <support@wrrk.local>".into(),
+            websocket_endpoint: Some(format!("http://{ws_addr}/{}", websocket::STAGE)),
         };
         let sdk = local_sdk_config();
         let endpoints = Endpoints {
@@ -201,6 +214,7 @@ impl LocalStack {
 
         let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
         let gateway = Arc::new(Gateway::new(app.clone(), &template)?);
+        let ws_gateway = Arc::new(WsGateway::new(app.clone(), &template, ws_addr.to_string())?);
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
             .with_state(outbox.clone());
@@ -215,6 +229,7 @@ impl LocalStack {
         let tasks = vec![
             serve(aws_listener, aws).await,
             serve(http_listener, http).await,
+            serve(ws_listener, ws_gateway.clone().router()).await,
         ];
 
         let demo = if fresh && opts.seed_demo {
@@ -228,6 +243,8 @@ impl LocalStack {
         };
         Ok(Self {
             http_url,
+            ws_url: format!("ws://{ws_addr}"),
+            websocket: ws_gateway,
             aws_endpoint,
             dynamodb_endpoint: engine.endpoint.clone(),
             app,

@@ -15,6 +15,19 @@ pub struct Template {
     pub table: TableDef,
     /// The HTTP API's CORS settings.
     pub cors: Cors,
+    /// The WebSocket API's routes.
+    pub websocket_routes: Vec<WsRouteDef>,
+}
+
+/// A WebSocket API route and the function its integration invokes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WsRouteDef {
+    /// `$connect`, `$disconnect`, `$default` or an action name.
+    pub route_key: String,
+    /// Cargo binary of the function behind it.
+    pub binary: String,
+    /// Whether the function's response body is sent back to the client (a route response).
+    pub two_way: bool,
 }
 
 /// A Lambda function.
@@ -65,6 +78,24 @@ fn str_of(v: &Value) -> Option<String> {
     v.as_str().map(str::to_string)
 }
 
+/// The text of a plain string or of an intrinsic such as `!Sub "..."`.
+fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Tagged(t) => t.value.as_str().map(str::to_string),
+        other => str_of(other),
+    }
+}
+
+/// The resource a `!Sub` text refers to: the first `${Id}` or `${Id.Attr}` that is not a
+/// pseudo parameter such as `${AWS::Region}`.
+fn sub_reference(text: &str) -> Option<String> {
+    text.split("${")
+        .skip(1)
+        .filter_map(|rest| rest.split('}').next())
+        .find(|inner| !inner.starts_with("AWS::"))
+        .map(|inner| inner.split('.').next().unwrap_or(inner).to_string())
+}
+
 fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
     list.as_sequence()
         .into_iter()
@@ -88,6 +119,9 @@ impl Template {
         let mut functions = Vec::new();
         let mut table = None;
         let mut cors = Cors::default();
+        let mut binaries = std::collections::HashMap::new();
+        let mut integrations = std::collections::HashMap::new();
+        let mut ws_routes = Vec::new();
         for (id, res) in resources {
             let id = str_of(id).unwrap_or_default();
             match res["Type"].as_str() {
@@ -105,6 +139,7 @@ impl Template {
                             path: str_of(&e["Properties"]["Path"]),
                         })
                         .collect();
+                    binaries.insert(id.clone(), binary.clone());
                     functions.push(FunctionDef {
                         logical_id: id,
                         binary,
@@ -152,8 +187,43 @@ impl Template {
                         max_age: c["MaxAge"].as_u64(),
                     };
                 }
+                Some("AWS::ApiGatewayV2::Integration") => {
+                    let uri = text_of(&res["Properties"]["IntegrationUri"])
+                        .with_context(|| format!("{id} has no IntegrationUri"))?;
+                    let function = sub_reference(&uri)
+                        .with_context(|| format!("{id}'s IntegrationUri names no function"))?;
+                    integrations.insert(id, function);
+                }
+                Some("AWS::ApiGatewayV2::Route") => {
+                    let p = &res["Properties"];
+                    let target = text_of(&p["Target"])
+                        .and_then(|t| sub_reference(&t))
+                        .with_context(|| format!("{id} has no integration target"))?;
+                    let route_key =
+                        str_of(&p["RouteKey"]).with_context(|| format!("{id} has no RouteKey"))?;
+                    ws_routes.push((
+                        id,
+                        route_key,
+                        target,
+                        p["RouteResponseSelectionExpression"].is_string(),
+                    ));
+                }
                 _ => {}
             }
+        }
+        let mut websocket_routes = Vec::new();
+        for (id, route_key, integration, two_way) in ws_routes {
+            let function = integrations
+                .get(&integration)
+                .with_context(|| format!("{id} targets a missing integration {integration}"))?;
+            let binary = binaries
+                .get(function)
+                .with_context(|| format!("{integration} invokes a missing function {function}"))?;
+            websocket_routes.push(WsRouteDef {
+                route_key,
+                binary: binary.clone(),
+                two_way,
+            });
         }
         let Some(table) = table else {
             bail!("template.yaml has no AWS::DynamoDB::Table");
@@ -162,6 +232,7 @@ impl Template {
             functions,
             table,
             cors,
+            websocket_routes,
         })
     }
 }

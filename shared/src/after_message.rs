@@ -1,7 +1,8 @@
 //! The one path every message takes after it is stored, whatever its channel (an agent's
 //! reply, an inbound email, a widget message). Channels plug in here instead of copying it:
 //!
-//! 1. realtime: everyone viewing the ticket gets it (internal notes: agents only);
+//! 1. realtime: everyone viewing the ticket gets `message:new` (internal notes: agents
+//!    only) and the organization gets `ticket:updated`;
 //! 2. email: on EMAIL tickets, an agent's public reply is mailed to the customer, threaded;
 //! 3. chat: on CHAT tickets the visitor's connection is one of the realtime viewers.
 //!
@@ -20,18 +21,29 @@ pub struct Delivery {
     pub emailed: Option<String>,
 }
 
-/// Runs every after-storage step for `message` on `ticket`.
+/// Runs every after-storage step for `message` on `ticket`, the channels concurrently.
 pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message) -> Delivery {
-    let mut delivery = Delivery::default();
-    if should_email(ticket, message) {
-        match email_customer(app, ticket, message).await {
-            Ok(id) => delivery.emailed = Some(id),
-            Err(e) => {
-                tracing::error!(error = ?e, ticket_id = %ticket.id, "emailing the reply failed")
-            }
+    let live = async {
+        crate::realtime::message_new(app, message).await;
+        // The ticket moved (last activity, maybe reopened). A ticket's first message
+        // arrives with its `ticket:created`, so only later ones announce an update.
+        if ticket.message_count > 1 {
+            crate::realtime::ticket_updated(app, ticket).await;
         }
-    }
-    delivery
+    };
+    let email = async {
+        if !should_email(ticket, message) {
+            return None;
+        }
+        email_customer(app, ticket, message)
+            .await
+            .inspect_err(|e| {
+                tracing::error!(error = ?e, ticket_id = %ticket.id, "emailing the reply failed")
+            })
+            .ok()
+    };
+    let ((), emailed) = tokio::join!(live, email);
+    Delivery { emailed }
 }
 
 /// Only public agent replies on email tickets go out by email; internal notes never do.

@@ -8,6 +8,7 @@ use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::auth::token::TokenKeys;
 use crate::mail::Mailer;
+use crate::realtime::{POST_TIMEOUT, Publisher};
 use crate::store::Store;
 use crate::store::cursor::CursorCodec;
 
@@ -24,6 +25,9 @@ pub struct Settings {
     pub app_url: String,
     /// The `From` address of outbound mail.
     pub mail_from: String,
+    /// The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.
+    /// amazonaws.com/{stage}`); without it nothing is published.
+    pub websocket_endpoint: Option<String>,
 }
 
 impl std::fmt::Debug for Settings {
@@ -34,6 +38,7 @@ impl std::fmt::Debug for Settings {
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("app_url", &self.app_url)
             .field("mail_from", &self.mail_from)
+            .field("websocket_endpoint", &self.websocket_endpoint)
             .finish_non_exhaustive()
     }
 }
@@ -59,6 +64,7 @@ impl Settings {
                 .unwrap_or(DEFAULT_TOKEN_TTL_SECONDS),
             app_url: var("APP_URL").unwrap_or_else(|_| "http://localhost:3000".into()),
             mail_from: var("MAIL_FROM").unwrap_or_else(|_| "wrrk <support@wrrk.local>".into()),
+            websocket_endpoint: var("WEBSOCKET_ENDPOINT").ok().filter(|s| !s.is_empty()),
         })
     }
 }
@@ -86,6 +92,8 @@ pub struct AppInner {
     pub cursors: CursorCodec,
     /// Outbound email through SESv2.
     pub mailer: Mailer,
+    /// Server events to WebSocket connections.
+    pub publisher: Publisher,
     /// The settings the clients were built from.
     pub settings: Settings,
 }
@@ -116,6 +124,17 @@ impl App {
         if let Some(url) = &endpoints.sesv2 {
             ses = ses.endpoint_url(url);
         }
+        let publisher = Publisher::new(settings.websocket_endpoint.as_ref().map(|url| {
+            let timeouts = aws_config::timeout::TimeoutConfig::builder()
+                .operation_timeout(POST_TIMEOUT)
+                .build();
+            aws_sdk_apigatewaymanagement::Client::from_conf(
+                aws_sdk_apigatewaymanagement::config::Builder::from(sdk)
+                    .endpoint_url(url)
+                    .timeout_config(timeouts)
+                    .build(),
+            )
+        }));
         let store = Store::new(
             aws_sdk_dynamodb::Client::from_conf(dynamo.build()),
             settings.table_name.clone(),
@@ -128,6 +147,7 @@ impl App {
                 aws_sdk_sesv2::Client::from_conf(ses.build()),
                 settings.mail_from.clone(),
             ),
+            publisher,
             settings,
         }))
     }

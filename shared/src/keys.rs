@@ -237,3 +237,46 @@ pub fn customer_ticket(org_id: &str, customer_id: &str, ticket_id: &str) -> Key 
         format!("{}{ticket_id}", customer_ticket_prefix(customer_id)),
     )
 }
+
+/// The global item of a WebSocket connection: API Gateway events name only the connection,
+/// so this points back to its organization, user and rooms.
+pub fn connection(connection_id: &str) -> Key {
+    Key::new(format!("CONN#{connection_id}"), "CONN")
+}
+
+/// Sort-key prefix of connection entries in a partition (org listing or room).
+pub const CONNECTION_PREFIX: &str = "CONN#";
+
+/// Partition of an organization's agent connections (org-wide events go to these).
+pub fn org_connections_pk(org_id: &str) -> String {
+    format!("ORG#{org_id}#CONNS")
+}
+
+/// An agent connection's entry in its organization's list.
+pub fn org_connection(org_id: &str, connection_id: &str) -> Key {
+    Key::new(
+        org_connections_pk(org_id),
+        format!("{CONNECTION_PREFIX}{connection_id}"),
+    )
+}
+
+/// Partition of a ticket's room: the connections viewing it.
+pub fn room_pk(org_id: &str, ticket_id: &str) -> String {
+    format!("ORG#{org_id}#ROOM#{ticket_id}")
+}
+
+/// A connection's membership of a ticket's room.
+pub fn room_member(org_id: &str, ticket_id: &str, connection_id: &str) -> Key {
+    Key::new(
+        room_pk(org_id, ticket_id),
+        format!("{CONNECTION_PREFIX}{connection_id}"),
+    )
+}
+
+/// Sort-key prefix of presence items.
+pub const PRESENCE_PREFIX: &str = "PRESENCE#";
+
+/// A user's presence: the count of their live connections and when they were last seen.
+pub fn presence(org_id: &str, user_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{PRESENCE_PREFIX}{user_id}"))
+}

@@ -11,6 +11,7 @@ pub mod ids;
 pub mod keys;
 pub mod mail;
 pub mod rbac;
+pub mod realtime;
 pub mod store;
 pub mod telemetry;
 

@@ -3,9 +3,11 @@
 mod auth;
 mod cross_tenant;
 mod http_contract;
+mod invitations;
 mod lambda_binary;
 mod organizations;
 mod rbac_matrix;
+mod realtime;
 mod teams;
 mod template_check;
 mod tickets;

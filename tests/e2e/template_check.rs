@@ -2,7 +2,7 @@
 
 use std::collections::BTreeSet;
 
-use wrrk_functions::registry::HTTP_FUNCTIONS;
+use wrrk_functions::registry::{HTTP_FUNCTIONS, WS_FUNCTIONS};
 use wrrk_local::template::Template;
 
 fn workspace_root() -> std::path::PathBuf {
@@ -100,4 +100,64 @@ fn every_function_is_least_privileged_and_built_with_cargo_lambda() {
             "{id:?}: {policies}"
         );
     }
+}
+
+#[test]
+fn every_websocket_route_has_a_handler_and_every_handler_a_route() {
+    let template = Template::embedded().unwrap();
+    let in_template: BTreeSet<(String, String)> = template
+        .websocket_routes
+        .iter()
+        .map(|r| (r.binary.clone(), r.route_key.clone()))
+        .collect();
+    let registered: BTreeSet<(String, String)> = WS_FUNCTIONS
+        .iter()
+        .map(|f| (f.binary.to_string(), f.route_key.to_string()))
+        .collect();
+    assert_eq!(in_template, registered);
+    for required in ["$connect", "$disconnect", "$default"] {
+        assert!(
+            registered.iter().any(|(_, k)| k == required),
+            "no {required} route"
+        );
+    }
+    // Actions answer with a frame (ack or error), so they need a route response.
+    for r in &template.websocket_routes {
+        let expects_reply = !matches!(r.route_key.as_str(), "$connect" | "$disconnect");
+        assert_eq!(r.two_way, expects_reply, "{}", r.route_key);
+    }
+}
+
+#[test]
+fn only_functions_that_publish_may_manage_connections() {
+    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
+    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let mut managing = BTreeSet::new();
+    for (_, res) in doc["Resources"].as_mapping().unwrap() {
+        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
+            continue;
+        }
+        let policies = serde_yaml::to_string(&res["Properties"]["Policies"]).unwrap();
+        if policies.contains("execute-api:ManageConnections") {
+            managing.insert(
+                res["Metadata"]["BuildProperties"]["Binary"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+    }
+    let publishers: BTreeSet<String> = [
+        "tickets-create",
+        "tickets-update",
+        "ticket-messages-create",
+        "ws-connect",
+        "ws-disconnect",
+        "ws-typing-start",
+        "ws-typing-stop",
+    ]
+    .into_iter()
+    .map(String::from)
+    .collect();
+    assert_eq!(managing, publishers);
 }

@@ -1,6 +1,8 @@
 //! Test support: a fresh local stack per test (in-memory engine, random port) and an HTTP
 //! client that speaks the API's JSON.
 
+pub mod ws;
+
 use reqwest::Method;
 use serde_json::{Value, json};
 use wrrk_local::{LocalStack, Options};

@@ -6,11 +6,11 @@ use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
-use wrrk_shared::after_message;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
 use wrrk_shared::store::NewTicket;
+use wrrk_shared::{after_message, realtime};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -83,6 +83,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             },
         )
         .await?;
+    realtime::ticket_created(&app, &ticket).await;
     if let Some(m) = &message {
         after_message::message_stored(&app, &ticket, m).await;
     }

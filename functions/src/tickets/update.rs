@@ -13,6 +13,7 @@ use wrrk_shared::http::{
 };
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::rbac::Permission;
+use wrrk_shared::realtime;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -129,6 +130,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         Ok(t)
     })
     .await?;
+    realtime::ticket_updated(&app, &ticket).await;
     let view = super::views(&app, &org, vec![ticket]).await?;
     ok(&view[0])
 }

@@ -13,6 +13,9 @@ struct Args {
     /// Port of the HTTP API.
     #[arg(long, default_value_t = 3000)]
     port: u16,
+    /// Port of the WebSocket API.
+    #[arg(long, default_value_t = 3001)]
+    ws_port: u16,
     /// Where the database and the outbox are kept.
     #[arg(long, default_value = ".wrrk")]
     data_dir: PathBuf,
@@ -31,6 +34,7 @@ async fn main() -> anyhow::Result<()> {
     eprintln!("wrrk-local: starting");
     let stack = LocalStack::start(Options {
         port: args.port,
+        ws_port: args.ws_port,
         data_dir: (!args.in_memory).then(|| args.data_dir.clone()),
         seed_demo: !args.no_demo,
         progress: true,
@@ -43,6 +47,11 @@ async fn main() -> anyhow::Result<()> {
     eprintln!(
         "  HTTP API      {}/api  ({functions} functions from template.yaml)",
         stack.http_url
+    );
+    eprintln!(
+        "  WebSocket API {}/?token=<session token>  ({} routes)",
+        stack.ws_url,
+        stack.template.websocket_routes.len()
     );
     eprintln!("  Outbox        {}/_local/outbox", stack.http_url);
     eprintln!("  DynamoDB      {}", stack.dynamodb_endpoint);

@@ -21,11 +21,34 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// Audience of visitor tokens; agent tokens carry none, so neither passes for the other.
+const VISITOR_AUDIENCE: &str = "wrrk-visitor";
+
+/// What a visitor token says: a chat-widget visitor scoped to one ticket of one org.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VisitorClaims {
+    /// The customer id.
+    pub sub: String,
+    /// The organization id.
+    pub org: String,
+    /// The one ticket this visitor may follow.
+    pub ticket: String,
+    /// Display name (shown in typing indicators).
+    pub name: String,
+    /// Always [`VISITOR_AUDIENCE`].
+    pub aud: String,
+    /// Issued at, epoch seconds.
+    pub iat: i64,
+    /// Expiry, epoch seconds.
+    pub exp: i64,
+}
+
 /// Signing and verification keys, derived once at cold start.
 pub struct TokenKeys {
     encoding: EncodingKey,
     decoding: DecodingKey,
     validation: Validation,
+    visitor_validation: Validation,
     ttl_seconds: i64,
 }
 
@@ -35,10 +58,14 @@ impl TokenKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.leeway = 0;
         validation.set_required_spec_claims(&["exp", "sub"]);
+        let mut visitor_validation = validation.clone();
+        visitor_validation.set_required_spec_claims(&["exp", "sub", "aud"]);
+        visitor_validation.set_audience(&[VISITOR_AUDIENCE]);
         Self {
             encoding: EncodingKey::from_secret(secret),
             decoding: DecodingKey::from_secret(secret),
             validation,
+            visitor_validation,
             ttl_seconds,
         }
     }
@@ -63,6 +90,39 @@ impl TokenKeys {
     /// The claims of a token that is well-formed, signed by us and unexpired.
     pub fn verify(&self, token: &str) -> Option<Claims> {
         jsonwebtoken::decode::<Claims>(token, &self.decoding, &self.validation)
+            .ok()
+            .map(|d| d.claims)
+    }
+
+    /// A token for a visitor of `ticket` (the chat widget's session), valid `ttl_seconds`.
+    pub fn issue_visitor(
+        &self,
+        org_id: &str,
+        customer_id: &str,
+        name: &str,
+        ticket_id: &str,
+        ttl_seconds: i64,
+    ) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        let claims = VisitorClaims {
+            sub: customer_id.to_string(),
+            org: org_id.to_string(),
+            ticket: ticket_id.to_string(),
+            name: name.to_string(),
+            aud: VISITOR_AUDIENCE.to_string(),
+            iat: now,
+            exp: now + ttl_seconds,
+        };
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            &claims,
+            &self.encoding,
+        )?)
+    }
+
+    /// The claims of a valid, unexpired visitor token signed by us.
+    pub fn verify_visitor(&self, token: &str) -> Option<VisitorClaims> {
+        jsonwebtoken::decode::<VisitorClaims>(token, &self.decoding, &self.visitor_validation)
             .ok()
             .map(|d| d.claims)
     }

@@ -1,5 +1,6 @@
 //! Domain types and the validated newtypes requests are parsed into.
 
+mod connection;
 mod invitation;
 mod organization;
 mod role;
@@ -8,6 +9,9 @@ mod ticket;
 mod user;
 mod values;
 
+pub use connection::{
+    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;

@@ -1,6 +1,7 @@
 //! Single-table DynamoDB access. Every read and write of the table goes through here;
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
+mod connections;
 pub mod cursor;
 mod customers;
 mod invitations;
@@ -22,6 +23,7 @@ use serde::de::DeserializeOwned;
 
 use crate::keys::{self, Key, attr};
 
+pub use connections::{Closed, MAX_ROOMS_PER_CONNECTION};
 pub use invitations::status_message;
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketFilter, TicketView};

@@ -1,0 +1,3 @@
+//! Who is online in the caller's organization.
+
+pub mod list;

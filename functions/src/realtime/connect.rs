@@ -1,0 +1,74 @@
+//! `$connect`: authenticates before anything is stored. Agents pass their session JWT as
+//! `?token=` (browsers cannot set headers on a WebSocket); chat-widget visitors pass a
+//! visitor token as `?visitorToken=`, which scopes the connection to one ticket. Anything
+//! else is refused with 401 and nothing is written.
+
+use chrono::Utc;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::{Connection, ConnectionKind};
+use wrrk_shared::http::ApiError;
+use wrrk_shared::realtime;
+
+use super::{WsRequest, WsResult, accepted, connection_id};
+
+/// Stores the connection; announces the user online on their first one.
+pub async fn handle(app: App, event: WsRequest) -> WsResult {
+    let id = connection_id(&event)?.to_string();
+    let param = |name: &str| {
+        event
+            .query_string_parameters
+            .first(name)
+            .map(str::to_string)
+    };
+    let conn = match (param("token"), param("visitorToken")) {
+        (Some(token), _) => agent(&app, id, &token).await?,
+        (None, Some(token)) => visitor(&app, id, &token).await?,
+        (None, None) => {
+            return Err(ApiError::Unauthorized(
+                "Connect with ?token=<session token>.".into(),
+            ));
+        }
+    };
+    let online = app.store.open_connection(&conn).await?;
+    if let Some(ticket) = &conn.ticket_id {
+        app.store.join_room(&conn, ticket).await?;
+    }
+    if let Some(presence) = online {
+        realtime::presence_changed(&app, &conn, &presence).await;
+    }
+    tracing::info!(connection_id = %conn.id, org_id = %conn.org_id, kind = ?conn.kind, "connected");
+    accepted()
+}
+
+async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiError> {
+    let caller = Caller::from_token(app, token).await?;
+    Ok(Connection {
+        id,
+        org_id: caller.user.org_id,
+        kind: ConnectionKind::Agent,
+        user_id: caller.user.id,
+        name: caller.user.name,
+        ticket_id: None,
+        connected_at: Utc::now(),
+    })
+}
+
+async fn visitor(app: &App, id: String, token: &str) -> Result<Connection, ApiError> {
+    let invalid = || ApiError::Unauthorized("Your chat session is invalid or has expired.".into());
+    let claims = app.tokens.verify_visitor(token).ok_or_else(invalid)?;
+    app.store
+        .get_ticket(&claims.org, &claims.ticket)
+        .await?
+        .filter(|t| t.customer_id == claims.sub)
+        .ok_or_else(invalid)?;
+    Ok(Connection {
+        id,
+        org_id: claims.org,
+        kind: ConnectionKind::Visitor,
+        user_id: claims.sub,
+        name: claims.name,
+        ticket_id: Some(claims.ticket),
+        connected_at: Utc::now(),
+    })
+}

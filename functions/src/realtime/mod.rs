@@ -1,0 +1,116 @@
+//! The WebSocket API's routes: `$connect`, `$disconnect`, `$default` and one function per
+//! client action. Each action answers with one frame (API Gateway's route response), an
+//! acknowledgement or `{"event": "error", ...}`; server events go out through
+//! `wrrk_shared::realtime`.
+
+pub mod connect;
+pub mod default;
+pub mod disconnect;
+pub mod subscribe;
+pub mod typing;
+pub mod unsubscribe;
+
+use lambda_http::aws_lambda_events::apigw::{
+    ApiGatewayProxyResponse, ApiGatewayWebsocketProxyRequest,
+};
+use lambda_http::aws_lambda_events::encodings::Body;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use wrrk_shared::App;
+use wrrk_shared::domain::Connection;
+use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::is_valid_id;
+
+/// The event API Gateway sends for a WebSocket route.
+pub type WsRequest = ApiGatewayWebsocketProxyRequest;
+/// What a WebSocket route function returns (its body is the frame sent back, if any).
+pub type WsResponse = ApiGatewayProxyResponse;
+/// A WebSocket handler's result.
+pub type WsResult = Result<WsResponse, ApiError>;
+
+/// Largest action frame accepted (API Gateway allows 128 KB; actions are tiny).
+const MAX_ACTION_BYTES: usize = 4 * 1024;
+
+/// A response with `status` and an optional body.
+pub fn response(status: i64, body: Option<String>) -> WsResponse {
+    let mut r = WsResponse::default();
+    r.status_code = status;
+    r.body = body.map(Body::Text);
+    r
+}
+
+/// 200 with no frame back.
+pub fn accepted() -> WsResult {
+    Ok(response(200, None))
+}
+
+/// 200 with `{"event": event, "data": data}` sent back to the caller.
+pub fn reply(event: &str, data: impl serde::Serialize) -> WsResult {
+    let frame = wrrk_shared::realtime::frame(event, data);
+    Ok(response(
+        200,
+        Some(String::from_utf8_lossy(&frame).into_owned()),
+    ))
+}
+
+/// The error frame for a failed action: `{"event": "error", "data": {action, code, error}}`.
+pub fn error_frame(action: &str, e: &ApiError) -> WsResponse {
+    let frame = wrrk_shared::realtime::frame(
+        "error",
+        serde_json::json!({ "action": action, "code": e.code(), "error": e.to_string() }),
+    );
+    response(200, Some(String::from_utf8_lossy(&frame).into_owned()))
+}
+
+/// The connection id API Gateway assigned.
+pub fn connection_id(event: &WsRequest) -> Result<&str, ApiError> {
+    event
+        .request_context
+        .connection_id
+        .as_deref()
+        .ok_or_else(|| ApiError::BadRequest("no_connection", "No connection id.".into()))
+}
+
+/// The caller's stored connection; an unknown or expired one must reconnect.
+pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connection, ApiError> {
+    let id = connection_id(event)?;
+    app.store
+        .get_connection(id)
+        .await?
+        .ok_or_else(|| ApiError::Unauthorized("This connection is closed; reconnect.".into()))
+}
+
+/// Parses an action's JSON body.
+pub fn action_body<T: DeserializeOwned>(event: &WsRequest) -> Result<T, ApiError> {
+    let body = event.body.as_deref().unwrap_or("");
+    if body.len() > MAX_ACTION_BYTES {
+        return Err(ApiError::PayloadTooLarge(MAX_ACTION_BYTES));
+    }
+    serde_json::from_str(body).map_err(|e| {
+        if e.is_data() {
+            ApiError::invalid("body", format!("body: {e}"))
+        } else {
+            ApiError::MalformedJson(format!("The frame is not valid JSON: {e}"))
+        }
+    })
+}
+
+/// `{"action": ..., "ticketId": ...}`, the body of every ticket action (`action` already
+/// chose the function, so it is not read again).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketAction {
+    /// The ticket.
+    pub ticket_id: String,
+}
+
+impl TicketAction {
+    /// Parses the body; a malformed ticket id is simply not found.
+    pub fn parse(event: &WsRequest) -> Result<Self, ApiError> {
+        let body: Self = action_body(event)?;
+        if !is_valid_id(&body.ticket_id) {
+            return Err(ApiError::NotFound("Ticket"));
+        }
+        Ok(body)
+    }
+}

@@ -1,0 +1,40 @@
+//! `ticket:subscribe` `{ticketId}`: follow a ticket's room. Agents only tickets of their
+//! own organization (anything else is "not found"); visitors only their own ticket.
+
+use wrrk_shared::App;
+use wrrk_shared::domain::ConnectionKind;
+use wrrk_shared::http::ApiError;
+
+use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
+
+/// Acknowledged with `ticket:subscribed`, so a client knows events will follow.
+pub async fn handle(app: App, event: WsRequest) -> WsResult {
+    let conn = caller_connection(&app, &event).await?;
+    let action = TicketAction::parse(&event)?;
+    let ticket_id = action.ticket_id;
+    if !conn.may_follow(&ticket_id) {
+        return Err(ApiError::NotFound("Ticket"));
+    }
+    if conn.kind == ConnectionKind::Agent {
+        // The stored user, not the one at connect time: a deactivated agent stops here.
+        let active = app
+            .store
+            .get_user(&conn.org_id, &conn.user_id)
+            .await?
+            .is_some_and(|u| u.active);
+        if !active {
+            return Err(ApiError::Unauthorized(
+                "Your session is invalid or has expired.".into(),
+            ));
+        }
+    }
+    app.store
+        .get_ticket(&conn.org_id, &ticket_id)
+        .await?
+        .ok_or(ApiError::NotFound("Ticket"))?;
+    app.store.join_room(&conn, &ticket_id).await?;
+    reply(
+        "ticket:subscribed",
+        serde_json::json!({ "ticketId": ticket_id }),
+    )
+}

@@ -1,0 +1,291 @@
+//! Server events over the WebSocket API: `{"event": NAME, "data": {...}}` pushed with the
+//! API Gateway management API (`PostToConnection`) to a ticket's room or an organization.
+//!
+//! Fan-out posts to every target concurrently (bounded), so one slow or dead connection
+//! never holds up the rest; a connection that answers 410 Gone is closed in the store,
+//! exactly as `$disconnect` would, and a user who thereby goes offline is announced.
+//! Delivery failures are logged, never returned: the data is stored, and clients catch up
+//! with `GET /api/tickets/{id}/messages?after=` after a reconnect.
+
+use std::time::Duration;
+
+use aws_sdk_apigatewaymanagement::Client;
+use aws_sdk_apigatewaymanagement::operation::post_to_connection::PostToConnectionError;
+use aws_sdk_apigatewaymanagement::primitives::Blob;
+use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use serde::Serialize;
+use serde_json::json;
+
+use crate::App;
+use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket};
+
+/// A new message on a ticket (to its room; internal notes to agents only).
+pub const MESSAGE_NEW: &str = "message:new";
+/// A ticket was opened (to the organization).
+pub const TICKET_CREATED: &str = "ticket:created";
+/// A ticket changed (to the organization).
+pub const TICKET_UPDATED: &str = "ticket:updated";
+/// Someone started or stopped typing on a ticket (to its room, not back to the typist).
+pub const TYPING_INDICATOR: &str = "typing:indicator";
+/// A user came online or went offline (to the organization).
+pub const PRESENCE_UPDATE: &str = "presence:update";
+
+/// Posts in flight at once during one fan-out.
+const FAN_OUT_CONCURRENCY: usize = 64;
+/// How long a typing indicator lasts if `typing:stop` never comes.
+pub const TYPING_TTL_SECONDS: i64 = 8;
+/// Longest a single post may take before it counts as failed.
+pub const POST_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The management API client, or nothing where no WebSocket API is configured.
+#[derive(Clone)]
+pub struct Publisher {
+    client: Option<Client>,
+}
+
+/// What one post achieved.
+enum Outcome {
+    Delivered,
+    Gone,
+    Failed,
+}
+
+impl Publisher {
+    /// A publisher over `client` (`None` disables publishing, e.g. in a function that
+    /// never publishes and so has no endpoint configured).
+    pub fn new(client: Option<Client>) -> Self {
+        Self { client }
+    }
+
+    async fn post(&self, connection_id: &str, payload: &[u8]) -> Outcome {
+        let Some(client) = &self.client else {
+            return Outcome::Failed;
+        };
+        let result = client
+            .post_to_connection()
+            .connection_id(connection_id)
+            .data(Blob::new(payload))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Outcome::Delivered,
+            Err(e)
+                if matches!(
+                    e.as_service_error(),
+                    Some(PostToConnectionError::GoneException(_))
+                ) =>
+            {
+                Outcome::Gone
+            }
+            Err(e) => {
+                tracing::warn!(error = ?e, connection_id, "posting to a connection failed");
+                Outcome::Failed
+            }
+        }
+    }
+
+    /// Whether publishing is configured at all.
+    pub fn enabled(&self) -> bool {
+        self.client.is_some()
+    }
+}
+
+/// The frame for `event` with `data`.
+pub fn frame(event: &str, data: impl Serialize) -> Vec<u8> {
+    json!({ "event": event, "data": data })
+        .to_string()
+        .into_bytes()
+}
+
+/// Who in a room hears an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Agents and visitors.
+    Everyone,
+    /// Agents only (internal notes).
+    AgentsOnly,
+}
+
+/// Sends `event` to every connection following `ticket_id`, but `except` (the sender).
+pub async fn to_ticket(
+    app: &App,
+    org_id: &str,
+    ticket_id: &str,
+    event: &str,
+    data: impl Serialize,
+    audience: Audience,
+    except: Option<&str>,
+) {
+    if !app.publisher.enabled() {
+        return;
+    }
+    let members = match app.store.room_members(org_id, ticket_id).await {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id, event, "reading a room failed");
+            return;
+        }
+    };
+    let targets = members
+        .into_iter()
+        .filter(|m| audience == Audience::Everyone || m.kind == ConnectionKind::Agent)
+        .map(|m| m.connection_id)
+        .filter(|id| Some(id.as_str()) != except)
+        .collect();
+    let gone = deliver(app, targets, &frame(event, data)).await;
+    close_gone(app, gone, true).await;
+}
+
+/// Sends `event` to every agent connection of the organization but `except`.
+pub async fn to_org(
+    app: &App,
+    org_id: &str,
+    event: &str,
+    data: impl Serialize,
+    except: Option<&str>,
+) {
+    to_org_inner(app, org_id, &frame(event, data), except, true).await;
+}
+
+async fn to_org_inner(
+    app: &App,
+    org_id: &str,
+    payload: &[u8],
+    except: Option<&str>,
+    announce: bool,
+) {
+    if !app.publisher.enabled() {
+        return;
+    }
+    let targets = match app.store.org_connection_ids(org_id).await {
+        Ok(ids) => ids
+            .into_iter()
+            .filter(|id| Some(id.as_str()) != except)
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, org_id, "reading the organization's connections failed");
+            return;
+        }
+    };
+    let gone = deliver(app, targets, payload).await;
+    close_gone(app, gone, announce).await;
+}
+
+/// Posts `payload` to every target, at most [`FAN_OUT_CONCURRENCY`] at a time; the ids
+/// that answered 410 Gone.
+async fn deliver(app: &App, targets: Vec<String>, payload: &[u8]) -> Vec<String> {
+    futures::stream::iter(targets)
+        .map(|id| async move {
+            match app.publisher.post(&id, payload).await {
+                Outcome::Gone => Some(id),
+                Outcome::Delivered | Outcome::Failed => None,
+            }
+        })
+        .buffer_unordered(FAN_OUT_CONCURRENCY)
+        .filter_map(futures::future::ready)
+        .collect()
+        .await
+}
+
+/// Closes connections that are gone; announces users that thereby went offline (once:
+/// connections found gone while announcing are closed without another round).
+async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
+    for id in gone {
+        tracing::info!(connection_id = %id, "connection gone; removing it");
+        match app.store.close_connection(&id).await {
+            Ok(Some(closed)) => {
+                if let (Some(presence), true) = (closed.offline, announce) {
+                    let payload = frame(
+                        PRESENCE_UPDATE,
+                        presence_data(&closed.connection, &presence),
+                    );
+                    Box::pin(to_org_inner(
+                        app,
+                        &closed.connection.org_id,
+                        &payload,
+                        None,
+                        false,
+                    ))
+                    .await;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = ?e, connection_id = %id, "removing a gone connection failed")
+            }
+        }
+    }
+}
+
+/// The `presence:update` data for `conn`'s user.
+pub fn presence_data(conn: &Connection, presence: &Presence) -> serde_json::Value {
+    json!({
+        "userId": conn.user_id,
+        "name": conn.name,
+        "status": if presence.connections > 0 { "online" } else { "offline" },
+        "connections": presence.connections,
+        "onlineSince": presence.online_since,
+        "lastSeenAt": presence.last_seen_at,
+    })
+}
+
+/// Announces `conn`'s user's presence change to the organization (not to `conn` itself,
+/// which at `$connect` is not open yet).
+pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence) {
+    to_org(
+        app,
+        &conn.org_id,
+        PRESENCE_UPDATE,
+        presence_data(conn, presence),
+        Some(&conn.id),
+    )
+    .await;
+}
+
+/// A message reached its ticket: to the room, internal notes to agents only.
+pub async fn message_new(app: &App, message: &Message) {
+    let audience = if message.internal {
+        Audience::AgentsOnly
+    } else {
+        Audience::Everyone
+    };
+    to_ticket(
+        app,
+        &message.org_id,
+        &message.ticket_id,
+        MESSAGE_NEW,
+        message,
+        audience,
+        None,
+    )
+    .await;
+}
+
+/// A ticket was opened.
+pub async fn ticket_created(app: &App, ticket: &Ticket) {
+    to_org(app, &ticket.org_id, TICKET_CREATED, ticket, None).await;
+}
+
+/// A ticket changed.
+pub async fn ticket_updated(app: &App, ticket: &Ticket) {
+    to_org(app, &ticket.org_id, TICKET_UPDATED, ticket, None).await;
+}
+
+/// The `typing:indicator` data: who, on which ticket, and until when it holds without a
+/// `typing:stop` (clients drop it then, so a lost stop clears by itself).
+pub fn typing_data(
+    conn: &Connection,
+    ticket_id: &str,
+    typing: bool,
+    now: DateTime<Utc>,
+) -> serde_json::Value {
+    json!({
+        "ticketId": ticket_id,
+        "userId": conn.user_id,
+        "name": conn.name,
+        "kind": conn.kind,
+        "typing": typing,
+        "expiresAt": typing.then(|| now + chrono::Duration::seconds(TYPING_TTL_SECONDS)),
+    })
+}

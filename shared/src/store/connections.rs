@@ -1,0 +1,397 @@
+//! WebSocket connections, ticket rooms and presence.
+//!
+//! A connection is a global item (API Gateway events carry only the connection id) plus,
+//! for agents, an entry in the organization's connection list; each followed ticket adds a
+//! room entry. All of them expire by TTL a little after API Gateway's two-hour limit, and
+//! reads skip expired ones, since DynamoDB may delete them late.
+
+use anyhow::Context;
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use chrono::{DateTime, Utc};
+
+use super::tx::{Tx, failed_at};
+use super::{
+    Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, is_condition_failed, n, s,
+    to_item,
+};
+use crate::domain::{
+    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+};
+use crate::keys::{self, attr};
+
+/// Most rooms one connection may follow at once (a tab shows a handful of tickets).
+pub const MAX_ROOMS_PER_CONNECTION: usize = 50;
+
+/// What closing a connection changed.
+#[derive(Debug, Clone)]
+pub struct Closed {
+    /// The connection that was open.
+    pub connection: Connection,
+    /// Set when this was the user's last connection: they are now offline.
+    pub offline: Option<Presence>,
+}
+
+/// Epoch seconds at which a connection opened at `at` is certainly gone.
+fn expiry(at: DateTime<Utc>) -> i64 {
+    at.timestamp() + CONNECTION_LIFETIME_SECONDS
+}
+
+fn str_attr<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name)
+        .and_then(|v| v.as_s().ok())
+        .map(String::as_str)
+}
+
+fn num_attr(item: &Item, name: &str) -> Option<i64> {
+    item.get(name)
+        .and_then(|v| v.as_n().ok())
+        .and_then(|v| v.parse().ok())
+}
+
+/// Whether a TTL'd item is past its expiry (DynamoDB deletes expired items lazily).
+fn expired(item: &Item, now: i64) -> bool {
+    num_attr(item, attr::TTL).is_some_and(|t| t <= now)
+}
+
+impl Store {
+    /// Stores a new connection (and its org entry for agents); for agents, counts it in
+    /// their presence. Returns the presence when this connection brought the user online.
+    pub async fn open_connection(&self, conn: &Connection) -> StoreResult<Option<Presence>> {
+        let ttl = n(expiry(conn.connected_at));
+        let mut item = to_item(&keys::connection(&conn.id), conn)?;
+        item.insert(attr::TTL.into(), ttl.clone());
+        let mut tx = Tx::new().put_new(self, item)?;
+        if conn.kind == ConnectionKind::Agent {
+            let mut entry = keys::org_connection(&conn.org_id, &conn.id).to_item();
+            entry.insert("userId".into(), s(&conn.user_id));
+            entry.insert(attr::TTL.into(), ttl);
+            tx = tx.put(self, entry, None, vec![])?;
+        }
+        tx.run(self, "open connection").await?;
+        if conn.kind != ConnectionKind::Agent {
+            return Ok(None);
+        }
+        let out = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(
+                keys::presence(&conn.org_id, &conn.user_id).to_item(),
+            ))
+            .update_expression(
+                "ADD connections :one SET userId = :user, onlineSince = if_not_exists(onlineSince, :now)",
+            )
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":user", s(&conn.user_id))
+            .expression_attribute_values(":now", s(super::ts(conn.connected_at)))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await
+            .context("counting a connection in presence")?;
+        let presence: Presence = from_item(out.attributes.unwrap_or_default())?;
+        Ok((presence.connections == 1).then_some(presence))
+    }
+
+    /// The live connection `id`, if it exists and has not expired.
+    pub async fn get_connection(&self, id: &str) -> StoreResult<Option<Connection>> {
+        match self.get_item(&keys::connection(id)).await? {
+            Some(item) if !expired(&item, Utc::now().timestamp()) => Ok(Some(from_item(item)?)),
+            _ => Ok(None),
+        }
+    }
+
+    /// Removes connection `id` with its org entry and room entries, and uncounts it from
+    /// presence. Idempotent: of `$disconnect` and a fan-out that met 410 Gone, only the
+    /// first to delete the item gets `Some`, so presence is decremented exactly once.
+    pub async fn close_connection(&self, id: &str) -> StoreResult<Option<Closed>> {
+        let out = self
+            .db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::connection(id).to_item()))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await
+            .context("deleting a connection")?;
+        let Some(old) = out.attributes.filter(|a| !a.is_empty()) else {
+            return Ok(None);
+        };
+        let rooms: Vec<String> = old
+            .get("rooms")
+            .and_then(|v| v.as_ss().ok())
+            .cloned()
+            .unwrap_or_default();
+        let connection: Connection = from_item(old)?;
+        let org = &connection.org_id;
+        let mut entries: Vec<keys::Key> = rooms
+            .iter()
+            .map(|t| keys::room_member(org, t, id))
+            .collect();
+        if connection.kind == ConnectionKind::Agent {
+            entries.push(keys::org_connection(org, id));
+        }
+        self.delete_keys(entries).await?;
+        let offline = match connection.kind {
+            ConnectionKind::Agent => self.uncount_presence(&connection).await?,
+            ConnectionKind::Visitor => None,
+        };
+        Ok(Some(Closed {
+            connection,
+            offline,
+        }))
+    }
+
+    /// Takes one connection off a user's presence; the presence if they went offline.
+    async fn uncount_presence(&self, conn: &Connection) -> StoreResult<Option<Presence>> {
+        let key = keys::presence(&conn.org_id, &conn.user_id);
+        // Guarded so a count that drifted (an expired connection never closed) stays >= 0.
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .update_expression("ADD connections :minus")
+            .condition_expression("connections > :zero")
+            .expression_attribute_values(":minus", n(-1))
+            .expression_attribute_values(":zero", n(0))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        let presence: Presence = match result {
+            Ok(out) => from_item(out.attributes.unwrap_or_default())?,
+            Err(e) if is_condition_failed(&e) => return Ok(None),
+            Err(e) => return Err(anyhow::Error::new(e).context("uncounting presence").into()),
+        };
+        if presence.connections > 0 {
+            return Ok(None);
+        }
+        let now = Utc::now();
+        // Only if nobody reconnected in between.
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .update_expression("SET lastSeenAt = :now REMOVE onlineSince")
+            .condition_expression("connections = :zero")
+            .expression_attribute_values(":now", s(super::ts(now)))
+            .expression_attribute_values(":zero", n(0))
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Some(from_item(out.attributes.unwrap_or_default())?)),
+            Err(e) if is_condition_failed(&e) => Ok(None),
+            Err(e) => Err(anyhow::Error::new(e).context("marking offline").into()),
+        }
+    }
+
+    /// Adds `conn` to the room of `ticket_id` (idempotent). `NotFound("Connection")` if
+    /// the connection closed meanwhile; `Conflict("too_many_rooms")` past the limit.
+    pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
+        let mut entry = keys::room_member(&conn.org_id, ticket_id, &conn.id).to_item();
+        entry.insert("kind".into(), s(kind_str(conn.kind)));
+        entry.insert(attr::TTL.into(), n(expiry(conn.connected_at)));
+        let result = Tx::new()
+            .update(
+                self,
+                &keys::connection(&conn.id),
+                "ADD rooms :room",
+                Some(
+                    "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
+                ),
+                &[],
+                vec![
+                    (":room", AttributeValue::Ss(vec![ticket_id.to_string()])),
+                    (":ticket", s(ticket_id)),
+                    (":max", n(MAX_ROOMS_PER_CONNECTION)),
+                ],
+            )?
+            .put(self, entry, None, vec![])?
+            .run(self, "join room")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
+                match self.get_connection(&conn.id).await? {
+                    Some(_) => Err(StoreError::Conflict(
+                        "too_many_rooms",
+                        format!(
+                            "A connection can follow at most {MAX_ROOMS_PER_CONNECTION} tickets."
+                        ),
+                    )),
+                    None => Err(StoreError::NotFound("Connection")),
+                }
+            }
+            other => other,
+        }
+    }
+
+    /// Removes `conn` from the room of `ticket_id` (idempotent).
+    pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
+        let result = Tx::new()
+            .update(
+                self,
+                &keys::connection(&conn.id),
+                "DELETE rooms :room",
+                Some("attribute_exists(PK)"),
+                &[],
+                vec![(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))],
+            )?
+            .delete(
+                self,
+                &keys::room_member(&conn.org_id, ticket_id, &conn.id),
+                None,
+                vec![],
+            )?
+            .run(self, "leave room")
+            .await;
+        match result {
+            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Connection")),
+            other => other,
+        }
+    }
+
+    /// Whether connection `connection_id` is in the room of `ticket_id`.
+    pub async fn in_room(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+        connection_id: &str,
+    ) -> StoreResult<bool> {
+        let item = self
+            .get_item(&keys::room_member(org_id, ticket_id, connection_id))
+            .await?;
+        Ok(item.is_some_and(|i| !expired(&i, Utc::now().timestamp())))
+    }
+
+    /// Every live connection in the room of `ticket_id`.
+    pub async fn room_members(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+    ) -> StoreResult<Vec<RoomMember>> {
+        let q = QuerySpec::prefix(
+            None,
+            keys::room_pk(org_id, ticket_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| {
+                let id = str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX)?;
+                let kind = match str_attr(i, "kind") {
+                    Some("VISITOR") => ConnectionKind::Visitor,
+                    _ => ConnectionKind::Agent,
+                };
+                Some(RoomMember {
+                    connection_id: id.to_string(),
+                    kind,
+                })
+            })
+            .collect())
+    }
+
+    /// Every live agent connection of the organization (for org-wide events).
+    pub async fn org_connection_ids(&self, org_id: &str) -> StoreResult<Vec<String>> {
+        let q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// One page of the organization's online users (at least one live connection).
+    pub async fn list_online(
+        &self,
+        org_id: &str,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<Presence>> {
+        let mut q = QuerySpec::prefix(
+            None,
+            keys::org_pk(org_id),
+            keys::PRESENCE_PREFIX.into(),
+            true,
+        );
+        q.and_filter("connections > :zero");
+        q.values.insert(":zero".into(), n(0));
+        let page = self.query_page(&q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+
+    /// Every unexpired item a Query matches, across pages (rooms and org lists are small
+    /// enough to read whole: they hold live connections only).
+    async fn query_all(&self, q: &QuerySpec) -> StoreResult<Vec<Item>> {
+        let now = Utc::now().timestamp();
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page = self.query_page(q, 1000, start).await?;
+            items.extend(page.items.into_iter().filter(|i| !expired(i, now)));
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(items),
+            }
+        }
+    }
+
+    /// Deletes items by key, 25 per BatchWriteItem, retrying unprocessed ones.
+    async fn delete_keys(&self, keys: Vec<keys::Key>) -> StoreResult<()> {
+        use aws_sdk_dynamodb::types::{DeleteRequest, WriteRequest};
+        for chunk in keys.chunks(25) {
+            let mut pending: Vec<WriteRequest> = chunk
+                .iter()
+                .map(|k| {
+                    DeleteRequest::builder()
+                        .set_key(Some(k.to_item()))
+                        .build()
+                        .map(|d| WriteRequest::builder().delete_request(d).build())
+                })
+                .collect::<Result<_, _>>()
+                .context("building deletes")?;
+            for _attempt in 0..8 {
+                if pending.is_empty() {
+                    break;
+                }
+                let out = self
+                    .db
+                    .batch_write_item()
+                    .request_items(&self.table, std::mem::take(&mut pending))
+                    .send()
+                    .await
+                    .context("BatchWriteItem failed")?;
+                pending = out
+                    .unprocessed_items
+                    .and_then(|mut u| u.remove(&self.table))
+                    .unwrap_or_default();
+            }
+            if !pending.is_empty() {
+                return Err(anyhow::anyhow!("BatchWriteItem left deletes unprocessed").into());
+            }
+        }
+        Ok(())
+    }
+}
+
+fn kind_str(kind: ConnectionKind) -> &'static str {
+    match kind {
+        ConnectionKind::Agent => "AGENT",
+        ConnectionKind::Visitor => "VISITOR",
+    }
+}
