@@ -5,6 +5,7 @@ mod cross_tenant;
 mod http_contract;
 mod invitations;
 mod lambda_binary;
+mod local_binary;
 mod organizations;
 mod rbac_matrix;
 mod realtime;
