@@ -11,4 +11,4 @@ mod stack;
 pub mod template;
 pub mod websocket;
 
-pub use stack::{LocalStack, Options, local_sdk_config};
+pub use stack::{LocalStack, Options, local_sdk_config, serve};

@@ -140,7 +140,8 @@ fn jwt_secret(data_dir: Option<&PathBuf>) -> anyhow::Result<String> {
     }
 }
 
-async fn serve(listener: tokio::net::TcpListener, router: Router) -> JoinHandle<()> {
+/// Serves `router` on `listener` in a task (peer addresses available to handlers).
+pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> JoinHandle<()> {
     tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {

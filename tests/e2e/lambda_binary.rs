@@ -1,9 +1,6 @@
 //! A real built Lambda binary, run against a Runtime API served by the test.
 
-use std::process::Stdio;
-
-use serde_json::json;
-use wrrk_local::runtime_api::{Outcome, RuntimeApi};
+use wrrk_local::runtime_api::{Outcome, RuntimeApi, get_event};
 use wrrk_tests::TestApp;
 
 fn built_binary(name: &str) -> std::path::PathBuf {
@@ -25,44 +22,12 @@ async fn the_auth_me_binary_answers_an_api_gateway_event() {
     let session = app.signup("Acme", "ada@acme.io").await;
     let mut runtime = RuntimeApi::start().await.unwrap();
 
-    let mut child = tokio::process::Command::new(built_binary("auth-me"))
-        .env_clear()
-        .env("AWS_LAMBDA_RUNTIME_API", runtime.address.to_string())
-        .env("AWS_LAMBDA_FUNCTION_NAME", "auth-me")
-        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
-        .env("AWS_LAMBDA_LOG_GROUP_NAME", "/aws/lambda/auth-me")
-        .env("AWS_LAMBDA_LOG_STREAM_NAME", "local")
-        .env("AWS_REGION", "us-east-1")
-        .env("AWS_ACCESS_KEY_ID", "local")
-        .env("AWS_SECRET_ACCESS_KEY", "local")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("AWS_ENDPOINT_URL_DYNAMODB", &app.stack.dynamodb_endpoint)
-        .env("TABLE_NAME", app.stack.app.store.table())
-        .env("JWT_SECRET", &app.stack.app.settings.jwt_secret)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
+    let mut child = runtime
+        .lambda_command(&built_binary("auth-me"), &app.stack)
         .spawn()
         .unwrap();
 
-    let event = |token: &str| {
-        json!({
-            "version": "2.0",
-            "routeKey": "GET /api/auth/me",
-            "rawPath": "/api/auth/me",
-            "rawQueryString": "",
-            "headers": { "authorization": format!("Bearer {token}"), "host": "api.example.com" },
-            "requestContext": {
-                "accountId": "000000000000", "apiId": "api", "domainName": "api.example.com",
-                "domainPrefix": "api", "requestId": "req-1", "routeKey": "GET /api/auth/me",
-                "stage": "$default", "time": "24/Nov/2026:10:00:00 +0000", "timeEpoch": 0,
-                "http": { "method": "GET", "path": "/api/auth/me", "protocol": "HTTP/1.1",
-                          "sourceIp": "203.0.113.9", "userAgent": "test" }
-            },
-            "isBase64Encoded": false
-        })
-    };
+    let event = |token: &str| get_event("/api/auth/me", token);
     runtime.invoke(event(&session.token));
     runtime.invoke(event("forged.token.here"));
 
