@@ -106,18 +106,19 @@ async fn a_ticket_is_opened_answered_and_resolved() {
         )
         .await;
     assert_eq!(resolved.data()["status"], "RESOLVED");
-    // An internal note leaves it resolved; a public reply reopens it.
+    // An internal note leaves it resolved and does not move its last activity; a public
+    // reply reopens it.
     app.post(
         &format!("/api/tickets/{id}/messages"),
         &admin.token,
         json!({ "content": "fyi", "internal": true }),
     )
     .await;
+    let noted = app.get(&format!("/api/tickets/{id}"), &admin.token).await;
+    assert_eq!(noted.data()["status"], "RESOLVED");
     assert_eq!(
-        app.get(&format!("/api/tickets/{id}"), &admin.token)
-            .await
-            .data()["status"],
-        "RESOLVED"
+        noted.data()["lastActivityAt"],
+        resolved.data()["lastActivityAt"]
     );
     app.post(
         &format!("/api/tickets/{id}/messages"),

@@ -45,10 +45,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             email_message_id: None,
             created_at: now,
         };
-        if !body.internal && ticket.status == TicketStatus::Resolved {
-            ticket.status = TicketStatus::Open;
+        // Only a public reply is activity the customer sees: it re-sorts the ticket in
+        // every list and reopens a resolved one. A note just joins the thread.
+        if !body.internal {
+            if ticket.status == TicketStatus::Resolved {
+                ticket.status = TicketStatus::Open;
+            }
+            ticket.last_activity_at = now;
         }
-        ticket.last_activity_at = now;
         ticket.updated_at = now;
         ticket.message_count += 1;
         ticket.version += 1;

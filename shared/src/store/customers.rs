@@ -41,7 +41,7 @@ impl Store {
     /// Customers by id (missing ones skipped).
     pub async fn get_customers(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Customer>> {
         let keys = ids.iter().map(|id| keys::customer(org_id, id)).collect();
-        self.batch_get(keys)
+        self.batch_get(keys, false)
             .await?
             .into_iter()
             .map(from_item)

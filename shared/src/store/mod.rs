@@ -29,6 +29,9 @@ pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketFilter, TicketView};
 pub use users::UserFilter;
 
+/// Items evaluated per request by a filtered Query.
+const FILTERED_PAGE: usize = 1000;
+
 /// A raw DynamoDB item.
 pub type Item = HashMap<String, AttributeValue>;
 
@@ -104,8 +107,10 @@ impl Store {
         let mut start = start;
         loop {
             let want = limit + 1 - items.len();
+            // A filter discards items after they are read, so read big pages: fewer round
+            // trips for the same capacity (DynamoDB still stops each page at 1 MB).
             let eval_limit = if q.filter.is_some() {
-                want.max(100)
+                want.max(FILTERED_PAGE)
             } else {
                 want
             };
@@ -142,7 +147,9 @@ impl Store {
     }
 
     /// Reads many items by key (BatchGetItem, retried for unprocessed keys), any order.
-    async fn batch_get(&self, keys: Vec<Key>) -> StoreResult<Vec<Item>> {
+    /// Display data (names, summaries) reads eventually consistent, at half the capacity;
+    /// anything a decision rests on asks for `consistent`.
+    async fn batch_get(&self, keys: Vec<Key>, consistent: bool) -> StoreResult<Vec<Item>> {
         let mut found = Vec::with_capacity(keys.len());
         for chunk in keys.chunks(100) {
             let mut pending: Vec<Item> = chunk.iter().map(Key::to_item).collect();
@@ -152,7 +159,7 @@ impl Store {
                 }
                 let ka = aws_sdk_dynamodb::types::KeysAndAttributes::builder()
                     .set_keys(Some(std::mem::take(&mut pending)))
-                    .consistent_read(true)
+                    .consistent_read(consistent)
                     .build()
                     .context("building BatchGetItem keys")?;
                 let out = self

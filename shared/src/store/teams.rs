@@ -65,7 +65,7 @@ impl Store {
     pub async fn get_teams(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Team>> {
         let keys = ids.iter().map(|id| keys::team(org_id, id)).collect();
         let mut teams: Vec<Team> = self
-            .batch_get(keys)
+            .batch_get(keys, false)
             .await?
             .into_iter()
             .map(from_item)

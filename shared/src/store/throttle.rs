@@ -40,7 +40,7 @@ impl Store {
             .iter()
             .map(|s| keys::login_throttle(s, window.index))
             .collect();
-        let items = self.batch_get(keys.clone()).await?;
+        let items = self.batch_get(keys.clone(), true).await?;
         Ok(keys
             .iter()
             .map(|k| {

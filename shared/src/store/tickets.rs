@@ -215,7 +215,7 @@ impl Store {
     pub async fn get_tickets(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Ticket>> {
         let keys = ids.iter().map(|id| keys::ticket(org_id, id)).collect();
         let mut tickets: Vec<Ticket> = self
-            .batch_get(keys)
+            .batch_get(keys, false)
             .await?
             .into_iter()
             .map(from_item)

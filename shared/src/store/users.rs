@@ -108,7 +108,7 @@ impl Store {
     pub async fn get_users(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<User>> {
         let keys = ids.iter().map(|id| keys::user(org_id, id)).collect();
         let mut users: Vec<User> = self
-            .batch_get(keys)
+            .batch_get(keys, false)
             .await?
             .into_iter()
             .map(from_item)
