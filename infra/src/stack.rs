@@ -11,6 +11,7 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::SharedCredentialsProvider;
 use axum::Router;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use tokio::task::JoinHandle;
 use wrrk_shared::{App, Endpoints, Settings};
 
@@ -142,6 +143,13 @@ fn jwt_secret(data_dir: Option<&PathBuf>) -> anyhow::Result<String> {
 
 /// Serves `router` on `listener` in a task (peer addresses available to handlers).
 pub async fn serve(listener: tokio::net::TcpListener, router: Router) -> JoinHandle<()> {
+    // Small frames and responses go out at once instead of waiting out Nagle's algorithm
+    // against the peer's delayed ACK (a 40 ms stall on loopback).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "TCP_NODELAY not set");
+        }
+    });
     tokio::spawn(async move {
         let service = router.into_make_service_with_connect_info::<SocketAddr>();
         if let Err(e) = axum::serve(listener, service).await {

@@ -3,7 +3,8 @@
 use lambda_http::Request;
 
 use crate::App;
-use crate::domain::{Role, User};
+use crate::auth::token::Claims;
+use crate::domain::{Organization, Role, User};
 use crate::http::error::ApiError;
 use crate::rbac::{self, Permission};
 
@@ -19,28 +20,40 @@ impl Caller {
     /// or deleted user is refused at once, whatever the token's expiry; a demoted user
     /// gets their new role on the next request.
     pub async fn from_request(app: &App, req: &Request) -> Result<Self, ApiError> {
-        let header = req
-            .headers()
-            .get(http::header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .ok_or_else(|| ApiError::Unauthorized("Sign in to continue.".into()))?;
-        let token = header
-            .strip_prefix("Bearer ")
-            .or_else(|| header.strip_prefix("bearer "))
-            .ok_or_else(|| ApiError::Unauthorized("Use a Bearer token.".into()))?;
-        Self::from_token(app, token.trim()).await
+        let claims = Self::claims(app, bearer(req)?)?;
+        Self::load(app, &claims).await
+    }
+
+    /// The caller and their organization, read concurrently: the token names both keys.
+    pub async fn with_organization(
+        app: &App,
+        req: &Request,
+    ) -> Result<(Self, Organization), ApiError> {
+        let claims = Self::claims(app, bearer(req)?)?;
+        let (caller, org) = tokio::try_join!(Self::load(app, &claims), async {
+            Ok(app.store.get_organization(&claims.org).await?)
+        })?;
+        let org = org.ok_or(ApiError::NotFound("Organization"))?;
+        Ok((caller, org))
     }
 
     /// Verifies a raw token (WebSocket connections pass it as a query parameter).
     pub async fn from_token(app: &App, token: &str) -> Result<Self, ApiError> {
-        let invalid = || ApiError::Unauthorized("Your session is invalid or has expired.".into());
-        let claims = app.tokens.verify(token).ok_or_else(invalid)?;
+        let claims = Self::claims(app, token)?;
+        Self::load(app, &claims).await
+    }
+
+    fn claims(app: &App, token: &str) -> Result<Claims, ApiError> {
+        app.tokens.verify(token).ok_or_else(invalid_session)
+    }
+
+    async fn load(app: &App, claims: &Claims) -> Result<Self, ApiError> {
         let user = app
             .store
             .get_user(&claims.org, &claims.sub)
             .await?
             .filter(|u| u.active)
-            .ok_or_else(invalid)?;
+            .ok_or_else(invalid_session)?;
         Ok(Self { user })
     }
 
@@ -70,4 +83,22 @@ impl Caller {
             )))
         }
     }
+}
+
+/// The token of `Authorization: Bearer <jwt>`.
+fn bearer(req: &Request) -> Result<&str, ApiError> {
+    let header = req
+        .headers()
+        .get(http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| ApiError::Unauthorized("Sign in to continue.".into()))?;
+    header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or_else(|| ApiError::Unauthorized("Use a Bearer token.".into()))
+}
+
+fn invalid_session() -> ApiError {
+    ApiError::Unauthorized("Your session is invalid or has expired.".into())
 }

@@ -59,9 +59,13 @@ async fn open_room(ws_url: &str, token: &str, ticket: &str, size: usize) -> anyh
     let (tx, receipts) = mpsc::unbounded_channel();
     let mut readers = Vec::with_capacity(size);
     for i in 0..size {
-        let (mut socket, _) = tokio_tungstenite::connect_async(format!("{ws_url}/?token={token}"))
-            .await
-            .with_context(|| format!("opening socket {i}"))?;
+        let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
+            format!("{ws_url}/?token={token}"),
+            None,
+            true,
+        )
+        .await
+        .with_context(|| format!("opening socket {i}"))?;
         let subscribe = json!({ "action": "ticket:subscribe", "ticketId": ticket }).to_string();
         socket.send(Message::Text(subscribe.into())).await?;
         loop {
