@@ -137,14 +137,18 @@ fn only_functions_that_publish_may_manage_connections() {
         if res["Type"].as_str() != Some("AWS::Serverless::Function") {
             continue;
         }
+        let binary = res["Metadata"]["BuildProperties"]["Binary"]
+            .as_str()
+            .unwrap()
+            .to_string();
         let policies = serde_yaml::to_string(&res["Properties"]["Policies"]).unwrap();
-        if policies.contains("execute-api:ManageConnections") {
-            managing.insert(
-                res["Metadata"]["BuildProperties"]["Binary"]
-                    .as_str()
-                    .unwrap()
-                    .to_string(),
-            );
+        let manages = policies.contains("execute-api:ManageConnections");
+        // The management endpoint goes exactly where the permission to use it goes.
+        let has_endpoint =
+            !res["Properties"]["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"].is_null();
+        assert_eq!(manages, has_endpoint, "{binary}");
+        if manages {
+            managing.insert(binary);
         }
     }
     let publishers: BTreeSet<String> = [
