@@ -324,15 +324,7 @@ impl Store {
         );
         q.and_filter("connections > :zero");
         q.values.insert(":zero".into(), n(0));
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// Every unexpired item a Query matches, across pages (rooms and org lists are small

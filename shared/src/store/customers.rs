@@ -1,6 +1,6 @@
 //! Customers: found by email within an organization, listed and searched.
 
-use super::{Item, Page, QuerySpec, Store, StoreResult, from_item, s, to_item};
+use super::{Item, Page, QuerySpec, Store, StoreResult, s, to_item};
 use crate::domain::{Customer, Email};
 use crate::keys;
 
@@ -32,20 +32,13 @@ impl Store {
 
     /// A customer of `org_id`.
     pub async fn get_customer(&self, org_id: &str, id: &str) -> StoreResult<Option<Customer>> {
-        match self.get_item(&keys::customer(org_id, id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::customer(org_id, id)).await
     }
 
     /// Customers by id (missing ones skipped).
     pub async fn get_customers(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Customer>> {
         let keys = ids.iter().map(|id| keys::customer(org_id, id)).collect();
-        self.batch_get(keys, false)
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect()
+        self.get_many(keys, false).await
     }
 
     /// The customer with `email` in `org_id`.
@@ -85,15 +78,7 @@ impl Store {
             q.names.insert("#search".into(), SEARCH_TEXT.into());
             q.values.insert(":search".into(), s(search.to_lowercase()));
         }
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// A page of the ids of a customer's tickets, newest first.

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item, ts};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, n, s, to_item, ts};
 use crate::domain::{Email, Invitation, InvitationStatus, Organization, Role, User};
 use crate::keys::{self, attr};
 
@@ -67,10 +67,7 @@ impl Store {
 
     /// An invitation of `org_id` by id.
     pub async fn get_invitation(&self, org_id: &str, id: &str) -> StoreResult<Option<Invitation>> {
-        match self.get_item(&keys::invitation(org_id, id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::invitation(org_id, id)).await
     }
 
     /// The pending invitation to `email`, if any.
@@ -117,15 +114,7 @@ impl Store {
         q.names.insert("#status".into(), "status".into());
         q.values.insert(":pending".into(), s("PENDING"));
         q.values.insert(":now".into(), s(ts(now)));
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// Revokes a pending invitation and frees its email. `NotFound` unless pending.

@@ -95,6 +95,42 @@ impl Store {
         Ok(out.item)
     }
 
+    /// Reads one item (strongly consistent) as `T`.
+    async fn get_as<T: DeserializeOwned>(&self, key: &Key) -> StoreResult<Option<T>> {
+        self.get_item(key).await?.map(from_item).transpose()
+    }
+
+    /// Reads many items as `T` (see [`Store::batch_get`]), any order.
+    async fn get_many<T: DeserializeOwned>(
+        &self,
+        keys: Vec<Key>,
+        consistent: bool,
+    ) -> StoreResult<Vec<T>> {
+        self.batch_get(keys, consistent)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// One page of a Query (see [`Store::query_page`]) as `T`.
+    async fn query_as<T: DeserializeOwned>(
+        &self,
+        q: &QuerySpec,
+        limit: usize,
+        start: Option<Item>,
+    ) -> StoreResult<Page<T>> {
+        let page = self.query_page(q, limit, start).await?;
+        Ok(Page {
+            items: page
+                .items
+                .into_iter()
+                .map(from_item)
+                .collect::<StoreResult<_>>()?,
+            next: page.next,
+        })
+    }
+
     /// Runs a Query, collecting up to `limit` items from `start`, and returns the key to
     /// continue from. Filtered queries keep reading until the page is full.
     async fn query_page(
@@ -251,6 +287,11 @@ fn page_key(item: &Item, index: Option<&str>) -> Item {
         .into_iter()
         .filter_map(|n| item.get(n).map(|v| (n.to_string(), v.clone())))
         .collect()
+}
+
+/// Puts `items` in the order of `ids` (batch reads come back in any order).
+fn in_order_of<T>(items: &mut [T], ids: &[String], id: impl Fn(&T) -> &str) {
+    items.sort_by_key(|t| ids.iter().position(|i| i == id(t)));
 }
 
 /// Serializes `value` and adds its primary key.

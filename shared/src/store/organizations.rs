@@ -1,7 +1,7 @@
 //! Organizations, and sign-up (an organization with its first admin, atomically).
 
 use super::tx::{Tx, failed_at};
-use super::{Store, StoreError, StoreResult, from_item, n, s, to_item};
+use super::{Store, StoreError, StoreResult, n, s, to_item};
 use crate::domain::{Organization, User};
 use crate::keys;
 
@@ -31,10 +31,7 @@ impl Store {
 
     /// An organization by id.
     pub async fn get_organization(&self, org_id: &str) -> StoreResult<Option<Organization>> {
-        match self.get_item(&keys::org(org_id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::org(org_id)).await
     }
 
     /// Writes `org` if its stored version is `org.version - 1` (no lost updates).

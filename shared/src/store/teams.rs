@@ -3,7 +3,7 @@
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item, ts};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, n, s, to_item, ts};
 use crate::domain::Team;
 use crate::keys::{self, GSI1, attr};
 
@@ -36,10 +36,7 @@ impl Store {
 
     /// A team of `org_id`.
     pub async fn get_team(&self, org_id: &str, team_id: &str) -> StoreResult<Option<Team>> {
-        match self.get_item(&keys::team(org_id, team_id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::team(org_id, team_id)).await
     }
 
     /// A page of teams, oldest first.
@@ -50,26 +47,13 @@ impl Store {
         start: Option<Item>,
     ) -> StoreResult<Page<Team>> {
         let q = QuerySpec::prefix(None, keys::org_pk(org_id), keys::TEAM_PREFIX.into(), true);
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// Teams by id (missing ones skipped).
     pub async fn get_teams(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Team>> {
         let keys = ids.iter().map(|id| keys::team(org_id, id)).collect();
-        let mut teams: Vec<Team> = self
-            .batch_get(keys, false)
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<StoreResult<_>>()?;
+        let mut teams: Vec<Team> = self.get_many(keys, false).await?;
         teams.sort_by_key(|t| t.name.to_lowercase());
         Ok(teams)
     }

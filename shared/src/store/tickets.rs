@@ -8,7 +8,7 @@ use chrono::Utc;
 use rand::Rng;
 
 use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item};
+use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, in_order_of, n, s, to_item};
 use crate::domain::{
     Channel, Customer, Email, Message, Organization, Priority, Ticket, TicketStatus,
 };
@@ -205,35 +205,33 @@ impl Store {
 
     /// A ticket of `org_id`.
     pub async fn get_ticket(&self, org_id: &str, id: &str) -> StoreResult<Option<Ticket>> {
-        match self.get_item(&keys::ticket(org_id, id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::ticket(org_id, id)).await
     }
 
     /// Tickets by id (missing ones skipped), in the order of `ids`.
     pub async fn get_tickets(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Ticket>> {
         let keys = ids.iter().map(|id| keys::ticket(org_id, id)).collect();
-        let mut tickets: Vec<Ticket> = self
-            .batch_get(keys, false)
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<StoreResult<_>>()?;
-        tickets.sort_by_key(|t: &Ticket| ids.iter().position(|id| *id == t.id));
+        let mut tickets: Vec<Ticket> = self.get_many(keys, false).await?;
+        in_order_of(&mut tickets, ids, |t| &t.id);
         Ok(tickets)
+    }
+
+    /// Adds to `tx` the write of a changed ticket (`version` is the new version), on
+    /// condition that the stored one is the version before.
+    fn put_ticket_versioned(&self, tx: Tx, ticket: &Ticket) -> StoreResult<Tx> {
+        tx.put(
+            self,
+            self.ticket_item(ticket)?,
+            Some("attribute_exists(PK) AND version = :prev"),
+            vec![(":prev", n(ticket.version.saturating_sub(1)))],
+        )
     }
 
     /// Writes a changed ticket (`version` is the new version) unless someone else
     /// changed it first: `Conflict("stale_write")`.
     pub async fn save_ticket(&self, ticket: &Ticket) -> StoreResult<()> {
-        let result = Tx::new()
-            .put(
-                self,
-                self.ticket_item(ticket)?,
-                Some("attribute_exists(PK) AND version = :prev"),
-                vec![(":prev", n(ticket.version.saturating_sub(1)))],
-            )?
+        let result = self
+            .put_ticket_versioned(Tx::new(), ticket)?
             .run(self, "saving a ticket")
             .await;
         match result {
@@ -245,13 +243,8 @@ impl Store {
     /// Stores `message` and the ticket it changed (new activity, count, maybe status)
     /// atomically; `Conflict("stale_write")` if the ticket changed meanwhile.
     pub async fn add_message(&self, ticket: &Ticket, message: &Message) -> StoreResult<()> {
-        let result = Tx::new()
-            .put(
-                self,
-                self.ticket_item(ticket)?,
-                Some("attribute_exists(PK) AND version = :prev"),
-                vec![(":prev", n(ticket.version.saturating_sub(1)))],
-            )?
+        let result = self
+            .put_ticket_versioned(Tx::new(), ticket)?
             .put_new(
                 self,
                 to_item(
@@ -292,15 +285,7 @@ impl Store {
                 q
             }
         };
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// A page of tickets, newest activity first, from the index that serves `filter`.
@@ -349,15 +334,7 @@ impl Store {
         eq("teamId", ":team", filter.team.clone());
         eq("channel", ":channel", filter.channel.map(|c| wire(&c)));
         eq("customerId", ":customer", filter.customer.clone());
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 }
 

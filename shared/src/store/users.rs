@@ -4,7 +4,10 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, n, s, to_item, ts};
+use super::{
+    Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, in_order_of, n, s, to_item,
+    ts,
+};
 use crate::domain::{Email, User};
 use crate::keys;
 
@@ -29,10 +32,7 @@ impl Store {
 
     /// A user of `org_id`, or `None` (also for another organization's user id).
     pub async fn get_user(&self, org_id: &str, user_id: &str) -> StoreResult<Option<User>> {
-        match self.get_item(&keys::user(org_id, user_id)).await? {
-            Some(item) => Ok(Some(from_item(item)?)),
-            None => Ok(None),
-        }
+        self.get_as(&keys::user(org_id, user_id)).await
     }
 
     /// The user registered with `email` and their password hash, for login.
@@ -93,27 +93,14 @@ impl Store {
         if !conditions.is_empty() {
             q.filter = Some(conditions.join(" AND "));
         }
-        let page = self.query_page(&q, limit, start).await?;
-        Ok(Page {
-            items: page
-                .items
-                .into_iter()
-                .map(from_item)
-                .collect::<StoreResult<_>>()?,
-            next: page.next,
-        })
+        self.query_as(&q, limit, start).await
     }
 
     /// Users of `org_id` by id (missing ids are skipped), in the order of `ids`.
     pub async fn get_users(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<User>> {
         let keys = ids.iter().map(|id| keys::user(org_id, id)).collect();
-        let mut users: Vec<User> = self
-            .batch_get(keys, false)
-            .await?
-            .into_iter()
-            .map(from_item)
-            .collect::<StoreResult<_>>()?;
-        users.sort_by_key(|u: &User| ids.iter().position(|id| *id == u.id));
+        let mut users: Vec<User> = self.get_many(keys, false).await?;
+        in_order_of(&mut users, ids, |u| &u.id);
         Ok(users)
     }
 
