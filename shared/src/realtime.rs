@@ -130,11 +130,8 @@ pub async fn to_ticket(
     let targets = members
         .into_iter()
         .filter(|m| audience == Audience::Everyone || m.kind == ConnectionKind::Agent)
-        .map(|m| m.connection_id)
-        .filter(|id| Some(id.as_str()) != except)
-        .collect();
-    let gone = deliver(app, targets, &frame(event, data)).await;
-    close_gone(app, gone, true).await;
+        .map(|m| m.connection_id);
+    fan_out(app, targets, except, &frame(event, data), true).await;
 }
 
 /// Sends `event` to every agent connection of the organization but `except`.
@@ -158,16 +155,23 @@ async fn to_org_inner(
     if !app.publisher.enabled() {
         return;
     }
-    let targets = match app.store.org_connection_ids(org_id).await {
-        Ok(ids) => ids
-            .into_iter()
-            .filter(|id| Some(id.as_str()) != except)
-            .collect(),
+    match app.store.org_connection_ids(org_id).await {
+        Ok(ids) => fan_out(app, ids.into_iter(), except, payload, announce).await,
         Err(e) => {
             tracing::error!(error = ?e, org_id, "reading the organization's connections failed");
-            return;
         }
-    };
+    }
+}
+
+/// Delivers `payload` to `targets` but `except`, then closes the ones that are gone.
+async fn fan_out(
+    app: &App,
+    targets: impl Iterator<Item = String>,
+    except: Option<&str>,
+    payload: &[u8],
+    announce: bool,
+) {
+    let targets = targets.filter(|id| Some(id.as_str()) != except).collect();
     let gone = deliver(app, targets, payload).await;
     close_gone(app, gone, announce).await;
 }

@@ -3,7 +3,7 @@
 use wrrk_shared::App;
 use wrrk_shared::http::ApiError;
 
-use super::{WsRequest, WsResult, caller_connection};
+use super::{WsRequest, WsResult};
 
 /// The actions a client may send.
 pub const ACTIONS: &[&str] = &[
@@ -13,9 +13,8 @@ pub const ACTIONS: &[&str] = &[
     "typing:stop",
 ];
 
-/// Always an error frame naming the known actions.
-pub async fn handle(app: App, event: WsRequest) -> WsResult {
-    caller_connection(&app, &event).await?;
+/// Always an error frame naming the known actions (no read: nothing depends on who).
+pub async fn handle(_app: App, _event: WsRequest) -> WsResult {
     Err(ApiError::BadRequest(
         "unknown_action",
         format!("Send JSON with an \"action\" of: {}.", ACTIONS.join(", ")),

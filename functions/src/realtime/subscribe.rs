@@ -15,23 +15,27 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     if !conn.may_follow(&ticket_id) {
         return Err(ApiError::NotFound("Ticket"));
     }
-    if conn.kind == ConnectionKind::Agent {
-        // The stored user, not the one at connect time: a deactivated agent stops here.
-        let active = app
-            .store
-            .get_user(&conn.org_id, &conn.user_id)
-            .await?
-            .is_some_and(|u| u.active);
-        if !active {
-            return Err(ApiError::Unauthorized(
-                "Your session is invalid or has expired.".into(),
-            ));
-        }
+    // The stored user, not the one at connect time (a deactivated agent stops here),
+    // read alongside the ticket.
+    let (active, ticket) = tokio::try_join!(
+        async {
+            match conn.kind {
+                ConnectionKind::Agent => Ok(app
+                    .store
+                    .get_user(&conn.org_id, &conn.user_id)
+                    .await?
+                    .is_some_and(|u| u.active)),
+                ConnectionKind::Visitor => Ok(true),
+            }
+        },
+        app.store.get_ticket(&conn.org_id, &ticket_id)
+    )?;
+    if !active {
+        return Err(ApiError::Unauthorized(
+            "Your session is invalid or has expired.".into(),
+        ));
     }
-    app.store
-        .get_ticket(&conn.org_id, &ticket_id)
-        .await?
-        .ok_or(ApiError::NotFound("Ticket"))?;
+    ticket.ok_or(ApiError::NotFound("Ticket"))?;
     app.store.join_room(&conn, &ticket_id).await?;
     reply(
         "ticket:subscribed",

@@ -14,11 +14,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "User")?;
     let user = retry_on_stale(|| async {
-        let before = app
-            .store
-            .get_user(caller.org_id(), &id)
-            .await?
-            .ok_or(ApiError::NotFound("User"))?;
+        let before = super::load(&app, caller.org_id(), &id).await?;
         caller.require(Permission::UsersDeactivate)?;
         if before.id == caller.user.id {
             return Err(ApiError::Conflict(

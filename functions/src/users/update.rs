@@ -65,11 +65,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .transpose()?;
 
     let user = retry_on_stale(|| async {
-        let before = app
-            .store
-            .get_user(caller.org_id(), &id)
-            .await?
-            .ok_or(ApiError::NotFound("User"))?;
+        let before = super::load(&app, caller.org_id(), &id).await?;
         authorize_edit(&caller, &before)?;
         let mut after = before.clone();
         if let Some(name) = &name {

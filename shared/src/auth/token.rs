@@ -80,11 +80,7 @@ impl TokenKeys {
             iat: now,
             exp: now + self.ttl_seconds,
         };
-        Ok(jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.encoding,
-        )?)
+        self.sign(&claims)
     }
 
     /// The claims of a token that is well-formed, signed by us and unexpired.
@@ -113,11 +109,7 @@ impl TokenKeys {
             iat: now,
             exp: now + ttl_seconds,
         };
-        Ok(jsonwebtoken::encode(
-            &Header::new(Algorithm::HS256),
-            &claims,
-            &self.encoding,
-        )?)
+        self.sign(&claims)
     }
 
     /// The claims of a valid, unexpired visitor token signed by us.
@@ -125,5 +117,14 @@ impl TokenKeys {
         jsonwebtoken::decode::<VisitorClaims>(token, &self.decoding, &self.visitor_validation)
             .ok()
             .map(|d| d.claims)
+    }
+
+    /// An HS256 JWT of `claims`.
+    fn sign(&self, claims: &impl Serialize) -> anyhow::Result<String> {
+        Ok(jsonwebtoken::encode(
+            &Header::new(Algorithm::HS256),
+            claims,
+            &self.encoding,
+        )?)
     }
 }
