@@ -14,7 +14,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde_json::Value;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::{Notify, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// What the function did with one invocation.
@@ -38,7 +38,7 @@ pub struct Report {
 struct Inner {
     queue: Mutex<VecDeque<Value>>,
     ready: Notify,
-    first_poll: Mutex<Option<Instant>>,
+    first_poll: watch::Sender<Option<Instant>>,
     reports: mpsc::UnboundedSender<Report>,
 }
 
@@ -58,7 +58,7 @@ impl RuntimeApi {
         let inner = Arc::new(Inner {
             queue: Mutex::new(VecDeque::new()),
             ready: Notify::new(),
-            first_poll: Mutex::new(None),
+            first_poll: watch::Sender::new(None),
             reports: tx,
         });
         let router = Router::new()
@@ -96,9 +96,18 @@ impl RuntimeApi {
         self.reports.recv().await
     }
 
-    /// When the function first asked for work (the end of its cold start).
-    pub fn first_poll(&self) -> Option<Instant> {
-        self.inner.first_poll.lock().ok().and_then(|g| *g)
+    /// When the function first asked for work (the end of its cold start), once it has.
+    pub async fn first_poll(&self) -> Instant {
+        let mut rx = self.inner.first_poll.subscribe();
+        loop {
+            if let Some(at) = *rx.borrow_and_update() {
+                return at;
+            }
+            if rx.changed().await.is_err() {
+                // The sender lives as long as `self`; this cannot end first.
+                std::future::pending::<()>().await;
+            }
+        }
     }
 }
 
@@ -109,9 +118,11 @@ impl Drop for RuntimeApi {
 }
 
 async fn next(State(inner): State<Arc<Inner>>) -> Response {
-    if let Ok(mut first) = inner.first_poll.lock() {
+    inner.first_poll.send_if_modified(|first| {
+        let unset = first.is_none();
         first.get_or_insert_with(Instant::now);
-    }
+        unset
+    });
     loop {
         let event = inner.queue.lock().ok().and_then(|mut q| q.pop_front());
         if let Some(event) = event {

@@ -115,7 +115,9 @@ impl WsGateway {
             )
             .route(
                 "/{stage}/@connections/{id}",
-                post(post_staged).get(get_staged).delete(delete_staged),
+                post(post_to_connection)
+                    .get(get_connection)
+                    .delete(delete_connection),
             )
             .with_state(self)
     }
@@ -360,28 +362,22 @@ async fn run(
                 }
                 None => break (1011, "Gateway stopped"),
             },
-            incoming = socket.recv() => match incoming {
-                Some(Ok(Message::Text(text))) => {
-                    if let Some(reply) = gw.message(&id, text.to_string()).await
-                        && socket.send(Message::Text(reply.into())).await.is_err()
-                    {
-                        break (1006, "Going away");
+            incoming = socket.recv() => {
+                let body = match incoming {
+                    Some(Ok(Message::Text(text))) => text.to_string(),
+                    Some(Ok(Message::Binary(bytes))) => String::from_utf8_lossy(&bytes).into_owned(),
+                    Some(Ok(Message::Close(frame))) => {
+                        break (frame.map_or(1005, |f| f.code), "Client closed");
                     }
+                    Some(Ok(_)) => continue,
+                    Some(Err(_)) | None => break (1006, "Going away"),
+                };
+                if let Some(reply) = gw.message(&id, body).await
+                    && socket.send(Message::Text(reply.into())).await.is_err()
+                {
+                    break (1006, "Going away");
                 }
-                Some(Ok(Message::Binary(bytes))) => {
-                    let text = String::from_utf8_lossy(&bytes).into_owned();
-                    if let Some(reply) = gw.message(&id, text).await
-                        && socket.send(Message::Text(reply.into())).await.is_err()
-                    {
-                        break (1006, "Going away");
-                    }
-                }
-                Some(Ok(Message::Close(frame))) => {
-                    break (frame.map_or(1005, |f| f.code), "Client closed");
-                }
-                Some(Ok(_)) => {}
-                Some(Err(_)) | None => break (1006, "Going away"),
-            },
+            }
         }
     };
     // `$disconnect` finishes before the close handshake completes, so a client that saw
@@ -399,35 +395,19 @@ fn gone() -> Response {
         .into_response()
 }
 
-async fn post_staged(
-    gw: State<Arc<WsGateway>>,
-    Path((_stage, id)): Path<(String, String)>,
-    body: Bytes,
-) -> Response {
-    post_to_connection(gw, Path(id), body).await
-}
-
-async fn get_staged(
-    gw: State<Arc<WsGateway>>,
-    Path((_stage, id)): Path<(String, String)>,
-) -> Response {
-    get_connection(gw, Path(id)).await
-}
-
-async fn delete_staged(
-    gw: State<Arc<WsGateway>>,
-    Path((_stage, id)): Path<(String, String)>,
-) -> Response {
-    delete_connection(gw, Path(id)).await
+/// The `{id}` of a management API path (with or without the stage segment).
+fn connection_param(params: &HashMap<String, String>) -> String {
+    params.get("id").cloned().unwrap_or_default()
 }
 
 /// `PostToConnection`: queues the frame; 410 for an unknown connection, 413 when too
 /// large, 429 when the client is not reading (it does not wait on a slow client).
 async fn post_to_connection(
     State(gw): State<Arc<WsGateway>>,
-    Path(id): Path<String>,
+    Path(params): Path<HashMap<String, String>>,
     body: Bytes,
 ) -> Response {
+    let id = connection_param(&params);
     if body.len() > MAX_FRAME {
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
@@ -453,7 +433,11 @@ async fn post_to_connection(
 }
 
 /// `GetConnection`.
-async fn get_connection(State(gw): State<Arc<WsGateway>>, Path(id): Path<String>) -> Response {
+async fn get_connection(
+    State(gw): State<Arc<WsGateway>>,
+    Path(params): Path<HashMap<String, String>>,
+) -> Response {
+    let id = connection_param(&params);
     let map = gw.live_map();
     let Some(live) = map.get(&id) else {
         return gone();
@@ -467,7 +451,11 @@ async fn get_connection(State(gw): State<Arc<WsGateway>>, Path(id): Path<String>
 }
 
 /// `DeleteConnection`: closes the socket (which then runs `$disconnect`).
-async fn delete_connection(State(gw): State<Arc<WsGateway>>, Path(id): Path<String>) -> Response {
+async fn delete_connection(
+    State(gw): State<Arc<WsGateway>>,
+    Path(params): Path<HashMap<String, String>>,
+) -> Response {
+    let id = connection_param(&params);
     let tx = match gw.live_map().get(&id) {
         Some(live) => live.tx.clone(),
         None => return gone(),

@@ -150,17 +150,12 @@ async fn cold_run(
         .lambda_command(binary, stack)
         .spawn()
         .with_context(|| format!("starting {}", binary.display()))?;
-    let polled = loop {
-        if let Some(at) = runtime.first_poll() {
-            break at;
+    let polled = tokio::select! {
+        at = runtime.first_poll() => at,
+        status = child.wait() => bail!("auth-me exited with {:?} before asking for work", status?),
+        () = tokio::time::sleep(COLD_START_TIMEOUT) => {
+            bail!("auth-me did not ask for work within {COLD_START_TIMEOUT:?}")
         }
-        if let Some(status) = child.try_wait()? {
-            bail!("auth-me exited with {status} before asking for work");
-        }
-        if spawned.elapsed() > COLD_START_TIMEOUT {
-            bail!("auth-me did not ask for work within {COLD_START_TIMEOUT:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(1)).await;
     };
     let invoked = Instant::now();
     runtime.invoke(get_event("/api/auth/me", token));

@@ -232,6 +232,18 @@ impl Drop for ProxyServer {
     }
 }
 
+/// Flags of the subcommands that count DynamoDB traffic.
+#[derive(clap::Args)]
+pub struct CountArgs {
+    /// Sequential calls through the counting proxy per endpoint.
+    #[arg(long = "counted-calls", default_value_t = 10)]
+    pub calls: usize,
+    /// Run against this DynamoDB endpoint (e.g. Amazon's DynamoDB Local) instead of the
+    /// embedded engine; the stack makes a table of its own there.
+    #[arg(long)]
+    pub dynamodb_endpoint: Option<String>,
+}
+
 /// The stack's handlers behind a second gateway whose DynamoDB traffic is counted.
 pub struct CountedApi {
     /// Base URL of the counted gateway.

@@ -18,7 +18,7 @@ use wrrk_shared::domain::{
 use wrrk_shared::ids::new_id;
 use wrrk_shared::store::NewTicket;
 
-use crate::counting::{CountedApi, seeding_app};
+use crate::counting::{CountArgs, CountedApi, seeding_app};
 use crate::endpoint::{MakeRequest, Measure, authed_get};
 use crate::load::LoadArgs;
 use crate::seed::{Person, Progress, add_users, mix};
@@ -67,13 +67,9 @@ pub struct TicketsArgs {
     /// Tickets filled with messages at a time while seeding (no contention there).
     #[arg(long, default_value_t = 16)]
     seed_concurrency: usize,
-    /// Sequential calls through the counting proxy per endpoint.
-    #[arg(long, default_value_t = 10)]
-    counted_calls: usize,
-    /// Run against this DynamoDB endpoint (e.g. Amazon's DynamoDB Local) instead of the
-    /// embedded engine; the stack makes a table of its own there.
-    #[arg(long)]
-    dynamodb_endpoint: Option<String>,
+    /// Where the counted calls go and how many.
+    #[command(flatten)]
+    counted: CountArgs,
 }
 
 /// What one seeded ticket becomes.
@@ -164,7 +160,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
     if args.messages < args.tickets {
         bail!("--messages must be at least --tickets (every ticket has a first message)");
     }
-    let stack = start_stack(args.dynamodb_endpoint.clone()).await?;
+    let stack = start_stack(args.counted.dynamodb_endpoint.clone()).await?;
     let counted = CountedApi::start(&stack).await?;
     let http = reqwest::Client::new();
     let admin = signup(&http, &stack.http_url, "bench-admin@bench.test").await?;
@@ -208,7 +204,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
         stack_url: stack.http_url.clone(),
         counted: &counted,
         load: args.load,
-        calls: args.counted_calls,
+        calls: args.counted.calls,
     };
     let token: Arc<str> = admin.token.clone().into();
     let open = |p: &Plan| p.status == TicketStatus::Open;
@@ -290,14 +286,14 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
             }),
         )
         .await?;
-    if args.dynamodb_endpoint.is_none() {
+    if args.counted.dynamodb_endpoint.is_none() {
         println!(
             "Engine artifact in the POST figures: on every TransactWriteItems dynoxide walks the\n  \
              idempotency tokens of all transactions of the last ten minutes, under a lock.\n  \
              Seeding sent none, but each POST load adds its own, so the later load pays more."
         );
     }
-    counted.print_source(args.dynamodb_endpoint.as_deref());
+    counted.print_source(args.counted.dynamodb_endpoint.as_deref());
     Ok(())
 }
 

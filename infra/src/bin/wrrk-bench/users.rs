@@ -7,7 +7,7 @@ use std::sync::Arc;
 use clap::Args;
 use wrrk_shared::domain::{Role, User};
 
-use crate::counting::{CountedApi, seeding_app};
+use crate::counting::{CountArgs, CountedApi, seeding_app};
 use crate::endpoint::{Measure, authed_get};
 use crate::load::LoadArgs;
 use crate::seed::{Person, add_users};
@@ -91,13 +91,9 @@ pub struct UsersArgs {
     /// Concurrent invitations while seeding.
     #[arg(long, default_value_t = 16)]
     seed_concurrency: usize,
-    /// Sequential calls through the counting proxy per endpoint.
-    #[arg(long, default_value_t = 10)]
-    counted_calls: usize,
-    /// Run against this DynamoDB endpoint (e.g. Amazon's DynamoDB Local) instead of the
-    /// embedded engine; the stack makes a table of its own there.
-    #[arg(long)]
-    dynamodb_endpoint: Option<String>,
+    /// Where the counted calls go and how many.
+    #[command(flatten)]
+    counted: CountArgs,
 }
 
 /// The seeded user `i` (1-based; the admin is 0).
@@ -135,7 +131,7 @@ fn matches(users: &[(String, String)], term: &str) -> usize {
 
 /// The `users` benchmark.
 pub async fn users(args: UsersArgs) -> anyhow::Result<()> {
-    let stack = start_stack(args.dynamodb_endpoint.clone()).await?;
+    let stack = start_stack(args.counted.dynamodb_endpoint.clone()).await?;
     let counted = CountedApi::start(&stack).await?;
     let http = reqwest::Client::new();
     let admin = signup(&http, &stack.http_url, "bench-admin@bench.test").await?;
@@ -166,7 +162,7 @@ pub async fn users(args: UsersArgs) -> anyhow::Result<()> {
         stack_url: stack.http_url.clone(),
         counted: &counted,
         load: args.load,
-        calls: args.counted_calls,
+        calls: args.counted.calls,
     };
     let token: Arc<str> = admin.token.clone().into();
     let list = |query: String| authed_get(token.clone(), format!("/api/users{query}"));
@@ -198,6 +194,6 @@ pub async fn users(args: UsersArgs) -> anyhow::Result<()> {
             )
             .await?;
     }
-    counted.print_source(args.dynamodb_endpoint.as_deref());
+    counted.print_source(args.counted.dynamodb_endpoint.as_deref());
     Ok(())
 }
