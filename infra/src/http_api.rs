@@ -16,6 +16,7 @@ use tracing::Instrument;
 use wrrk_functions::registry::{self, Handler};
 use wrrk_shared::App;
 
+use crate::static_site::{self, Sites};
 use crate::template::{Cors, Template};
 
 /// API Gateway's payload limit for HTTP APIs.
@@ -34,12 +35,13 @@ pub struct Gateway {
     app: App,
     routes: Vec<Route>,
     cors: Cors,
+    sites: Sites,
 }
 
 impl Gateway {
     /// Binds every route of `template` to its registered handler; a route whose binary
     /// has no handler is an error (the deployed API would have a function that cannot run).
-    pub fn new(app: App, template: &Template) -> anyhow::Result<Self> {
+    pub fn new(app: App, template: &Template, sites: Sites) -> anyhow::Result<Self> {
         let mut routes = Vec::new();
         for f in &template.functions {
             for r in &f.routes {
@@ -64,6 +66,7 @@ impl Gateway {
             app,
             routes,
             cors: template.cors.clone(),
+            sites,
         })
     }
 
@@ -112,6 +115,12 @@ pub async fn dispatch(
     req: Request,
 ) -> Response {
     let (parts, body) = req.into_parts();
+    if parts.method == "GET"
+        && !static_site::is_api_path(parts.uri.path())
+        && let Some(resp) = static_site::serve(&gw.sites, parts.uri.path()).await
+    {
+        return resp;
+    }
     let origin = parts.headers.get("origin").cloned();
     if parts.method == "OPTIONS"
         && origin.is_some()

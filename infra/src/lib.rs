@@ -8,6 +8,7 @@ pub mod runtime_api;
 pub mod seed;
 pub mod ses;
 mod stack;
+pub mod static_site;
 pub mod template;
 pub mod websocket;
 

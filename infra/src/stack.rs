@@ -19,6 +19,7 @@ use crate::dynamo::{self, Engine};
 use crate::http_api::{self, Gateway};
 use crate::seed::{self, DemoLogin};
 use crate::ses::{self, Outbox};
+use crate::static_site::{self, Sites};
 use crate::template::Template;
 use crate::websocket::{self, WsGateway};
 
@@ -40,6 +41,8 @@ pub struct Options {
     /// Use this DynamoDB endpoint instead of the embedded engine (each stack then gets its
     /// own table, so many stacks can share one engine).
     pub external_dynamodb: Option<String>,
+    /// The built front ends to serve (dashboard at `/`, widget at `/widget.js`).
+    pub sites: Sites,
 }
 
 impl Options {
@@ -57,6 +60,7 @@ impl Options {
             external_dynamodb: std::env::var("WRRK_TEST_DYNAMODB_ENDPOINT")
                 .ok()
                 .filter(|s| !s.is_empty()),
+            sites: Sites::default(),
         }
     }
 }
@@ -222,12 +226,17 @@ impl LocalStack {
             .await?;
 
         let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
-        let gateway = Arc::new(Gateway::new(app.clone(), &template)?);
+        let gateway = Arc::new(Gateway::new(app.clone(), &template, opts.sites.clone())?);
         let ws_gateway = Arc::new(WsGateway::new(app.clone(), &template, ws_addr.to_string())?);
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
             .with_state(outbox.clone());
+        let config = {
+            let (api, ws) = (http_url.clone(), format!("ws://{ws_addr}"));
+            move || std::future::ready(static_site::config_json(&api, &ws))
+        };
         let http = Router::new()
+            .route("/config.json", get(config))
             .route("/_local/outbox", get(ses::list))
             .with_state(outbox.clone())
             .merge(

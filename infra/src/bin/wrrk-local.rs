@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Parser;
+use wrrk_local::static_site::Sites;
 use wrrk_local::{LocalStack, Options};
 
 /// Runs wrrk's Lambda handlers locally, as API Gateway would, with embedded engines.
@@ -25,6 +26,12 @@ struct Args {
     /// Do not create the demo organization on a new database.
     #[arg(long)]
     no_demo: bool,
+    /// The built dashboard to serve at `/`.
+    #[arg(long, default_value = "dashboard/dist")]
+    dashboard_dir: PathBuf,
+    /// The built widget (`widget.js`, `demo.html`) to serve at `/widget.js`.
+    #[arg(long, default_value = "widget/dist")]
+    widget_dir: PathBuf,
 }
 
 #[tokio::main]
@@ -32,6 +39,11 @@ async fn main() -> anyhow::Result<()> {
     wrrk_shared::telemetry::init_local();
     let args = Args::parse();
     eprintln!("wrrk-local: starting");
+    let stack_sites = Sites {
+        dashboard: (args.dashboard_dir.join("index.html").is_file())
+            .then(|| args.dashboard_dir.clone()),
+        widget: (args.widget_dir.join("widget.js").is_file()).then(|| args.widget_dir.clone()),
+    };
     let stack = LocalStack::start(Options {
         port: args.port,
         ws_port: args.ws_port,
@@ -40,6 +52,7 @@ async fn main() -> anyhow::Result<()> {
         progress: true,
         ttl_sweep_every: Duration::from_secs(30),
         external_dynamodb: None,
+        sites: stack_sites.clone(),
     })
     .await?;
     let functions = stack.template.functions.len();
@@ -53,6 +66,13 @@ async fn main() -> anyhow::Result<()> {
         stack.ws_url,
         stack.template.websocket_routes.len()
     );
+    match &stack_sites.dashboard {
+        Some(_) => eprintln!("  Dashboard     {}/", stack.http_url),
+        None => eprintln!("  Dashboard     not built (cd dashboard && npm ci && npm run build)"),
+    }
+    if stack_sites.widget.is_some() {
+        eprintln!("  Widget demo   {}/widget-demo", stack.http_url);
+    }
     eprintln!("  Outbox        {}/_local/outbox", stack.http_url);
     eprintln!("  DynamoDB      {}", stack.dynamodb_endpoint);
     eprintln!("  AWS services  {}  (SESv2)", stack.aws_endpoint);
