@@ -9,19 +9,40 @@ use wrrk_shared::http::ApiResult;
 use crate::realtime::{self, WsRequest, WsResponse, WsResult};
 use crate::registry;
 
-/// Runs the function registered as `binary` (HTTP or WebSocket) under the Lambda runtime.
-pub async fn serve(binary: &str) -> Result<(), lambda_http::Error> {
+/// Runs the function registered as `name` (HTTP, WebSocket or event) under the Lambda
+/// runtime. An unknown name fails before any client is built.
+pub async fn serve(name: &str) -> Result<(), lambda_http::Error> {
     wrrk_shared::telemetry::init_lambda();
+    let known = registry::http_function(name).is_some()
+        || registry::ws_function(name).is_some()
+        || registry::event_function(name).is_some();
+    if !known {
+        let names: Vec<&str> = registry::all().map(|f| f.name).collect();
+        return Err(format!(
+            "no function is registered as {name:?} (the function's Handler); known: {}",
+            names.join(", ")
+        )
+        .into());
+    }
     let app = App::from_env().await?;
-    if let Some(function) = registry::http_function(binary) {
+    if let Some(function) = registry::event_function(name) {
+        return lambda_runtime::run(lambda_runtime::service_fn(
+            move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {
+                let app = app.clone();
+                async move { (function.handler)(app, event.payload).await }
+            },
+        ))
+        .await;
+    }
+    if let Some(function) = registry::http_function(name) {
         return lambda_http::run(service_fn(move |req: Request| {
             let app = app.clone();
             async move { Ok::<_, Infallible>((function.handler)(app, req).await) }
         }))
         .await;
     }
-    let function = registry::ws_function(binary)
-        .ok_or_else(|| format!("no function is registered as {binary}"))?;
+    let function =
+        registry::ws_function(name).ok_or_else(|| format!("{name} is not a WebSocket function"))?;
     lambda_runtime::run(lambda_runtime::service_fn(
         move |event: lambda_runtime::LambdaEvent<WsRequest>| {
             let app = app.clone();

@@ -1,6 +1,7 @@
-//! wrrk's Lambda handlers. Each endpoint is one module with a `handle` function; each has a
-//! thin binary in `src/bin/` (its Lambda) and an entry in [`registry`] (what the local stack
-//! and the template check use). Storage calls live in `wrrk_shared::store`.
+//! wrrk's Lambda handlers. Each endpoint is one module with a `handle` function and one
+//! line in [`registry`] (its trigger, what it may touch). Every function runs the one
+//! `bootstrap` binary, which serves the function named by `_HANDLER`. Storage calls live
+//! in `wrrk_shared::store`.
 
 pub mod auth;
 pub mod customers;

@@ -1,6 +1,8 @@
-//! Every function: its binary name (as in `template.yaml`), its route (HTTP or WebSocket),
-//! its handler.
-//! A test checks this table, the template and `src/bin/` name the same functions.
+//! Every function: its name (its `Handler` in `template.yaml`, which Lambda hands the one
+//! `bootstrap` binary as `_HANDLER`), what triggers it, what it may touch, its handler.
+//! The local stack routes by this table, and the template test derives each function's
+//! `Events` and `Policies` from it: adding a function is its module, one line here and
+//! its block in the template.
 
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
@@ -8,30 +10,75 @@ use wrrk_shared::App;
 
 use crate::realtime::{WsRequest, WsResponse};
 
+/// What a function may touch; each maps to one policy in the template.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Access {
+    /// Read the table (`DynamoDBReadPolicy`).
+    TableRead,
+    /// Read and write the table (`DynamoDBCrudPolicy`).
+    TableWrite,
+    /// Post to and close WebSocket connections (`execute-api:ManageConnections`, and the
+    /// `WEBSOCKET_ENDPOINT` variable).
+    ManageConnections,
+    /// Send mail through SESv2 (`ses:SendEmail`).
+    SendMail,
+    /// Read the bucket (`S3ReadPolicy`).
+    BucketRead,
+    /// Read and write the bucket (`S3CrudPolicy`).
+    BucketWrite,
+}
+
+/// What invokes a function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Trigger {
+    /// An HTTP API route (`path` is `$default` for the catch-all).
+    Http {
+        /// Upper-case method, or `ANY`.
+        method: &'static str,
+        /// Route path with `{param}` segments.
+        path: &'static str,
+    },
+    /// A WebSocket API route.
+    WebSocket {
+        /// `$connect`, `$disconnect`, `$default` or an action name.
+        route_key: &'static str,
+    },
+    /// An SES receipt rule's Lambda action (after its S3 action stored the mail).
+    SesInbound,
+    /// An EventBridge schedule (`rate(5 minutes)`).
+    Schedule {
+        /// The schedule expression.
+        expression: &'static str,
+    },
+}
+
 /// A handler as the runtime and the local stack call it.
 pub type Handler = fn(App, Request) -> BoxFuture<'static, Response<Body>>;
 
 /// One HTTP Lambda function.
 #[derive(Clone, Copy)]
 pub struct HttpFunction {
-    /// Binary name (`BuildProperties.Binary` in the template).
-    pub binary: &'static str,
+    /// The function's name (`Handler` in the template).
+    pub name: &'static str,
     /// HTTP method of its route (`ANY` for the fallback).
     pub method: &'static str,
     /// Route path with `{param}` segments (`$default` for the fallback).
     pub path: &'static str,
+    /// What it may touch.
+    pub access: &'static [Access],
     /// The handler.
     pub handler: Handler,
 }
 
 macro_rules! http_functions {
-    ($($binary:literal: $method:literal $path:literal => $handler:path,)*) => {
+    ($($name:literal: $method:literal $path:literal [$($access:ident),*] => $handler:path,)*) => {
         /// All HTTP functions.
         pub const HTTP_FUNCTIONS: &[HttpFunction] = &[$(
             HttpFunction {
-                binary: $binary,
+                name: $name,
                 method: $method,
                 path: $path,
+                access: &[$(Access::$access),*],
                 handler: |app, req| Box::pin(crate::entry::respond($handler(app, req))),
             },
         )*];
@@ -39,38 +86,38 @@ macro_rules! http_functions {
 }
 
 http_functions! {
-    "auth-signup": "POST" "/api/auth/signup" => crate::auth::signup::handle,
-    "auth-login": "POST" "/api/auth/login" => crate::auth::login::handle,
-    "auth-me": "GET" "/api/auth/me" => crate::auth::me::handle,
-    "users-list": "GET" "/api/users" => crate::users::list::handle,
-    "users-get": "GET" "/api/users/{id}" => crate::users::get::handle,
-    "users-update": "PATCH" "/api/users/{id}" => crate::users::update::handle,
-    "users-deactivate": "DELETE" "/api/users/{id}" => crate::users::deactivate::handle,
-    "organizations-get": "GET" "/api/organizations/{id}" => crate::organizations::get::handle,
-    "organizations-update": "PATCH" "/api/organizations/{id}" => crate::organizations::update::handle,
-    "teams-list": "GET" "/api/teams" => crate::teams::list::handle,
-    "teams-create": "POST" "/api/teams" => crate::teams::create::handle,
-    "teams-get": "GET" "/api/teams/{id}" => crate::teams::get::handle,
-    "teams-update": "PATCH" "/api/teams/{id}" => crate::teams::update::handle,
-    "teams-delete": "DELETE" "/api/teams/{id}" => crate::teams::delete::handle,
-    "team-members-list": "GET" "/api/teams/{id}/members" => crate::teams::members_list::handle,
-    "team-members-add": "POST" "/api/teams/{id}/members" => crate::teams::members_add::handle,
-    "team-members-remove": "DELETE" "/api/teams/{id}/members/{userId}" => crate::teams::members_remove::handle,
-    "invitations-create": "POST" "/api/invitations" => crate::invitations::create::handle,
-    "invitations-list": "GET" "/api/invitations" => crate::invitations::list::handle,
-    "invitations-revoke": "DELETE" "/api/invitations/{id}" => crate::invitations::revoke::handle,
-    "invitations-lookup": "GET" "/api/invitations/token/{token}" => crate::invitations::lookup::handle,
-    "invitations-accept": "POST" "/api/invitations/token/{token}/accept" => crate::invitations::accept::handle,
-    "tickets-create": "POST" "/api/tickets" => crate::tickets::create::handle,
-    "tickets-list": "GET" "/api/tickets" => crate::tickets::list::handle,
-    "tickets-get": "GET" "/api/tickets/{id}" => crate::tickets::get::handle,
-    "tickets-update": "PATCH" "/api/tickets/{id}" => crate::tickets::update::handle,
-    "ticket-messages-list": "GET" "/api/tickets/{id}/messages" => crate::tickets::messages_list::handle,
-    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" => crate::tickets::messages_create::handle,
-    "customers-list": "GET" "/api/customers" => crate::customers::list::handle,
-    "customers-get": "GET" "/api/customers/{id}" => crate::customers::get::handle,
-    "presence-list": "GET" "/api/presence" => crate::presence::list::handle,
-    "fallback": "ANY" "$default" => crate::fallback::handle,
+    "auth-signup": "POST" "/api/auth/signup" [TableWrite, SendMail] => crate::auth::signup::handle,
+    "auth-login": "POST" "/api/auth/login" [TableWrite] => crate::auth::login::handle,
+    "auth-me": "GET" "/api/auth/me" [TableRead] => crate::auth::me::handle,
+    "users-list": "GET" "/api/users" [TableRead] => crate::users::list::handle,
+    "users-get": "GET" "/api/users/{id}" [TableRead] => crate::users::get::handle,
+    "users-update": "PATCH" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::update::handle,
+    "users-deactivate": "DELETE" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::deactivate::handle,
+    "organizations-get": "GET" "/api/organizations/{id}" [TableRead] => crate::organizations::get::handle,
+    "organizations-update": "PATCH" "/api/organizations/{id}" [TableWrite] => crate::organizations::update::handle,
+    "teams-list": "GET" "/api/teams" [TableRead] => crate::teams::list::handle,
+    "teams-create": "POST" "/api/teams" [TableWrite] => crate::teams::create::handle,
+    "teams-get": "GET" "/api/teams/{id}" [TableRead] => crate::teams::get::handle,
+    "teams-update": "PATCH" "/api/teams/{id}" [TableWrite] => crate::teams::update::handle,
+    "teams-delete": "DELETE" "/api/teams/{id}" [TableWrite] => crate::teams::delete::handle,
+    "team-members-list": "GET" "/api/teams/{id}/members" [TableRead] => crate::teams::members_list::handle,
+    "team-members-add": "POST" "/api/teams/{id}/members" [TableWrite] => crate::teams::members_add::handle,
+    "team-members-remove": "DELETE" "/api/teams/{id}/members/{userId}" [TableWrite] => crate::teams::members_remove::handle,
+    "invitations-create": "POST" "/api/invitations" [TableWrite, SendMail] => crate::invitations::create::handle,
+    "invitations-list": "GET" "/api/invitations" [TableRead] => crate::invitations::list::handle,
+    "invitations-revoke": "DELETE" "/api/invitations/{id}" [TableWrite] => crate::invitations::revoke::handle,
+    "invitations-lookup": "GET" "/api/invitations/token/{token}" [TableRead] => crate::invitations::lookup::handle,
+    "invitations-accept": "POST" "/api/invitations/token/{token}/accept" [TableWrite] => crate::invitations::accept::handle,
+    "tickets-create": "POST" "/api/tickets" [TableWrite, ManageConnections] => crate::tickets::create::handle,
+    "tickets-list": "GET" "/api/tickets" [TableRead] => crate::tickets::list::handle,
+    "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
+    "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections] => crate::tickets::update::handle,
+    "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
+    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail] => crate::tickets::messages_create::handle,
+    "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
+    "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
+    "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,
+    "fallback": "ANY" "$default" [] => crate::fallback::handle,
 }
 
 /// A WebSocket route handler as the runtime and the local stack call it.
@@ -79,21 +126,24 @@ pub type WsHandler = fn(App, WsRequest) -> BoxFuture<'static, WsResponse>;
 /// One WebSocket route's Lambda function.
 #[derive(Clone, Copy)]
 pub struct WsFunction {
-    /// Binary name (`BuildProperties.Binary` in the template).
-    pub binary: &'static str,
+    /// The function's name (`Handler` in the template).
+    pub name: &'static str,
     /// Route key: `$connect`, `$disconnect`, `$default` or an action name.
     pub route_key: &'static str,
+    /// What it may touch.
+    pub access: &'static [Access],
     /// The handler.
     pub handler: WsHandler,
 }
 
 macro_rules! ws_functions {
-    ($($binary:literal: $route:literal => $handler:path,)*) => {
+    ($($name:literal: $route:literal [$($access:ident),*] => $handler:path,)*) => {
         /// All WebSocket route functions.
         pub const WS_FUNCTIONS: &[WsFunction] = &[$(
             WsFunction {
-                binary: $binary,
+                name: $name,
                 route_key: $route,
+                access: &[$(Access::$access),*],
                 handler: |app, event| Box::pin(crate::entry::respond_ws($route, $handler(app, event))),
             },
         )*];
@@ -101,23 +151,93 @@ macro_rules! ws_functions {
 }
 
 ws_functions! {
-    "ws-connect": "$connect" => crate::realtime::connect::handle,
-    "ws-disconnect": "$disconnect" => crate::realtime::disconnect::handle,
-    "ws-default": "$default" => crate::realtime::default::handle,
-    "ws-ticket-subscribe": "ticket:subscribe" => crate::realtime::subscribe::handle,
-    "ws-ticket-unsubscribe": "ticket:unsubscribe" => crate::realtime::unsubscribe::handle,
-    "ws-typing-start": "typing:start" => crate::realtime::typing::start,
-    "ws-typing-stop": "typing:stop" => crate::realtime::typing::stop,
+    "ws-connect": "$connect" [TableWrite, ManageConnections] => crate::realtime::connect::handle,
+    "ws-disconnect": "$disconnect" [TableWrite, ManageConnections] => crate::realtime::disconnect::handle,
+    "ws-default": "$default" [] => crate::realtime::default::handle,
+    "ws-ticket-subscribe": "ticket:subscribe" [TableWrite] => crate::realtime::subscribe::handle,
+    "ws-ticket-unsubscribe": "ticket:unsubscribe" [TableWrite] => crate::realtime::unsubscribe::handle,
+    "ws-typing-start": "typing:start" [TableWrite, ManageConnections] => crate::realtime::typing::start,
+    "ws-typing-stop": "typing:stop" [TableWrite, ManageConnections] => crate::realtime::typing::stop,
 }
 
-/// The WebSocket function built as `binary`.
-pub fn ws_function(binary: &str) -> Option<WsFunction> {
-    WS_FUNCTIONS.iter().find(|f| f.binary == binary).copied()
+/// An event function's handler (SES inbound mail, schedules): the raw event in, a JSON
+/// result out; an error makes Lambda retry an asynchronous invocation.
+pub type EventHandler =
+    fn(App, serde_json::Value) -> BoxFuture<'static, Result<serde_json::Value, String>>;
+
+/// A function invoked by an event source rather than an API.
+#[derive(Clone, Copy)]
+pub struct EventFunction {
+    /// The function's name (`Handler` in the template).
+    pub name: &'static str,
+    /// What invokes it ([`Trigger::SesInbound`] or [`Trigger::Schedule`]).
+    pub trigger: Trigger,
+    /// What it may touch.
+    pub access: &'static [Access],
+    /// The handler.
+    pub handler: EventHandler,
 }
 
-/// The function built as `binary`.
-pub fn http_function(binary: &str) -> Option<HttpFunction> {
-    HTTP_FUNCTIONS.iter().find(|f| f.binary == binary).copied()
+/// All event functions (the email channel adds its inbound and retry functions here).
+pub const EVENT_FUNCTIONS: &[EventFunction] = &[];
+
+/// A function of any kind, as the template sees it.
+#[derive(Debug, Clone, Copy)]
+pub struct FunctionSpec {
+    /// The function's name.
+    pub name: &'static str,
+    /// What invokes it.
+    pub trigger: Trigger,
+    /// What it may touch.
+    pub access: &'static [Access],
+}
+
+/// Every function, whatever its trigger.
+pub fn all() -> impl Iterator<Item = FunctionSpec> {
+    let http = HTTP_FUNCTIONS.iter().map(|f| FunctionSpec {
+        name: f.name,
+        trigger: Trigger::Http {
+            method: f.method,
+            path: f.path,
+        },
+        access: f.access,
+    });
+    let ws = WS_FUNCTIONS.iter().map(|f| FunctionSpec {
+        name: f.name,
+        trigger: Trigger::WebSocket {
+            route_key: f.route_key,
+        },
+        access: f.access,
+    });
+    let events = EVENT_FUNCTIONS.iter().map(|f| FunctionSpec {
+        name: f.name,
+        trigger: f.trigger,
+        access: f.access,
+    });
+    http.chain(ws).chain(events)
+}
+
+/// The client actions the WebSocket API routes (every route key not starting with `$`).
+pub fn ws_actions() -> impl Iterator<Item = &'static str> {
+    WS_FUNCTIONS
+        .iter()
+        .map(|f| f.route_key)
+        .filter(|k| !k.starts_with('$'))
+}
+
+/// The WebSocket function named `name`.
+pub fn ws_function(name: &str) -> Option<WsFunction> {
+    WS_FUNCTIONS.iter().find(|f| f.name == name).copied()
+}
+
+/// The HTTP function named `name`.
+pub fn http_function(name: &str) -> Option<HttpFunction> {
+    HTTP_FUNCTIONS.iter().find(|f| f.name == name).copied()
+}
+
+/// The event function named `name`.
+pub fn event_function(name: &str) -> Option<EventFunction> {
+    EVENT_FUNCTIONS.iter().find(|f| f.name == name).copied()
 }
 
 /// Whether a route `pattern` (`/api/users/{id}`) matches `path`.

@@ -1,5 +1,5 @@
 //! API Gateway HTTP API emulation: matches `template.yaml`'s routes, builds the payload
-//! format 2.0 event API Gateway sends, and calls the very handler the function's binary runs.
+//! format 2.0 event API Gateway sends, and calls the very handler the deployed function runs.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -26,7 +26,7 @@ const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
 struct Route {
     method: String,
     path: Option<String>,
-    binary: String,
+    name: String,
     handler: Handler,
 }
 
@@ -39,19 +39,19 @@ pub struct Gateway {
 }
 
 impl Gateway {
-    /// Binds every route of `template` to its registered handler; a route whose binary
+    /// Binds every route of `template` to its registered handler; a route whose function
     /// has no handler is an error (the deployed API would have a function that cannot run).
     pub fn new(app: App, template: &Template, sites: Sites) -> anyhow::Result<Self> {
         let mut routes = Vec::new();
         for f in &template.functions {
             for r in &f.routes {
-                let function = registry::http_function(&f.binary).ok_or_else(|| {
-                    anyhow::anyhow!("{} ({}) has no registered handler", f.logical_id, f.binary)
+                let function = registry::http_function(&f.name).ok_or_else(|| {
+                    anyhow::anyhow!("{} ({}) has no registered handler", f.logical_id, f.name)
                 })?;
                 routes.push(Route {
                     method: r.method.clone(),
                     path: r.path.clone(),
-                    binary: f.binary.clone(),
+                    name: f.name.clone(),
                     handler: function.handler,
                 });
             }
@@ -157,7 +157,7 @@ pub async fn dispatch(
             return StatusCode::INTERNAL_SERVER_ERROR.into_response();
         }
     };
-    let span = tracing::info_span!("request", request_id = %request_id, function = %route.binary);
+    let span = tracing::info_span!("request", request_id = %request_id, function = %route.name);
     let started = std::time::Instant::now();
     let resp = (route.handler)(gw.app.clone(), lambda_req)
         .instrument(span.clone())

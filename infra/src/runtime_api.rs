@@ -181,22 +181,22 @@ async fn init_error(State(inner): State<Arc<Inner>>, body: Bytes) -> StatusCode 
 }
 
 impl RuntimeApi {
-    /// A command that runs the built Lambda `binary` against this Runtime API with the
-    /// environment Lambda and `template.yaml` give a function, its clients pointed at
-    /// `stack`'s engine and table. Output is discarded; the process dies with the handle.
+    /// A command that runs the built `bootstrap` as the Lambda function `function` against
+    /// this Runtime API, with the environment Lambda and `template.yaml` give it
+    /// (`_HANDLER` names the function), its clients pointed at `stack`'s engine and table.
+    /// Output is discarded; the process dies with the handle.
     pub fn lambda_command(
         &self,
-        binary: &std::path::Path,
+        bootstrap: &std::path::Path,
+        function: &str,
         stack: &crate::LocalStack,
     ) -> tokio::process::Command {
-        let function = binary
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let mut cmd = tokio::process::Command::new(binary);
+        let mut cmd = tokio::process::Command::new(bootstrap);
         cmd.env_clear()
+            .env("_HANDLER", function)
+            .env("LAMBDA_TASK_ROOT", "/var/task")
             .env("AWS_LAMBDA_RUNTIME_API", self.address.to_string())
-            .env("AWS_LAMBDA_FUNCTION_NAME", &function)
+            .env("AWS_LAMBDA_FUNCTION_NAME", function)
             .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
             .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "256")
             .env(

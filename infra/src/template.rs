@@ -24,8 +24,8 @@ pub struct Template {
 pub struct WsRouteDef {
     /// `$connect`, `$disconnect`, `$default` or an action name.
     pub route_key: String,
-    /// Cargo binary of the function behind it.
-    pub binary: String,
+    /// Name (`Handler`) of the function behind it.
+    pub name: String,
     /// Whether the function's response body is sent back to the client (a route response).
     pub two_way: bool,
 }
@@ -35,10 +35,22 @@ pub struct WsRouteDef {
 pub struct FunctionDef {
     /// Logical id in the template.
     pub logical_id: String,
-    /// Cargo binary it is built from.
+    /// Its name: the `Handler` the one `bootstrap` binary dispatches on.
+    pub name: String,
+    /// The binary it is built from (`BuildProperties.Binary`).
     pub binary: String,
     /// Its `HttpApi` routes.
     pub routes: Vec<RouteDef>,
+    /// Its `Schedule` events' expressions.
+    pub schedules: Vec<String>,
+    /// Invoked by an SES receipt rule's Lambda action.
+    pub ses_inbound: bool,
+    /// What its policies grant, one word each: `DynamoDBReadPolicy`, `DynamoDBCrudPolicy`,
+    /// `S3ReadPolicy`, `S3CrudPolicy`, and the actions of inline statements
+    /// (`execute-api:ManageConnections`, `ses:SendEmail`, ...).
+    pub grants: Vec<String>,
+    /// Whether it gets the `WEBSOCKET_ENDPOINT` variable.
+    pub websocket_endpoint: bool,
 }
 
 /// An HTTP API route.
@@ -104,6 +116,35 @@ fn pairs(list: &Value, a: &str, b: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// One word per grant of a `Policies` list (see [`FunctionDef::grants`]).
+fn grants(policies: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in policies.as_sequence().into_iter().flatten() {
+        let Some(map) = p.as_mapping() else {
+            if let Some(name) = str_of(p) {
+                out.push(name);
+            }
+            continue;
+        };
+        for (k, v) in map {
+            let key = str_of(k).unwrap_or_default();
+            if key != "Statement" {
+                out.push(key);
+                continue;
+            }
+            for st in v.as_sequence().into_iter().flatten() {
+                match &st["Action"] {
+                    Value::Sequence(actions) => out.extend(actions.iter().filter_map(str_of)),
+                    other => out.extend(str_of(other)),
+                }
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 impl Template {
     /// The compiled-in template.
     pub fn embedded() -> anyhow::Result<Self> {
@@ -122,16 +163,18 @@ impl Template {
         let mut binaries = std::collections::HashMap::new();
         let mut integrations = std::collections::HashMap::new();
         let mut ws_routes = Vec::new();
+        let mut ses_functions = Vec::new();
         for (id, res) in resources {
             let id = str_of(id).unwrap_or_default();
             match res["Type"].as_str() {
                 Some("AWS::Serverless::Function") => {
                     let binary = str_of(&res["Metadata"]["BuildProperties"]["Binary"])
                         .with_context(|| format!("{id} has no BuildProperties.Binary"))?;
-                    let routes = res["Properties"]["Events"]
-                        .as_mapping()
-                        .into_iter()
-                        .flatten()
+                    let props = &res["Properties"];
+                    let name = str_of(&props["Handler"])
+                        .with_context(|| format!("{id} has no Handler"))?;
+                    let events = || props["Events"].as_mapping().into_iter().flatten();
+                    let routes = events()
                         .filter(|(_, e)| e["Type"].as_str() == Some("HttpApi"))
                         .map(|(_, e)| RouteDef {
                             method: str_of(&e["Properties"]["Method"])
@@ -139,12 +182,37 @@ impl Template {
                             path: str_of(&e["Properties"]["Path"]),
                         })
                         .collect();
-                    binaries.insert(id.clone(), binary.clone());
+                    let schedules = events()
+                        .filter(|(_, e)| e["Type"].as_str() == Some("Schedule"))
+                        .filter_map(|(_, e)| str_of(&e["Properties"]["Schedule"]))
+                        .collect();
+                    binaries.insert(id.clone(), name.clone());
                     functions.push(FunctionDef {
                         logical_id: id,
+                        name,
                         binary,
                         routes,
+                        schedules,
+                        ses_inbound: false,
+                        grants: grants(&props["Policies"]),
+                        websocket_endpoint: !props["Environment"]["Variables"]
+                            ["WEBSOCKET_ENDPOINT"]
+                            .is_null(),
                     });
+                }
+                Some("AWS::SES::ReceiptRule") => {
+                    for action in res["Properties"]["Rule"]["Actions"]
+                        .as_sequence()
+                        .into_iter()
+                        .flatten()
+                    {
+                        if let Some(arn) = text_of(&action["LambdaAction"]["FunctionArn"]) {
+                            // `!GetAtt Fn.Arn` or `!Sub "${Fn.Arn}"`.
+                            let function = sub_reference(&arn)
+                                .unwrap_or_else(|| arn.split('.').next().unwrap_or("").into());
+                            ses_functions.push(function);
+                        }
+                    }
                 }
                 Some("AWS::DynamoDB::Table") => {
                     let p = &res["Properties"];
@@ -216,14 +284,17 @@ impl Template {
             let function = integrations
                 .get(&integration)
                 .with_context(|| format!("{id} targets a missing integration {integration}"))?;
-            let binary = binaries
+            let name = binaries
                 .get(function)
                 .with_context(|| format!("{integration} invokes a missing function {function}"))?;
             websocket_routes.push(WsRouteDef {
                 route_key,
-                binary: binary.clone(),
+                name: name.clone(),
                 two_way,
             });
+        }
+        for f in &mut functions {
+            f.ses_inbound = ses_functions.contains(&f.logical_id);
         }
         let Some(table) = table else {
             bail!("template.yaml has no AWS::DynamoDB::Table");

@@ -36,7 +36,7 @@ const QUEUE: usize = 1024;
 
 /// A route bound to its handler.
 struct WsRoute {
-    binary: String,
+    name: String,
     handler: WsHandler,
     two_way: bool,
 }
@@ -70,24 +70,24 @@ impl WsGateway {
     pub fn new(app: App, template: &Template, domain: String) -> anyhow::Result<Self> {
         let mut routes = HashMap::new();
         for r in &template.websocket_routes {
-            let function = registry::ws_function(&r.binary).ok_or_else(|| {
+            let function = registry::ws_function(&r.name).ok_or_else(|| {
                 anyhow::anyhow!(
                     "WebSocket route {} ({}) has no handler",
                     r.route_key,
-                    r.binary
+                    r.name
                 )
             })?;
             anyhow::ensure!(
                 function.route_key == r.route_key,
                 "{} serves {} in the registry but {} in template.yaml",
-                r.binary,
+                r.name,
                 function.route_key,
                 r.route_key
             );
             routes.insert(
                 r.route_key.clone(),
                 WsRoute {
-                    binary: r.binary.clone(),
+                    name: r.name.clone(),
                     handler: function.handler,
                     two_way: r.two_way,
                 },
@@ -145,7 +145,7 @@ impl WsGateway {
         let span = tracing::info_span!(
             "ws",
             route = route_key,
-            function = %route.binary,
+            function = %route.name,
             connection_id = request.request_context.connection_id.as_deref().unwrap_or("")
         );
         let started = std::time::Instant::now();

@@ -3,11 +3,16 @@
 use wrrk_local::runtime_api::{Outcome, RuntimeApi, get_event};
 use wrrk_tests::TestApp;
 
-fn built_binary(name: &str) -> std::path::PathBuf {
-    // target/<profile>/deps/e2e-<hash> -> target/<profile>/<name>
+/// The `bootstrap` under test: `WRRK_BOOTSTRAP` (the test command points it at the one
+/// `sam build` produced, so the deployed artifact is what runs), else the cargo-built one.
+fn bootstrap() -> std::path::PathBuf {
+    if let Some(path) = std::env::var_os("WRRK_BOOTSTRAP").filter(|p| !p.is_empty()) {
+        return path.into();
+    }
+    // target/<profile>/deps/e2e-<hash> -> target/<profile>/bootstrap
     let exe = std::env::current_exe().unwrap();
     let dir = exe.parent().and_then(|p| p.parent()).unwrap();
-    let path = dir.join(name);
+    let path = dir.join("bootstrap");
     assert!(
         path.exists(),
         "{} is missing: build the functions first (`cargo build --workspace --bins`)",
@@ -17,13 +22,13 @@ fn built_binary(name: &str) -> std::path::PathBuf {
 }
 
 #[tokio::test]
-async fn the_auth_me_binary_answers_an_api_gateway_event() {
+async fn bootstrap_as_auth_me_answers_an_api_gateway_event() {
     let app = TestApp::spawn().await;
     let session = app.signup("Acme", "ada@acme.io").await;
     let mut runtime = RuntimeApi::start().await.unwrap();
 
     let mut child = runtime
-        .lambda_command(&built_binary("auth-me"), &app.stack)
+        .lambda_command(&bootstrap(), "auth-me", &app.stack)
         .spawn()
         .unwrap();
 
@@ -52,4 +57,25 @@ async fn the_auth_me_binary_answers_an_api_gateway_event() {
     }
     assert_eq!(statuses, vec![200, 401]);
     child.kill().await.ok();
+}
+
+#[tokio::test]
+async fn bootstrap_refuses_an_unknown_handler_at_start_with_a_clear_message() {
+    let app = TestApp::spawn().await;
+    let runtime = RuntimeApi::start().await.unwrap();
+    let out = runtime
+        .lambda_command(&bootstrap(), "no-such-function", &app.stack)
+        .stderr(std::process::Stdio::piped())
+        .output();
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), out)
+        .await
+        .expect("bootstrap exits in time")
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no function is registered as") && stderr.contains("no-such-function"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("auth-me"), "names the known functions: {stderr}");
 }

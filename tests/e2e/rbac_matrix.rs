@@ -261,7 +261,7 @@ fn the_matrix_covers_every_endpoint_of_users_organizations_teams_and_invitations
             "{} {} ({}) has no row in the matrix",
             f.method,
             f.path,
-            f.binary
+            f.name
         );
     }
     for r in MATRIX {

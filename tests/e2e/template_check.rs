@@ -1,167 +1,152 @@
-//! `template.yaml`, the handler registry and `functions/src/bin/` describe the same functions.
+//! `template.yaml` and the function registry describe the same functions: each function's
+//! `Events` and `Policies` follow from its registry line (trigger and access), and every
+//! function is built from the one `bootstrap` binary.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use wrrk_functions::registry::{HTTP_FUNCTIONS, WS_FUNCTIONS};
-use wrrk_local::template::Template;
+use wrrk_functions::registry::{self, Access, Trigger, WS_FUNCTIONS};
+use wrrk_local::template::{FunctionDef, Template};
 
-fn workspace_root() -> std::path::PathBuf {
-    std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
+fn template() -> Template {
+    Template::embedded().unwrap()
+}
+
+fn by_name(t: &Template) -> BTreeMap<String, &FunctionDef> {
+    t.functions.iter().map(|f| (f.name.clone(), f)).collect()
 }
 
 #[test]
-fn every_template_function_has_a_handler_and_every_handler_a_function() {
-    let template = Template::embedded().unwrap();
-    let in_template: BTreeSet<(String, String, String)> = template
-        .functions
-        .iter()
-        .flat_map(|f| {
-            f.routes.iter().map(|r| {
-                (
-                    f.binary.clone(),
-                    r.method.clone(),
-                    r.path.clone().unwrap_or("$default".into()),
-                )
-            })
-        })
-        .collect();
-    let registered: BTreeSet<(String, String, String)> = HTTP_FUNCTIONS
-        .iter()
-        .map(|f| {
-            (
-                f.binary.to_string(),
-                f.method.to_string(),
-                f.path.to_string(),
-            )
-        })
-        .collect();
-    let missing_handler: Vec<_> = in_template.difference(&registered).collect();
-    let missing_function: Vec<_> = registered.difference(&in_template).collect();
-    assert!(
-        missing_handler.is_empty(),
-        "in template.yaml without a handler: {missing_handler:?}"
+fn the_template_and_the_registry_name_the_same_functions() {
+    let t = template();
+    let in_template: BTreeSet<String> = t.functions.iter().map(|f| f.name.clone()).collect();
+    let registered: BTreeSet<String> = registry::all().map(|f| f.name.to_string()).collect();
+    assert_eq!(
+        in_template.len(),
+        t.functions.len(),
+        "two functions share a Handler"
     );
+    let missing_function: Vec<_> = registered.difference(&in_template).collect();
+    let missing_handler: Vec<_> = in_template.difference(&registered).collect();
     assert!(
         missing_function.is_empty(),
-        "handlers without a function in template.yaml: {missing_function:?}"
+        "registered without a function in template.yaml: {missing_function:?}"
+    );
+    assert!(
+        missing_handler.is_empty(),
+        "in template.yaml without a registered handler: {missing_handler:?}"
     );
 }
 
 #[test]
-fn every_function_has_a_binary_that_serves_it() {
-    let template = Template::embedded().unwrap();
-    let bin_dir = workspace_root().join("functions/src/bin");
-    let bins: BTreeSet<String> = std::fs::read_dir(&bin_dir)
-        .unwrap()
-        .filter_map(|e| e.ok())
-        .filter_map(|e| {
-            e.path()
-                .file_stem()
-                .map(|s| s.to_string_lossy().into_owned())
-        })
-        .collect();
-    let functions: BTreeSet<String> = template
-        .functions
-        .iter()
-        .map(|f| f.binary.clone())
-        .collect();
-    assert_eq!(
-        bins, functions,
-        "functions/src/bin and template.yaml disagree"
-    );
-    for bin in &bins {
-        let src = std::fs::read_to_string(bin_dir.join(format!("{bin}.rs"))).unwrap();
-        assert!(
-            src.contains(&format!("serve(\"{bin}\")")),
-            "{bin}.rs does not serve {bin}"
-        );
+fn every_function_is_triggered_as_its_registry_line_says() {
+    let t = template();
+    let functions = by_name(&t);
+    let ws_routes: BTreeMap<&str, Vec<&str>> =
+        t.websocket_routes.iter().fold(BTreeMap::new(), |mut m, r| {
+            m.entry(r.name.as_str())
+                .or_default()
+                .push(r.route_key.as_str());
+            m
+        });
+    for spec in registry::all() {
+        let f = functions[spec.name];
+        let routes: Vec<(String, String)> = f
+            .routes
+            .iter()
+            .map(|r| (r.method.clone(), r.path.clone().unwrap_or("$default".into())))
+            .collect();
+        let ws = ws_routes.get(spec.name).cloned().unwrap_or_default();
+        let (want_routes, want_ws, want_schedules, want_ses) = match spec.trigger {
+            Trigger::Http { method, path } => (
+                vec![(method.to_string(), path.to_string())],
+                vec![],
+                vec![],
+                false,
+            ),
+            Trigger::WebSocket { route_key } => (vec![], vec![route_key], vec![], false),
+            Trigger::SesInbound => (vec![], vec![], vec![], true),
+            Trigger::Schedule { expression } => {
+                (vec![], vec![], vec![expression.to_string()], false)
+            }
+        };
+        assert_eq!(routes, want_routes, "{}: HTTP routes", spec.name);
+        assert_eq!(ws, want_ws, "{}: WebSocket routes", spec.name);
+        assert_eq!(f.schedules, want_schedules, "{}: schedules", spec.name);
+        assert_eq!(f.ses_inbound, want_ses, "{}: SES receipt rule", spec.name);
     }
 }
 
+/// The policy words a function with `access` must have, and nothing more.
+fn grants_for(access: &[Access]) -> BTreeSet<String> {
+    let mut g = BTreeSet::new();
+    let has = |a| access.contains(&a);
+    if has(Access::TableWrite) {
+        g.insert("DynamoDBCrudPolicy");
+    } else if has(Access::TableRead) {
+        g.insert("DynamoDBReadPolicy");
+    }
+    if has(Access::BucketWrite) {
+        g.insert("S3CrudPolicy");
+    } else if has(Access::BucketRead) {
+        g.insert("S3ReadPolicy");
+    }
+    if has(Access::ManageConnections) {
+        g.insert("execute-api:ManageConnections");
+    }
+    if has(Access::SendMail) {
+        g.extend(["ses:SendEmail", "ses:SendRawEmail"]);
+    }
+    g.into_iter().map(String::from).collect()
+}
+
 #[test]
-fn every_function_is_least_privileged_and_built_with_cargo_lambda() {
-    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    for (id, res) in doc["Resources"].as_mapping().unwrap() {
-        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
-            continue;
-        }
+fn every_function_holds_exactly_the_access_its_registry_line_grants() {
+    let t = template();
+    let functions = by_name(&t);
+    for spec in registry::all() {
+        let f = functions[spec.name];
+        let have: BTreeSet<String> = f.grants.iter().cloned().collect();
+        assert_eq!(have, grants_for(spec.access), "{}: Policies", spec.name);
+        // The management endpoint goes exactly where the permission to use it goes.
         assert_eq!(
-            res["Metadata"]["BuildMethod"].as_str(),
-            Some("rust-cargolambda"),
-            "{id:?}"
-        );
-        let policies = format!("{:?}", res["Properties"]["Policies"]);
-        assert!(
-            !policies.contains("AdministratorAccess") && !policies.contains("\"*\""),
-            "{id:?}: {policies}"
+            f.websocket_endpoint,
+            spec.access.contains(&Access::ManageConnections),
+            "{}: WEBSOCKET_ENDPOINT",
+            spec.name
         );
     }
 }
 
 #[test]
-fn every_websocket_route_has_a_handler_and_every_handler_a_route() {
-    let template = Template::embedded().unwrap();
-    let in_template: BTreeSet<(String, String)> = template
-        .websocket_routes
-        .iter()
-        .map(|r| (r.binary.clone(), r.route_key.clone()))
+fn every_function_runs_the_one_bootstrap_binary() {
+    let t = template();
+    for f in &t.functions {
+        assert_eq!(f.binary, "bootstrap", "{}", f.logical_id);
+    }
+    let text = wrrk_local::template::TEMPLATE_YAML;
+    let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+    // Identical build metadata is what lets `sam build` build the binary once for all.
+    let metadata: BTreeSet<String> = doc["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .filter(|r| r["Type"].as_str() == Some("AWS::Serverless::Function"))
+        .map(|r| serde_yaml::to_string(&r["Metadata"]).unwrap())
         .collect();
-    let registered: BTreeSet<(String, String)> = WS_FUNCTIONS
-        .iter()
-        .map(|f| (f.binary.to_string(), f.route_key.to_string()))
-        .collect();
-    assert_eq!(in_template, registered);
+    assert_eq!(metadata.len(), 1, "build metadata differs: {metadata:?}");
+    assert!(metadata.iter().all(|m| m.contains("rust-cargolambda")));
+}
+
+#[test]
+fn websocket_actions_answer_with_a_frame_and_the_required_routes_exist() {
+    let t = template();
+    let keys: BTreeSet<&str> = WS_FUNCTIONS.iter().map(|f| f.route_key).collect();
     for required in ["$connect", "$disconnect", "$default"] {
-        assert!(
-            registered.iter().any(|(_, k)| k == required),
-            "no {required} route"
-        );
+        assert!(keys.contains(required), "no {required} route");
     }
     // Actions answer with a frame (ack or error), so they need a route response.
-    for r in &template.websocket_routes {
+    for r in &t.websocket_routes {
         let expects_reply = !matches!(r.route_key.as_str(), "$connect" | "$disconnect");
         assert_eq!(r.two_way, expects_reply, "{}", r.route_key);
     }
-}
-
-#[test]
-fn only_functions_that_publish_may_manage_connections() {
-    let text = std::fs::read_to_string(workspace_root().join("template.yaml")).unwrap();
-    let doc: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-    let mut managing = BTreeSet::new();
-    for (_, res) in doc["Resources"].as_mapping().unwrap() {
-        if res["Type"].as_str() != Some("AWS::Serverless::Function") {
-            continue;
-        }
-        let binary = res["Metadata"]["BuildProperties"]["Binary"]
-            .as_str()
-            .unwrap()
-            .to_string();
-        let policies = serde_yaml::to_string(&res["Properties"]["Policies"]).unwrap();
-        let manages = policies.contains("execute-api:ManageConnections");
-        // The management endpoint goes exactly where the permission to use it goes.
-        let has_endpoint =
-            !res["Properties"]["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"].is_null();
-        assert_eq!(manages, has_endpoint, "{binary}");
-        if manages {
-            managing.insert(binary);
-        }
-    }
-    let publishers: BTreeSet<String> = [
-        "tickets-create",
-        "tickets-update",
-        "ticket-messages-create",
-        "ws-connect",
-        "ws-disconnect",
-        "ws-typing-start",
-        "ws-typing-stop",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
-    assert_eq!(managing, publishers);
 }

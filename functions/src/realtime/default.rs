@@ -5,18 +5,12 @@ use wrrk_shared::http::ApiError;
 
 use super::{WsRequest, WsResult};
 
-/// The actions a client may send.
-pub const ACTIONS: &[&str] = &[
-    "ticket:subscribe",
-    "ticket:unsubscribe",
-    "typing:start",
-    "typing:stop",
-];
-
-/// Always an error frame naming the known actions (no read: nothing depends on who).
+/// Always an error frame naming the known actions, read from the registry (no read: nothing
+/// depends on who).
 pub async fn handle(_app: App, _event: WsRequest) -> WsResult {
+    let actions: Vec<&str> = crate::registry::ws_actions().collect();
     Err(ApiError::BadRequest(
         "unknown_action",
-        format!("Send JSON with an \"action\" of: {}.", ACTIONS.join(", ")),
+        format!("Send JSON with an \"action\" of: {}.", actions.join(", ")),
     ))
 }

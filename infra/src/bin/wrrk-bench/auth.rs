@@ -110,15 +110,15 @@ fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
     Ok(dir.join(name))
 }
 
-/// Cold-starts the `auth-me` binary `runs` times and times its first poll and first answer.
+/// Cold-starts `bootstrap` as the `auth-me` function `runs` times and times its first poll and first answer.
 async fn cold_start(stack: &LocalStack, token: &str, runs: usize) -> anyhow::Result<()> {
-    let binary = sibling_binary("auth-me")?;
+    let binary = sibling_binary("bootstrap")?;
     if !binary.exists() {
         println!(
             "Cold start of auth-me: skipped, {} is missing.",
             binary.display()
         );
-        println!("  Build it first: cargo build --release -p wrrk-functions --bin auth-me");
+        println!("  Build it first: cargo build --release -p wrrk-functions --bin bootstrap");
         return Ok(());
     }
     let (mut boots, mut firsts) = (Vec::with_capacity(runs), Vec::with_capacity(runs));
@@ -147,7 +147,7 @@ async fn cold_run(
     let mut runtime = RuntimeApi::start().await?;
     let spawned = Instant::now();
     let mut child = runtime
-        .lambda_command(binary, stack)
+        .lambda_command(binary, "auth-me", stack)
         .spawn()
         .with_context(|| format!("starting {}", binary.display()))?;
     let polled = tokio::select! {

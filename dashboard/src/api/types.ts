@@ -1,0 +1,317 @@
+// Every wire type the dashboard reads or sends, in one place, so they can be swapped for
+// types generated from the OpenAPI document later. Field names are the API's (camelCase).
+// Optional fields marked "tolerated" may be absent in the current backend.
+
+export type Role = 'ADMIN' | 'MANAGER' | 'SUPERVISOR' | 'AGENT';
+export const ROLES: Role[] = ['ADMIN', 'MANAGER', 'SUPERVISOR', 'AGENT'];
+
+export type TicketStatus = 'OPEN' | 'PENDING' | 'RESOLVED' | 'CLOSED';
+export const STATUSES: TicketStatus[] = ['OPEN', 'PENDING', 'RESOLVED', 'CLOSED'];
+
+export type Priority = 'LOW' | 'MEDIUM' | 'HIGH' | 'URGENT';
+export const PRIORITIES: Priority[] = ['LOW', 'MEDIUM', 'HIGH', 'URGENT'];
+
+export type Channel = 'MANUAL' | 'EMAIL' | 'CHAT';
+export const CHANNELS: Channel[] = ['MANUAL', 'EMAIL', 'CHAT'];
+
+export type AuthorType = 'AGENT' | 'CUSTOMER' | 'SYSTEM';
+
+/** `GET /config.json`, served beside the dashboard (written to the bucket at deploy). */
+export interface AppConfig {
+  apiUrl: string;
+  wsUrl: string;
+}
+
+/** `{"error": sentence, "code": machine_code}` (plus `field` on 422). */
+export interface ApiErrorBody {
+  error: string;
+  code: string;
+  field?: string;
+}
+
+/** A success: `{"data": ...}`. */
+export interface DataBody<T> {
+  data: T;
+}
+
+/** A list: `{"data": [...], "nextCursor": "..."}`. */
+export interface Page<T> {
+  data: T[];
+  nextCursor?: string | null;
+}
+
+export interface User {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  role: Role;
+  active: boolean;
+  avatarUrl?: string | null;
+  /** Tolerated: present once email verification lands. */
+  emailVerified?: boolean;
+  /** Only on `GET /api/users/{id}`. */
+  teams?: { id: string; name: string }[];
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export type WidgetPosition = 'bottom-right' | 'bottom-left';
+
+export interface WidgetSettings {
+  primaryColor: string;
+  position: WidgetPosition;
+  welcomeMessage: string;
+}
+
+export interface Organization {
+  id: string;
+  name: string;
+  ticketPrefix: string;
+  timezone: string;
+  widget?: WidgetSettings;
+  /** Tolerated: the public key the widget embed snippet carries. */
+  widgetKey?: string;
+  /** Tolerated: the inbound support address. */
+  supportAddress?: string;
+  supportEmail?: string;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+/** signup, login and invitation accept all answer with this. */
+export interface Session {
+  token: string;
+  user: User;
+  organization?: Organization;
+}
+
+/** `GET /api/auth/me`. */
+export interface Me {
+  user: User;
+  organization: Organization;
+}
+
+export interface SignupRequest {
+  organizationName: string;
+  name: string;
+  email: string;
+  password: string;
+}
+
+export interface UserPatch {
+  name?: string;
+  avatarUrl?: string | null;
+  role?: Role;
+  active?: boolean;
+}
+
+export interface OrganizationPatch {
+  name?: string;
+  ticketPrefix?: string;
+  timezone?: string;
+  widget?: Partial<WidgetSettings>;
+}
+
+export interface Team {
+  id: string;
+  orgId: string;
+  name: string;
+  description?: string | null;
+  memberCount: number;
+  createdAt: string;
+  updatedAt: string;
+  version: number;
+}
+
+export type InvitationStatus = 'PENDING' | 'ACCEPTED' | 'REVOKED';
+
+export interface Invitation {
+  id: string;
+  orgId: string;
+  email: string;
+  role: Role;
+  status: InvitationStatus;
+  invitedBy: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+/** `GET /api/invitations/token/{token}` (public). */
+export interface InvitationLookup {
+  organizationName: string;
+  email: string;
+  role: Role;
+  expiresAt: string;
+  valid: boolean;
+}
+
+export interface CustomerSummary {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface PersonSummary {
+  id: string;
+  name: string;
+  avatarUrl?: string | null;
+}
+
+/**
+ * A ticket. Lists and `GET /api/tickets/{id}` add `customer` and `assignee` summaries;
+ * `ticket:created` / `ticket:updated` events carry the bare ticket.
+ */
+export interface Ticket {
+  id: string;
+  orgId: string;
+  number: number;
+  /** The human number (`ACME-0042`); older backends call it `key`. Read via ticketNumber(). */
+  ticketNumber?: string;
+  key?: string;
+  subject: string;
+  status: TicketStatus;
+  priority: Priority;
+  channel: Channel;
+  customerId: string;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  tags: string[];
+  messageCount: number;
+  createdAt: string;
+  updatedAt: string;
+  lastActivityAt: string;
+  version: number;
+  customer?: CustomerSummary | null;
+  assignee?: PersonSummary | null;
+}
+
+export function ticketNumber(t: Pick<Ticket, 'ticketNumber' | 'key' | 'number'>): string {
+  return t.ticketNumber ?? t.key ?? `#${t.number}`;
+}
+
+export interface TicketPatch {
+  status?: TicketStatus;
+  priority?: Priority;
+  assigneeId?: string | null;
+  teamId?: string | null;
+  subject?: string;
+  tags?: string[];
+}
+
+export interface NewTicketRequest {
+  subject: string;
+  customer: { email: string; name?: string };
+  priority?: Priority;
+  message: string;
+}
+
+/** Tolerated: attachments on inbound email messages. */
+export interface Attachment {
+  id?: string;
+  filename?: string;
+  name?: string;
+  contentType?: string;
+  size?: number;
+  url?: string;
+}
+
+export interface Message {
+  id: string;
+  ticketId: string;
+  orgId: string;
+  authorType: AuthorType;
+  authorId?: string | null;
+  authorName: string;
+  content: string;
+  internal: boolean;
+  channel: Channel;
+  emailMessageId?: string;
+  createdAt: string;
+  /** Tolerated: the email's HTML body (sanitized before display). */
+  html?: string | null;
+  /** Tolerated. */
+  attachments?: Attachment[];
+  /** Tolerated: flags set by the inbound email path. */
+  autoReply?: boolean;
+  isAutoReply?: boolean;
+  bounce?: boolean;
+  isBounce?: boolean;
+  flags?: string[];
+}
+
+export interface NewMessageRequest {
+  content: string;
+  internal: boolean;
+}
+
+export interface Customer {
+  id: string;
+  orgId: string;
+  email: string;
+  name: string;
+  createdAt: string;
+  tickets?: Ticket[];
+}
+
+/** `GET /api/presence` items and `presence:update` data. */
+export interface Presence {
+  userId: string;
+  name?: string | null;
+  status: 'online' | 'offline';
+  connections: number;
+  onlineSince?: string | null;
+  lastSeenAt?: string | null;
+}
+
+export interface TypingIndicator {
+  ticketId: string;
+  userId: string;
+  name: string;
+  kind: 'AGENT' | 'VISITOR';
+  typing: boolean;
+  expiresAt?: string | null;
+}
+
+/** Client frames over the WebSocket. */
+export type ClientAction =
+  | 'ticket:subscribe'
+  | 'ticket:unsubscribe'
+  | 'typing:start'
+  | 'typing:stop';
+
+export interface ClientFrame {
+  action: ClientAction;
+  ticketId: string;
+}
+
+/** Server frames: `{event, data}`. */
+export interface ServerEvents {
+  'message:new': Message;
+  'ticket:created': Ticket;
+  'ticket:updated': Ticket;
+  'typing:indicator': TypingIndicator;
+  'presence:update': Presence;
+  'ticket:subscribed': { ticketId: string };
+  'ticket:unsubscribed': { ticketId: string };
+  error: { action?: string; code: string; error: string };
+}
+
+export type ServerEventName = keyof ServerEvents;
+
+export interface ServerFrame<E extends ServerEventName = ServerEventName> {
+  event: E;
+  data: ServerEvents[E];
+}
+
+/** The mail the local stack "sent" (`GET /_local/outbox`, local stack only). */
+export interface OutboxMail {
+  id: string;
+  from: string;
+  to: string[] | string;
+  subject: string;
+  raw: string;
+  sentAt: string;
+}

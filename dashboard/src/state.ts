@@ -1,0 +1,79 @@
+// App-wide state as signals: who is signed in, their organization, who is online.
+
+import { computed, signal } from '@preact/signals';
+import { api, getToken, setToken } from './api/client';
+import type { Me, Organization, Presence, User } from './api/types';
+import { allows, type Permission } from './perms';
+import { live } from './live';
+
+export const me = signal<User | null>(null);
+/** Why the session could not be loaded at start (not a 401). */
+export const bootError = signal<string | null>(null);
+export const org = signal<Organization | null>(null);
+export const role = computed(() => me.value?.role);
+export const can = (p: Permission) => allows(role.value, p);
+
+/** Online users of the organization, by user id. */
+export const presence = signal<Map<string, Presence>>(new Map());
+/** Display names of the organization's users (for assignees and presence). */
+export const userNames = signal<Map<string, string>>(new Map());
+
+export function rememberUsers(users: User[]) {
+  const m = new Map(userNames.value);
+  for (const u of users) m.set(u.id, u.name);
+  userNames.value = m;
+}
+
+export function setSession(s: Me) {
+  me.value = s.user;
+  org.value = s.organization;
+  rememberUsers([s.user]);
+}
+
+/** A token was issued (sign in, sign up, invitation): load who we are and go live. */
+export async function signedIn(token: string) {
+  setToken(token);
+  const s = await api.me();
+  setSession(s);
+  startLive();
+}
+
+export function startLive() {
+  live.start();
+  void refreshPresence();
+}
+
+export async function refreshPresence() {
+  try {
+    const p = await api.presence({ limit: 100 });
+    const m = new Map<string, Presence>();
+    for (const x of p.data) m.set(x.userId, x);
+    presence.value = m;
+  } catch {
+    /* the sidebar stays as it was */
+  }
+}
+
+live.on('presence:update', (p) => {
+  const m = new Map(presence.value);
+  if (p.status === 'online') m.set(p.userId, p);
+  else m.delete(p.userId);
+  presence.value = m;
+  if (p.name) {
+    const n = new Map(userNames.value);
+    n.set(p.userId, p.name);
+    userNames.value = n;
+  }
+});
+live.onReconnect(() => void refreshPresence());
+
+/** Forget the session locally (every tab hears the storage event). */
+export function clearSession() {
+  setToken(null);
+  live.stop();
+  me.value = null;
+  org.value = null;
+  presence.value = new Map();
+}
+
+export const hasToken = () => !!getToken();
