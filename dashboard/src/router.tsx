@@ -2,7 +2,7 @@
 // push entries; the server falls back to index.html for every client-side route.
 
 import { signal } from '@preact/signals';
-import type { ComponentChildren, JSX } from 'preact';
+import type { AnchorHTMLAttributes, ComponentChildren } from 'preact';
 
 export const location = signal({ path: window.location.pathname, search: window.location.search });
 
@@ -32,7 +32,7 @@ export function safeNext(next: string | null): string {
   return next;
 }
 
-type LinkProps = JSX.HTMLAttributes<HTMLAnchorElement> & { href: string; children?: ComponentChildren };
+type LinkProps = AnchorHTMLAttributes<HTMLAnchorElement> & { href: string; children?: ComponentChildren };
 
 export function Link({ href, children, ...rest }: LinkProps) {
   const onClick = (e: MouseEvent) => {

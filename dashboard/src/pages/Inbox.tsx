@@ -1,0 +1,313 @@
+// The inbox: views (mine, unassigned, all open, all), filters, search by customer, cursor
+// pagination, and live updates in place.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { api, describe, type TicketQuery } from '../api/client';
+import { CHANNELS, PRIORITIES, STATUSES, ticketNumber, type Team, type Ticket } from '../api/types';
+import { live } from '../live';
+import { Link, location, navigate } from '../router';
+import { me, userNames } from '../state';
+import { ErrorText, Notice, useTitle } from '../components/ui';
+import { titleCase, when } from '../format';
+import { NewTicket } from './NewTicket';
+
+const VIEWS = [
+  { id: 'mine', label: 'Mine' },
+  { id: 'unassigned', label: 'Unassigned' },
+  { id: 'open', label: 'All open' },
+  { id: 'all', label: 'All tickets' },
+] as const;
+
+const PAGE = 25;
+
+interface Filters {
+  view: string;
+  status: string;
+  priority: string;
+  channel: string;
+  team: string;
+  q: string;
+}
+
+function readFilters(search: string): Filters {
+  const p = new URLSearchParams(search);
+  return {
+    view: p.get('view') ?? 'open',
+    status: p.get('status') ?? '',
+    priority: p.get('priority') ?? '',
+    channel: p.get('channel') ?? '',
+    team: p.get('team') ?? '',
+    q: p.get('q') ?? '',
+  };
+}
+
+function toQuery(f: Filters): TicketQuery {
+  const q: TicketQuery = {};
+  if (f.view === 'mine') q.assignee = 'me';
+  if (f.view === 'unassigned') q.assignee = 'unassigned';
+  if (f.view === 'open') q.status = 'OPEN';
+  if (f.status) q.status = f.status;
+  if (f.priority) q.priority = f.priority;
+  if (f.channel) q.channel = f.channel;
+  if (f.team) q.team = f.team;
+  return q;
+}
+
+/** Whether a ticket belongs in the list the filters describe (for live events). */
+function matches(t: Ticket, q: TicketQuery, meId: string | undefined): boolean {
+  if (q.assignee === 'me' && t.assigneeId !== meId) return false;
+  if (q.assignee === 'unassigned' && t.assigneeId) return false;
+  if (q.status && t.status !== q.status) return false;
+  if (q.priority && t.priority !== q.priority) return false;
+  if (q.channel && t.channel !== q.channel) return false;
+  if (q.team && t.teamId !== q.team) return false;
+  return true;
+}
+
+function hrefFor(f: Filters): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v && !(k === 'view' && v === 'open')) p.set(k, v);
+  const s = p.toString();
+  return s ? `/?${s}` : '/';
+}
+
+const byActivity = (a: Ticket, b: Ticket) => b.lastActivityAt.localeCompare(a.lastActivityAt);
+
+/** Keeps the summaries a list row shows when an event carries the bare ticket. */
+function merge(old: Ticket | undefined, t: Ticket): Ticket {
+  const next = { ...old, ...t };
+  if (t.customer === undefined && old) next.customer = old.customer;
+  if (t.assignee === undefined) {
+    next.assignee =
+      old && old.assigneeId === t.assigneeId
+        ? old.assignee
+        : t.assigneeId
+          ? { id: t.assigneeId, name: userNames.value.get(t.assigneeId) ?? 'Someone' }
+          : null;
+  }
+  return next;
+}
+
+async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: Ticket[]; customers: number }> {
+  const customers = (await api.customers({ search: text, limit: 20 })).data;
+  const pages = await Promise.all(customers.map((c) => api.tickets({ ...q, customer: c.id, limit: 50 })));
+  return { tickets: pages.flatMap((p) => p.data).sort(byActivity), customers: customers.length };
+}
+
+export function Inbox() {
+  const f = readFilters(location.value.search);
+  const query = toQuery(f);
+  const key = hrefFor(f);
+  const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [cursor, setCursor] = useState<string | null>(null);
+  const [loading, setLoading] = useState(true);
+  const [error, setError] = useState<string | null>(null);
+  const [searchInfo, setSearchInfo] = useState<string | null>(null);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [showNew, setShowNew] = useState(false);
+  const listRef = useRef<Ticket[]>([]);
+  listRef.current = tickets;
+  const welcome = new URLSearchParams(location.value.search).get('welcome') === '1';
+  useTitle('Inbox');
+
+  useEffect(() => {
+    api.teams({ limit: 100 }).then((p) => setTeams(p.data), () => undefined);
+  }, []);
+
+  const load = async (more = false) => {
+    setLoading(true);
+    setError(null);
+    try {
+      if (f.q) {
+        const r = await searchTickets(f.q, query);
+        setTickets(r.tickets);
+        setCursor(null);
+        setSearchInfo(
+          `${r.tickets.length} ticket${r.tickets.length === 1 ? '' : 's'} of ${r.customers} matching customer${r.customers === 1 ? '' : 's'}.`,
+        );
+      } else {
+        const p = await api.tickets({ ...query, limit: PAGE, cursor: more ? cursor : null });
+        setTickets((old) => {
+          if (!more) return p.data;
+          const seen = new Set(old.map((t) => t.id));
+          return [...old, ...p.data.filter((t) => !seen.has(t.id))];
+        });
+        setCursor(p.nextCursor ?? null);
+        setSearchInfo(null);
+      }
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setLoading(false);
+    }
+  };
+
+  useEffect(() => {
+    setTickets([]);
+    setCursor(null);
+    void load();
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  // Live: new and changed tickets update the open list in place.
+  useEffect(() => {
+    const upsert = async (t: Ticket, created: boolean) => {
+      const list = listRef.current;
+      const old = list.find((x) => x.id === t.id);
+      const fits = matches(t, query, me.value?.id) && !f.q;
+      if (!old && !fits) return;
+      let view = merge(old, t);
+      if (!old || (created && !view.customer)) {
+        try {
+          view = await api.ticket(t.id);
+        } catch {
+          /* show what the event carried */
+        }
+      }
+      setTickets((cur) => {
+        const rest = cur.filter((x) => x.id !== t.id);
+        return [...rest, view].sort(byActivity);
+      });
+    };
+    const offs = [
+      live.on('ticket:created', (t) => void upsert(t, true)),
+      live.on('ticket:updated', (t) => void upsert(t, false)),
+      live.onReconnect(() => void load()),
+    ];
+    return () => offs.forEach((o) => o());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [key]);
+
+  const set = (patch: Partial<Filters>) => navigate(hrefFor({ ...f, ...patch }));
+  const onSearch = (e: Event) => {
+    e.preventDefault();
+    const q = String(new FormData(e.currentTarget as HTMLFormElement).get('q') ?? '').trim();
+    set({ q });
+  };
+  const currentView = VIEWS.find((v) => v.id === f.view);
+
+  return (
+    <>
+      <div class="page-head">
+        <h1 tabIndex={-1}>Inbox</h1>
+        <button type="button" onClick={() => setShowNew(!showNew)} aria-expanded={showNew}>
+          New ticket
+        </button>
+      </div>
+      {welcome && <Notice>Welcome to wrrk. Check your email for a link to verify your address.</Notice>}
+      {showNew && (
+        <NewTicket
+          onCreated={(t) => {
+            setShowNew(false);
+            navigate(`/tickets/${t.id}`);
+          }}
+        />
+      )}
+      <nav aria-label="Views" class="views">
+        {VIEWS.map((v) => (
+          <Link
+            key={v.id}
+            href={hrefFor({ view: v.id, status: '', priority: '', channel: '', team: '', q: '' })}
+            aria-current={f.view === v.id ? 'page' : undefined}
+          >
+            {v.label}
+          </Link>
+        ))}
+      </nav>
+      <div class="filters">
+        <form role="search" onSubmit={onSearch} class="search">
+          <label class="field inline">
+            <span class="label">Search tickets by customer</span>
+            <input name="q" type="search" defaultValue={f.q} placeholder="Name or email" key={f.q} />
+          </label>
+          <button type="submit">Search</button>
+          {f.q && (
+            <button type="button" onClick={() => set({ q: '' })}>
+              Clear search
+            </button>
+          )}
+        </form>
+        <label class="field inline">
+          <span class="label">Status</span>
+          <select value={f.status || (f.view === 'open' ? 'OPEN' : '')} onChange={(e) => set({ status: e.currentTarget.value, view: f.view === 'open' ? 'all' : f.view })}>
+            <option value="">Any status</option>
+            {STATUSES.map((s) => (
+              <option value={s}>{titleCase(s)}</option>
+            ))}
+          </select>
+        </label>
+        <label class="field inline">
+          <span class="label">Priority</span>
+          <select value={f.priority} onChange={(e) => set({ priority: e.currentTarget.value })}>
+            <option value="">Any priority</option>
+            {PRIORITIES.map((s) => (
+              <option value={s}>{titleCase(s)}</option>
+            ))}
+          </select>
+        </label>
+        <label class="field inline">
+          <span class="label">Channel</span>
+          <select value={f.channel} onChange={(e) => set({ channel: e.currentTarget.value })}>
+            <option value="">Any channel</option>
+            {CHANNELS.map((s) => (
+              <option value={s}>{titleCase(s)}</option>
+            ))}
+          </select>
+        </label>
+        <label class="field inline">
+          <span class="label">Team</span>
+          <select value={f.team} onChange={(e) => set({ team: e.currentTarget.value })}>
+            <option value="">Any team</option>
+            {teams.map((t) => (
+              <option value={t.id}>{t.name}</option>
+            ))}
+          </select>
+        </label>
+      </div>
+      <ErrorText error={error} />
+      {searchInfo && <Notice>{searchInfo}</Notice>}
+      <table class="tickets" aria-busy={loading}>
+        <caption class="sr-only">{f.q ? `Search results for ${f.q}` : `${currentView?.label ?? 'Tickets'}`}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Ticket</th>
+            <th scope="col">Subject</th>
+            <th scope="col">Customer</th>
+            <th scope="col">Status</th>
+            <th scope="col">Priority</th>
+            <th scope="col">Assignee</th>
+            <th scope="col">Last activity</th>
+          </tr>
+        </thead>
+        <tbody>
+          {tickets.map((t) => (
+            <tr key={t.id}>
+              <td class="num">{ticketNumber(t)}</td>
+              <td>
+                <Link href={`/tickets/${t.id}`}>{t.subject}</Link>
+              </td>
+              <td>{t.customer?.name ?? ''}</td>
+              <td>
+                <span class={`pill status-${t.status.toLowerCase()}`}>{titleCase(t.status)}</span>
+              </td>
+              <td>
+                <span class={`pill prio-${t.priority.toLowerCase()}`}>{titleCase(t.priority)}</span>
+              </td>
+              <td>{t.assignee?.name ?? (t.assigneeId ? userNames.value.get(t.assigneeId) ?? '' : 'Unassigned')}</td>
+              <td>
+                <time dateTime={t.lastActivityAt}>{when(t.lastActivityAt)}</time>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {!loading && tickets.length === 0 && !error && <p class="empty">No tickets here.</p>}
+      {loading && <p role="status">Loading tickets…</p>}
+      {cursor && !loading && (
+        <button type="button" class="more" onClick={() => void load(true)}>
+          Load more
+        </button>
+      )}
+    </>
+  );
+}

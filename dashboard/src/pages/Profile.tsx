@@ -1,0 +1,86 @@
+import { useState } from 'preact/hooks';
+import { api, describe } from '../api/client';
+import { me, rememberUsers } from '../state';
+import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
+import { titleCase } from '../format';
+
+export function Profile() {
+  const user = me.value!;
+  useTitle('Your profile');
+  const profile = useAction();
+  const password = useAction();
+  const [saved, setSaved] = useState(false);
+  const [changed, setChanged] = useState(false);
+
+  const saveProfile = (e: Event) => {
+    e.preventDefault();
+    const d = new FormData(e.currentTarget as HTMLFormElement);
+    const name = String(d.get('name') ?? '').trim();
+    const avatar = String(d.get('avatarUrl') ?? '').trim();
+    setSaved(false);
+    void profile.run(async () => {
+      const u = await api.updateUser(user.id, { name, avatarUrl: avatar || null });
+      me.value = { ...me.value!, ...u };
+      rememberUsers([u]);
+      setSaved(true);
+    }, describe);
+  };
+
+  const changePassword = (e: Event) => {
+    e.preventDefault();
+    const form = e.currentTarget as HTMLFormElement;
+    const d = new FormData(form);
+    const current = String(d.get('currentPassword') ?? '');
+    const next = String(d.get('newPassword') ?? '');
+    setChanged(false);
+    if (next !== String(d.get('confirm') ?? '')) {
+      password.setError('The two new passwords do not match.');
+      return;
+    }
+    void password.run(async () => {
+      await api.changePassword(current, next);
+      form.reset();
+      setChanged(true);
+    }, describe);
+  };
+
+  return (
+    <>
+      <h1 tabIndex={-1}>Your profile</h1>
+      <p class="muted">
+        {user.email} · {titleCase(user.role)}
+      </p>
+      <form class="panel stack narrow" onSubmit={saveProfile} aria-labelledby="profile-heading">
+        <h2 id="profile-heading">Profile</h2>
+        <Field label="Name">
+          <input name="name" defaultValue={user.name} required maxLength={100} autocomplete="name" />
+        </Field>
+        <Field label="Avatar URL" hint="An https:// address of an image, or empty for initials.">
+          <input name="avatarUrl" type="url" defaultValue={user.avatarUrl ?? ''} pattern="https://.*" />
+        </Field>
+        <ErrorText error={profile.error} />
+        {saved && <Notice>Profile saved.</Notice>}
+        <button type="submit" class="primary" disabled={profile.busy}>
+          Save profile
+        </button>
+      </form>
+      <form class="panel stack narrow" onSubmit={changePassword} aria-labelledby="password-heading">
+        <h2 id="password-heading">Change password</h2>
+        <Field label="Current password">
+          <input name="currentPassword" type="password" required autocomplete="current-password" />
+        </Field>
+        <Field label="New password" hint="At least 8 characters.">
+          <input name="newPassword" type="password" required minLength={8} autocomplete="new-password" />
+        </Field>
+        <Field label="Confirm new password">
+          <input name="confirm" type="password" required minLength={8} autocomplete="new-password" />
+        </Field>
+        <ErrorText error={password.error} />
+        {changed && <Notice>Password changed.</Notice>}
+        <button type="submit" class="primary" disabled={password.busy}>
+          Change password
+        </button>
+      </form>
+    </>
+  );
+}

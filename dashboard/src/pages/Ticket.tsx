@@ -1,0 +1,559 @@
+// One ticket: the thread (oldest first, live, deduplicated by id), the reply box with
+// its internal-note toggle and typing indicator, the ticket's controls and its customer.
+
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { all, api, describe } from '../api/client';
+import {
+  PRIORITIES,
+  STATUSES,
+  ticketNumber,
+  type Message,
+  type Team,
+  type Ticket,
+  type TicketPatch,
+  type User,
+} from '../api/types';
+import { live } from '../live';
+import { Link } from '../router';
+import { can, me, rememberUsers, userNames } from '../state';
+import { ErrorText, useTitle } from '../components/ui';
+import { bytes, titleCase, when } from '../format';
+import { sanitizeHtml } from '../sanitize';
+
+const TYPING_THROTTLE_MS = 3000;
+const TYPING_IDLE_MS = 5000;
+const DRAFT_KEY = (id: string) => `wrrk.draft.${id}`;
+
+// ---------------------------------------------------------------------------------------
+// Thread
+
+const sanitized = new Map<string, string>();
+function safeHtml(m: Message): string {
+  let s = sanitized.get(m.id);
+  if (s === undefined) {
+    s = sanitizeHtml(m.html ?? '');
+    sanitized.set(m.id, s);
+  }
+  return s;
+}
+
+const AUTHOR_LABEL = { CUSTOMER: 'Customer', AGENT: 'Agent', SYSTEM: 'System' } as const;
+
+function flags(m: Message) {
+  const f = m.flags ?? [];
+  return {
+    autoReply: !!(m.autoReply || m.isAutoReply || f.includes('auto-reply') || f.includes('autoReply')),
+    bounce: !!(m.bounce || m.isBounce || f.includes('bounce')),
+  };
+}
+
+function MessageView({ m }: { m: Message }) {
+  const { autoReply, bounce } = flags(m);
+  const kind = AUTHOR_LABEL[m.authorType] ?? m.authorType;
+  const label = m.internal ? `Internal note from ${m.authorName}` : `${kind} message from ${m.authorName}`;
+  return (
+    <article class={`msg author-${m.authorType.toLowerCase()}${m.internal ? ' internal' : ''}`} aria-label={label}>
+      <header>
+        <strong>{m.authorName}</strong>
+        <span class="tag">{kind}</span>
+        {m.internal && <span class="tag note">Internal note</span>}
+        {autoReply && <span class="tag warn">Auto-reply</span>}
+        {bounce && <span class="tag warn">Bounced</span>}
+        <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
+      </header>
+      {m.html ? (
+        <div class="body html" dangerouslySetInnerHTML={{ __html: safeHtml(m) }} />
+      ) : (
+        <div class="body text">{m.content}</div>
+      )}
+      {m.attachments && m.attachments.length > 0 && (
+        <ul class="attachments" aria-label="Attachments">
+          {m.attachments.map((a, i) => {
+            const name = a.filename ?? a.name ?? `Attachment ${i + 1}`;
+            const safe = a.url && /^https?:/i.test(a.url) ? a.url : null;
+            return (
+              <li key={a.id ?? i}>
+                {safe ? (
+                  <a href={safe} target="_blank" rel="noopener noreferrer" download={name}>
+                    {name}
+                  </a>
+                ) : (
+                  name
+                )}{' '}
+                <span class="muted">
+                  {a.contentType ?? ''} {bytes(a.size)}
+                </span>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </article>
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Typing indicator (its own state, so the thread does not re-render)
+
+function Typing({ ticketId }: { ticketId: string }) {
+  const [typists, setTypists] = useState<Map<string, { name: string; until: number }>>(new Map());
+  useEffect(() => {
+    const off1 = live.on('typing:indicator', (d) => {
+      if (d.ticketId !== ticketId || d.userId === me.value?.id) return;
+      setTypists((cur) => {
+        const m = new Map(cur);
+        if (d.typing) {
+          const until = d.expiresAt ? Date.parse(d.expiresAt) : Date.now() + 8000;
+          m.set(d.userId, { name: d.name, until: Number.isNaN(until) ? Date.now() + 8000 : until });
+        } else m.delete(d.userId);
+        return m;
+      });
+    });
+    const off2 = live.on('message:new', (msg) => {
+      if (msg.ticketId !== ticketId || !msg.authorId) return;
+      setTypists((cur) => {
+        if (!cur.has(msg.authorId!)) return cur;
+        const m = new Map(cur);
+        m.delete(msg.authorId!);
+        return m;
+      });
+    });
+    return () => {
+      off1();
+      off2();
+    };
+  }, [ticketId]);
+  useEffect(() => {
+    if (typists.size === 0) return;
+    const t = setInterval(() => {
+      const now = Date.now();
+      setTypists((cur) => {
+        const m = new Map([...cur].filter(([, v]) => v.until > now));
+        return m.size === cur.size ? cur : m;
+      });
+    }, 1000);
+    return () => clearInterval(t);
+  }, [typists.size > 0]);
+  const names = [...typists.values()].map((v) => v.name);
+  const text =
+    names.length === 0
+      ? ''
+      : names.length === 1
+        ? `${names[0]} is typing…`
+        : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]} are typing…`;
+  return (
+    <p class="typing" aria-live="polite">
+      {text}
+    </p>
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Reply box (its own state: keystrokes never re-render the thread)
+
+function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message) => void }) {
+  const [text, setText] = useState(() => {
+    try {
+      return localStorage.getItem(DRAFT_KEY(ticketId)) ?? '';
+    } catch {
+      return '';
+    }
+  });
+  const [internal, setInternal] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const lastStart = useRef(0);
+  const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+
+  const stopTyping = () => {
+    clearTimeout(idle.current);
+    if (lastStart.current) {
+      live.send('typing:stop', ticketId);
+      lastStart.current = 0;
+    }
+  };
+  useEffect(() => stopTyping, [ticketId]);
+
+  const onInput = (value: string) => {
+    setText(value);
+    try {
+      if (value) localStorage.setItem(DRAFT_KEY(ticketId), value);
+      else localStorage.removeItem(DRAFT_KEY(ticketId));
+    } catch {
+      /* drafts are kept in memory only */
+    }
+    if (!value.trim()) {
+      stopTyping();
+      return;
+    }
+    const now = Date.now();
+    if (now - lastStart.current >= TYPING_THROTTLE_MS) {
+      live.send('typing:start', ticketId);
+      lastStart.current = now;
+    }
+    clearTimeout(idle.current);
+    idle.current = setTimeout(stopTyping, TYPING_IDLE_MS);
+  };
+
+  const send = async (e?: Event) => {
+    e?.preventDefault();
+    if (busy) return;
+    if (!text.trim()) {
+      setError(internal ? 'Write a note first.' : 'Write a reply first.');
+      return;
+    }
+    setBusy(true);
+    setError(null);
+    stopTyping();
+    try {
+      const m = await api.sendMessage(ticketId, { content: text, internal });
+      setText('');
+      try {
+        localStorage.removeItem(DRAFT_KEY(ticketId));
+      } catch {
+        /* nothing stored */
+      }
+      onSent(m);
+    } catch (err) {
+      // The text stays in the box (and in the stored draft): nothing typed is lost.
+      setError(describe(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const label = internal ? 'Internal note' : 'Reply to customer';
+  return (
+    <form class={`composer${internal ? ' internal' : ''}`} onSubmit={send} aria-label="Reply">
+      <label class="field">
+        <span class="label">{label}</span>
+        <textarea
+          value={text}
+          rows={4}
+          onInput={(e) => onInput(e.currentTarget.value)}
+          onBlur={stopTyping}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send(e);
+          }}
+          aria-describedby="composer-hint"
+        />
+      </label>
+      <ErrorText error={error} />
+      <div class="composer-bar">
+        <label class="check">
+          <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} />
+          Internal note
+        </label>
+        <span id="composer-hint" class="hint">
+          {internal ? 'Only your team sees notes.' : 'The customer sees replies.'} Ctrl+Enter sends.
+        </span>
+        <button type="submit" class="primary" disabled={busy}>
+          {busy ? 'Sending…' : internal ? 'Add note' : 'Send reply'}
+        </button>
+      </div>
+    </form>
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Controls
+
+function Controls({ ticket, onChange }: { ticket: Ticket; onChange: (t: Ticket) => void }) {
+  const [users, setUsers] = useState<User[]>([]);
+  const [teams, setTeams] = useState<Team[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const [saving, setSaving] = useState(false);
+  const [tag, setTag] = useState('');
+  const canAssign = can('tickets:assign');
+  const meId = me.value!.id;
+
+  useEffect(() => {
+    if (canAssign)
+      all((cursor) => api.users({ limit: 100, cursor }), 1000).then(
+        (u) => {
+          setUsers(u.filter((x) => x.active));
+          rememberUsers(u);
+        },
+        () => undefined,
+      );
+    api.teams({ limit: 100 }).then((p) => setTeams(p.data), () => undefined);
+  }, [canAssign]);
+
+  const patch = async (p: TicketPatch) => {
+    setSaving(true);
+    setError(null);
+    try {
+      onChange(await api.updateTicket(ticket.id, p));
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const assigneeName = (id: string) =>
+    ticket.assignee?.id === id ? ticket.assignee.name : userNames.value.get(id) ?? 'Someone else';
+  const current = ticket.assigneeId ?? '';
+  // Without tickets:assign an agent may take a ticket, or give back their own.
+  const assigneeOptions: { value: string; label: string; disabled?: boolean }[] = canAssign
+    ? [
+        { value: '', label: 'Unassigned' },
+        ...users.map((u) => ({ value: u.id, label: u.id === meId ? `${u.name} (me)` : u.name })),
+      ]
+    : [
+        { value: '', label: 'Unassigned', disabled: !!current && current !== meId },
+        { value: meId, label: `${me.value!.name} (me)` },
+      ];
+  if (current && !assigneeOptions.some((o) => o.value === current))
+    assigneeOptions.push({ value: current, label: assigneeName(current), disabled: !canAssign });
+
+  const addTag = (e: Event) => {
+    e.preventDefault();
+    const t = tag.trim().toLowerCase();
+    if (!t || ticket.tags.includes(t)) return;
+    void patch({ tags: [...ticket.tags, t] }).then(() => setTag(''));
+  };
+
+  return (
+    <section class="panel controls" aria-labelledby="controls-heading" aria-busy={saving}>
+      <h2 id="controls-heading">Ticket</h2>
+      <label class="field">
+        <span class="label">Status</span>
+        <select value={ticket.status} onChange={(e) => void patch({ status: e.currentTarget.value as Ticket['status'] })}>
+          {STATUSES.map((s) => (
+            <option value={s}>{titleCase(s)}</option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        <span class="label">Priority</span>
+        <select
+          value={ticket.priority}
+          onChange={(e) => void patch({ priority: e.currentTarget.value as Ticket['priority'] })}
+        >
+          {PRIORITIES.map((s) => (
+            <option value={s}>{titleCase(s)}</option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        <span class="label">Assignee</span>
+        <select value={current} onChange={(e) => void patch({ assigneeId: e.currentTarget.value || null })}>
+          {assigneeOptions.map((o) => (
+            <option value={o.value} disabled={o.disabled}>
+              {o.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label class="field">
+        <span class="label">Team</span>
+        <select value={ticket.teamId ?? ''} onChange={(e) => void patch({ teamId: e.currentTarget.value || null })}>
+          <option value="">No team</option>
+          {teams.map((t) => (
+            <option value={t.id}>{t.name}</option>
+          ))}
+          {ticket.teamId && !teams.some((t) => t.id === ticket.teamId) && (
+            <option value={ticket.teamId}>Current team</option>
+          )}
+        </select>
+      </label>
+      <div class="field">
+        <span class="label" id="tags-label">
+          Tags
+        </span>
+        <ul class="tags" aria-labelledby="tags-label">
+          {ticket.tags.length === 0 && <li class="muted">No tags</li>}
+          {ticket.tags.map((t) => (
+            <li key={t} class="chip">
+              {t}
+              <button
+                type="button"
+                class="icon"
+                aria-label={`Remove tag ${t}`}
+                onClick={() => void patch({ tags: ticket.tags.filter((x) => x !== t) })}
+              >
+                ×
+              </button>
+            </li>
+          ))}
+        </ul>
+        <form class="inline-form" onSubmit={addTag}>
+          <input aria-label="New tag" value={tag} maxLength={40} onInput={(e) => setTag(e.currentTarget.value)} />
+          <button type="submit">Add tag</button>
+        </form>
+      </div>
+      <ErrorText error={error} />
+    </section>
+  );
+}
+
+function CustomerPanel({ ticket }: { ticket: Ticket }) {
+  const [others, setOthers] = useState<Ticket[] | null>(null);
+  useEffect(() => {
+    api.tickets({ customer: ticket.customerId, limit: 20 }).then(
+      (p) => setOthers(p.data.filter((t) => t.id !== ticket.id)),
+      () => setOthers([]),
+    );
+  }, [ticket.customerId, ticket.id]);
+  const c = ticket.customer;
+  return (
+    <section class="panel" aria-labelledby="customer-heading">
+      <h2 id="customer-heading">Customer</h2>
+      {c ? (
+        <dl class="facts">
+          <dt>Name</dt>
+          <dd>{c.name}</dd>
+          <dt>Email</dt>
+          <dd>
+            <a href={`mailto:${c.email}`}>{c.email}</a>
+          </dd>
+        </dl>
+      ) : (
+        <p class="muted">Unknown customer.</p>
+      )}
+      <h3>Other tickets</h3>
+      {others === null ? (
+        <p class="muted">Loading…</p>
+      ) : others.length === 0 ? (
+        <p class="muted">None.</p>
+      ) : (
+        <ul class="other-tickets" aria-label="Other tickets of this customer">
+          {others.map((t) => (
+            <li key={t.id}>
+              <Link href={`/tickets/${t.id}`}>
+                {ticketNumber(t)} {t.subject}
+              </Link>{' '}
+              <span class="muted">{titleCase(t.status)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Page
+
+export function TicketPage({ id }: { id: string }) {
+  const [ticket, setTicket] = useState<Ticket | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [error, setError] = useState<string | null>(null);
+  const byId = useRef(new Map<string, Message>());
+  const loaded = useRef<Promise<void> | null>(null);
+  useTitle(ticket ? `${ticketNumber(ticket)} ${ticket.subject}` : 'Ticket');
+
+  /** Adds messages, never twice (by id), oldest first (ids are ULIDs). */
+  const add = (list: Message[]) => {
+    let changed = false;
+    for (const m of list) {
+      if (m.ticketId && m.ticketId !== id) continue;
+      if (!byId.current.has(m.id)) changed = true;
+      byId.current.set(m.id, m);
+    }
+    if (changed) setMessages([...byId.current.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+  };
+
+  const lastId = () => {
+    let last = '';
+    for (const k of byId.current.keys()) if (k > last) last = k;
+    return last;
+  };
+
+  const catchUp = async () => {
+    await loaded.current;
+    const after = lastId();
+    try {
+      const fresh = await all((cursor) => api.messages(id, { after: after || undefined, limit: 100, cursor }));
+      add(fresh);
+      setTicket(await api.ticket(id));
+    } catch {
+      /* the next event or reconnect tries again */
+    }
+  };
+
+  useEffect(() => {
+    byId.current = new Map();
+    loaded.current = (async () => {
+      try {
+        const [t, msgs] = await Promise.all([
+          api.ticket(id),
+          all((cursor) => api.messages(id, { limit: 100, cursor })),
+        ]);
+        setTicket(t);
+        add(msgs);
+      } catch (e) {
+        setError(describe(e));
+      }
+    })();
+    const offs = [
+      live.subscribe(id),
+      live.on('ticket:subscribed', (d) => {
+        if (d.ticketId === id) void catchUp();
+      }),
+      live.on('message:new', (m) => {
+        if (m.ticketId === id) add([m]);
+      }),
+      live.on('ticket:updated', (t) => {
+        if (t.id !== id) return;
+        setTicket((old) => {
+          if (!old) return old;
+          const next = { ...old, ...t, customer: old.customer };
+          if (t.assigneeId !== old.assigneeId)
+            next.assignee = t.assigneeId
+              ? { id: t.assigneeId, name: userNames.value.get(t.assigneeId) ?? 'Someone' }
+              : null;
+          else next.assignee = old.assignee;
+          return next;
+        });
+      }),
+    ];
+    return () => offs.forEach((o) => o());
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id]);
+
+  if (error && !ticket)
+    return (
+      <>
+        <h1 tabIndex={-1}>Ticket</h1>
+        <ErrorText error={error} />
+        <p>
+          <Link href="/">Back to the inbox</Link>
+        </p>
+      </>
+    );
+  if (!ticket) return <p role="status">Loading ticket…</p>;
+
+  return (
+    <div class="ticket-page">
+      <div class="thread-col">
+        <p class="crumbs">
+          <Link href="/">Inbox</Link> / {ticketNumber(ticket)}
+        </p>
+        <h1 tabIndex={-1}>
+          <span class="num">{ticketNumber(ticket)}</span> {ticket.subject}
+        </h1>
+        <p class="meta">
+          <span class={`pill status-${ticket.status.toLowerCase()}`}>{titleCase(ticket.status)}</span>{' '}
+          <span class={`pill prio-${ticket.priority.toLowerCase()}`}>{titleCase(ticket.priority)}</span>{' '}
+          <span class="muted">
+            {titleCase(ticket.channel)} · opened {when(ticket.createdAt)}
+          </span>
+        </p>
+        <section class="thread" aria-label="Conversation">
+          {messages.map((m) => (
+            <MessageView key={m.id} m={m} />
+          ))}
+          {messages.length === 0 && <p class="muted">No messages yet.</p>}
+        </section>
+        <Typing ticketId={id} />
+        <Composer ticketId={id} onSent={(m) => add([m])} />
+      </div>
+      <div class="side-col">
+        <Controls ticket={ticket} onChange={setTicket} />
+        <CustomerPanel ticket={ticket} />
+      </div>
+    </div>
+  );
+}
