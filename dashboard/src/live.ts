@@ -25,6 +25,7 @@ class Live {
   private rooms = new Map<string, number>();
   private handlers = new Map<string, Set<(d: unknown) => void>>();
   private reconnectHandlers = new Set<() => void>();
+  private openHandlers = new Set<() => void>();
 
   constructor() {
     window.addEventListener('online', () => this.retryNow());
@@ -80,6 +81,7 @@ class Live {
       for (const id of this.rooms.keys()) this.send('ticket:subscribe', id);
       const again = this.everOpened;
       this.everOpened = true;
+      for (const f of this.openHandlers) f();
       if (again) for (const f of this.reconnectHandlers) f();
     };
     ws.onmessage = (e) => {
@@ -140,6 +142,12 @@ class Live {
     const f = fn as (d: unknown) => void;
     set.add(f);
     return () => set!.delete(f);
+  }
+
+  /** Called whenever the socket opens (first time and after reconnects). */
+  onOpen(fn: () => void): () => void {
+    this.openHandlers.add(fn);
+    return () => this.openHandlers.delete(fn);
   }
 
   /** Called after every reconnect (not the first connection). */

@@ -35,6 +35,7 @@ async function boot() {
     else if (e.newValue && !me.value) void signedIn(e.newValue).catch(() => undefined);
   });
 
+  root.textContent = '';
   render(<App />, root);
 
   if (getToken()) {

@@ -40,7 +40,6 @@ export async function signedIn(token: string) {
 
 export function startLive() {
   live.start();
-  void refreshPresence();
 }
 
 export async function refreshPresence() {
@@ -65,7 +64,8 @@ live.on('presence:update', (p) => {
     userNames.value = n;
   }
 });
-live.onReconnect(() => void refreshPresence());
+// Our own connection counts too: read the list once the socket is open.
+live.onOpen(() => void refreshPresence());
 
 /** Forget the session locally (every tab hears the storage event). */
 export function clearSession() {

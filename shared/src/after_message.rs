@@ -61,7 +61,7 @@ async fn email_customer(app: &App, ticket: &Ticket, message: &Message) -> anyhow
         .ok_or_else(|| anyhow::anyhow!("ticket {} has no customer", ticket.id))?;
     let mail = reply_email(
         customer.email.as_str(),
-        &ticket.key,
+        &ticket.ticket_number,
         &ticket.subject,
         &message.author_name,
         &message.content,

@@ -212,6 +212,15 @@ pub fn message(org_id: &str, ticket_id: &str, message_id: &str) -> Key {
     )
 }
 
+/// The marker that makes a message idempotent (an email's Message-ID and sender, a widget's
+/// client message id): the raw key is hashed, so any input makes a bounded key.
+pub fn message_dedupe(org_id: &str, dedupe_key: &str) -> Key {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(dedupe_key.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Key::new(org_pk(org_id), format!("DEDUPE#{hex}"))
+}
+
 /// Sort-key prefix of customers.
 pub const CUSTOMER_PREFIX: &str = "CUSTOMER#";
 

@@ -5,6 +5,7 @@
 pub mod after_message;
 pub mod app;
 pub mod auth;
+pub mod conversation;
 pub mod domain;
 pub mod http;
 pub mod ids;

@@ -140,7 +140,7 @@ async fn ticket_changes_reach_the_whole_organization() {
     let ticket = open_ticket(&app, &admin, "New one").await;
     let created = watcher.expect("ticket:created").await;
     assert_eq!(created["data"]["id"], ticket["id"]);
-    assert_eq!(created["data"]["key"], ticket["key"]);
+    assert_eq!(created["data"]["ticketNumber"], ticket["ticketNumber"]);
 
     let r = app
         .patch(

@@ -76,7 +76,7 @@ async fn a_ticket_is_opened_answered_and_resolved() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ada@acme.io").await;
     let t = open(&app, &admin, "Printer on fire", "Carl@Customer.io").await;
-    assert_eq!(t["key"], "ACME-0001");
+    assert_eq!(t["ticketNumber"], "ACME-0001");
     assert_eq!(t["status"], "OPEN");
     assert_eq!(t["priority"], "HIGH");
     assert_eq!(t["channel"], "MANUAL");
@@ -205,7 +205,7 @@ async fn fifty_concurrent_tickets_get_fifty_consecutive_numbers() {
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=50).collect::<Vec<_>>());
-    let keys: BTreeSet<&str> = tickets.iter().map(|t| t["key"].as_str().unwrap()).collect();
+    let keys: BTreeSet<&str> = tickets.iter().map(|t| t["ticketNumber"].as_str().unwrap()).collect();
     assert_eq!(keys.len(), 50);
     assert!(keys.contains("ACME-0050"));
     // Seven customers, each created once despite the races.
@@ -510,7 +510,8 @@ async fn concurrent_edits_of_different_fields_both_land() {
     assert_eq!(after.data()["priority"], "URGENT");
     assert_eq!(after.data()["tags"], json!(["vip"]));
     assert_eq!(after.data()["messageCount"], 2);
-    assert_eq!(after.data()["version"], 4);
+    // The version counts field edits; messages move the ticket without one.
+    assert_eq!(after.data()["version"], 3);
 }
 
 #[tokio::test]

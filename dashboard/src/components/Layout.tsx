@@ -89,7 +89,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           teammates) wait for it.
         </div>
       )}
-      <div class="body">
+      <div class="frame">
         <main id="main" tabIndex={-1}>
           {children}
         </main>

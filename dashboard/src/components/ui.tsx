@@ -1,5 +1,5 @@
-import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { cloneElement, isValidElement, type ComponentChildren } from 'preact';
+import { useEffect, useId, useState } from 'preact/hooks';
 
 /** An error sentence, announced to screen readers. */
 export function ErrorText({ error }: { error: string | null | undefined }) {
@@ -30,12 +30,21 @@ export function Field({
   hint?: string;
   children: ComponentChildren;
 }) {
+  // The hint describes the control (aria-describedby) without joining its name.
+  const hintId = useId();
+  const control = hint && isValidElement(children) ? cloneElement(children, { 'aria-describedby': hintId }) : children;
   return (
-    <label class="field">
-      <span class="label">{label}</span>
-      {children}
-      {hint && <span class="hint">{hint}</span>}
-    </label>
+    <div class="field">
+      <label class="field">
+        <span class="label">{label}</span>
+        {control}
+      </label>
+      {hint && (
+        <span class="hint" id={hintId}>
+          {hint}
+        </span>
+      )}
+    </div>
   );
 }
 

@@ -10,7 +10,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
 use wrrk_shared::store::NewTicket;
-use wrrk_shared::{after_message, realtime};
+use wrrk_shared::conversation;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -68,10 +68,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         email_message_id: None,
         created_at: Utc::now(),
     };
-    let (ticket, _customer, message) = app
-        .store
-        .open_ticket(
-            &org,
+    let opened = conversation::open_ticket(
+        &app,
+        &org,
             NewTicket {
                 subject,
                 priority,
@@ -80,14 +79,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
                 customer_name: name,
                 first_message: Some(first),
                 email_references: Vec::new(),
-            },
-        )
-        .await?;
-    realtime::ticket_created(&app, &ticket).await;
-    if let Some(m) = &message {
-        after_message::message_stored(&app, &ticket, m).await;
-    }
-    tracing::info!(ticket_id = %ticket.id, key = %ticket.key, "ticket opened");
-    let view = super::views(&app, &org.id, vec![ticket]).await?;
+        },
+    )
+    .await?;
+    let view = super::views(&app, &org.id, vec![opened.ticket]).await?;
     created(&view[0])
 }

@@ -1,16 +1,16 @@
-//! `PATCH /api/tickets/{id}`: status, priority, assignee, team, subject, tags. A lost race
-//! is retried on the fresh ticket, so two agents' edits of different fields both land.
+//! `PATCH /api/tickets/{id}`: status, priority, assignee, team, subject, tags. Only the
+//! fields named are written, so two agents' edits of different fields both land, and
+//! messages arriving meanwhile are never overwritten.
 
-use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::{Priority, TicketStatus, TrimmedText};
+use wrrk_shared::domain::{Priority, Ticket, TicketStatus, TrimmedText};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
-    retry_on_stale,
 };
+use wrrk_shared::store::{StoreError, TicketChanges};
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
@@ -50,6 +50,37 @@ fn parse_tags(raw: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(tags)
 }
 
+/// Assigning anyone but yourself, or taking a ticket a colleague holds (directly or by
+/// clearing it), needs `tickets:assign`; a new assignee must be an active user of the org.
+async fn check_assignment(
+    app: &App,
+    caller: &Caller,
+    current: &Ticket,
+    new_assignee: Option<&str>,
+) -> Result<(), ApiError> {
+    let me = caller.user.id.as_str();
+    let held_by_other = current.assignee_id.as_deref().is_some_and(|a| a != me);
+    let assigns_other = new_assignee.is_some_and(|a| a != me);
+    if held_by_other || assigns_other {
+        caller.require(Permission::TicketsAssign)?;
+    }
+    if let Some(a) = new_assignee {
+        let active = is_valid_id(a)
+            && app
+                .store
+                .get_user(caller.org_id(), a)
+                .await?
+                .is_some_and(|u| u.active);
+        if !active {
+            return Err(ApiError::invalid(
+                "assigneeId",
+                "assigneeId: must be an active user of your organization",
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// Validates references once (assignee active in the org, team exists), then applies the
 /// change to the freshest ticket under a version condition.
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -76,26 +107,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let tags = body.tags.as_deref().map(parse_tags).transpose()?;
 
     if let Some(assignee) = &body.assignee_id {
-        let touches_others = match assignee {
-            Some(a) => *a != caller.user.id,
-            None => current
-                .assignee_id
-                .as_ref()
-                .is_some_and(|a| *a != caller.user.id),
-        };
-        if touches_others {
-            caller.require(Permission::TicketsAssign)?;
-        }
-        if let Some(a) = assignee {
-            let active =
-                is_valid_id(a) && app.store.get_user(&org, a).await?.is_some_and(|u| u.active);
-            if !active {
-                return Err(ApiError::invalid(
-                    "assigneeId",
-                    "assigneeId: must be an active user of your organization",
-                ));
-            }
-        }
+        check_assignment(&app, &caller, &current, assignee.as_deref()).await?;
     }
     if let Some(Some(team)) = &body.team_id {
         let exists = is_valid_id(team) && app.store.get_team(&org, team).await?.is_some();
@@ -104,32 +116,31 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
     }
 
-    let ticket = retry_on_stale(|| async {
-        let mut t = super::load(&app, &org, &id).await?;
-        if let Some(v) = status {
-            t.status = v;
+    let changes = TicketChanges {
+        status,
+        priority,
+        assignee_id: body.assignee_id.clone(),
+        team_id: body.team_id.clone(),
+        subject,
+        tags,
+    };
+    // Only the named fields are written. A lost race on status or assignee (the list keys
+    // depend on both) is retried on the fresh ticket, re-checking who may reassign it.
+    let mut current = current;
+    let mut tries = 0;
+    let ticket = loop {
+        tries += 1;
+        match app.store.update_ticket(&current, &changes).await {
+            Ok(t) => break t,
+            Err(StoreError::Conflict("stale_write", _)) if tries < 5 => {
+                current = super::load(&app, &org, &id).await?;
+                if let Some(assignee) = &body.assignee_id {
+                    check_assignment(&app, &caller, &current, assignee.as_deref()).await?;
+                }
+            }
+            Err(e) => return Err(e.into()),
         }
-        if let Some(v) = priority {
-            t.priority = v;
-        }
-        if let Some(v) = &body.assignee_id {
-            t.assignee_id = v.clone();
-        }
-        if let Some(v) = &body.team_id {
-            t.team_id = v.clone();
-        }
-        if let Some(v) = &subject {
-            t.subject = v.clone();
-        }
-        if let Some(v) = &tags {
-            t.tags = v.clone();
-        }
-        t.version += 1;
-        t.updated_at = Utc::now();
-        app.store.save_ticket(&t).await?;
-        Ok(t)
-    })
-    .await?;
+    };
     realtime::ticket_updated(&app, &ticket).await;
     let view = super::views(&app, &org, vec![ticket]).await?;
     ok(&view[0])

@@ -68,7 +68,8 @@ pub struct Ticket {
     /// Sequential number within the organization.
     pub number: u64,
     /// Human number, `ACME-0042` (prefix as it was when the ticket was opened).
-    pub key: String,
+    #[serde(alias = "key")]
+    pub ticket_number: String,
     /// Subject line.
     pub subject: String,
     /// Where it stands.

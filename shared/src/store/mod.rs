@@ -26,7 +26,7 @@ use crate::keys::{self, Key, attr};
 pub use connections::{Closed, MAX_ROOMS_PER_CONNECTION};
 pub use invitations::status_message;
 pub use throttle::LoginWindow;
-pub use tickets::{NewTicket, TicketFilter, TicketView};
+pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
 pub use users::UserFilter;
 
 /// Items evaluated per request by a filtered Query.

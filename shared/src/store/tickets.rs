@@ -54,6 +54,94 @@ pub struct TicketFilter {
     pub customer: Option<String>,
 }
 
+/// Changes to a ticket's fields; `None` leaves a field as it is (for assignee and team,
+/// `Some(None)` clears it).
+#[derive(Debug, Default, Clone)]
+pub struct TicketChanges {
+    /// New status.
+    pub status: Option<TicketStatus>,
+    /// New priority.
+    pub priority: Option<Priority>,
+    /// New assignee.
+    pub assignee_id: Option<Option<String>>,
+    /// New team.
+    pub team_id: Option<Option<String>>,
+    /// New subject.
+    pub subject: Option<String>,
+    /// New tags.
+    pub tags: Option<Vec<String>>,
+}
+
+/// A string attribute, or NULL (how serde writes `None`).
+fn opt_s(v: Option<&str>) -> AttributeValue {
+    v.map_or(AttributeValue::Null(true), s)
+}
+
+/// An UpdateItem built field by field with generated placeholders (so reserved words such
+/// as `status` need no care), returning the item as it is after the update.
+#[derive(Default)]
+struct UpdateBuilder {
+    sets: Vec<String>,
+    adds: Vec<String>,
+    names: std::collections::HashMap<String, String>,
+    values: std::collections::HashMap<String, AttributeValue>,
+}
+
+impl UpdateBuilder {
+    fn name(&mut self, attr_name: &str) -> String {
+        if let Some((k, _)) = self.names.iter().find(|(_, v)| *v == attr_name) {
+            return k.clone();
+        }
+        let k = format!("#n{}", self.names.len());
+        self.names.insert(k.clone(), attr_name.to_string());
+        k
+    }
+
+    fn value(&mut self, v: AttributeValue) -> String {
+        let k = format!(":v{}", self.values.len());
+        self.values.insert(k.clone(), v);
+        k
+    }
+
+    fn set(&mut self, attr_name: &str, v: AttributeValue) {
+        let (n, v) = (self.name(attr_name), self.value(v));
+        self.sets.push(format!("{n} = {v}"));
+    }
+
+    fn add(&mut self, attr_name: &str, v: AttributeValue) {
+        let (n, v) = (self.name(attr_name), self.value(v));
+        self.adds.push(format!("{n} {v}"));
+    }
+
+    /// Runs the update; `None` when `condition` failed.
+    async fn run(self, store: &Store, key: &keys::Key, condition: Option<&str>) -> StoreResult<Option<Item>> {
+        let mut expression = String::new();
+        if !self.sets.is_empty() {
+            expression.push_str(&format!("SET {}", self.sets.join(", ")));
+        }
+        if !self.adds.is_empty() {
+            expression.push_str(&format!(" ADD {}", self.adds.join(", ")));
+        }
+        let result = store
+            .db
+            .update_item()
+            .table_name(&store.table)
+            .set_key(Some(key.to_item()))
+            .update_expression(expression)
+            .set_condition_expression(condition.map(str::to_string))
+            .set_expression_attribute_names(Some(self.names))
+            .set_expression_attribute_values(Some(self.values))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::AllNew)
+            .send()
+            .await;
+        match result {
+            Ok(out) => Ok(Some(out.attributes.unwrap_or_default())),
+            Err(e) if super::is_condition_failed(&e) => Ok(None),
+            Err(e) => Err(anyhow::Error::new(e).context("updating an item").into()),
+        }
+    }
+}
+
 /// A ticket as an agent sees it, with who it is for and who works it.
 #[derive(Debug, Clone, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -133,7 +221,7 @@ impl Store {
                 id: new_id(),
                 org_id: org.id.clone(),
                 number,
-                key: Ticket::format_key(&org.ticket_prefix, number),
+                ticket_number: Ticket::format_key(&org.ticket_prefix, number),
                 subject: new.subject.clone(),
                 status: TicketStatus::Open,
                 priority: new.priority,
@@ -216,49 +304,182 @@ impl Store {
         Ok(tickets)
     }
 
-    /// Adds to `tx` the write of a changed ticket (`version` is the new version), on
-    /// condition that the stored one is the version before.
-    fn put_ticket_versioned(&self, tx: Tx, ticket: &Ticket) -> StoreResult<Tx> {
-        tx.put(
-            self,
-            self.ticket_item(ticket)?,
-            Some("attribute_exists(PK) AND version = :prev"),
-            vec![(":prev", n(ticket.version.saturating_sub(1)))],
-        )
-    }
-
-    /// Writes a changed ticket (`version` is the new version) unless someone else
-    /// changed it first: `Conflict("stale_write")`.
-    pub async fn save_ticket(&self, ticket: &Ticket) -> StoreResult<()> {
-        let result = self
-            .put_ticket_versioned(Tx::new(), ticket)?
-            .run(self, "saving a ticket")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
-            other => other,
+    /// Applies `changes` to `current` in one UpdateItem: only the fields that change are
+    /// written, so a concurrent message (activity, count) or a PATCH of other fields is never
+    /// overwritten. When status or assignee change, the list keys that depend on both are
+    /// rewritten under the condition that neither moved since `current` was read;
+    /// otherwise `Conflict("stale_write")` (the caller re-reads and tries again).
+    pub async fn update_ticket(
+        &self,
+        current: &Ticket,
+        changes: &TicketChanges,
+    ) -> StoreResult<Ticket> {
+        let mut u = UpdateBuilder::default();
+        u.set("updatedAt", s(super::ts(Utc::now())));
+        if let Some(v) = changes.status {
+            u.set("status", s(v.as_str()));
+        }
+        if let Some(v) = changes.priority {
+            u.set("priority", s(wire(&v)));
+        }
+        if let Some(v) = &changes.assignee_id {
+            u.set("assigneeId", opt_s(v.as_deref()));
+        }
+        if let Some(v) = &changes.team_id {
+            u.set("teamId", opt_s(v.as_deref()));
+        }
+        if let Some(v) = &changes.subject {
+            u.set("subject", s(v));
+        }
+        if let Some(v) = &changes.tags {
+            u.set(
+                "tags",
+                AttributeValue::L(v.iter().map(|t| s(t.as_str())).collect()),
+            );
+        }
+        let mut condition = "attribute_exists(PK)".to_string();
+        if changes.status.is_some() || changes.assignee_id.is_some() {
+            let status = changes.status.unwrap_or(current.status);
+            let assignee = changes
+                .assignee_id
+                .clone()
+                .unwrap_or_else(|| current.assignee_id.clone());
+            u.set(
+                attr::GSI1PK,
+                s(keys::tickets_by_status_pk(&current.org_id, status.as_str())),
+            );
+            u.set(
+                attr::GSI2PK,
+                s(keys::tickets_by_assignee_pk(
+                    &current.org_id,
+                    assignee.as_deref(),
+                    status.as_str(),
+                )),
+            );
+            let st = u.value(s(current.status.as_str()));
+            let sn = u.name("status");
+            let an = u.name("assigneeId");
+            condition.push_str(&format!(" AND {sn} = {st}"));
+            match &current.assignee_id {
+                Some(a) => {
+                    let av = u.value(s(a));
+                    condition.push_str(&format!(" AND {an} = {av}"));
+                }
+                None => {
+                    let nv = u.value(AttributeValue::Null(true));
+                    condition.push_str(&format!(
+                        " AND (attribute_not_exists({an}) OR {an} = {nv})"
+                    ));
+                }
+            }
+        }
+        u.add("version", n(1));
+        let key = keys::ticket(&current.org_id, &current.id);
+        match u.run(self, &key, Some(&condition)).await? {
+            Some(item) => super::from_item(item),
+            None => Err(super::organizations::stale()),
         }
     }
 
-    /// Stores `message` and the ticket it changed (new activity, count, maybe status)
-    /// atomically; `Conflict("stale_write")` if the ticket changed meanwhile.
-    pub async fn add_message(&self, ticket: &Ticket, message: &Message) -> StoreResult<()> {
-        let result = self
-            .put_ticket_versioned(Tx::new(), ticket)?
-            .put_new(
-                self,
-                to_item(
-                    &keys::message(&ticket.org_id, &ticket.id, &message.id),
-                    message,
-                )?,
-            )?
-            .run(self, "adding a message")
+    /// Stores `message` and moves its ticket: one more message and, when `activity`, new
+    /// last activity (which re-sorts every list). Two single-item writes, no transaction
+    /// and no version check, so concurrent messages on one ticket never conflict with each
+    /// other or with a PATCH. A message whose id is already stored is not stored again:
+    /// `Conflict("duplicate_message")`. Returns the ticket as it is now.
+    pub async fn append_message(&self, message: &Message, activity: bool) -> StoreResult<Ticket> {
+        let key = keys::message(&message.org_id, &message.ticket_id, &message.id);
+        let put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(to_item(&key, message)?))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
             .await;
-        match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
-                Err(super::organizations::stale())
+        match put {
+            Ok(_) => {}
+            Err(e) if super::is_condition_failed(&e) => {
+                return Err(StoreError::Conflict(
+                    "duplicate_message",
+                    "This message is already stored.".into(),
+                ));
             }
-            other => other,
+            Err(e) => return Err(anyhow::Error::new(e).context("storing a message").into()),
+        }
+        let now = message.created_at;
+        let mut u = UpdateBuilder::default();
+        u.set("updatedAt", s(super::ts(now)));
+        if activity {
+            u.set("lastActivityAt", s(super::ts(now)));
+            let sk = keys::ticket_activity_sk(now, &message.ticket_id);
+            for a in [attr::GSI1SK, attr::GSI2SK, attr::GSI3SK] {
+                u.set(a, s(&sk));
+            }
+        }
+        u.add("messageCount", n(1));
+        let ticket_key = keys::ticket(&message.org_id, &message.ticket_id);
+        match u
+            .run(self, &ticket_key, Some("attribute_exists(PK)"))
+            .await?
+        {
+            Some(item) => super::from_item(item),
+            None => Err(StoreError::NotFound("Ticket")),
+        }
+    }
+
+    /// One message of a ticket.
+    pub async fn get_message(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+        message_id: &str,
+    ) -> StoreResult<Option<Message>> {
+        self.get_as(&keys::message(org_id, ticket_id, message_id))
+            .await
+    }
+
+    /// Claims `dedupe_key` for a message about to be stored: `Ok(None)` when this is the
+    /// first claim (store `message_id` now), `Ok(Some((ticket_id, message_id)))` when an
+    /// earlier delivery already claimed it (that message is the answer, stored or about to
+    /// be: a claim whose message is missing was interrupted and is resumed with its id).
+    pub async fn claim_dedupe(
+        &self,
+        org_id: &str,
+        dedupe_key: &str,
+        ticket_id: &str,
+        message_id: &str,
+    ) -> StoreResult<Option<(String, String)>> {
+        let key = keys::message_dedupe(org_id, dedupe_key);
+        let mut item = key.to_item();
+        item.insert("ticketId".into(), s(ticket_id));
+        item.insert("messageId".into(), s(message_id));
+        let put = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(None),
+            Err(e) if super::is_condition_failed(&e) => {
+                let existing = self
+                    .get_item(&key)
+                    .await?
+                    .ok_or_else(|| anyhow::anyhow!("dedupe marker vanished"))?;
+                let field = |name: &str| {
+                    existing
+                        .get(name)
+                        .and_then(|v| v.as_s().ok())
+                        .cloned()
+                        .unwrap_or_default()
+                };
+                Ok(Some((field("ticketId"), field("messageId"))))
+            }
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("claiming a dedupe key")
+                .into()),
         }
     }
 

@@ -16,7 +16,7 @@ use wrrk_shared::domain::{
     TicketStatus,
 };
 use wrrk_shared::ids::new_id;
-use wrrk_shared::store::NewTicket;
+use wrrk_shared::store::{NewTicket, TicketChanges};
 
 use crate::counting::{CountArgs, CountedApi, seeding_app};
 use crate::endpoint::{MakeRequest, Measure, authed_get};
@@ -169,7 +169,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
 
     println!(
         "Seeding one organization: {} tickets, {} messages, {} customers at most, {} agents \
-         and the admin, through the store (open_ticket, add_message, save_ticket)",
+         and the admin, through the store (open_ticket, append_message, update_ticket)",
         args.tickets, args.messages, args.customers, args.agents
     );
     let people = (1..=args.agents)
@@ -452,25 +452,24 @@ async fn fill(
                 .then(|| format!("{id}@mail.customers.test")),
             created_at: now,
         };
-        // What the message handler changes on the ticket.
-        ticket.last_activity_at = now;
-        ticket.updated_at = now;
-        ticket.message_count += 1;
-        ticket.version += 1;
-        app.store
-            .add_message(&ticket, &message)
+        // What the message path writes (the ticket moves for public messages only).
+        ticket = app
+            .store
+            .append_message(&message, !internal)
             .await
             .with_context(|| format!("adding message {k} to ticket {i}"))?;
         progress.add(1);
     }
     if plan.status != TicketStatus::Open || plan.assignee.is_some() {
         // What `PATCH /api/tickets/{id}` with a status and an assignee writes.
-        ticket.status = plan.status;
-        ticket.assignee_id = plan.assignee.map(|a| agents[a].id.clone());
-        ticket.version += 1;
-        ticket.updated_at = Utc::now();
-        app.store
-            .save_ticket(&ticket)
+        let changes = TicketChanges {
+            status: Some(plan.status),
+            assignee_id: Some(plan.assignee.map(|a| agents[a].id.clone())),
+            ..TicketChanges::default()
+        };
+        ticket = app
+            .store
+            .update_ticket(&ticket, &changes)
             .await
             .with_context(|| format!("updating ticket {i}"))?;
     }

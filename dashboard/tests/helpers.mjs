@@ -1,0 +1,250 @@
+// Shared test harness: one wrrk-local per test file (free ports, readiness by polling
+// /config.json), headless Debian Chromium via playwright-core, and HTTP API helpers to
+// set up data. No fixed sleeps: everything waits on a condition with a deadline.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+export const dashboardDir = resolve(here, '..');
+export const distDir = join(dashboardDir, 'dist');
+export const artifactsDir = join(dashboardDir, 'test-artifacts');
+export const binary = resolve(dashboardDir, process.env.WRRK_LOCAL_BIN ?? '../target/debug/wrrk-local');
+export const chromiumPath = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
+
+/** A TCP port nobody listens on right now (bind port 0, read it, release it). */
+export function freePort() {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.unref();
+    s.on('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => ok(port));
+    });
+  });
+}
+
+/** Polls `check` until it returns a truthy value or the deadline passes. */
+export async function until(check, { timeout = 15_000, interval = 50, what = 'condition' } = {}) {
+  const deadline = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ''}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}
+
+/** Starts wrrk-local serving dist/; resolves once /config.json answers. */
+export async function startStack() {
+  if (!existsSync(binary)) throw new Error(`wrrk-local not found at ${binary} (set WRRK_LOCAL_BIN)`);
+  if (!existsSync(join(distDir, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
+  const [port, wsPort] = [await freePort(), await freePort()];
+  const child = spawn(
+    binary,
+    ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--dashboard-dir', distDir],
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
+  );
+  let output = '';
+  const keep = (d) => {
+    output = (output + d.toString()).slice(-20_000);
+  };
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
+  let exited = null;
+  child.on('exit', (code, signal) => (exited = { code, signal }));
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await until(
+      async () => {
+        if (exited) throw new Error(`wrrk-local exited (${JSON.stringify(exited)}):\n${output}`);
+        const r = await fetch(`${base}/config.json`);
+        return r.ok && (await r.json()).apiUrl;
+      },
+      { timeout: 60_000, interval: 100, what: 'wrrk-local /config.json' },
+    );
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  const config = await (await fetch(`${base}/config.json`)).json();
+  return {
+    base,
+    config,
+    output: () => output,
+    async stop() {
+      if (exited) return;
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await gone;
+      clearTimeout(t);
+    },
+  };
+}
+
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export function launchBrowser() {
+  return chromium.launch({ executablePath: chromiumPath, headless: true, args: CHROMIUM_ARGS });
+}
+
+/** A fresh browser context (its own storage: one agent) and a page in it. */
+export async function newAgentPage(browser, stack) {
+  const context = await browser.newContext({ baseURL: stack.base, viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e));
+  page.pageErrors = errors;
+  return { context, page };
+}
+
+/** Saves a full-page screenshot to test-artifacts/NAME.png. */
+export async function shot(page, name) {
+  mkdirSync(artifactsDir, { recursive: true });
+  await page.screenshot({ path: join(artifactsDir, `${name}.png`), fullPage: true });
+}
+
+// ---------------------------------------------------------------------------------------
+// HTTP API helpers
+
+export class Api {
+  constructor(base, token = null) {
+    this.base = base;
+    this.token = token;
+  }
+
+  async call(method, path, body) {
+    const headers = { Accept: 'application/json' };
+    if (this.token) headers.Authorization = `Bearer ${this.token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    const res = await fetch(`${this.base}${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json = text ? JSON.parse(text) : undefined;
+    if (!res.ok) {
+      const err = new Error(`${method} ${path} → ${res.status}: ${json?.error ?? text}`);
+      err.status = res.status;
+      err.code = json?.code;
+      throw err;
+    }
+    return json;
+  }
+
+  get = (p) => this.call('GET', p).then((j) => j?.data);
+  post = (p, b = {}) => this.call('POST', p, b).then((j) => j?.data);
+  patch = (p, b) => this.call('PATCH', p, b).then((j) => j?.data);
+  del = (p) => this.call('DELETE', p);
+  as = (token) => new Api(this.base, token);
+}
+
+let seq = 0;
+/** Unique per run, so tests never collide on emails (unique system-wide). */
+export function unique(prefix) {
+  seq += 1;
+  return `${prefix}-${process.pid}-${Date.now().toString(36)}-${seq}`;
+}
+
+/** The mail the stack sent (local outbox). */
+export async function outbox(base) {
+  const r = await fetch(`${base}/_local/outbox`);
+  const j = await r.json();
+  return Array.isArray(j) ? j : j.data ?? [];
+}
+
+/** The raw MIME made searchable: quoted-printable soft breaks and =3D undone. */
+export function decodeMime(raw) {
+  return raw.replace(/=\r?\n/g, '').replace(/=3D/gi, '=');
+}
+
+function recipients(mail) {
+  return (Array.isArray(mail.to) ? mail.to : [mail.to]).join(',').toLowerCase();
+}
+
+/** Waits for a mail to `to` containing a link whose path starts with `pathPrefix`; its path. */
+export async function linkFromOutbox(base, to, pathPrefix, { timeout = 10_000 } = {}) {
+  const re = new RegExp(`https?://[^\\s"'<>]+?(${pathPrefix.replace(/[/]/g, '\\/')}[A-Za-z0-9_\\-.~%]+)`);
+  return until(
+    async () => {
+      const mails = (await outbox(base)).filter((m) => recipients(m).includes(to.toLowerCase())).reverse();
+      for (const m of mails) {
+        const hit = decodeMime(m.raw ?? '').match(re);
+        if (hit) return hit[1];
+      }
+      return null;
+    },
+    { timeout, what: `a ${pathPrefix} link mailed to ${to}` },
+  );
+}
+
+/** A new organization with its admin, email verified when the backend asks for it. */
+export async function newOrg(base, name = unique('Acme')) {
+  const email = `${unique('admin')}@example.com`.toLowerCase();
+  const password = 'correct horse battery';
+  const api = new Api(base);
+  const s = await api.post('/api/auth/signup', { organizationName: name, name: 'Ada Admin', email, password });
+  const admin = api.as(s.token);
+  await verifyIfAsked(base, email);
+  return { api: admin, token: s.token, user: s.user, org: s.organization, email, password };
+}
+
+/** Follows the emailed verification link through the API, if the backend sends one. */
+export async function verifyIfAsked(base, email) {
+  let path;
+  try {
+    path = await linkFromOutbox(base, email, '/verify-email/', { timeout: 1500 });
+  } catch {
+    return false; // this backend does not verify emails (yet)
+  }
+  const token = decodeURIComponent(path.split('/').pop());
+  await new Api(base).post('/api/auth/verify-email', { token });
+  return true;
+}
+
+/** Invites `role` and accepts through the API; the new user's session. */
+export async function addUser(base, admin, { name, role = 'AGENT' }) {
+  const email = `${unique(name.split(' ')[0].toLowerCase())}@example.com`;
+  await admin.post('/api/invitations', { email, role });
+  const path = await linkFromOutbox(base, email, '/invite/');
+  const token = decodeURIComponent(path.split('/').pop());
+  const password = 'another good password';
+  const s = await new Api(base).post(`/api/invitations/token/${encodeURIComponent(token)}/accept`, { name, password });
+  return { api: admin.as(s.token), token: s.token, user: s.user, email, password };
+}
+
+/** Creates a ticket through the API. */
+export function createTicket(api, { subject = 'Help', email = 'pat@customer.test', name = 'Pat Customer', message = 'Hello?', priority } = {}) {
+  return api.post('/api/tickets', { subject, customer: { email, name }, message, ...(priority ? { priority } : {}) });
+}
+
+export const ticketNumber = (t) => t.ticketNumber ?? t.key;
+
+/** Signs in through the UI and waits for the inbox. */
+export async function signIn(page, email, password, path = '/login') {
+  await page.goto(path);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
