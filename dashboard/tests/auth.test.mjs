@@ -113,9 +113,10 @@ describe('auth', () => {
       await page.goto(`/tickets/${t.id}`);
       await page.getByRole('heading', { name: /Session test ticket/ }).waitFor();
       await page.getByLabel('Reply to customer').fill('Draft that must survive');
-      // The session ends behind the page's back (as an expired or revoked token does).
+      // The session ends behind the page's back (as an expired or revoked token does);
+      // the next request answers 401.
       await page.evaluate(() => localStorage.setItem('wrrk.token', 'expired.invalid.token'));
-      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.reload();
       await page.waitForURL(/\/login\?expired=1&next=/);
       await page.getByText('Your session has ended').waitFor();
       await h.shot(page, 'login-expired');
