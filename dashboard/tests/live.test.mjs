@@ -1,0 +1,167 @@
+// Two agents on one ticket, live: messages, typing, presence; tickets appearing in the
+// inbox as they are opened; and the reply box keeping its text through errors.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as h from './helpers.mjs';
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await h.startStack();
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('live', () => {
+  test('two agents on the same ticket: message, typing indicator, presence', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Agent' });
+    const t = await h.createTicket(o.api, { subject: 'Shared ticket' });
+    const a = await h.newAgentPage(browser, stack);
+    const b = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(a.page, o.email, o.password);
+      await a.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await h.signIn(b.page, bob.email, bob.password);
+      await b.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+
+      // Presence: Ada sees Bob come online.
+      const adaOnline = a.page.getByRole('list', { name: 'Online agents' });
+      await adaOnline.getByText('Bob Agent').waitFor();
+
+      await a.page.goto(`/tickets/${t.id}`);
+      await b.page.goto(`/tickets/${t.id}`);
+      await a.page.getByRole('heading', { name: /Shared ticket/ }).waitFor();
+      await b.page.getByRole('heading', { name: /Shared ticket/ }).waitFor();
+      await adaOnline.getByText('Bob Agent').waitFor();
+
+      // Typing: Bob types, Ada sees it. The subscription may still be on its way, so
+      // keep typing (the dashboard throttles starts to one per 3 s) until it shows.
+      const typing = a.page.getByText('Bob Agent is typing…');
+      const box = b.page.getByLabel('Reply to customer');
+      await h.until(
+        async () => {
+          await box.pressSequentially('x');
+          return typing.isVisible();
+        },
+        { timeout: 15_000, interval: 700, what: 'the typing indicator' },
+      );
+      await h.shot(a.page, 'ticket-typing');
+
+      // A message sent by Bob appears for Ada without a reload, once.
+      await box.fill('Bob says hello from tab B');
+      await b.page.getByRole('button', { name: 'Send reply' }).click();
+      const thread = a.page.getByRole('region', { name: 'Conversation' });
+      await thread.getByText('Bob says hello from tab B').waitFor();
+      await typing.waitFor({ state: 'hidden' });
+      assert.equal(await thread.getByText('Bob says hello from tab B').count(), 1);
+
+      // An internal note from Ada reaches Bob, visibly labelled.
+      await a.page.getByRole('checkbox', { name: 'Internal note' }).check();
+      await a.page.getByLabel('Internal note', { exact: true }).and(a.page.getByRole('textbox')).fill('Note for the team');
+      await a.page.getByRole('button', { name: 'Add note' }).click();
+      const note = b.page.getByRole('article', { name: 'Internal note from Ada Admin' });
+      await note.getByText('Note for the team').waitFor();
+      await h.shot(b.page, 'ticket-two-agents');
+      assert.equal(await b.page.getByText('Note for the team').count(), 1);
+
+      // Presence: Bob leaves (his only tab closes), Ada sees him go offline.
+      await b.context.close();
+      await adaOnline.getByText('Bob Agent').waitFor({ state: 'detached' });
+      await h.shot(a.page, 'ticket');
+      assert.deepEqual(a.page.pageErrors, []);
+    } finally {
+      await a.context.close();
+      await b.context.close().catch(() => undefined);
+    }
+  });
+
+  test('two tabs of one agent both receive live messages', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Two tabs' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      const second = await context.newPage();
+      await page.goto(`/tickets/${t.id}`);
+      await second.goto(`/tickets/${t.id}`);
+      await second.getByRole('heading', { name: /Two tabs/ }).waitFor();
+      await page.getByRole('heading', { name: /Two tabs/ }).waitFor();
+      await page.getByLabel('Reply to customer').fill('Sent from the first tab');
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await second.getByRole('region', { name: 'Conversation' }).getByText('Sent from the first tab').waitFor();
+      // A message posted through the API (another client) reaches both tabs.
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Posted elsewhere', internal: false });
+      await page.getByText('Posted elsewhere').waitFor();
+      await second.getByText('Posted elsewhere').waitFor();
+      assert.equal(await page.getByText('Sent from the first tab').count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a ticket created through the API appears live in the inbox', async () => {
+    const o = await h.newOrg(stack.base);
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('list', { name: 'Online agents' }).getByText('Ada Admin').waitFor();
+      const t = await h.createTicket(o.api, { subject: 'Arrived while watching', name: 'Live Customer', email: 'live@customer.test' });
+      const row = page.getByRole('row').filter({ hasText: 'Arrived while watching' });
+      await row.waitFor();
+      await row.getByText('Live Customer').waitFor();
+      await row.getByText(h.ticketNumber(t)).waitFor();
+      // A change made elsewhere updates the row in place.
+      await o.api.patch(`/api/tickets/${t.id}`, { priority: 'URGENT' });
+      await row.getByText('Urgent').waitFor();
+      await h.shot(page, 'inbox-live');
+      assert.equal(await page.getByRole('row').filter({ hasText: 'Arrived while watching' }).count(), 1);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an error keeps the reply text', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Keep my words' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto(`/tickets/${t.id}`);
+      await page.getByRole('heading', { name: /Keep my words/ }).waitFor();
+      const box = page.getByLabel('Reply to customer');
+
+      // The server refuses it (too long): its sentence is shown, the text stays.
+      const long = 'x'.repeat(70 * 1024);
+      await box.fill(long);
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      const alert = page.getByRole('form', { name: 'Reply' }).getByRole('alert');
+      await alert.waitFor();
+      assert.match(await alert.innerText(), /content/i);
+      assert.equal((await box.inputValue()).length, long.length);
+
+      // The network is gone: a plain sentence, the text stays, and it sends once back.
+      await box.fill('Words worth keeping');
+      await context.setOffline(true);
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await alert.filter({ hasText: 'Could not reach the server' }).waitFor();
+      await h.shot(page, 'ticket-send-error');
+      assert.equal(await box.inputValue(), 'Words worth keeping');
+      await context.setOffline(false);
+      await page.getByRole('button', { name: 'Send reply' }).click();
+      await page.getByRole('region', { name: 'Conversation' }).getByText('Words worth keeping').waitFor();
+      assert.equal(await box.inputValue(), '');
+    } finally {
+      await context.close();
+    }
+  });
+});
