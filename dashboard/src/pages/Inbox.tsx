@@ -101,6 +101,9 @@ export function Inbox() {
   const [tickets, setTickets] = useState<Ticket[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
+  // Which filters the rows on screen belong to: busy from the first render of new filters.
+  const [shownKey, setShownKey] = useState<string | null>(null);
+  const busy = loading || shownKey !== key;
   const [error, setError] = useState<string | null>(null);
   const [searchInfo, setSearchInfo] = useState<string | null>(null);
   const [teams, setTeams] = useState<Team[]>([]);
@@ -138,6 +141,7 @@ export function Inbox() {
     } catch (e) {
       setError(describe(e));
     } finally {
+      setShownKey(key);
       setLoading(false);
     }
   };
@@ -266,7 +270,7 @@ export function Inbox() {
       </div>
       <ErrorText error={error} />
       {searchInfo && <Notice>{searchInfo}</Notice>}
-      <table class="tickets" aria-busy={loading}>
+      <table class="tickets" aria-busy={busy}>
         <caption class="sr-only">{f.q ? `Search results for ${f.q}` : `${currentView?.label ?? 'Tickets'}`}</caption>
         <thead>
           <tr>
@@ -301,9 +305,9 @@ export function Inbox() {
           ))}
         </tbody>
       </table>
-      {!loading && tickets.length === 0 && !error && <p class="empty">No tickets here.</p>}
-      {loading && <p role="status">Loading tickets…</p>}
-      {cursor && !loading && (
+      {!busy && tickets.length === 0 && !error && <p class="empty">No tickets here.</p>}
+      {busy && <p role="status">Loading tickets…</p>}
+      {cursor && !busy && (
         <button type="button" class="more" onClick={() => void load(true)}>
           Load more
         </button>

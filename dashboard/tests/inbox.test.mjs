@@ -1,0 +1,140 @@
+// Inbox views, filters, search by customer and "Load more" over the cursor.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as h from './helpers.mjs';
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await h.startStack();
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** The subjects in the inbox table, in order. */
+async function subjects(page) {
+  await page.getByRole('table').and(page.locator('[aria-busy="false"]')).waitFor();
+  const rows = page.getByRole('table').getByRole('row');
+  const out = [];
+  for (const row of await rows.all()) {
+    const link = row.getByRole('link');
+    if (await link.count()) out.push(await link.innerText());
+  }
+  return out.sort();
+}
+
+describe('inbox', () => {
+  test('views, filters and search', async () => {
+    const o = await h.newOrg(stack.base);
+    const billing = await o.api.post('/api/teams', { name: 'Billing' });
+    const t1 = await h.createTicket(o.api, { subject: 'Billing question', name: 'Alice Payer', email: 'alice@payer.test' });
+    const t2 = await h.createTicket(o.api, { subject: 'Login broken', name: 'Bruno Locked', email: 'bruno@locked.test', priority: 'HIGH' });
+    const t3 = await h.createTicket(o.api, { subject: 'Old issue', name: 'Carla Waits', email: 'carla@waits.test' });
+    await o.api.patch(`/api/tickets/${t1.id}`, { assigneeId: o.user.id, teamId: billing.id });
+    await o.api.patch(`/api/tickets/${t3.id}`, { status: 'PENDING' });
+    assert.ok(t2.id);
+
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      const views = page.getByRole('navigation', { name: 'Views' });
+
+      // Default: all open.
+      assert.deepEqual(await subjects(page), ['Billing question', 'Login broken']);
+      await h.shot(page, 'inbox');
+
+      await views.getByRole('link', { name: 'Mine' }).click();
+      await page.waitForURL(/view=mine/);
+      assert.deepEqual(await subjects(page), ['Billing question']);
+
+      await views.getByRole('link', { name: 'Unassigned' }).click();
+      await page.waitForURL(/view=unassigned/);
+      assert.deepEqual(await subjects(page), ['Login broken', 'Old issue']);
+
+      await views.getByRole('link', { name: 'All tickets' }).click();
+      await page.waitForURL(/view=all/);
+      assert.deepEqual(await subjects(page), ['Billing question', 'Login broken', 'Old issue']);
+
+      await page.getByLabel('Status').selectOption('PENDING');
+      await page.waitForURL(/status=PENDING/);
+      assert.deepEqual(await subjects(page), ['Old issue']);
+      await page.getByLabel('Status').selectOption('');
+
+      await page.getByLabel('Priority').selectOption('HIGH');
+      await page.waitForURL(/priority=HIGH/);
+      assert.deepEqual(await subjects(page), ['Login broken']);
+      await page.getByLabel('Priority').selectOption('');
+
+      await page.getByLabel('Team').selectOption({ label: 'Billing' });
+      await page.waitForURL(/team=/);
+      assert.deepEqual(await subjects(page), ['Billing question']);
+      await page.getByLabel('Team').selectOption('');
+
+      await page.getByLabel('Channel').selectOption('EMAIL');
+      await page.waitForURL(/channel=EMAIL/);
+      assert.deepEqual(await subjects(page), []);
+      await page.getByText('No tickets here.').waitFor();
+      await page.getByLabel('Channel').selectOption('MANUAL');
+      await page.waitForURL(/channel=MANUAL/);
+      assert.deepEqual(await subjects(page), ['Billing question', 'Login broken', 'Old issue']);
+
+      // Search by customer name or email.
+      await views.getByRole('link', { name: 'All tickets' }).click();
+      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).fill('bruno');
+      await page.getByRole('button', { name: 'Search', exact: true }).click();
+      await page.waitForURL(/q=bruno/);
+      assert.deepEqual(await subjects(page), ['Login broken']);
+      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).fill('payer.test');
+      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).press('Enter');
+      await page.waitForURL(/q=payer.test/);
+      assert.deepEqual(await subjects(page), ['Billing question']);
+      await h.shot(page, 'inbox-search');
+
+      // Back and forward walk the views.
+      await page.goBack();
+      await page.waitForURL(/q=bruno/);
+      assert.deepEqual(await subjects(page), ['Login broken']);
+
+      // Opening a row shows the ticket, with the customer's other tickets.
+      await page.getByRole('link', { name: 'Login broken' }).click();
+      await page.getByRole('heading', { name: /Login broken/, level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'Customer' }).waitFor();
+      await page.getByText('bruno@locked.test').waitFor();
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('"Load more" follows the cursor', async () => {
+    const o = await h.newOrg(stack.base);
+    const N = 30;
+    for (let i = 0; i < N; i += 10) {
+      await Promise.all(
+        Array.from({ length: Math.min(10, N - i) }, (_, k) =>
+          h.createTicket(o.api, { subject: `Bulk ticket ${String(i + k + 1).padStart(2, '0')}`, email: `bulk${i + k}@c.test` }),
+        ),
+      );
+    }
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      const first = await subjects(page);
+      assert.equal(first.length, 25);
+      await page.getByRole('button', { name: 'Load more' }).click();
+      await h.until(async () => (await subjects(page)).length === N, { what: 'all tickets after Load more' });
+      await page.getByRole('button', { name: 'Load more' }).waitFor({ state: 'detached' });
+      assert.equal(new Set(await subjects(page)).size, N);
+    } finally {
+      await context.close();
+    }
+  });
+});

@@ -1,0 +1,172 @@
+// Profile, team and organization settings, and what each role is offered.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as h from './helpers.mjs';
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await h.startStack();
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+describe('settings', () => {
+  test('profile is saved and still there after a reload', async () => {
+    const o = await h.newOrg(stack.base);
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Profile' }).click();
+      await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
+      await page.getByLabel('Name', { exact: true }).fill('Ada Lovelace');
+      await page.getByLabel('Avatar URL').fill('https://example.com/ada.png');
+      await page.getByRole('button', { name: 'Save profile' }).click();
+      await page.getByText('Profile saved.').waitFor();
+      await page.getByRole('banner').getByText('Ada Lovelace').waitFor();
+
+      await page.reload();
+      await page.getByRole('heading', { name: 'Your profile', level: 1 }).waitFor();
+      assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'Ada Lovelace');
+      assert.equal(await page.getByLabel('Avatar URL').inputValue(), 'https://example.com/ada.png');
+      await h.shot(page, 'settings-profile');
+      const me = await o.api.get('/api/auth/me');
+      assert.equal(me.user.name, 'Ada Lovelace');
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('team page lists the members, invites, and manages teams', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Agent' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Team' }).click();
+      await page.getByRole('heading', { name: 'Team', level: 1 }).waitFor();
+      const members = page.getByRole('table', { name: 'Members of your organization' });
+      const adaRow = members.getByRole('row').filter({ hasText: 'Ada Admin' });
+      const bobRow = members.getByRole('row').filter({ hasText: 'Bob Agent' });
+      await adaRow.getByText(o.email).waitFor();
+      await bobRow.getByText(bob.email.toLowerCase()).waitFor();
+      assert.equal(await adaRow.getByRole('cell', { name: 'Admin', exact: true }).count(), 1);
+      assert.equal(await page.getByLabel('Role of Bob Agent').inputValue(), 'AGENT');
+
+      // Change a role.
+      await page.getByLabel('Role of Bob Agent').selectOption('SUPERVISOR');
+      await h.until(async () => (await o.api.get(`/api/users/${bob.user.id}`)).role === 'SUPERVISOR', {
+        what: 'the role change',
+      });
+
+      // Invite someone; the invitation is listed and can be revoked.
+      const email = `${h.unique('carol')}@example.com`;
+      await page.getByLabel('Email to invite').fill(email);
+      await page.getByRole('button', { name: 'Send invitation' }).click();
+      await page.getByText(`Invitation sent to ${email.toLowerCase()}.`).waitFor();
+      const pending = page.getByRole('list', { name: 'Pending invitations' });
+      await pending.getByText(email.toLowerCase()).waitFor();
+      await h.linkFromOutbox(stack.base, email, '/invite/');
+      await page.getByRole('button', { name: `Revoke invitation for ${email.toLowerCase()}` }).click();
+      await pending.getByText(email.toLowerCase()).waitFor({ state: 'detached' });
+
+      // Create a team and add a member.
+      await page.getByLabel('Team name').fill('Escalations');
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByRole('heading', { name: /Escalations/ }).waitFor();
+      await page.getByLabel('Add a member to Escalations').selectOption({ label: 'Bob Agent' });
+      await page.getByRole('button', { name: 'Add member' }).click();
+      await page.getByRole('list', { name: 'Members of Escalations' }).getByText('Bob Agent').waitFor();
+
+      // Deactivate Bob (after confirming).
+      page.once('dialog', (d) => d.accept());
+      await page.getByRole('button', { name: 'Deactivate Bob Agent' }).click();
+      await bobRow.getByText('Deactivated').waitFor();
+      await h.shot(page, 'settings-team');
+      assert.equal((await o.api.get(`/api/users/${bob.user.id}`)).active, false);
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('an agent is offered only what an agent may do', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Agent' });
+    const t = await h.createTicket(o.api, { subject: 'Role aware' });
+    await o.api.post('/api/teams', { name: 'Support' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, bob.email, bob.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto('/settings/team');
+      await page.getByRole('table', { name: 'Members of your organization' }).getByText('Ada Admin').waitFor();
+      await page.getByRole('heading', { name: /Support/ }).waitFor();
+      assert.equal(await page.getByRole('combobox', { name: /Role of/ }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: /Deactivate/ }).count(), 0);
+      assert.equal(await page.getByRole('heading', { name: 'Invitations' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Create team' }).count(), 0);
+      assert.equal(await page.getByRole('button', { name: 'Add member' }).count(), 0);
+
+      await page.goto('/settings/organization');
+      await page.getByText('Only an admin can change these settings.').waitFor();
+      assert.equal(await page.getByLabel('Organization name').isDisabled(), true);
+      assert.equal(await page.getByRole('button', { name: 'Save settings' }).count(), 0);
+
+      // On a ticket: an agent may take it or leave it, not give it to someone else.
+      await page.goto(`/tickets/${t.id}`);
+      const assignee = page.getByLabel('Assignee');
+      await assignee.waitFor();
+      const options = await assignee.getByRole('option').allInnerTexts();
+      assert.deepEqual(options, ['Unassigned', 'Bob Agent (me)']);
+      await assignee.selectOption({ label: 'Bob Agent (me)' });
+      await h.until(async () => (await o.api.get(`/api/tickets/${t.id}`)).assigneeId === bob.user.id, {
+        what: 'the assignment',
+      });
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('organization settings are saved', async () => {
+    const o = await h.newOrg(stack.base);
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto('/settings/organization');
+      await page.getByRole('heading', { name: 'Organization', level: 1 }).waitFor();
+      await page.getByLabel('Organization name').fill('Initech Support');
+      await page.getByLabel('Ticket prefix').fill('INIT');
+      await page.getByLabel('Timezone').fill('Europe/Berlin');
+      await page.getByLabel('Welcome message').fill('Hello from Initech');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByText('Settings saved.').waitFor();
+      await page.getByRole('banner').getByText('Initech Support').waitFor();
+      await h.shot(page, 'settings-organization');
+      const org = await o.api.get(`/api/organizations/${o.org.id}`);
+      assert.equal(org.name, 'Initech Support');
+      assert.equal(org.ticketPrefix, 'INIT');
+      assert.equal(org.timezone, 'Europe/Berlin');
+      assert.equal(org.widget.welcomeMessage, 'Hello from Initech');
+
+      // A refused value is explained in plain words.
+      await page.getByLabel('Ticket prefix').fill('TOOLONGPREFIX');
+      await page.getByLabel('Ticket prefix').evaluate((el) => el.removeAttribute('pattern'));
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await page.getByRole('alert').filter({ hasText: /ticketPrefix/ }).waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+});
