@@ -248,3 +248,44 @@ export async function signIn(page, email, password, path = '/login') {
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
+
+/**
+ * A TCP proxy in front of the WebSocket API, so a test can cut the line: `cut()` drops
+ * every connection and refuses new ones until `restore()`.
+ */
+export async function wsProxy(upstreamUrl) {
+  const { createConnection } = await import('node:net');
+  const up = new URL(upstreamUrl);
+  const sockets = new Set();
+  let refusing = false;
+  const server = createServer((client) => {
+    if (refusing) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: up.hostname, port: Number(up.port) });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  return {
+    url: `ws://127.0.0.1:${server.address().port}`,
+    cut() {
+      refusing = true;
+      for (const s of sockets) s.destroy();
+    },
+    restore() {
+      refusing = false;
+    },
+    close: () => new Promise((ok) => {
+      for (const s of sockets) s.destroy();
+      server.close(ok);
+    }),
+  };
+}

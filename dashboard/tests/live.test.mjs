@@ -107,6 +107,52 @@ describe('live', () => {
     }
   });
 
+  test('after the connection drops: offline banner, reconnect, catch up without duplicates', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Flaky network' });
+    const proxy = await h.wsProxy(stack.config.wsUrl);
+    const { context, page } = await h.newAgentPage(browser, stack);
+    // The page is told to reach the WebSocket API through the proxy; everything else is real.
+    await page.route('**/config.json', (route) =>
+      route.fulfill({ json: { ...stack.config, wsUrl: proxy.url }, headers: { 'cache-control': 'no-store' } }),
+    );
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto(`/tickets/${t.id}`);
+      await page.getByRole('heading', { name: /Flaky network/ }).waitFor();
+      await page.getByRole('list', { name: 'Online agents' }).getByText('Ada Admin').waitFor();
+      // Prove the subscription is live before cutting the line.
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Before the cut', internal: false });
+      const thread = page.getByRole('region', { name: 'Conversation' });
+      await thread.getByText('Before the cut').waitFor();
+
+      await page.getByLabel('Reply to customer').fill('Typed while offline');
+      proxy.cut();
+      const banner = page.getByRole('alert').filter({ hasText: 'You are offline' });
+      await banner.waitFor();
+      await h.shot(page, 'ticket-offline');
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Missed while away', internal: false });
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Also missed', internal: true });
+
+      proxy.restore();
+      await banner.waitFor({ state: 'detached', timeout: 30_000 });
+      await thread.getByText('Missed while away').waitFor();
+      await thread.getByText('Also missed').waitFor();
+      assert.equal(await page.getByLabel('Reply to customer').inputValue(), 'Typed while offline');
+
+      // Live again after the reconnect (re-subscribed), and nothing shown twice.
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'After the reconnect', internal: false });
+      await thread.getByText('After the reconnect').waitFor();
+      for (const text of ['Hello?', 'Before the cut', 'Missed while away', 'Also missed', 'After the reconnect'])
+        assert.equal(await thread.getByText(text, { exact: true }).count(), 1, text);
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+      await proxy.close();
+    }
+  });
+
   test('a ticket created through the API appears live in the inbox', async () => {
     const o = await h.newOrg(stack.base);
     const { context, page } = await h.newAgentPage(browser, stack);
