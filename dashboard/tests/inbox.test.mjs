@@ -113,6 +113,28 @@ describe('inbox', () => {
     }
   });
 
+  test('a ticket opened from the inbox form', async () => {
+    const o = await h.newOrg(stack.base);
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('button', { name: 'New ticket' }).click();
+      const form = page.getByRole('form', { name: 'New ticket' });
+      await form.getByLabel('Customer email').fill('walk-in@customer.test');
+      await form.getByLabel('Customer name').fill('Walter Walkin');
+      assert.equal(await form.getByLabel('Priority').inputValue(), 'MEDIUM');
+      await form.getByLabel('Subject').fill('Called about an invoice');
+      await form.getByLabel('First message').fill('Customer called, wants a copy of invoice 42.');
+      await form.getByRole('button', { name: 'Create ticket' }).click();
+      await page.getByRole('heading', { name: /Called about an invoice/, level: 1 }).waitFor();
+      await page.getByText('Customer called, wants a copy of invoice 42.').waitFor();
+      await page.getByText('walk-in@customer.test').waitFor();
+    } finally {
+      await context.close();
+    }
+  });
+
   test('"Load more" follows the cursor', async () => {
     const o = await h.newOrg(stack.base);
     const N = 30;

@@ -75,6 +75,7 @@ describe('settings', () => {
       await page.getByText(`Invitation sent to ${email.toLowerCase()}.`).waitFor();
       const pending = page.getByRole('list', { name: 'Pending invitations' });
       await pending.getByText(email.toLowerCase()).waitFor();
+      await pending.getByRole('listitem').filter({ hasText: email.toLowerCase() }).getByText(/· Agent/).waitFor();
       await h.linkFromOutbox(stack.base, email, '/invite/');
       await page.getByRole('button', { name: `Revoke invitation for ${email.toLowerCase()}` }).click();
       await pending.getByText(email.toLowerCase()).waitFor({ state: 'detached' });

@@ -30,9 +30,11 @@ export function NewTicket({ onCreated }: { onCreated: (t: Ticket) => void }) {
           <input name="name" maxLength={100} />
         </Field>
         <Field label="Priority">
-          <select name="priority" defaultValue="MEDIUM">
+          <select name="priority">
             {PRIORITIES.map((p) => (
-              <option value={p}>{titleCase(p)}</option>
+              <option value={p} selected={p === 'MEDIUM'}>
+                {titleCase(p)}
+              </option>
             ))}
           </select>
         </Field>

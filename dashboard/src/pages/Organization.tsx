@@ -79,9 +79,13 @@ export function OrganizationSettings() {
                 <input name="primaryColor" type="color" defaultValue={o.widget.primaryColor} />
               </Field>
               <Field label="Widget position">
-                <select name="position" defaultValue={o.widget.position}>
-                  <option value="bottom-right">Bottom right</option>
-                  <option value="bottom-left">Bottom left</option>
+                <select name="position">
+                  <option value="bottom-right" selected={o.widget.position === 'bottom-right'}>
+                    Bottom right
+                  </option>
+                  <option value="bottom-left" selected={o.widget.position === 'bottom-left'}>
+                    Bottom left
+                  </option>
                 </select>
               </Field>
               <Field label="Welcome message">

@@ -127,9 +127,11 @@ function Invitations() {
           <input name="email" type="email" required />
         </Field>
         <Field label="Role">
-          <select name="role" defaultValue="AGENT">
+          <select name="role">
             {roles.map((r) => (
-              <option value={r}>{titleCase(r)}</option>
+              <option value={r} selected={r === 'AGENT'}>
+                {titleCase(r)}
+              </option>
             ))}
           </select>
         </Field>
@@ -193,7 +195,9 @@ function TeamRow({ team, users, onDeleted }: { team: Team; users: User[]; onDele
   return (
     <li class="team">
       <h3>
-        {team.name} <span class="muted">· {members?.length ?? team.memberCount} members</span>
+        {team.name} <span class="muted">
+          · {members?.length ?? team.memberCount} member{(members?.length ?? team.memberCount) === 1 ? '' : 's'}
+        </span>
       </h3>
       {team.description && <p class="muted">{team.description}</p>}
       <ul class="list" aria-label={`Members of ${team.name}`}>
