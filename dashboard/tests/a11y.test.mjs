@@ -1,0 +1,127 @@
+// Accessibility: axe-core (WCAG 2 A/AA rules, contrast included) on every page, and the
+// reply flow done with the keyboard alone.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import * as h from './helpers.mjs';
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await h.startStack();
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+async function audit(page, name) {
+  await page.addScriptTag({ path: axePath });
+  const result = await page.evaluate(() =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const problems = result.violations.map(
+    (v) => `${name}: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(' | ')}`,
+  );
+  return problems;
+}
+
+describe('accessibility', () => {
+  test('every page passes axe (WCAG 2.1 A and AA)', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Accessible ticket' });
+    await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'A note', internal: true });
+    await o.api.post('/api/teams', { name: 'Support' });
+    const problems = [];
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      for (const [path, heading] of [
+        ['/login', 'Sign in'],
+        ['/signup', 'Create your organization'],
+        ['/forgot-password', 'Reset your password'],
+        ['/reset-password/some-token', 'Choose a new password'],
+        ['/invite/not-a-real-invitation-token', 'Join your team'],
+      ]) {
+        await page.goto(path);
+        await page.getByRole('heading', { name: heading }).waitFor();
+        problems.push(...(await audit(page, path)));
+      }
+      await h.shot(page, 'invite-invalid');
+      await page.goto('/forgot-password');
+      await page.getByRole('heading', { name: 'Reset your password' }).waitFor();
+      await h.shot(page, 'forgot-password');
+      await page.goto('/reset-password/some-token');
+      await page.getByRole('heading', { name: 'Choose a new password' }).waitFor();
+      await h.shot(page, 'reset-password');
+
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('link', { name: 'Accessible ticket' }).waitFor();
+      problems.push(...(await audit(page, '/')));
+      for (const [path, heading] of [
+        [`/tickets/${t.id}`, /Accessible ticket/],
+        ['/settings/profile', 'Your profile'],
+        ['/settings/team', 'Team'],
+        ['/settings/organization', 'Organization'],
+        ['/no/such/page', 'Page not found'],
+      ]) {
+        await page.goto(path);
+        await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+        if (path.startsWith('/tickets/')) await page.getByText('A note').waitFor();
+        if (path === '/settings/team') await page.getByRole('heading', { name: /Support/ }).waitFor();
+        problems.push(...(await audit(page, path)));
+      }
+      await h.shot(page, 'not-found');
+      assert.deepEqual(problems, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a reply can be written and sent with the keyboard alone', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Keyboard ticket' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      // Tab from the top of the page to the ticket's link, then open it with Enter.
+      const link = page.getByRole('link', { name: 'Keyboard ticket' });
+      await link.waitFor();
+      await h.until(
+        async () => {
+          await page.keyboard.press('Tab');
+          return link.evaluate((el) => el === document.activeElement);
+        },
+        { timeout: 15_000, interval: 0, what: 'focus to reach the ticket link' },
+      );
+      // Focus is visible: the focused link has an outline.
+      const outline = await link.evaluate((el) => getComputedStyle(el).outlineStyle);
+      assert.notEqual(outline, 'none');
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: /Keyboard ticket/, level: 1 }).waitFor();
+
+      const box = page.getByLabel('Reply to customer');
+      await h.until(
+        async () => {
+          await page.keyboard.press('Tab');
+          return box.evaluate((el) => el === document.activeElement);
+        },
+        { timeout: 15_000, interval: 0, what: 'focus to reach the reply box' },
+      );
+      await page.keyboard.type('Sent without a mouse');
+      await page.keyboard.press('Control+Enter');
+      await page.getByRole('region', { name: 'Conversation' }).getByText('Sent without a mouse').waitFor();
+      assert.equal(await box.inputValue(), '');
+    } finally {
+      await context.close();
+    }
+  });
+});
