@@ -48,13 +48,21 @@ export interface User {
   role: Role;
   active: boolean;
   avatarUrl?: string | null;
-  /** Tolerated: present once email verification lands. */
+  /** Tolerated: present once email verification lands (either spelling). */
   emailVerified?: boolean;
+  emailVerifiedAt?: string | null;
   /** Only on `GET /api/users/{id}`. */
   teams?: { id: string; name: string }[];
   createdAt: string;
   updatedAt: string;
   version: number;
+}
+
+/** Whether the user still has to verify their email (false when the backend does not say). */
+export function needsEmailVerification(u: User): boolean {
+  if (u.emailVerified !== undefined) return !u.emailVerified;
+  if ('emailVerifiedAt' in u) return !u.emailVerifiedAt;
+  return false;
 }
 
 export type WidgetPosition = 'bottom-right' | 'bottom-left';

@@ -7,6 +7,7 @@ import { live } from '../live';
 import { Link, location, navigate } from '../router';
 import { clearSession, me, org, presence } from '../state';
 import { titleCase } from '../format';
+import { needsEmailVerification } from '../api/types';
 
 function NavLink({ href, label }: { href: string; label: string }) {
   const path = location.value.path;
@@ -83,7 +84,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           You are offline. Reconnecting… Live updates are paused; what you type is kept.
         </div>
       )}
-      {user.emailVerified === false && (
+      {needsEmailVerification(user) && (
         <div class="banner info" role="status">
           Please verify your email address: we sent you a link. Some actions (such as inviting
           teammates) wait for it.

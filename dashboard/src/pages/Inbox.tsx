@@ -160,6 +160,11 @@ export function Inbox() {
       const old = list.find((x) => x.id === t.id);
       const fits = matches(t, query, me.value?.id) && !f.q;
       if (!old && !fits) return;
+      if (old && !fits && !f.q) {
+        // It left this view (assigned, closed...): take the row out.
+        setTickets((cur) => cur.filter((x) => x.id !== t.id));
+        return;
+      }
       let view = merge(old, t);
       if (!old || (created && !view.customer)) {
         try {

@@ -169,7 +169,7 @@ export function VerifyEmail({ token }: { token: string }) {
     api.verifyEmail(token).then(
       () => {
         setState('done');
-        if (me.value) me.value = { ...me.value, emailVerified: true };
+        if (me.value) me.value = { ...me.value, emailVerified: true, emailVerifiedAt: new Date().toISOString() };
       },
       (e) => setState(describe(e)),
     );
