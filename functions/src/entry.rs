@@ -71,7 +71,13 @@ pub async fn respond_ws(route: &str, result: impl Future<Output = WsResult>) -> 
     }
 }
 
-/// Turns a handler's result into the response: errors become their JSON answer.
+/// Turns a handler's result into the response: errors become their JSON answer, and
+/// every answer tells browsers not to sniff a type other than the one declared.
 pub async fn respond(result: impl Future<Output = ApiResult>) -> Response<Body> {
-    result.await.unwrap_or_else(|e| e.into_response())
+    let mut resp = result.await.unwrap_or_else(|e| e.into_response());
+    resp.headers_mut().insert(
+        http::header::X_CONTENT_TYPE_OPTIONS,
+        http::HeaderValue::from_static("nosniff"),
+    );
+    resp
 }

@@ -1,7 +1,7 @@
 //! `$default`: every request no route matched. 405 when the path exists with another
 //! method, 404 otherwise, both in the API's JSON error shape (API Gateway's own would not be).
 
-use lambda_http::Request;
+use lambda_http::{Request, RequestExt};
 use wrrk_shared::App;
 use wrrk_shared::http::{ApiError, ApiResult};
 
@@ -9,7 +9,27 @@ use crate::registry::{HTTP_FUNCTIONS, path_matches};
 
 /// Answers an unmatched request.
 pub async fn handle(_app: App, req: Request) -> ApiResult {
-    Err(unmatched(req.method().as_str(), req.uri().path()))
+    let stage = req.request_context_ref().and_then(|c| match c {
+        lambda_http::request::RequestContext::ApiGatewayV2(c) => c.stage.clone(),
+        _ => None,
+    });
+    Err(unmatched(
+        req.method().as_str(),
+        route_path(req.uri().path(), stage.as_deref()),
+    ))
+}
+
+/// The path routes are declared against: on a named stage API Gateway puts the stage in
+/// front (`/live/api/users`), on `$default` it does not.
+fn route_path<'a>(path: &'a str, stage: Option<&str>) -> &'a str {
+    match stage.filter(|s| !s.is_empty() && *s != "$default") {
+        Some(stage) => path
+            .strip_prefix('/')
+            .and_then(|p| p.strip_prefix(stage))
+            .filter(|rest| rest.is_empty() || rest.starts_with('/'))
+            .unwrap_or(path),
+        None => path,
+    }
 }
 
 // A plain fn, so the async handler's type does not depend on the table that lists it.
@@ -21,5 +41,18 @@ fn unmatched(method: &str, path: &str) -> ApiError {
         ApiError::MethodNotAllowed(method.to_string())
     } else {
         ApiError::RouteNotFound(path.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_path;
+
+    #[test]
+    fn a_named_stage_is_not_part_of_the_route() {
+        assert_eq!(route_path("/live/api/users", Some("live")), "/api/users");
+        assert_eq!(route_path("/api/users", Some("$default")), "/api/users");
+        assert_eq!(route_path("/lively/api", Some("live")), "/lively/api");
+        assert_eq!(route_path("/api/users", None), "/api/users");
     }
 }

@@ -1,7 +1,7 @@
 //! API Gateway HTTP API emulation: matches `template.yaml`'s routes, builds the payload
 //! format 2.0 event API Gateway sends, and calls the very handler the deployed function runs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -17,7 +17,7 @@ use wrrk_functions::registry::{self, Handler};
 use wrrk_shared::App;
 
 use crate::static_site::{self, Sites};
-use crate::template::{Cors, Template};
+use crate::template::{Cors, Setting, Template};
 
 /// API Gateway's payload limit for HTTP APIs.
 const MAX_PAYLOAD: usize = 10 * 1024 * 1024;
@@ -28,20 +28,61 @@ struct Route {
     path: Option<String>,
     name: String,
     handler: Handler,
+    /// Its API's CORS configuration, parameters resolved.
+    cors: Option<Arc<Cors>>,
 }
 
-/// The emulated HTTP API.
+/// The emulated HTTP API(s).
 pub struct Gateway {
     app: App,
     routes: Vec<Route>,
-    cors: Cors,
     sites: Sites,
+}
+
+/// `cors` with its `!Ref` origins resolved from `parameters`.
+fn resolve(cors: &Cors, parameters: &BTreeMap<String, String>) -> Cors {
+    let mut out = cors.clone();
+    out.allow_origins = cors
+        .allow_origins
+        .iter()
+        .filter_map(|o| match o {
+            Setting::Literal(v) => Some(Setting::Literal(v.clone())),
+            Setting::Param(p) => parameters.get(p).map(|v| Setting::Literal(v.clone())),
+        })
+        .collect();
+    out
+}
+
+/// The `Access-Control-Allow-Origin` value for `origin`, if the configuration allows it.
+fn allowed_origin(cors: &Cors, origin: &HeaderValue) -> Option<HeaderValue> {
+    let origin_str = origin.to_str().ok()?;
+    cors.allow_origins.iter().find_map(|o| match o {
+        Setting::Literal(v) if v == "*" => Some(HeaderValue::from_static("*")),
+        Setting::Literal(v) if v.eq_ignore_ascii_case(origin_str) => Some(origin.clone()),
+        _ => None,
+    })
 }
 
 impl Gateway {
     /// Binds every route of `template` to its registered handler; a route whose function
     /// has no handler is an error (the deployed API would have a function that cannot run).
-    pub fn new(app: App, template: &Template, sites: Sites) -> anyhow::Result<Self> {
+    /// `parameters` are the template's parameter values (defaults already applied).
+    pub fn new(
+        app: App,
+        template: &Template,
+        sites: Sites,
+        parameters: &BTreeMap<String, String>,
+    ) -> anyhow::Result<Self> {
+        let apis: HashMap<&str, Option<Arc<Cors>>> = template
+            .http_apis
+            .iter()
+            .map(|(id, c)| {
+                (
+                    id.as_str(),
+                    c.as_ref().map(|c| Arc::new(resolve(c, parameters))),
+                )
+            })
+            .collect();
         let mut routes = Vec::new();
         for f in &template.functions {
             for r in &f.routes {
@@ -53,6 +94,7 @@ impl Gateway {
                     path: r.path.clone(),
                     name: f.name.clone(),
                     handler: function.handler,
+                    cors: apis.get(r.api.as_str()).cloned().flatten(),
                 });
             }
         }
@@ -62,12 +104,21 @@ impl Gateway {
                 .as_deref()
                 .map_or(usize::MAX, |p| p.matches('{').count())
         });
-        Ok(Self {
-            app,
-            routes,
-            cors: template.cors.clone(),
-            sites,
-        })
+        Ok(Self { app, routes, sites })
+    }
+
+    /// The CORS configuration of the API that serves `path` (any method).
+    fn api_cors_for_path(&self, path: &str) -> Option<Arc<Cors>> {
+        let route = self
+            .routes
+            .iter()
+            .find(|r| {
+                r.path
+                    .as_deref()
+                    .is_some_and(|p| registry::path_matches(p, path))
+            })
+            .or_else(|| self.routes.iter().find(|r| r.path.is_none()))?;
+        route.cors.clone()
     }
 
     fn route(&self, method: &str, path: &str) -> Option<(&Route, HashMap<String, String>)> {
@@ -122,16 +173,22 @@ pub async fn dispatch(
         return resp;
     }
     let origin = parts.headers.get("origin").cloned();
+    // API Gateway answers a preflight itself on an API with a CORS configuration (the
+    // route the path would reach decides which API); on one without, OPTIONS is routed.
     if parts.method == "OPTIONS"
-        && origin.is_some()
+        && let Some(o) = &origin
         && parts.headers.contains_key("access-control-request-method")
+        && let Some(cors) = gw.api_cors_for_path(parts.uri.path())
     {
-        return preflight(&gw.cors, origin);
+        return preflight(&cors, o);
     }
     let Ok(body) = axum::body::to_bytes(body, MAX_PAYLOAD).await else {
+        // API Gateway's own 413 is `{"message": ...}`; locally it speaks the API's shape.
+        let err = wrrk_shared::ApiError::PayloadTooLarge(MAX_PAYLOAD);
         return (
             StatusCode::PAYLOAD_TOO_LARGE,
-            axum::Json(json!({ "message": "Request Entity Too Large" })),
+            [("x-content-type-options", "nosniff")],
+            axum::Json(json!({ "error": err.to_string(), "code": err.code() })),
         )
             .into_response();
     };
@@ -149,6 +206,18 @@ pub async fn dispatch(
         .path
         .as_ref()
         .map_or("$default".to_string(), |p| format!("{} {p}", route.method));
+    // Secrets in paths (invitation and reset tokens) never reach the request log.
+    let logged_path = params
+        .iter()
+        .filter(|(name, _)| name.to_ascii_lowercase().contains("token"))
+        .fold(path.clone(), |p, (_, value)| {
+            p.replace(
+                &percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string(),
+                "<redacted>",
+            )
+            .replace(value.as_str(), "<redacted>")
+        });
     let event = build_event(&parts, &body, &route_key, params, peer, &request_id);
     let lambda_req = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,
@@ -165,20 +234,23 @@ pub async fn dispatch(
     span.in_scope(|| {
         tracing::info!(
             method = %method,
-            path = %path,
+            path = %logged_path,
             status = resp.status().as_u16(),
             micros = started.elapsed().as_micros() as u64,
             "handled"
         )
     });
-    into_axum(resp, origin, &request_id)
+    into_axum(resp, route.cors.as_deref(), origin, &request_id)
 }
 
-fn preflight(cors: &Cors, origin: Option<HeaderValue>) -> Response {
+/// A preflight answer: the CORS headers only when the origin is allowed (API Gateway
+/// still answers 204 for others, without them, so the browser refuses).
+fn preflight(cors: &Cors, origin: &HeaderValue) -> Response {
     let mut headers = HeaderMap::new();
-    if let Some(o) = origin {
-        headers.insert("access-control-allow-origin", o);
-    }
+    let Some(allow) = allowed_origin(cors, origin) else {
+        return (StatusCode::NO_CONTENT, headers).into_response();
+    };
+    headers.insert("access-control-allow-origin", allow);
     let join = |v: &[String]| HeaderValue::from_str(&v.join(",")).ok();
     if let Some(v) = join(&cors.allow_methods) {
         headers.insert("access-control-allow-methods", v);
@@ -300,6 +372,7 @@ fn build_event(
 
 fn into_axum(
     resp: lambda_http::Response<lambda_http::Body>,
+    cors: Option<&Cors>,
     origin: Option<HeaderValue>,
     request_id: &str,
 ) -> Response {
@@ -315,8 +388,14 @@ fn into_axum(
     if let Ok(v) = HeaderValue::from_str(request_id) {
         out.headers_mut().insert("apigw-requestid", v);
     }
-    if let Some(o) = origin {
-        out.headers_mut().insert("access-control-allow-origin", o);
+    // With a CORS configuration, API Gateway replaces whatever CORS headers the function
+    // sent; without one, the function's own pass through.
+    if let Some(cors) = cors {
+        let h = out.headers_mut();
+        h.remove("access-control-allow-origin");
+        if let Some(allow) = origin.as_ref().and_then(|o| allowed_origin(cors, o)) {
+            h.insert("access-control-allow-origin", allow);
+        }
     }
     out
 }

@@ -1,5 +1,6 @@
 //! Starting and stopping the whole local stack in one process.
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -43,6 +44,10 @@ pub struct Options {
     pub external_dynamodb: Option<String>,
     /// The built front ends to serve (dashboard at `/`, widget at `/widget.js`).
     pub sites: Sites,
+    /// Template parameter values (as `sam deploy --parameter-overrides` gives them).
+    /// `AllowedOrigin` defaults to the stack's own address, so no other web page can call
+    /// the local API from a browser.
+    pub parameters: BTreeMap<String, String>,
 }
 
 impl Options {
@@ -61,6 +66,7 @@ impl Options {
                 .ok()
                 .filter(|s| !s.is_empty()),
             sites: Sites::default(),
+            parameters: BTreeMap::new(),
         }
     }
 }
@@ -83,6 +89,8 @@ pub struct LocalStack {
     pub outbox: Outbox,
     /// The template the stack serves.
     pub template: Template,
+    /// The template parameter values it runs with.
+    pub parameters: BTreeMap<String, String>,
     /// Set when a demo organization was created on this start.
     pub demo: Option<DemoLogin>,
     /// The embedded engine.
@@ -139,10 +147,29 @@ fn jwt_secret(data_dir: Option<&PathBuf>) -> anyhow::Result<String> {
         Ok(s) if s.trim().len() >= 32 => Ok(s.trim().to_string()),
         _ => {
             let s = wrrk_shared::ids::new_secret();
-            std::fs::write(&path, &s).with_context(|| format!("writing {}", path.display()))?;
+            write_private(&path, &s).with_context(|| format!("writing {}", path.display()))?;
             Ok(s)
         }
     }
+}
+
+/// Writes a secret readable by its owner only (mode 0600 from the start, never wider).
+fn write_private(path: &std::path::Path, contents: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    file.write_all(contents.as_bytes())
 }
 
 /// Serves `router` on `listener` in a task (peer addresses available to handlers).
@@ -226,7 +253,19 @@ impl LocalStack {
             .await?;
 
         let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
-        let gateway = Arc::new(Gateway::new(app.clone(), &template, opts.sites.clone())?);
+        let mut parameters: BTreeMap<String, String> = template
+            .parameters
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .collect();
+        parameters.insert("AllowedOrigin".into(), http_url.clone());
+        parameters.extend(opts.parameters.clone());
+        let gateway = Arc::new(Gateway::new(
+            app.clone(),
+            &template,
+            opts.sites.clone(),
+            &parameters,
+        )?);
         let ws_gateway = Arc::new(WsGateway::new(app.clone(), &template, ws_addr.to_string())?);
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
@@ -268,6 +307,7 @@ impl LocalStack {
             app,
             outbox,
             template,
+            parameters,
             demo,
             engine,
             tasks,

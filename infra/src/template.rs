@@ -13,8 +13,11 @@ pub struct Template {
     pub functions: Vec<FunctionDef>,
     /// The DynamoDB table's schema.
     pub table: TableDef,
-    /// The HTTP API's CORS settings.
-    pub cors: Cors,
+    /// Each HTTP API's CORS settings by logical id (`None`: the API has none, so the
+    /// gateway answers no preflight and adds no header).
+    pub http_apis: std::collections::BTreeMap<String, Option<Cors>>,
+    /// Parameters and their defaults.
+    pub parameters: std::collections::BTreeMap<String, Option<String>>,
     /// The WebSocket API's routes.
     pub websocket_routes: Vec<WsRouteDef>,
 }
@@ -60,6 +63,8 @@ pub struct RouteDef {
     pub method: String,
     /// `/api/users/{id}`, or `None` for the `$default` route.
     pub path: Option<String>,
+    /// Logical id of the HTTP API it belongs to.
+    pub api: String,
 }
 
 /// The table's keys and indexes.
@@ -78,12 +83,32 @@ pub struct TableDef {
 /// CORS as API Gateway applies it.
 #[derive(Debug, Clone, Default)]
 pub struct Cors {
+    /// Allowed origins: literal values, or `!Ref` of a parameter (resolved at start).
+    pub allow_origins: Vec<Setting>,
     /// Allowed methods.
     pub allow_methods: Vec<String>,
     /// Allowed request headers.
     pub allow_headers: Vec<String>,
     /// Preflight cache seconds.
     pub max_age: Option<u64>,
+}
+
+/// A template value: a literal, or a parameter reference resolved when the stack starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Setting {
+    /// A plain value.
+    Literal(String),
+    /// `!Ref Parameter`.
+    Param(String),
+}
+
+impl Setting {
+    fn of(v: &Value) -> Option<Self> {
+        match v {
+            Value::Tagged(t) if t.tag == "!Ref" => t.value.as_str().map(|p| Self::Param(p.into())),
+            other => str_of(other).map(Self::Literal),
+        }
+    }
 }
 
 fn str_of(v: &Value) -> Option<String> {
@@ -159,7 +184,13 @@ impl Template {
             .context("template.yaml has no Resources")?;
         let mut functions = Vec::new();
         let mut table = None;
-        let mut cors = Cors::default();
+        let mut http_apis = std::collections::BTreeMap::new();
+        let parameters = doc["Parameters"]
+            .as_mapping()
+            .into_iter()
+            .flatten()
+            .filter_map(|(k, v)| Some((str_of(k)?, str_of(&v["Default"]))))
+            .collect();
         let mut binaries = std::collections::HashMap::new();
         let mut integrations = std::collections::HashMap::new();
         let mut ws_routes = Vec::new();
@@ -180,6 +211,7 @@ impl Template {
                             method: str_of(&e["Properties"]["Method"])
                                 .map_or("ANY".into(), |m| m.to_uppercase()),
                             path: str_of(&e["Properties"]["Path"]),
+                            api: text_of(&e["Properties"]["ApiId"]).unwrap_or_default(),
                         })
                         .collect();
                     let schedules = events()
@@ -195,9 +227,8 @@ impl Template {
                         schedules,
                         ses_inbound: false,
                         grants: grants(&props["Policies"]),
-                        websocket_endpoint: !props["Environment"]["Variables"]
-                            ["WEBSOCKET_ENDPOINT"]
-                            .is_null(),
+                        websocket_endpoint:
+                            !props["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"].is_null(),
                     });
                 }
                 Some("AWS::SES::ReceiptRule") => {
@@ -249,11 +280,18 @@ impl Template {
                             .filter_map(str_of)
                             .collect()
                     };
-                    cors = Cors {
+                    let cors = c.is_mapping().then(|| Cors {
+                        allow_origins: c["AllowOrigins"]
+                            .as_sequence()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Setting::of)
+                            .collect(),
                         allow_methods: list("AllowMethods"),
                         allow_headers: list("AllowHeaders"),
                         max_age: c["MaxAge"].as_u64(),
-                    };
+                    });
+                    http_apis.insert(id, cors);
                 }
                 Some("AWS::ApiGatewayV2::Integration") => {
                     let uri = text_of(&res["Properties"]["IntegrationUri"])
@@ -302,7 +340,8 @@ impl Template {
         Ok(Self {
             functions,
             table,
-            cors,
+            http_apis,
+            parameters,
             websocket_routes,
         })
     }

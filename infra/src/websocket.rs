@@ -49,6 +49,9 @@ enum Outbound {
 
 /// A live connection as the gateway sees it.
 struct Live {
+    /// Whether `$connect` has returned: until then the management API answers 410 for
+    /// it, as API Gateway does.
+    open: bool,
     tx: mpsc::Sender<Outbound>,
     connected_at: DateTime<Utc>,
     last_active_at: DateTime<Utc>,
@@ -273,6 +276,7 @@ async fn upgrade(
     let (tx, rx) = mpsc::channel(QUEUE);
     let now = Utc::now();
     let live = Live {
+        open: false,
         tx,
         connected_at: now,
         last_active_at: now,
@@ -284,8 +288,8 @@ async fn upgrade(
             .to_string(),
     };
     let info = LiveInfo::of(&live);
-    // Registered before `$connect` runs, so a post that races the handshake is queued
-    // rather than answered 410 (which would make the fan-out delete the new connection).
+    // Known (for its id and identity) but not open while `$connect` runs: posts to it are
+    // answered 410 until then, exactly as API Gateway does, and handlers must cope.
     gw.live_map().insert(id.clone(), live);
 
     let params: Vec<(String, String)> =
@@ -321,6 +325,11 @@ async fn upgrade(
         Some((resp, _)) => resp.status_code,
         None => 500,
     };
+    if status == 200
+        && let Some(live) = gw.live_map().get_mut(&id)
+    {
+        live.open = true;
+    }
     if status != 200 {
         gw.live_map().remove(&id);
         let code = StatusCode::from_u16(u16::try_from(status).unwrap_or(500))
@@ -417,8 +426,8 @@ async fn post_to_connection(
             .into_response();
     }
     let tx = match gw.live_map().get(&id) {
-        Some(live) => live.tx.clone(),
-        None => return gone(),
+        Some(live) if live.open => live.tx.clone(),
+        _ => return gone(),
     };
     match tx.try_send(Outbound::Frame(String::from_utf8_lossy(&body).into_owned())) {
         Ok(()) => StatusCode::OK.into_response(),
@@ -439,7 +448,7 @@ async fn get_connection(
 ) -> Response {
     let id = connection_param(&params);
     let map = gw.live_map();
-    let Some(live) = map.get(&id) else {
+    let Some(live) = map.get(&id).filter(|l| l.open) else {
         return gone();
     };
     axum::Json(json!({
@@ -457,8 +466,8 @@ async fn delete_connection(
 ) -> Response {
     let id = connection_param(&params);
     let tx = match gw.live_map().get(&id) {
-        Some(live) => live.tx.clone(),
-        None => return gone(),
+        Some(live) if live.open => live.tx.clone(),
+        _ => return gone(),
     };
     let _ = tx.try_send(Outbound::Close);
     StatusCode::NO_CONTENT.into_response()

@@ -99,7 +99,10 @@ pub async fn post_message(app: &App, ticket: &Ticket, new: NewMessage) -> StoreR
         email_message_id: new.email_message_id,
         created_at: Utc::now(),
     };
-    let mut ticket = app.store.append_message(&message, !message.internal).await?;
+    let mut ticket = app
+        .store
+        .append_message(&message, !message.internal)
+        .await?;
     if !message.internal && ticket.status == TicketStatus::Resolved {
         ticket = reopen(app, ticket).await?;
     }

@@ -153,12 +153,36 @@ pub fn invitation_token_marker(token_hash: &str) -> Key {
     Key::new(format!("INVITETOKEN#{token_hash}"), "INVITETOKEN")
 }
 
-/// A fixed-window counter of failed logins for one subject (an email or a source IP).
+/// The hex SHA-256 of `raw`: any user-supplied text becomes a bounded key part.
+fn hashed(raw: &str) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(raw.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fixed-window counter of login attempts for one subject (an email with a source IP or
+/// a known device, a source IP, an email); the subject is hashed.
 pub fn login_throttle(subject: &str, window: i64) -> Key {
     Key::new(
-        format!("THROTTLE#LOGIN#{subject}"),
+        format!("THROTTLE#LOGIN#{}", hashed(subject)),
         format!("WINDOW#{window}"),
     )
+}
+
+/// A fixed-window counter of some other action (`what`) by one subject, hashed.
+pub fn rate_counter(what: &str, subject: &str, window: i64) -> Key {
+    Key::new(
+        format!("THROTTLE#{what}#{}", hashed(subject)),
+        format!("WINDOW#{window}"),
+    )
+}
+
+/// The global marker of a single-use account token (email verification, password
+/// reset) from the hash of the token.
+pub fn account_token(token_hash: &str) -> Key {
+    Key::new(format!("ACCOUNTTOKEN#{token_hash}"), "ACCOUNTTOKEN")
 }
 
 /// Sort-key prefix of tickets.

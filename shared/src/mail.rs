@@ -112,6 +112,8 @@ pub fn escape_html(s: &str) -> String {
 }
 
 /// The invitation email: who invites, to which organization, and the single-use link.
+/// Names chosen by users (the organization's, the inviter's) appear only quoted in the
+/// body, never in the subject, so nobody can make our mail say what they like.
 pub fn invitation_email(
     to: &str,
     org_name: &str,
@@ -120,14 +122,16 @@ pub fn invitation_email(
     link: &str,
     days: i64,
 ) -> OutboundEmail {
-    let subject = format!("{inviter} invited you to {org_name} on wrrk");
+    let subject = "You are invited to a wrrk workspace".to_string();
     let text = format!(
-        "Hello,\n\n{inviter} invited you to join {org_name} on wrrk as {role}.\n\n\
+        "Hello,\n\nA member of the wrrk workspace \"{org_name}\" (who gave their name as \
+         \"{inviter}\") invited you to join it as {role}.\n\n\
          Accept the invitation: {link}\n\n\
          The link works once and expires in {days} days. If you did not expect this, ignore it.\n"
     );
     let html = format!(
-        "<p>Hello,</p><p>{inviter} invited you to join <strong>{org}</strong> on wrrk as {role}.</p>\
+        "<p>Hello,</p><p>A member of the wrrk workspace &ldquo;{org}&rdquo; (who gave their \
+         name as &ldquo;{inviter}&rdquo;) invited you to join it as {role}.</p>\
          <p><a href=\"{href}\">Accept the invitation</a></p>\
          <p>The link works once and expires in {days} days. If you did not expect this, ignore it.</p>",
         inviter = escape_html(inviter),
@@ -142,6 +146,56 @@ pub fn invitation_email(
         html,
         thread: Vec::new(),
     }
+}
+
+/// A single-use link by email (email verification, password reset): fixed wording, the
+/// link, and how long it works.
+fn account_link_email(
+    to: &str,
+    subject: &str,
+    action: &str,
+    link: &str,
+    hours: i64,
+) -> OutboundEmail {
+    let text = format!(
+        "Hello,\n\n{action}: {link}\n\nThe link works once and expires in {hours} hours. \
+         If you did not ask for this, ignore this email.\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p><a href=\"{href}\">{action}</a></p><p>The link works once and \
+         expires in {hours} hours. If you did not ask for this, ignore this email.</p>",
+        href = escape_html(link),
+        action = escape_html(action),
+    );
+    OutboundEmail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text,
+        html,
+        thread: Vec::new(),
+    }
+}
+
+/// The email that confirms a new admin's address.
+pub fn verification_email(to: &str, link: &str, hours: i64) -> OutboundEmail {
+    account_link_email(
+        to,
+        "Confirm your email for wrrk",
+        "Confirm your email address",
+        link,
+        hours,
+    )
+}
+
+/// The email with a password-reset link.
+pub fn password_reset_email(to: &str, link: &str, hours: i64) -> OutboundEmail {
+    account_link_email(
+        to,
+        "Reset your wrrk password",
+        "Choose a new password",
+        link,
+        hours,
+    )
 }
 
 /// An agent's reply to a customer on an email ticket, threaded under the conversation.

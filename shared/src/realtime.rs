@@ -35,6 +35,9 @@ pub const PRESENCE_UPDATE: &str = "presence:update";
 const FAN_OUT_CONCURRENCY: usize = 64;
 /// How long a typing indicator lasts if `typing:stop` never comes.
 pub const TYPING_TTL_SECONDS: i64 = 8;
+/// How long after opening a connection a 410 is not taken as "gone": longer than API
+/// Gateway waits for a `$connect` integration (29 s).
+pub const CONNECT_GRACE: chrono::Duration = chrono::Duration::seconds(30);
 /// Longest a single post may take before it counts as failed.
 pub const POST_TIMEOUT: Duration = Duration::from_secs(3);
 
@@ -82,6 +85,26 @@ impl Publisher {
                 tracing::warn!(error = ?e, connection_id, "posting to a connection failed");
                 Outcome::Failed
             }
+        }
+    }
+
+    /// Closes a connection at the gateway (`DeleteConnection`); one already gone is fine.
+    async fn disconnect(&self, connection_id: &str) {
+        let Some(client) = &self.client else {
+            return;
+        };
+        let result = client
+            .delete_connection()
+            .connection_id(connection_id)
+            .send()
+            .await;
+        if let Err(e) = result
+            && !matches!(
+                e.as_service_error(),
+                Some(aws_sdk_apigatewaymanagement::operation::delete_connection::DeleteConnectionError::GoneException(_))
+            )
+        {
+            tracing::warn!(error = ?e, connection_id, "closing a connection failed");
         }
     }
 
@@ -193,12 +216,20 @@ async fn deliver(app: &App, targets: Vec<String>, payload: &[u8]) -> Vec<String>
 }
 
 /// Closes connections that are gone; announces users that thereby went offline (once:
-/// connections found gone while announcing are closed without another round).
+/// connections found gone while announcing are closed without another round). A
+/// connection younger than [`CONNECT_GRACE`] is left alone: API Gateway answers 410 until
+/// `$connect` has returned, so a broadcast that races a connect sees a 410 from a socket
+/// that is about to open.
 async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
+    let cutoff = Utc::now() - CONNECT_GRACE;
     for id in gone {
-        tracing::info!(connection_id = %id, "connection gone; removing it");
-        match app.store.close_connection(&id).await {
+        match app
+            .store
+            .close_connection_opened_before(&id, Some(cutoff))
+            .await
+        {
             Ok(Some(closed)) => {
+                tracing::info!(connection_id = %id, "connection gone; removed it");
                 if let (Some(presence), true) = (closed.offline, announce) {
                     let payload = frame(
                         PRESENCE_UPDATE,
@@ -214,11 +245,44 @@ async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
                     .await;
                 }
             }
-            Ok(None) => {}
+            Ok(None) => {
+                tracing::debug!(connection_id = %id, "410 from a connection still connecting; kept")
+            }
             Err(e) => {
                 tracing::error!(error = ?e, connection_id = %id, "removing a gone connection failed")
             }
         }
+    }
+}
+
+/// Ends `user_id`'s live connections (only those of `session`, if given): each is removed
+/// from the store first, so no frame of it is acted on any more, then closed at the
+/// gateway. Deactivation, demotion, logout and password changes call this.
+pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Option<&str>) {
+    let ids = match app
+        .store
+        .user_connection_ids(org_id, user_id, session)
+        .await
+    {
+        Ok(ids) => ids,
+        Err(e) => {
+            tracing::error!(error = ?e, user_id, "listing a user's connections failed");
+            return;
+        }
+    };
+    for id in ids {
+        match app.store.close_connection(&id).await {
+            Ok(Some(closed)) => {
+                if let Some(presence) = &closed.offline {
+                    presence_changed(app, &closed.connection, presence).await;
+                }
+            }
+            Ok(None) => {}
+            Err(e) => {
+                tracing::error!(error = ?e, connection_id = %id, "removing a connection failed")
+            }
+        }
+        app.publisher.disconnect(&id).await;
     }
 }
 

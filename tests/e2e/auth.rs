@@ -142,16 +142,18 @@ async fn repeated_failures_for_one_email_are_throttled() {
 }
 
 #[tokio::test]
-async fn repeated_failures_from_one_address_are_throttled() {
+async fn failures_from_one_address_for_other_accounts_do_not_lock_out_the_office() {
+    // One colleague behind the office NAT mistypes, or one machine misbehaves: everyone
+    // else on that address still signs in (the per-IP ceiling is far above this).
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
-    for i in 0..20 {
+    for i in 0..25 {
         let r = app
             .try_login(&format!("guess{i}@acme.io"), "whatever1")
             .await;
         assert_eq!(r.status, 401);
     }
-    assert_eq!(app.try_login("ada@acme.io", PASSWORD).await.status, 429);
+    assert_eq!(app.try_login("ada@acme.io", PASSWORD).await.status, 200);
 }
 
 #[tokio::test]

@@ -69,21 +69,27 @@ async fn unknown_routes_and_methods_get_json_errors() {
 }
 
 #[tokio::test]
-async fn responses_carry_a_request_id_and_cors_headers() {
+async fn responses_carry_a_request_id_and_cors_headers_for_the_allowed_origin_only() {
     let app = TestApp::spawn().await;
-    let r = app
-        .http
-        .request(Method::OPTIONS, app.url("/api/auth/login"))
-        .header("origin", "https://dash.example.com")
-        .header("access-control-request-method", "POST")
-        .send()
-        .await
-        .unwrap();
+    // The template's AllowOrigins is `!Ref AllowedOrigin`; locally it is the stack's own
+    // address, as if deployed with that parameter.
+    let own = app.stack.http_url.clone();
+    let preflight = |origin: &str| {
+        app.http
+            .request(Method::OPTIONS, app.url("/api/auth/login"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+    };
+    let r = preflight("https://evil.example.com").await.unwrap();
     assert_eq!(r.status(), 204);
-    assert_eq!(
-        r.headers()["access-control-allow-origin"],
-        "https://dash.example.com"
+    assert!(
+        !r.headers().contains_key("access-control-allow-origin"),
+        "a foreign origin is not reflected"
     );
+    let r = preflight(&own).await.unwrap();
+    assert_eq!(r.status(), 204);
+    assert_eq!(r.headers()["access-control-allow-origin"], own.as_str());
     assert!(
         r.headers()["access-control-allow-methods"]
             .to_str()
@@ -93,11 +99,20 @@ async fn responses_carry_a_request_id_and_cors_headers() {
     let r = app
         .http
         .get(app.url("/api/auth/me"))
-        .header("origin", "https://dash.example.com")
+        .header("origin", &own)
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
     assert!(r.headers().contains_key("apigw-requestid"));
-    assert!(r.headers().contains_key("access-control-allow-origin"));
+    assert_eq!(r.headers()["access-control-allow-origin"], own.as_str());
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let r = app
+        .http
+        .get(app.url("/api/auth/me"))
+        .header("origin", "https://evil.example.com")
+        .send()
+        .await
+        .unwrap();
+    assert!(!r.headers().contains_key("access-control-allow-origin"));
 }

@@ -77,5 +77,8 @@ async fn bootstrap_refuses_an_unknown_handler_at_start_with_a_clear_message() {
         stderr.contains("no function is registered as") && stderr.contains("no-such-function"),
         "{stderr}"
     );
-    assert!(stderr.contains("auth-me"), "names the known functions: {stderr}");
+    assert!(
+        stderr.contains("auth-me"),
+        "names the known functions: {stderr}"
+    );
 }

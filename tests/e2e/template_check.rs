@@ -53,7 +53,12 @@ fn every_function_is_triggered_as_its_registry_line_says() {
         let routes: Vec<(String, String)> = f
             .routes
             .iter()
-            .map(|r| (r.method.clone(), r.path.clone().unwrap_or("$default".into())))
+            .map(|r| {
+                (
+                    r.method.clone(),
+                    r.path.clone().unwrap_or("$default".into()),
+                )
+            })
             .collect();
         let ws = ws_routes.get(spec.name).cloned().unwrap_or_default();
         let (want_routes, want_ws, want_schedules, want_ses) = match spec.trigger {

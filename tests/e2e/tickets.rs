@@ -205,7 +205,10 @@ async fn fifty_concurrent_tickets_get_fifty_consecutive_numbers() {
         .collect();
     numbers.sort_unstable();
     assert_eq!(numbers, (1..=50).collect::<Vec<_>>());
-    let keys: BTreeSet<&str> = tickets.iter().map(|t| t["ticketNumber"].as_str().unwrap()).collect();
+    let keys: BTreeSet<&str> = tickets
+        .iter()
+        .map(|t| t["ticketNumber"].as_str().unwrap())
+        .collect();
     assert_eq!(keys.len(), 50);
     assert!(keys.contains("ACME-0050"));
     // Seven customers, each created once despite the races.

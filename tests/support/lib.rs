@@ -146,8 +146,25 @@ impl TestApp {
         self.call(Method::DELETE, path, Some(token), None).await
     }
 
-    /// Signs up a new organization; returns its admin's session.
+    /// Signs up a new organization and confirms the admin's email through the mailed
+    /// link, as a new admin would; returns the admin's session.
     pub async fn signup(&self, org: &str, email: &str) -> Session {
+        let session = self.signup_unverified(org, email).await;
+        let token = self.link_token_for(email, "verify-email");
+        let r = self
+            .call(
+                Method::POST,
+                "/api/auth/verify-email",
+                None,
+                Some(json!({ "token": token })),
+            )
+            .await;
+        assert_eq!(r.status, 200, "verification failed: {:?}", r.body);
+        session
+    }
+
+    /// Signs up a new organization without confirming the admin's email.
+    pub async fn signup_unverified(&self, org: &str, email: &str) -> Session {
         let r = self
             .call(
                 Method::POST,
@@ -263,6 +280,12 @@ pub fn item_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
 /// The token of the `/invite/<token>` link in a raw invitation email (it must have
 /// both a text/plain and a text/html body, each with the link under `app_url`).
 pub fn invitation_token_in(app_url: &str, raw: &str) -> String {
+    link_token_in(app_url, raw, "invite")
+}
+
+/// The token of the `{app_url}/{path}/<token>` link in a raw email with a text and an
+/// html body (both must carry the link).
+pub fn link_token_in(app_url: &str, raw: &str, path: &str) -> String {
     let message = MessageParser::default()
         .parse(raw.as_bytes())
         .expect("the invitation is a MIME message");
@@ -276,7 +299,7 @@ pub fn invitation_token_in(app_url: &str, raw: &str) -> String {
     assert!(has("html"), "no text/html part:\n{raw}");
     let text = message.body_text(0).expect("a text body").into_owned();
     let html = message.body_html(0).expect("an html body").into_owned();
-    let prefix = format!("{}/invite/", app_url.trim_end_matches('/'));
+    let prefix = format!("{}/{path}/", app_url.trim_end_matches('/'));
     let start = text
         .find(&prefix)
         .unwrap_or_else(|| panic!("no {prefix}<token> link in the text body:\n{text}"))
@@ -308,6 +331,11 @@ impl TestApp {
             .rev()
             .find(|m| m.to.iter().any(|t| t.to_lowercase() == email))
             .unwrap_or_else(|| panic!("no mail was sent to {email}"))
+    }
+
+    /// The token of the newest `{APP_URL}/{path}/<token>` link mailed to `email`.
+    pub fn link_token_for(&self, email: &str, path: &str) -> String {
+        link_token_in(&self.stack.http_url, &self.last_mail_to(email).raw, path)
     }
 
     /// The token of the newest invitation mailed to `email`.

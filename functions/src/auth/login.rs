@@ -1,4 +1,16 @@
-//! `POST /api/auth/login`: email and password for a session token, throttled.
+//! `POST /api/auth/login`: email and password for a session token, throttled so that
+//! guessing is slow and a guesser cannot lock out the account's owner:
+//!
+//! - every attempt is counted before the password is checked (atomic ADDs), so parallel
+//!   guesses cannot slip past a limit while the hash runs;
+//! - the tight limit is per email *and* source (IP, or a known device): 5 per 15 minutes.
+//!   An attacker elsewhere exhausts only their own allowance, never the owner's;
+//! - ceilings per source IP (100) and per email across all sources (50) stop spraying and
+//!   distributed guessing, but a *known device* (one that signed in as that email before:
+//!   it holds a `deviceToken` from that login) passes them, so an office behind one NAT
+//!   or a targeted account is never locked out of the browsers it already uses;
+//! - a correct password forgets its pair counter and takes the attempt back from the
+//!   ceilings, which therefore count failures only.
 
 use lambda_http::{Request, RequestExt};
 use serde::Deserialize;
@@ -9,24 +21,34 @@ use wrrk_shared::domain::Email;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::store::LoginWindow;
 
-/// Failed logins for one email per window before answering 429.
-pub const MAX_FAILURES_PER_EMAIL: u64 = 5;
-/// Failed logins from one source IP per window before answering 429.
-pub const MAX_FAILURES_PER_IP: u64 = 20;
+/// Attempts per email and source (IP or known device) per window.
+pub const MAX_ATTEMPTS_PER_PAIR: u64 = 5;
+/// Failed attempts per source IP per window, unless the device is known.
+pub const MAX_FAILURES_PER_IP: u64 = 100;
+/// Failed attempts per email from all sources per window, unless the device is known.
+pub const MAX_FAILURES_PER_EMAIL: u64 = 50;
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Body {
     email: String,
     password: String,
+    /// The `deviceToken` an earlier successful login from this browser returned.
+    #[serde(default)]
+    device_token: Option<String>,
 }
 
-/// Checks throttles, verifies the password (a dummy hash when the email is unknown, so
-/// both failures cost the same), and issues a token.
+/// Counts the attempt, verifies the password (a dummy hash when the email is unknown, so
+/// both failures cost the same), and issues a session token and a device token.
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
-    // A malformed email cannot match anyone; answer exactly like a wrong password.
+    // A malformed email cannot match anyone; answer exactly like a wrong password. The
+    // throttle subjects are hashed by the key module, so any input is safe there.
     let email = Email::parse("email", &body.email).ok();
+    let email_text = email.as_ref().map_or_else(
+        || body.email.trim().to_lowercase(),
+        |e| e.as_str().to_string(),
+    );
     let ip = req
         .request_context_ref()
         .and_then(|c| match c {
@@ -34,17 +56,27 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             _ => None,
         })
         .unwrap_or_else(|| "unknown".into());
+    let known_device = body
+        .device_token
+        .as_deref()
+        .filter(|t| t.len() <= 2048)
+        .is_some_and(|t| app.tokens.verify_device(t, &email_text));
 
     let window = LoginWindow::now();
-    let email_subject = format!(
-        "EMAIL#{}",
-        email.as_ref().map_or(body.email.trim(), |e| e.as_str())
-    );
-    let ip_subject = format!("IP#{ip}");
-    let subjects = [email_subject.clone(), ip_subject.clone()];
-    let failures = app.store.login_failures(&subjects, window).await?;
-    if failures[0] >= MAX_FAILURES_PER_EMAIL || failures[1] >= MAX_FAILURES_PER_IP {
-        tracing::warn!(ip = %ip, "login throttled");
+    let pair = match known_device {
+        // A known device has its own allowance, whatever network it is on.
+        true => format!(
+            "EMAIL+DEVICE#{email_text}#{}",
+            body.device_token.as_deref().unwrap_or("")
+        ),
+        false => format!("EMAIL+IP#{email_text}#{ip}"),
+    };
+    let ceilings = [format!("IP#{ip}"), format!("EMAIL#{email_text}")];
+    let subjects = [pair.clone(), ceilings[0].clone(), ceilings[1].clone()];
+    let counts = app.store.count_login_attempts(&subjects, window).await?;
+    let over_ceiling = counts[1] > MAX_FAILURES_PER_IP || counts[2] > MAX_FAILURES_PER_EMAIL;
+    if counts[0] > MAX_ATTEMPTS_PER_PAIR || (over_ceiling && !known_device) {
+        tracing::warn!(ip = %ip, known_device, "login throttled");
         return Err(ApiError::TooManyRequests(window.seconds_left()));
     }
 
@@ -52,22 +84,18 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         Some(e) => app.store.find_credentials(e).await?,
         None => None,
     };
-    let (user, hash) = match found {
-        Some((u, h)) if u.active => (Some(u), Some(h)),
-        _ => (None, None),
+    let (user, hash, epoch) = match found {
+        Some((u, h, epoch)) if u.active => (Some(u), Some(h), epoch),
+        _ => (None, None, 0),
     };
     let verified = password::verify(body.password, hash).await?;
     let Some(user) = user.filter(|_| verified) else {
-        for s in &subjects {
-            app.store.record_login_failure(s, window).await?;
-        }
         return Err(ApiError::InvalidCredentials);
     };
-    if failures[0] > 0 {
-        app.store
-            .clear_login_failures(&email_subject, window)
-            .await?;
-    }
-    let token = app.tokens.issue(&user)?;
-    ok(json!({ "token": token, "user": user }))
+    app.store
+        .refund_login_attempt(&pair, &ceilings, window)
+        .await?;
+    let token = app.tokens.issue(&user, epoch)?;
+    let device_token = app.tokens.issue_device(user.email.as_str())?;
+    ok(json!({ "token": token, "user": user, "deviceToken": device_token }))
 }

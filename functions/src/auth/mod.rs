@@ -1,5 +1,53 @@
-//! Sign-up, login and the current session.
+//! Sign-up, login, the current session, logout, passwords and email verification.
 
 pub mod login;
+pub mod logout;
 pub mod me;
+pub mod password_change;
+pub mod password_forgot;
+pub mod password_reset;
 pub mod signup;
+pub mod verify_email;
+
+use wrrk_shared::App;
+use wrrk_shared::domain::User;
+use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::{hash_secret, new_secret};
+use wrrk_shared::mail::OutboundEmail;
+use wrrk_shared::store::AccountTokenKind;
+
+/// How long an email-verification link works.
+pub const VERIFY_HOURS: i64 = 48;
+/// How long a password-reset link works.
+pub const RESET_HOURS: i64 = 1;
+
+/// Stores a single-use token of `kind` for `user` (its hash only) and mails the link
+/// `{APP_URL}/{path}/{token}` built by `mail`.
+pub(crate) async fn send_account_link(
+    app: &App,
+    user: &User,
+    kind: AccountTokenKind,
+    path: &str,
+    hours: i64,
+    mail: fn(&str, &str, i64) -> OutboundEmail,
+) -> Result<(), ApiError> {
+    let token = new_secret();
+    app.store
+        .create_account_token(kind, &hash_secret(&token), user, hours * 3600)
+        .await?;
+    let link = format!(
+        "{}/{path}/{token}",
+        app.settings.app_url.trim_end_matches('/')
+    );
+    app.mailer
+        .send(&mail(user.email.as_str(), &link, hours))
+        .await
+        .map_err(|e| e.context("sending an account email"))?;
+    Ok(())
+}
+
+/// The token of a `{token}` body field: a 256-bit secret as we issue them, else nothing
+/// can match (any length or character is answered the same way, before the store).
+pub(crate) fn account_token_hash(raw: &str) -> Option<String> {
+    (20..=100).contains(&raw.len()).then(|| hash_secret(raw))
+}

@@ -1,4 +1,6 @@
-//! `POST /api/auth/signup`: a new organization and its first ADMIN.
+//! `POST /api/auth/signup`: a new organization and its first ADMIN. The admin is signed in
+//! at once, but the organization sends no mail to others (invitations) until the admin
+//! confirms their address through the emailed link.
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -8,6 +10,8 @@ use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{Email, Organization, Password, PersonName, Role, TrimmedText, User};
 use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+use wrrk_shared::mail::verification_email;
+use wrrk_shared::store::AccountTokenKind;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -18,7 +22,8 @@ struct Body {
     password: String,
 }
 
-/// Validates, hashes the password, writes org + admin + email marker in one transaction.
+/// Validates, hashes the password, writes org + admin + email marker in one transaction,
+/// then mails the verification link.
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let org_name =
@@ -32,7 +37,20 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let user = User::new(&org.id, email, name, Role::Admin, now);
     let hash = password::hash(password).await?;
     app.store.create_organization(&org, &user, &hash).await?;
-    let token = app.tokens.issue(&user)?;
+    let token = app.tokens.issue(&user, 0)?;
     tracing::info!(org_id = %org.id, user_id = %user.id, "organization created");
+    // The account exists either way; a lost mail can be sent again from the dashboard.
+    if let Err(e) = super::send_account_link(
+        &app,
+        &user,
+        AccountTokenKind::VerifyEmail,
+        "verify-email",
+        super::VERIFY_HOURS,
+        verification_email,
+    )
+    .await
+    {
+        tracing::error!(error = %e, user_id = %user.id, "sending the verification email failed");
+    }
     created(json!({ "token": token, "user": user, "organization": org }))
 }

@@ -24,13 +24,15 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let password = Password::parse("password", &body.password)?;
     let (invitation, org) = super::usable_by_token(&app, &req).await?;
     let now = Utc::now();
-    let user = User::new(
+    let mut user = User::new(
         &org.id,
         invitation.email.clone(),
         name,
         invitation.role,
         now,
     );
+    // The link reached this address: it is verified.
+    user.email_verified = true;
     let hash = password::hash(password).await?;
     match app
         .store
@@ -42,7 +44,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
         other => other?,
     }
-    let token = app.tokens.issue(&user)?;
+    let token = app.tokens.issue(&user, 0)?;
     tracing::info!(user_id = %user.id, invitation_id = %invitation.id, "invitation accepted");
     created(json!({ "token": token, "user": user, "organization": org }))
 }

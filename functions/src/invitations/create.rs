@@ -12,6 +12,10 @@ use wrrk_shared::ids::{hash_secret, new_id, new_secret};
 use wrrk_shared::mail::invitation_email;
 use wrrk_shared::rbac::{self, Permission};
 
+/// Invitations one organization may send per day (a team grows by a handful a day; a
+/// relay would need thousands).
+pub const MAX_INVITATIONS_PER_DAY: u64 = 50;
+
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct Body {
@@ -56,6 +60,27 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         None => {}
     }
     let org = org.ok_or_else(|| anyhow::anyhow!("caller's organization is missing"))?;
+    if let Some(pending) = &replaces
+        && !rbac::outranks_or_equals(caller.role(), pending.role)
+    {
+        return Err(ApiError::Forbidden(format!(
+            "A {} cannot replace an invitation as {}.",
+            caller.role().as_str(),
+            pending.role.as_str()
+        )));
+    }
+    if !org.verified {
+        return Err(ApiError::Forbidden(
+            "Confirm your email address first (we sent you a link) before inviting others.".into(),
+        ));
+    }
+    if let Err(retry) = app
+        .store
+        .take_rate("INVITATIONS", org_id, 24 * 3600, MAX_INVITATIONS_PER_DAY)
+        .await?
+    {
+        return Err(ApiError::TooManyRequests(retry));
+    }
     let now = Utc::now();
     let token = new_secret();
     let invitation = Invitation {

@@ -5,7 +5,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::InvitationStatus;
 use wrrk_shared::http::{ApiError, ApiResult, no_content, path_id};
-use wrrk_shared::rbac::Permission;
+use wrrk_shared::rbac::{self, Permission};
 
 /// 204; its link answers 410 from then on.
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -17,6 +17,13 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .await?
         .ok_or(ApiError::NotFound("Invitation"))?;
     caller.require(Permission::InvitationsCreate)?;
+    if !rbac::outranks_or_equals(caller.role(), invitation.role) {
+        return Err(ApiError::Forbidden(format!(
+            "A {} cannot revoke an invitation as {}.",
+            caller.role().as_str(),
+            invitation.role.as_str()
+        )));
+    }
     if invitation.status != InvitationStatus::Pending {
         return Err(ApiError::Conflict(
             "invitation_not_pending",

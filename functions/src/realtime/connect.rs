@@ -9,6 +9,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Connection, ConnectionKind};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::realtime;
+use wrrk_shared::store::StoreError;
 
 use super::{WsRequest, WsResult, accepted, connection_id};
 
@@ -30,7 +31,12 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
             ));
         }
     };
-    let online = app.store.open_connection(&conn).await?;
+    let online = match app.store.open_connection(&conn).await {
+        Err(StoreError::Conflict("too_many_connections", msg)) => {
+            return Err(ApiError::TooManyRequestsBecause(msg));
+        }
+        other => other?,
+    };
     if let Some(ticket) = &conn.ticket_id {
         app.store.join_room(&conn, ticket).await?;
     }
@@ -51,6 +57,7 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
         name: caller.user.name,
         ticket_id: None,
         connected_at: Utc::now(),
+        session: Some(caller.session.id),
     })
 }
 
@@ -70,5 +77,6 @@ async fn visitor(app: &App, id: String, token: &str) -> Result<Connection, ApiEr
         name: claims.name,
         ticket_id: Some(claims.ticket),
         connected_at: Utc::now(),
+        session: None,
     })
 }

@@ -20,6 +20,7 @@ use wrrk_shared::App;
 use wrrk_shared::domain::Connection;
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::store::StoreError;
 
 /// The event API Gateway sends for a WebSocket route.
 pub type WsRequest = ApiGatewayWebsocketProxyRequest;
@@ -71,13 +72,28 @@ pub fn connection_id(event: &WsRequest) -> Result<&str, ApiError> {
         .ok_or_else(|| ApiError::BadRequest("no_connection", "No connection id.".into()))
 }
 
-/// The caller's stored connection; an unknown or expired one must reconnect.
+/// Frames one connection may send per [`FRAME_WINDOW_SECONDS`] (a person types and
+/// clicks far slower; a runaway client or a flood stops here, at its own connection).
+pub const MAX_FRAMES_PER_WINDOW: u64 = 50;
+/// The frame-counting window.
+pub const FRAME_WINDOW_SECONDS: i64 = 10;
+
+/// The caller's stored connection, this frame counted against its limit; an unknown,
+/// closed or expired one must reconnect, and one over its limit is told to slow down.
 pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connection, ApiError> {
     let id = connection_id(event)?;
-    app.store
-        .get_connection(id)
-        .await?
-        .ok_or_else(|| ApiError::Unauthorized("This connection is closed; reconnect.".into()))
+    match app
+        .store
+        .count_frame(id, FRAME_WINDOW_SECONDS, MAX_FRAMES_PER_WINDOW)
+        .await
+    {
+        Ok(Some(conn)) => Ok(conn),
+        Ok(None) => Err(ApiError::Unauthorized(
+            "This connection is closed; reconnect.".into(),
+        )),
+        Err(StoreError::Conflict("frame_limit", msg)) => Err(ApiError::TooManyRequestsBecause(msg)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Parses an action's JSON body.

@@ -7,10 +7,10 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::conversation;
 use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
 use wrrk_shared::store::NewTicket;
-use wrrk_shared::conversation;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -71,14 +71,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let opened = conversation::open_ticket(
         &app,
         &org,
-            NewTicket {
-                subject,
-                priority,
-                channel: Channel::Manual,
-                customer_email: email,
-                customer_name: name,
-                first_message: Some(first),
-                email_references: Vec::new(),
+        NewTicket {
+            subject,
+            priority,
+            channel: Channel::Manual,
+            customer_email: email,
+            customer_name: name,
+            first_message: Some(first),
+            email_references: Vec::new(),
         },
     )
     .await?;

@@ -6,15 +6,10 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, parse_enum};
-use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::store::TicketFilter;
 
 fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
-    match q.get(name) {
-        None => Ok(None),
-        Some(v) if is_valid_id(v) => Ok(Some(v.to_string())),
-        Some(_) => Err(ApiError::invalid(name, format!("{name}: not a valid id"))),
-    }
+    Ok(q.id(name)?.map(str::to_string))
 }
 
 /// One Query per page plus the summaries' BatchGetItems.

@@ -10,10 +10,10 @@ use wrrk_shared::domain::{Priority, Ticket, TicketStatus, TrimmedText};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
-use wrrk_shared::store::{StoreError, TicketChanges};
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
+use wrrk_shared::store::{StoreError, TicketChanges};
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

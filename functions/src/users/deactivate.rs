@@ -1,4 +1,5 @@
-//! `DELETE /api/users/{id}`: deactivates (history stays; login and tokens stop at once).
+//! `DELETE /api/users/{id}`: deactivates (history stays; login, tokens and live
+//! connections stop at once; a later reactivation does not revive old tokens).
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -6,6 +7,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id, retry_on_stale};
 use wrrk_shared::rbac::Permission;
+use wrrk_shared::realtime;
 
 use super::update::{admin_delta, authorize_edit};
 
@@ -37,5 +39,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         Ok(after)
     })
     .await?;
+    app.store.end_all_sessions(&user).await?;
+    realtime::end_connections(&app, &user.org_id, &user.id, None).await;
     ok(user)
 }

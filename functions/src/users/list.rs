@@ -27,7 +27,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             "search: must be at most 100 characters",
         ));
     }
-    let team = q.get("team");
+    let team = q.id("team")?;
     let scope = format!("users:{org}:{:?}:{:?}:{team:?}", filter.search, filter.role);
     let page_req = PageRequest::parse(&app, &q, scope)?;
 

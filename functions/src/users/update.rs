@@ -1,5 +1,7 @@
 //! `PATCH /api/users/{id}`: name and avatar (your own, or anyone's with `users:update`),
-//! role (ADMIN only). A MANAGER cannot edit an ADMIN; the last active ADMIN stays one.
+//! role (ADMIN only), `active: true` to reactivate (`users:deactivate`). A MANAGER cannot
+//! edit an ADMIN; the last active ADMIN stays one. A demoted user's live connections close
+//! (they reconnect with their new role).
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -11,6 +13,7 @@ use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
 use wrrk_shared::rbac::{self, Permission};
+use wrrk_shared::realtime;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -19,6 +22,7 @@ struct Body {
     #[serde(default, deserialize_with = "nullable")]
     avatar_url: Option<Option<String>>,
     role: Option<String>,
+    active: Option<bool>,
 }
 
 /// Who may change what on `target`.
@@ -78,13 +82,34 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             caller.require(Permission::UsersChangeRole)?;
             after.role = role;
         }
+        match body.active {
+            Some(true) if !before.active => {
+                caller.require(Permission::UsersDeactivate)?;
+                after.active = true;
+            }
+            Some(false) if before.active => {
+                return Err(ApiError::invalid(
+                    "active",
+                    "active: use DELETE /api/users/{id} to deactivate",
+                ));
+            }
+            _ => {}
+        }
         after.version += 1;
         after.updated_at = Utc::now();
         app.store
             .save_user(&after, admin_delta(&before, &after))
             .await?;
-        Ok(after)
+        Ok((before, after))
     })
     .await?;
+    let (before, user) = user;
+    let demoted = !rbac::outranks_or_equals(user.role, before.role);
+    if demoted {
+        realtime::end_connections(&app, &user.org_id, &user.id, None).await;
+    }
+    if user.active && !before.active {
+        tracing::info!(user_id = %user.id, by = %caller.user.id, "user reactivated");
+    }
     ok(user)
 }

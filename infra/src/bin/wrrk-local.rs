@@ -29,6 +29,10 @@ struct Args {
     /// The built dashboard to serve at `/`.
     #[arg(long, default_value = "dashboard/dist")]
     dashboard_dir: PathBuf,
+    /// An origin allowed to call the API from a browser (CORS), besides the stack's own
+    /// address (for a dashboard served elsewhere, e.g. a Vite dev server).
+    #[arg(long)]
+    allowed_origin: Option<String>,
     /// The built widget (`widget.js`, `demo.html`) to serve at `/widget.js`.
     #[arg(long, default_value = "widget/dist")]
     widget_dir: PathBuf,
@@ -53,6 +57,11 @@ async fn main() -> anyhow::Result<()> {
         ttl_sweep_every: Duration::from_secs(30),
         external_dynamodb: None,
         sites: stack_sites.clone(),
+        parameters: args
+            .allowed_origin
+            .iter()
+            .map(|o| ("AllowedOrigin".to_string(), o.clone()))
+            .collect(),
     })
     .await?;
     let functions = stack.template.functions.len();

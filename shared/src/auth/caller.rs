@@ -13,6 +13,19 @@ use crate::rbac::{self, Permission};
 pub struct Caller {
     /// The stored user (role and active flag are current, not the token's).
     pub user: User,
+    /// The session: its token's id and expiry, and the user's session epoch.
+    pub session: Session,
+}
+
+/// The session a request came with.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The token's id (`jti`).
+    pub id: String,
+    /// When the token expires (epoch seconds).
+    pub expires_at: i64,
+    /// The user's current session epoch.
+    pub epoch: u64,
 }
 
 impl Caller {
@@ -47,14 +60,25 @@ impl Caller {
         app.tokens.verify(token).ok_or_else(invalid_session)
     }
 
+    /// The stored user behind `claims`, if the session still holds: the user is active,
+    /// the token is of the current session epoch and was not logged out. One GetItem.
     async fn load(app: &App, claims: &Claims) -> Result<Self, ApiError> {
-        let user = app
+        let (user, sessions) = app
             .store
-            .get_user(&claims.org, &claims.sub)
+            .get_user_sessions(&claims.org, &claims.sub)
             .await?
-            .filter(|u| u.active)
             .ok_or_else(invalid_session)?;
-        Ok(Self { user })
+        if !user.active || claims.epoch != sessions.epoch || sessions.is_revoked(&claims.jti) {
+            return Err(invalid_session());
+        }
+        Ok(Self {
+            user,
+            session: Session {
+                id: claims.jti.clone(),
+                expires_at: claims.exp,
+                epoch: sessions.epoch,
+            },
+        })
     }
 
     /// The caller's organization.

@@ -19,6 +19,13 @@ pub struct Claims {
     pub iat: i64,
     /// Expiry, epoch seconds.
     pub exp: i64,
+    /// This session's id (logout of one session revokes it).
+    #[serde(default)]
+    pub jti: String,
+    /// The user's session epoch when issued; logout everywhere, a password change or
+    /// reset and deactivation move the epoch on, which ends every older token.
+    #[serde(default)]
+    pub epoch: u64,
 }
 
 /// Audience of visitor tokens; agent tokens carry none, so neither passes for the other.
@@ -41,6 +48,20 @@ pub struct VisitorClaims {
     pub iat: i64,
     /// Expiry, epoch seconds.
     pub exp: i64,
+}
+
+/// Audience of device tokens (see [`TokenKeys::issue_device`]).
+const DEVICE_AUDIENCE: &str = "wrrk-device";
+/// How long a device stays known.
+const DEVICE_TTL_SECONDS: i64 = 90 * 24 * 3600;
+
+/// What a device token says: this browser signed in as `sub` (an email) before.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DeviceClaims {
+    sub: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
 }
 
 /// Signing and verification keys, derived once at cold start.
@@ -70,8 +91,8 @@ impl TokenKeys {
         }
     }
 
-    /// A fresh token for `user`.
-    pub fn issue(&self, user: &User) -> anyhow::Result<String> {
+    /// A fresh session token for `user` at session `epoch`.
+    pub fn issue(&self, user: &User, epoch: u64) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
             sub: user.id.clone(),
@@ -79,8 +100,31 @@ impl TokenKeys {
             role: user.role,
             iat: now,
             exp: now + self.ttl_seconds,
+            jti: crate::ids::new_id(),
+            epoch,
         };
         self.sign(&claims)
+    }
+
+    /// A token that marks a browser as one that signed in as `email` before: login
+    /// throttles that lock out guessers do not lock out such a known device.
+    pub fn issue_device(&self, email: &str) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        self.sign(&DeviceClaims {
+            sub: email.to_string(),
+            aud: DEVICE_AUDIENCE.to_string(),
+            iat: now,
+            exp: now + DEVICE_TTL_SECONDS,
+        })
+    }
+
+    /// Whether `token` is a valid device token for `email`.
+    pub fn verify_device(&self, token: &str, email: &str) -> bool {
+        let mut v = self.validation.clone();
+        v.set_required_spec_claims(&["exp", "sub", "aud"]);
+        v.set_audience(&[DEVICE_AUDIENCE]);
+        jsonwebtoken::decode::<DeviceClaims>(token, &self.decoding, &v)
+            .is_ok_and(|d| d.claims.sub == email)
     }
 
     /// The claims of a token that is well-formed, signed by us and unexpired.

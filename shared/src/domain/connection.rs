@@ -36,6 +36,10 @@ pub struct Connection {
     pub ticket_id: Option<String>,
     /// When it opened.
     pub connected_at: DateTime<Utc>,
+    /// For agents: the session (token id) it was opened with, so logging out one session
+    /// closes its connections only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 impl Connection {

@@ -15,6 +15,10 @@ pub struct Organization {
     pub timezone: String,
     /// How the chat widget looks.
     pub widget: WidgetSettings,
+    /// Set once its founding admin verified their email; until then it sends no mail to
+    /// others (invitations), so a throwaway sign-up cannot relay mail.
+    #[serde(default)]
+    pub verified: bool,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -32,6 +36,7 @@ impl Organization {
             name,
             timezone: "UTC".into(),
             widget: WidgetSettings::default(),
+            verified: false,
             created_at: now,
             updated_at: now,
             version: 1,

@@ -20,6 +20,10 @@ pub struct User {
     pub role: Role,
     /// Deactivated users keep their history but cannot log in.
     pub active: bool,
+    /// Whether the user proved they read this address (a verification link, or the
+    /// invitation link they accepted).
+    #[serde(default)]
+    pub email_verified: bool,
     /// Optional https avatar.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar_url: Option<String>,
@@ -41,6 +45,7 @@ impl User {
             name,
             role,
             active: true,
+            email_verified: false,
             avatar_url: None,
             created_at: now,
             updated_at: now,

@@ -1,6 +1,20 @@
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use super::Invalid;
+
+/// Characters that reorder or hide text (bidi overrides and isolates, marks, zero-width
+/// joiners and spaces): they let a name or address display as something it is not.
+fn is_invisible_or_bidi(c: char) -> bool {
+    matches!(c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2069}'
+        | '\u{061C}' | '\u{FEFF}' | '\u{180E}' | '\u{00AD}')
+}
+
+/// Unicode NFC of `raw`, so one text typed two ways (composed or decomposed) is one value.
+fn nfc(raw: &str) -> String {
+    raw.nfc().collect()
+}
 
 /// An email address, trimmed and lower-cased so uniqueness is case-insensitive.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -8,11 +22,19 @@ use super::Invalid;
 pub struct Email(String);
 
 impl Email {
-    /// Validates the shape (one `@`, a dotted domain, no spaces, at most 254 characters).
+    /// Validates the shape (one `@`, a dotted domain, no spaces, at most 254 bytes), after
+    /// Unicode NFC and lower-casing, so composed and decomposed forms are one address.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, Invalid> {
-        let s = raw.trim().to_lowercase();
         let bad = || Invalid::new(field, "must be a valid email address");
-        if s.len() > 254 || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        // Checked before normalizing, so an oversized value costs nothing.
+        if raw.len() > 1024 {
+            return Err(bad());
+        }
+        let s = nfc(raw.trim()).to_lowercase();
+        if s.len() > 254
+            || s.chars()
+                .any(|c| c.is_whitespace() || c.is_control() || is_invisible_or_bidi(c))
+        {
             return Err(bad());
         }
         let (local, domain) = s.split_once('@').ok_or_else(bad)?;
@@ -84,9 +106,17 @@ impl std::fmt::Debug for Password {
 pub struct TrimmedText(String);
 
 impl TrimmedText {
-    /// Trims `raw` and checks it is 1 to `max` characters.
+    /// Normalizes `raw` to NFC, trims it and checks it is 1 to `max` characters with no
+    /// control, bidi-override or invisible characters.
     pub fn parse(field: &'static str, raw: &str, max: usize) -> Result<Self, Invalid> {
-        let s = raw.trim();
+        if raw.len() > max * 4 + 64 {
+            return Err(Invalid::new(
+                field,
+                format!("must be at most {max} characters"),
+            ));
+        }
+        let normalized = nfc(raw);
+        let s = normalized.trim();
         if s.is_empty() {
             return Err(Invalid::new(field, "must not be empty"));
         }
@@ -98,6 +128,12 @@ impl TrimmedText {
         }
         if s.chars().any(|c| c.is_control()) {
             return Err(Invalid::new(field, "must not contain control characters"));
+        }
+        if s.chars().any(is_invisible_or_bidi) {
+            return Err(Invalid::new(
+                field,
+                "must not contain invisible or text-direction characters",
+            ));
         }
         Ok(Self(s.to_string()))
     }
@@ -125,19 +161,34 @@ impl PersonName {
 pub struct HttpsUrl;
 
 impl HttpsUrl {
-    /// Checks scheme, a host, no spaces, at most 2,048 characters.
+    /// Parses as a URL (WHATWG rules): scheme `https`, a domain host, no credentials, at
+    /// most 2,048 characters, and nothing a URL parser would have to escape (quotes, angle
+    /// brackets, spaces): the value is stored exactly as given, so it must already be clean.
     pub fn parse(field: &'static str, raw: &str) -> Result<String, Invalid> {
         let s = raw.trim();
         let bad = || Invalid::new(field, "must be an https URL");
-        let rest = s.strip_prefix("https://").ok_or_else(bad)?;
-        let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
         if s.len() > 2048
-            || host.is_empty()
-            || s.chars().any(|c| c.is_whitespace() || c.is_control())
+            || s.chars().any(|c| {
+                c.is_whitespace()
+                    || c.is_control()
+                    || matches!(
+                        c,
+                        '"' | '\'' | '<' | '>' | '`' | '\\' | '{' | '}' | '|' | '^'
+                    )
+            })
         {
             return Err(bad());
         }
-        Ok(s.to_string())
+        let url = url::Url::parse(s).map_err(|_| bad())?;
+        let domain_ok = matches!(url.host(), Some(url::Host::Domain(d)) if d.contains('.'));
+        if url.scheme() != "https"
+            || !domain_ok
+            || !url.username().is_empty()
+            || url.password().is_some()
+        {
+            return Err(bad());
+        }
+        Ok(url.to_string())
     }
 }
 
@@ -202,8 +253,39 @@ mod tests {
             Email::parse("email", " Ada@Example.COM ").unwrap().as_str(),
             "ada@example.com"
         );
-        for bad in ["", "ada", "ada@", "@x.io", "a b@x.io", "ada@x", "ada@x..io"] {
+        for bad in [
+            "",
+            "ada",
+            "ada@",
+            "@x.io",
+            "a b@x.io",
+            "ada@x",
+            "ada@x..io",
+            "a\u{202E}da@x.io",
+            "a\u{200B}@x.io",
+        ] {
             assert!(Email::parse("email", bad).is_err(), "{bad} accepted");
+        }
+        // Composed and decomposed forms are one address.
+        let composed = Email::parse("email", "j\u{00F6}rg@example.com").unwrap();
+        let decomposed = Email::parse("email", "jo\u{0308}rg@example.com").unwrap();
+        assert_eq!(composed, decomposed);
+    }
+
+    #[test]
+    fn names_are_normalized_and_refuse_bidi_and_invisible_characters() {
+        assert_eq!(
+            PersonName::parse("n", "Jo\u{0308}rg").unwrap(),
+            "J\u{00F6}rg"
+        );
+        for bad in [
+            "\u{202E}gnp.exe",
+            "a\u{2066}b",
+            "\u{200B}\u{200B}",
+            "\u{FEFF}",
+            "x\u{0007}",
+        ] {
+            assert!(PersonName::parse("n", bad).is_err(), "{bad:?} accepted");
         }
     }
 
@@ -222,6 +304,16 @@ mod tests {
         assert!(HttpsUrl::parse("a", "https://cdn.example.com/a.png").is_ok());
         assert!(HttpsUrl::parse("a", "http://cdn.example.com/a.png").is_err());
         assert!(HttpsUrl::parse("a", "javascript:alert(1)").is_err());
+        for bad in [
+            "https://x.io/\"><script>",
+            "https://x.io/<img>",
+            "https://user:pw@x.io/a.png",
+            "https://localhost/a.png",
+            "https://intranet/a.png",
+            "https://x.io/a b.png",
+        ] {
+            assert!(HttpsUrl::parse("a", bad).is_err(), "{bad} accepted");
+        }
         assert!(Timezone::parse("t", "Europe/Berlin").is_ok());
         assert!(Timezone::parse("t", "Mars").is_err());
     }

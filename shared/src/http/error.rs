@@ -39,6 +39,11 @@ pub enum ApiError {
     /// Existed once, no longer usable (expired or used invitation).
     #[error("{1}")]
     Gone(&'static str, String),
+    /// A body that is not declared as JSON (`Content-Type: application/json`). Browsers send
+    /// `text/plain` cross-site without a preflight, so accepting it would open every JSON
+    /// endpoint to cross-site requests.
+    #[error("Send the body as JSON with Content-Type: application/json.")]
+    UnsupportedMediaType,
     /// The body is larger than the endpoint accepts.
     #[error("The request body is larger than {0} bytes.")]
     PayloadTooLarge(usize),
@@ -53,6 +58,9 @@ pub enum ApiError {
     /// Too many attempts; retry after the given seconds.
     #[error("Too many attempts. Try again in {0} seconds.")]
     TooManyRequests(i64),
+    /// Over a limit that waiting does not lift by a known time (too many connections).
+    #[error("{0}")]
+    TooManyRequestsBecause(String),
     /// Our fault. Logged in full, answered with a generic sentence.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -70,8 +78,9 @@ impl ApiError {
             Self::Conflict(..) => 409,
             Self::Gone(..) => 410,
             Self::PayloadTooLarge(_) => 413,
+            Self::UnsupportedMediaType => 415,
             Self::Validation { .. } => 422,
-            Self::TooManyRequests(_) => 429,
+            Self::TooManyRequests(_) | Self::TooManyRequestsBecause(_) => 429,
             Self::Internal(_) => 500,
         }
     }
@@ -88,8 +97,9 @@ impl ApiError {
             Self::RouteNotFound(_) => "route_not_found",
             Self::MethodNotAllowed(_) => "method_not_allowed",
             Self::PayloadTooLarge(_) => "payload_too_large",
+            Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",
-            Self::TooManyRequests(_) => "too_many_requests",
+            Self::TooManyRequests(_) | Self::TooManyRequestsBecause(_) => "too_many_requests",
             Self::Internal(_) => "internal_error",
         }
     }

@@ -8,7 +8,7 @@ pub mod response;
 pub use error::ApiError;
 pub use pagination::PageRequest;
 pub use request::{Query, json_body, nullable, parse_enum, path_id};
-pub use response::{created, no_content, ok, page};
+pub use response::{accepted, created, no_content, ok, page};
 
 /// The handler result every endpoint returns.
 pub type ApiResult = Result<lambda_http::Response<lambda_http::Body>, ApiError>;

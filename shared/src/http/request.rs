@@ -9,9 +9,32 @@ use super::error::ApiError;
 /// Largest JSON body most endpoints accept.
 pub const MAX_JSON_BYTES: usize = 16 * 1024;
 
-/// Parses the body as JSON of type `T`, refusing bodies over `limit` bytes.
-/// Syntax errors are 400; wrong types and missing fields are 422 naming the problem.
+/// Whether the request declares a JSON body (`application/json`, or a `+json` type).
+fn declares_json(req: &Request) -> bool {
+    let Some(ct) = req
+        .headers()
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Parses the body as JSON of type `T`, refusing bodies over `limit` bytes and bodies not
+/// declared as JSON (415). Syntax errors are 400; wrong types and missing fields are 422
+/// naming the problem.
 pub fn json_body<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, ApiError> {
+    if !declares_json(req) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
     let bytes: &[u8] = match req.body() {
         Body::Empty => b"",
         Body::Text(s) => s.as_bytes(),
@@ -69,6 +92,16 @@ impl Query {
     /// A non-empty parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0.first(name).map(str::trim).filter(|s| !s.is_empty())
+    }
+
+    /// A parameter that must be one of our ids (it becomes part of a key): 422 otherwise,
+    /// whatever its length or characters.
+    pub fn id(&self, name: &str) -> Result<Option<&str>, ApiError> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(v) if crate::ids::is_valid_id(v) => Ok(Some(v)),
+            Some(_) => Err(ApiError::invalid(name, format!("{name}: not a valid id"))),
+        }
     }
 
     /// `limit`, defaulting to `default` and capped at `max`; junk is a 400.

@@ -25,6 +25,11 @@ pub fn created(data: impl Serialize) -> ApiResult {
     respond(201, json!({ "data": data }))
 }
 
+/// 202 `{"data": data}`: taken on, with nothing to show yet.
+pub fn accepted(data: impl Serialize) -> ApiResult {
+    respond(202, json!({ "data": data }))
+}
+
 /// 200 `{"data": items, "nextCursor": cursor-or-null}`.
 pub fn page(items: impl Serialize, next_cursor: Option<String>) -> ApiResult {
     respond(200, json!({ "data": items, "nextCursor": next_cursor }))

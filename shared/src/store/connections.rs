@@ -21,6 +21,9 @@ use crate::keys::{self, attr};
 
 /// Most rooms one connection may follow at once (a tab shows a handful of tickets).
 pub const MAX_ROOMS_PER_CONNECTION: usize = 50;
+/// Most live connections one agent may hold (tabs and devices); every one of them is a
+/// `PostToConnection` on each organization event, so this bounds one user's fan-out cost.
+pub const MAX_CONNECTIONS_PER_USER: i64 = 20;
 
 /// What closing a connection changed.
 #[derive(Debug, Clone)]
@@ -54,23 +57,27 @@ fn expired(item: &Item, now: i64) -> bool {
 }
 
 impl Store {
-    /// Stores a new connection (and its org entry for agents); for agents, counts it in
-    /// their presence. Returns the presence when this connection brought the user online.
+    /// Stores a new connection (and its org entry for agents); for agents, first counts it
+    /// in their presence, refusing past [`MAX_CONNECTIONS_PER_USER`]
+    /// (`Conflict("too_many_connections")`). Returns the presence when this connection
+    /// brought the user online.
     pub async fn open_connection(&self, conn: &Connection) -> StoreResult<Option<Presence>> {
-        let ttl = n(expiry(conn.connected_at));
-        let mut item = to_item(&keys::connection(&conn.id), conn)?;
-        item.insert(attr::TTL.into(), ttl.clone());
-        let mut tx = Tx::new().put_new(self, item)?;
-        if conn.kind == ConnectionKind::Agent {
-            let mut entry = keys::org_connection(&conn.org_id, &conn.id).to_item();
-            entry.insert("userId".into(), s(&conn.user_id));
-            entry.insert(attr::TTL.into(), ttl);
-            tx = tx.put(self, entry, None, vec![])?;
+        let presence = match conn.kind {
+            ConnectionKind::Agent => Some(self.count_connection(conn).await?),
+            ConnectionKind::Visitor => None,
+        };
+        if let Err(e) = self.store_connection(conn).await {
+            if presence.is_some() {
+                // Give the reserved place back; the connection never opened.
+                let _ = self.uncount_presence(conn).await;
+            }
+            return Err(e);
         }
-        tx.run(self, "open connection").await?;
-        if conn.kind != ConnectionKind::Agent {
-            return Ok(None);
-        }
+        Ok(presence.filter(|p| p.connections == 1))
+    }
+
+    /// Reserves a place for `conn` in its user's presence count (atomic, capped).
+    async fn count_connection(&self, conn: &Connection) -> StoreResult<Presence> {
         let out = self
             .db
             .update_item()
@@ -81,15 +88,159 @@ impl Store {
             .update_expression(
                 "ADD connections :one SET userId = :user, onlineSince = if_not_exists(onlineSince, :now)",
             )
+            .condition_expression("attribute_not_exists(connections) OR connections < :max")
             .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":max", n(MAX_CONNECTIONS_PER_USER))
             .expression_attribute_values(":user", s(&conn.user_id))
             .expression_attribute_values(":now", s(super::ts(conn.connected_at)))
             .return_values(ReturnValue::AllNew)
             .send()
+            .await;
+        match out {
+            Ok(out) => from_item(out.attributes.unwrap_or_default()),
+            Err(e) if is_condition_failed(&e) => Err(StoreError::Conflict(
+                "too_many_connections",
+                format!(
+                    "You have {MAX_CONNECTIONS_PER_USER} live connections already; close a tab first."
+                ),
+            )),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("counting a connection in presence")
+                .into()),
+        }
+    }
+
+    /// Writes the connection item and, for agents, its organization entry.
+    async fn store_connection(&self, conn: &Connection) -> StoreResult<()> {
+        let ttl = n(expiry(conn.connected_at));
+        let mut item = to_item(&keys::connection(&conn.id), conn)?;
+        item.insert(attr::TTL.into(), ttl.clone());
+        let mut tx = Tx::new().put_new(self, item)?;
+        if conn.kind == ConnectionKind::Agent {
+            let mut entry = keys::org_connection(&conn.org_id, &conn.id).to_item();
+            entry.insert("userId".into(), s(&conn.user_id));
+            if let Some(session) = &conn.session {
+                entry.insert("session".into(), s(session));
+            }
+            entry.insert(attr::TTL.into(), ttl);
+            tx = tx.put(self, entry, None, vec![])?;
+        }
+        tx.run(self, "open connection").await
+    }
+
+    /// Counts one client frame on connection `id` against a fixed window of
+    /// `window_seconds` allowing `max` frames, and returns the connection: `Ok(None)` when
+    /// it is closed, `Err(Conflict("frame_limit"))` past the limit. One conditional update
+    /// (two when a new window starts), replacing the read every action made anyway.
+    pub async fn count_frame(
+        &self,
+        id: &str,
+        window_seconds: i64,
+        max: u64,
+    ) -> StoreResult<Option<Connection>> {
+        let now = Utc::now().timestamp();
+        let window = now / window_seconds;
+        let attempt = |expression: &'static str, condition: &'static str, limit: bool| {
+            let mut req = self
+                .db
+                .update_item()
+                .table_name(&self.table)
+                .set_key(Some(keys::connection(id).to_item()))
+                .update_expression(expression)
+                .condition_expression(condition)
+                .expression_attribute_names("#ttl", attr::TTL)
+                .expression_attribute_values(":w", n(window))
+                .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":now", n(now))
+                .return_values(ReturnValue::AllNew);
+            if limit {
+                req = req.expression_attribute_values(":max", n(max));
+            }
+            req.send()
+        };
+        let same_window = attempt(
+            "SET frames = frames + :one",
+            "attribute_exists(PK) AND #ttl > :now AND frameWindow = :w AND frames < :max",
+            true,
+        )
+        .await;
+        let out = match same_window {
+            Ok(out) => Some(out),
+            Err(e) if is_condition_failed(&e) => {
+                match attempt(
+                    "SET frameWindow = :w, frames = :one",
+                    "attribute_exists(PK) AND #ttl > :now AND (attribute_not_exists(frameWindow) OR frameWindow <> :w)",
+                    false,
+                )
+                .await
+                {
+                    Ok(out) => Some(out),
+                    Err(e) if is_condition_failed(&e) => None,
+                    Err(e) => return Err(anyhow::Error::new(e).context("counting a frame").into()),
+                }
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("counting a frame").into()),
+        };
+        match out {
+            Some(out) => Ok(Some(from_item(out.attributes.unwrap_or_default())?)),
+            // Either closed (or expired), or this window is full.
+            None => match self.get_connection(id).await? {
+                None => Ok(None),
+                Some(_) => Err(StoreError::Conflict(
+                    "frame_limit",
+                    format!("At most {max} frames every {window_seconds} seconds; slow down."),
+                )),
+            },
+        }
+    }
+
+    /// Marks `conn` typing on `ticket_id`; `false` when it already was, and was announced
+    /// less than a refresh ago (the room need not hear it again before `refresh_after`).
+    pub async fn start_typing(
+        &self,
+        conn: &Connection,
+        ticket_id: &str,
+        refresh_after: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let result = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .update_expression("SET typingTicket = :t, typingRefresh = :refresh")
+            .condition_expression(
+                "attribute_exists(PK) AND NOT (typingTicket = :t AND typingRefresh > :now)",
+            )
+            .expression_attribute_values(":t", s(ticket_id))
+            .expression_attribute_values(":refresh", n(refresh_after.timestamp()))
+            .expression_attribute_values(":now", n(Utc::now().timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(anyhow::Error::new(e).context("marking typing").into()),
+        }
+    }
+
+    /// Clears `conn`'s typing mark (the next start is announced again).
+    pub async fn stop_typing(&self, conn: &Connection) -> StoreResult<()> {
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .update_expression("REMOVE typingTicket, typingRefresh")
+            .condition_expression("attribute_exists(PK)")
+            .send()
             .await
-            .context("counting a connection in presence")?;
-        let presence: Presence = from_item(out.attributes.unwrap_or_default())?;
-        Ok((presence.connections == 1).then_some(presence))
+            .map(|_| ())
+            .or_else(|e| {
+                if is_condition_failed(&e) {
+                    Ok(())
+                } else {
+                    Err(anyhow::Error::new(e).context("clearing typing").into())
+                }
+            })
     }
 
     /// The live connection `id`, if it exists and has not expired.
@@ -104,15 +255,40 @@ impl Store {
     /// presence. Idempotent: of `$disconnect` and a fan-out that met 410 Gone, only the
     /// first to delete the item gets `Some`, so presence is decremented exactly once.
     pub async fn close_connection(&self, id: &str) -> StoreResult<Option<Closed>> {
-        let out = self
+        self.close_connection_opened_before(id, None).await
+    }
+
+    /// [`Store::close_connection`], but only if the connection opened before `cutoff`
+    /// (`None` when it is younger, or already gone). A post to a connection whose
+    /// `$connect` has not returned yet is answered 410 by API Gateway; such a connection
+    /// is about to open, not gone.
+    pub async fn close_connection_opened_before(
+        &self,
+        id: &str,
+        cutoff: Option<DateTime<Utc>>,
+    ) -> StoreResult<Option<Closed>> {
+        let mut req = self
             .db
             .delete_item()
             .table_name(&self.table)
             .set_key(Some(keys::connection(id).to_item()))
-            .return_values(ReturnValue::AllOld)
-            .send()
-            .await
-            .context("deleting a connection")?;
+            .return_values(ReturnValue::AllOld);
+        if let Some(cutoff) = cutoff {
+            // The TTL is the opening time plus a fixed lifetime: a number to compare.
+            req = req
+                .condition_expression("#ttl <= :cutoff")
+                .expression_attribute_names("#ttl", attr::TTL)
+                .expression_attribute_values(":cutoff", n(expiry(cutoff)));
+        }
+        let out = match req.send().await {
+            Ok(out) => out,
+            Err(e) if is_condition_failed(&e) => return Ok(None),
+            Err(e) => {
+                return Err(anyhow::Error::new(e)
+                    .context("deleting a connection")
+                    .into());
+            }
+        };
         let Some(old) = out.attributes.filter(|a| !a.is_empty()) else {
             return Ok(None);
         };
@@ -301,6 +477,34 @@ impl Store {
             keys::CONNECTION_PREFIX.into(),
             true,
         );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The live connections of one user (of one session of theirs, if given).
+    pub async fn user_connection_ids(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        session: Option<&str>,
+    ) -> StoreResult<Vec<String>> {
+        let mut q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        q.and_filter("userId = :user");
+        q.values.insert(":user".into(), s(user_id));
+        if let Some(session) = session {
+            q.and_filter("#session = :session");
+            q.names.insert("#session".into(), "session".into());
+            q.values.insert(":session".into(), s(session));
+        }
         let items = self.query_all(&q).await?;
         Ok(items
             .iter()

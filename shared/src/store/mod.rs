@@ -6,6 +6,7 @@ pub mod cursor;
 mod customers;
 mod invitations;
 mod organizations;
+mod sessions;
 mod teams;
 mod throttle;
 mod tickets;
@@ -25,6 +26,7 @@ use crate::keys::{self, Key, attr};
 
 pub use connections::{Closed, MAX_ROOMS_PER_CONNECTION};
 pub use invitations::status_message;
+pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
 pub use users::UserFilter;

@@ -1,10 +1,11 @@
-//! Failed-login counters in fixed windows, expired by TTL.
+//! Login-attempt counters in fixed windows, expired by TTL (the scheme is in the login
+//! handler and the README).
 
 use anyhow::Context;
 use chrono::Utc;
 
-use super::{Store, StoreResult, n};
-use crate::keys::{self, attr};
+use super::{Store, StoreResult};
+use crate::keys;
 
 /// Length of a counting window.
 const WINDOW_SECONDS: i64 = 15 * 60;
@@ -30,66 +31,46 @@ impl LoginWindow {
 }
 
 impl Store {
-    /// Failed logins so far in `window` for each subject, in the order given.
-    pub async fn login_failures(
+    /// Counts one login attempt against each subject, before the password is checked
+    /// (atomic ADDs, concurrently), and returns the counts including this attempt: a
+    /// burst of parallel guesses is counted in full before any of them is verified.
+    pub async fn count_login_attempts(
         &self,
         subjects: &[String],
         window: LoginWindow,
     ) -> StoreResult<Vec<u64>> {
-        let keys: Vec<_> = subjects
-            .iter()
-            .map(|s| keys::login_throttle(s, window.index))
-            .collect();
-        let items = self.batch_get(keys.clone(), true).await?;
-        Ok(keys
-            .iter()
-            .map(|k| {
-                items
-                    .iter()
-                    .find(|i| i.get(attr::PK).and_then(|v| v.as_s().ok()) == Some(&k.pk))
-                    .and_then(|i| i.get("count"))
-                    .and_then(|v| v.as_n().ok())
-                    .and_then(|v| v.parse().ok())
-                    .unwrap_or(0)
-            })
-            .collect())
+        let expires = (window.index + 2) * WINDOW_SECONDS;
+        futures::future::try_join_all(subjects.iter().map(|subject| async move {
+            self.bump_counter(&keys::login_throttle(subject, window.index), 1, expires)
+                .await
+        }))
+        .await
     }
 
-    /// Counts one more failed login for `subject` (atomic ADD).
-    pub async fn record_login_failure(
+    /// After a correct password: forgets `pair` (the user's own typos are forgiven) and
+    /// takes this attempt back from the `ceilings`, which count only failures.
+    pub async fn refund_login_attempt(
         &self,
-        subject: &str,
+        pair: &str,
+        ceilings: &[String],
         window: LoginWindow,
     ) -> StoreResult<()> {
         let expires = (window.index + 2) * WINDOW_SECONDS;
-        self.db
-            .update_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::login_throttle(subject, window.index).to_item()))
-            .update_expression("ADD #c :one SET #ttl = :ttl")
-            .expression_attribute_names("#c", "count")
-            .expression_attribute_names("#ttl", attr::TTL)
-            .expression_attribute_values(":one", n(1))
-            .expression_attribute_values(":ttl", n(expires))
-            .send()
-            .await
-            .context("recording a failed login")?;
-        Ok(())
-    }
-
-    /// Forgets `subject`'s failures after a successful login.
-    pub async fn clear_login_failures(
-        &self,
-        subject: &str,
-        window: LoginWindow,
-    ) -> StoreResult<()> {
-        self.db
-            .delete_item()
-            .table_name(&self.table)
-            .set_key(Some(keys::login_throttle(subject, window.index).to_item()))
-            .send()
-            .await
-            .context("clearing failed logins")?;
+        let forget = async {
+            self.db
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(keys::login_throttle(pair, window.index).to_item()))
+                .send()
+                .await
+                .context("clearing login attempts")?;
+            Ok::<_, super::StoreError>(())
+        };
+        let refunds = futures::future::try_join_all(ceilings.iter().map(|subject| async move {
+            self.bump_counter(&keys::login_throttle(subject, window.index), -1, expires)
+                .await
+        }));
+        tokio::try_join!(forget, refunds)?;
         Ok(())
     }
 }

@@ -114,7 +114,12 @@ impl UpdateBuilder {
     }
 
     /// Runs the update; `None` when `condition` failed.
-    async fn run(self, store: &Store, key: &keys::Key, condition: Option<&str>) -> StoreResult<Option<Item>> {
+    async fn run(
+        self,
+        store: &Store,
+        key: &keys::Key,
+        condition: Option<&str>,
+    ) -> StoreResult<Option<Item>> {
         let mut expression = String::new();
         if !self.sets.is_empty() {
             expression.push_str(&format!("SET {}", self.sets.join(", ")));
@@ -367,9 +372,8 @@ impl Store {
                 }
                 None => {
                     let nv = u.value(AttributeValue::Null(true));
-                    condition.push_str(&format!(
-                        " AND (attribute_not_exists({an}) OR {an} = {nv})"
-                    ));
+                    condition
+                        .push_str(&format!(" AND (attribute_not_exists({an}) OR {an} = {nv})"));
                 }
             }
         }

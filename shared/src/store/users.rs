@@ -35,8 +35,11 @@ impl Store {
         self.get_as(&keys::user(org_id, user_id)).await
     }
 
-    /// The user registered with `email` and their password hash, for login.
-    pub async fn find_credentials(&self, email: &Email) -> StoreResult<Option<(User, String)>> {
+    /// The user registered with `email`, their password hash and session epoch, for login.
+    pub async fn find_credentials(
+        &self,
+        email: &Email,
+    ) -> StoreResult<Option<(User, String, u64)>> {
         let Some(marker) = self.get_item(&keys::email_marker(email.as_str())).await? else {
             return Ok(None);
         };
@@ -55,7 +58,8 @@ impl Store {
             .remove(PASSWORD_HASH)
             .and_then(|v| v.as_s().ok().cloned())
             .context("user without password hash")?;
-        Ok(Some((from_item(item)?, hash)))
+        let epoch = Self::session_epoch_of(&item);
+        Ok(Some((from_item(item)?, hash, epoch)))
     }
 }
 

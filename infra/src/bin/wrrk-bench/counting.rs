@@ -261,7 +261,12 @@ impl CountedApi {
             sesv2: Some(stack.aws_endpoint.clone()),
         };
         let app = App::new(&local_sdk_config(), stack.app.settings.clone(), &endpoints);
-        let gateway = Arc::new(Gateway::new(app, &stack.template, Default::default())?);
+        let gateway = Arc::new(Gateway::new(
+            app,
+            &stack.template,
+            Default::default(),
+            &stack.parameters,
+        )?);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
         let http_url = format!("http://{}", listener.local_addr()?);
         let router = Router::new()

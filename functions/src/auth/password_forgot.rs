@@ -1,0 +1,57 @@
+//! `POST /api/auth/forgot-password` (public): `{email}`. Mails a single-use reset link if
+//! an active account has that address. The answer is the same either way, so it tells
+//! nobody which addresses have accounts; requests per address are limited.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::domain::Email;
+use wrrk_shared::http::{ApiResult, json_body, request::MAX_JSON_BYTES, response};
+use wrrk_shared::mail::password_reset_email;
+use wrrk_shared::store::AccountTokenKind;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    email: String,
+}
+
+/// Reset mails per address per hour (more would make us a mail cannon).
+const MAX_PER_HOUR: u64 = 3;
+
+/// 202 whatever happens.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let accepted = || {
+        response::accepted(json!({
+            "message": "If an account uses this address, a reset link is on its way."
+        }))
+    };
+    let Ok(email) = Email::parse("email", &body.email) else {
+        return accepted();
+    };
+    if app
+        .store
+        .take_rate("PASSWORD_RESET", email.as_str(), 3600, MAX_PER_HOUR)
+        .await?
+        .is_err()
+    {
+        return accepted();
+    }
+    if let Some((user, _, _)) = app.store.find_credentials(&email).await?
+        && user.active
+    {
+        super::send_account_link(
+            &app,
+            &user,
+            AccountTokenKind::ResetPassword,
+            "reset-password",
+            super::RESET_HOURS,
+            password_reset_email,
+        )
+        .await?;
+        tracing::info!(user_id = %user.id, "password reset requested");
+    }
+    accepted()
+}

@@ -1,0 +1,49 @@
+//! `POST /api/auth/reset-password` (public): `{token, newPassword}` from the emailed link.
+//! The link works once; every session of the user ends; the answer signs them in.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::auth::password;
+use wrrk_shared::domain::Password;
+use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::realtime;
+use wrrk_shared::store::AccountTokenKind;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    token: String,
+    new_password: String,
+}
+
+/// Validates the new password first (a typo does not burn the link), then uses the token.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let new = Password::parse("newPassword", &body.new_password)?;
+    let invalid = || {
+        ApiError::Gone(
+            "token_invalid",
+            "This link is invalid, expired or already used.".into(),
+        )
+    };
+    let hash = super::account_token_hash(&body.token).ok_or_else(invalid)?;
+    let new_hash = password::hash(new).await?;
+    let (org_id, user_id) = app
+        .store
+        .consume_account_token(AccountTokenKind::ResetPassword, &hash)
+        .await?
+        .ok_or_else(invalid)?;
+    let user = app
+        .store
+        .get_user(&org_id, &user_id)
+        .await?
+        .filter(|u| u.active)
+        .ok_or_else(invalid)?;
+    let epoch = app.store.set_password(&user, &new_hash).await?;
+    realtime::end_connections(&app, &org_id, &user_id, None).await;
+    let token = app.tokens.issue(&user, epoch)?;
+    tracing::info!(user_id = %user.id, "password reset");
+    ok(json!({ "token": token, "user": user }))
+}

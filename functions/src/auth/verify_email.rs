@@ -1,0 +1,35 @@
+//! `POST /api/auth/verify-email` (public): `{token}` from the emailed link confirms the
+//! address; the organization may then send invitations. The link works once.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::store::AccountTokenKind;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    token: String,
+}
+
+/// Uses the token up, then marks user and organization verified.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let invalid = || {
+        ApiError::Gone(
+            "token_invalid",
+            "This link is invalid, expired or already used.".into(),
+        )
+    };
+    let hash = super::account_token_hash(&body.token).ok_or_else(invalid)?;
+    let (org_id, user_id) = app
+        .store
+        .consume_account_token(AccountTokenKind::VerifyEmail, &hash)
+        .await?
+        .ok_or_else(invalid)?;
+    app.store.mark_email_verified(&org_id, &user_id).await?;
+    tracing::info!(user_id = %user_id, "email verified");
+    ok(json!({ "verified": true }))
+}
