@@ -1,5 +1,5 @@
 import { useEffect } from 'preact/hooks';
-import { location, navigate } from './router';
+import { location, navigate, param, safeNext } from './router';
 import { bootError, me, hasToken } from './state';
 import { Layout } from './components/Layout';
 import { ForgotPassword, Invite, Login, ResetPassword, Signup, VerifyEmail } from './pages/auth';
@@ -28,7 +28,7 @@ export function App() {
   let m: RegExpMatchArray | null;
 
   // Public pages.
-  if (path === '/login') return me.value ? <Redirect to="/" /> : <Login />;
+  if (path === '/login') return me.value ? <Redirect to={safeNext(param('next'))} /> : <Login />;
   if (path === '/signup') return <Signup />;
   if (path === '/forgot-password') return <ForgotPassword />;
   if ((m = path.match(/^\/invite\/([^/]+)$/))) return <Invite token={decodeURIComponent(m[1])} />;
