@@ -102,12 +102,16 @@ async function main() {
     );
     console.log(`\n## Ticket with ${MESSAGES} messages (posted in ${fmt(performance.now() - t0)})`);
     const open = [];
+    const usable = [];
     for (let i = 0; i < 5; i++) {
       const start = performance.now();
       await page.goto(`/tickets/${big.id}`, { waitUntil: 'commit' });
+      await page.getByLabel('Reply to customer').waitFor();
+      usable.push(performance.now() - start);
       await page.getByRole('region', { name: 'Conversation' }).getByRole('article').nth(MESSAGES - 1).waitFor();
       open.push(performance.now() - start);
     }
+    console.log(`navigation → ticket usable (header, controls, reply box): median ${fmt(median(usable))}, runs ${usable.map((x) => x.toFixed(0)).join(', ')} ms`);
     console.log(`navigation → all ${MESSAGES} messages on screen: median ${fmt(median(open))}, runs ${open.map((x) => x.toFixed(0)).join(', ')} ms`);
 
     // -- send → display in a second agent's open ticket -------------------------------------

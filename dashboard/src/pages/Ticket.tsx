@@ -440,6 +440,7 @@ export function TicketPage({ id }: { id: string }) {
   const [ticket, setTicket] = useState<Ticket | null>(null);
   const [messages, setMessages] = useState<Message[]>([]);
   const [error, setError] = useState<string | null>(null);
+  const [loadingThread, setLoadingThread] = useState(true);
   const byId = useRef(new Map<string, Message>());
   const loaded = useRef<Promise<void> | null>(null);
   useTitle(ticket ? `${ticketNumber(ticket)} ${ticket.subject}` : 'Ticket');
@@ -477,14 +478,20 @@ export function TicketPage({ id }: { id: string }) {
     byId.current = new Map();
     loaded.current = (async () => {
       try {
-        const [t, msgs] = await Promise.all([
-          api.ticket(id),
-          all((cursor) => api.messages(id, { limit: 100, cursor })),
-        ]);
-        setTicket(t);
-        add(msgs);
+        // The ticket (and so the reply box) shows as soon as it arrives; the thread fills
+        // in page by page, oldest first.
+        const ticketLoaded = api.ticket(id).then(setTicket);
+        let cursor: string | null = null;
+        do {
+          const p = await api.messages(id, { limit: 100, cursor });
+          add(p.data);
+          cursor = p.nextCursor ?? null;
+        } while (cursor);
+        await ticketLoaded;
       } catch (e) {
         setError(describe(e));
+      } finally {
+        setLoadingThread(false);
       }
     })();
     const offs = [
@@ -541,11 +548,12 @@ export function TicketPage({ id }: { id: string }) {
             {titleCase(ticket.channel)} · opened {when(ticket.createdAt)}
           </span>
         </p>
-        <section class="thread" aria-label="Conversation">
+        <section class="thread" aria-label="Conversation" aria-busy={loadingThread}>
           {messages.map((m) => (
             <MessageView key={m.id} m={m} />
           ))}
-          {messages.length === 0 && <p class="muted">No messages yet.</p>}
+          {messages.length === 0 && !loadingThread && <p class="muted">No messages yet.</p>}
+          {loadingThread && <p role="status">Loading messages…</p>}
         </section>
         <Typing ticketId={id} />
         <Composer ticketId={id} onSent={(m) => add([m])} />
