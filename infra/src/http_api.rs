@@ -159,6 +159,21 @@ fn path_params(pattern: &str, path: &str) -> Option<HashMap<String, String>> {
     )
 }
 
+/// `path` as the request log shows it: secrets in path parameters (invitation tokens)
+/// replaced, so logs never carry a usable link.
+pub fn loggable_path(path: &str, params: &[(String, String)]) -> String {
+    params
+        .iter()
+        .filter(|(name, v)| name.to_ascii_lowercase().contains("token") && !v.is_empty())
+        .fold(path.to_string(), |p, (_, value)| {
+            let encoded =
+                percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
+                    .to_string();
+            p.replace(&encoded, "<redacted>")
+                .replace(value.as_str(), "<redacted>")
+        })
+}
+
 /// Serves one request as API Gateway would.
 pub async fn dispatch(
     State(gw): State<Arc<Gateway>>,
@@ -206,18 +221,9 @@ pub async fn dispatch(
         .path
         .as_ref()
         .map_or("$default".to_string(), |p| format!("{} {p}", route.method));
-    // Secrets in paths (invitation and reset tokens) never reach the request log.
-    let logged_path = params
-        .iter()
-        .filter(|(name, _)| name.to_ascii_lowercase().contains("token"))
-        .fold(path.clone(), |p, (_, value)| {
-            p.replace(
-                &percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC)
-                    .to_string(),
-                "<redacted>",
-            )
-            .replace(value.as_str(), "<redacted>")
-        });
+    let params_list: Vec<(String, String)> =
+        params.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let logged_path = loggable_path(&path, &params_list);
     let event = build_event(&parts, &body, &route_key, params, peer, &request_id);
     let lambda_req = match lambda_http::request::from_str(&event.to_string()) {
         Ok(r) => r,

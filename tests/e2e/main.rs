@@ -2,6 +2,8 @@
 
 mod auth;
 mod cross_tenant;
+mod hardening_http;
+mod hardening_realtime;
 mod http_contract;
 mod invitations;
 mod lambda_binary;

@@ -110,6 +110,24 @@ impl WsClient {
         self.subscribe(ticket_id).await
     }
 
+    /// Reads until the server closes the connection; the events that came before. Panics
+    /// if it stays open past the deadline.
+    pub async fn until_closed(&mut self) -> Vec<Value> {
+        let mut before = Vec::new();
+        loop {
+            match tokio::time::timeout(FRAME_DEADLINE, self.stream.next())
+                .await
+                .expect("the server closes the connection in time")
+            {
+                Some(Ok(Message::Text(t))) => {
+                    before.push(serde_json::from_str(&t).unwrap_or(Value::Null));
+                }
+                Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return before,
+                Some(Ok(_)) => {}
+            }
+        }
+    }
+
     /// Closes cleanly and waits until the server has finished with the connection.
     pub async fn close(mut self) {
         self.stream.close(None).await.expect("close sent");
