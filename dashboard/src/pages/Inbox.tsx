@@ -117,12 +117,17 @@ export function Inbox() {
     api.teams({ limit: 100 }).then((p) => setTeams(p.data), () => undefined);
   }, []);
 
+  // Only the latest load may touch the list: filters change faster than answers arrive.
+  const loadSeq = useRef(0);
   const load = async (more = false) => {
+    const mine = ++loadSeq.current;
+    const stale = () => mine !== loadSeq.current;
     setLoading(true);
     setError(null);
     try {
       if (f.q) {
         const r = await searchTickets(f.q, query);
+        if (stale()) return;
         setTickets(r.tickets);
         setCursor(null);
         setSearchInfo(
@@ -130,6 +135,7 @@ export function Inbox() {
         );
       } else {
         const p = await api.tickets({ ...query, limit: PAGE, cursor: more ? cursor : null });
+        if (stale()) return;
         setTickets((old) => {
           if (!more) return p.data;
           const seen = new Set(old.map((t) => t.id));
@@ -139,10 +145,12 @@ export function Inbox() {
         setSearchInfo(null);
       }
     } catch (e) {
-      setError(describe(e));
+      if (!stale()) setError(describe(e));
     } finally {
-      setShownKey(key);
-      setLoading(false);
+      if (!stale()) {
+        setShownKey(key);
+        setLoading(false);
+      }
     }
   };
 
