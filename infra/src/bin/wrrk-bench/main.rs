@@ -6,6 +6,7 @@
 //! test: it asserts nothing and only reports what it saw.
 
 mod auth;
+mod concurrency;
 mod counting;
 mod endpoint;
 mod load;
@@ -41,6 +42,8 @@ enum Bench {
     Tickets(tickets::TicketsArgs),
     /// `message:new` fan-out to rooms of 1, 100 and 1,000 sockets, and a sustained rate.
     Realtime(realtime::RealtimeArgs),
+    /// 50 concurrent posters on one ticket; 40 parallel wrong logins for one account.
+    Concurrency(concurrency::ConcurrencyArgs),
 }
 
 #[tokio::main]
@@ -52,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Users(args) => users::users(args).await,
         Bench::Tickets(args) => tickets::tickets(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,
+        Bench::Concurrency(args) => concurrency::concurrency(args).await,
     }
 }
 
