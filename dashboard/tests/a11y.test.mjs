@@ -119,7 +119,7 @@ describe('accessibility', () => {
       await page.keyboard.type('Sent without a mouse');
       await page.keyboard.press('Control+Enter');
       await page.getByRole('region', { name: 'Conversation' }).getByText('Sent without a mouse').waitFor();
-      assert.equal(await box.inputValue(), '');
+      await h.until(async () => (await box.inputValue()) === '', { what: 'the reply box to empty' });
     } finally {
       await context.close();
     }

@@ -37,8 +37,12 @@ describe('auth', () => {
       await page.getByText('Ada Admin').first().waitFor();
       await h.shot(page, 'inbox-empty');
 
+      const token = await page.evaluate(() => localStorage.getItem('wrrk.token'));
       await page.getByRole('button', { name: 'Sign out' }).click();
       await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      // Signing out ends the session on the server, not only in this browser.
+      assert.equal(await page.evaluate(() => localStorage.getItem('wrrk.token')), null);
+      await assert.rejects(o.api.as(token).get('/api/auth/me'), (e) => e.status === 401);
       await h.shot(page, 'login');
       await page.goto('/settings/profile');
       await page.waitForURL(/\/login\?next=%2Fsettings%2Fprofile/);

@@ -205,7 +205,8 @@ describe('live', () => {
       await context.setOffline(false);
       await page.getByRole('button', { name: 'Send reply' }).click();
       await page.getByRole('region', { name: 'Conversation' }).getByText('Words worth keeping').waitFor();
-      assert.equal(await box.inputValue(), '');
+      // The live event may show it before the POST answers; the box empties on the answer.
+      await h.until(async () => (await box.inputValue()) === '', { what: 'the reply box to empty' });
     } finally {
       await context.close();
     }

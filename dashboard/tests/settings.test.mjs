@@ -94,6 +94,13 @@ describe('settings', () => {
       await bobRow.getByText('Deactivated').waitFor();
       await h.shot(page, 'settings-team');
       assert.equal((await o.api.get(`/api/users/${bob.user.id}`)).active, false);
+      await assert.rejects(bob.api.get('/api/auth/me'), (e) => e.status === 401);
+
+      // And back.
+      await page.getByRole('button', { name: 'Reactivate Bob Agent' }).click();
+      await bobRow.getByText('Active').waitFor();
+      assert.equal((await o.api.get(`/api/users/${bob.user.id}`)).active, true);
+      await new h.Api(stack.base).post('/api/auth/login', { email: bob.email, password: bob.password });
       assert.deepEqual(page.pageErrors, []);
     } finally {
       await context.close();

@@ -126,7 +126,9 @@ async function raw(method: string, path: string, opts: Options = {}): Promise<un
       e.error ?? `The server answered ${res.status} ${res.statusText}.`.trim(),
       e.field,
     );
-    if (res.status === 401 && !opts.anonymous && token) onUnauthorized?.();
+    // A 401 for a token that has since been replaced (password change) is not the end
+    // of the session.
+    if (res.status === 401 && !opts.anonymous && token && token === getToken()) onUnauthorized?.();
     throw err;
   }
   return json;
@@ -161,15 +163,18 @@ export const api = {
   login: (email: string, password: string) =>
     data<Session>('POST', '/api/auth/login', { body: { email, password }, anonymous: true }),
   me: () => data<Me>('GET', '/api/auth/me'),
+  /** Ends this session on the server (its token answers 401 from then on). */
   logout: () => data<void>('POST', '/api/auth/logout', { body: {} }),
+  /** Ends every other session; the answer carries a fresh token for this one. */
   changePassword: (currentPassword: string, newPassword: string) =>
-    data<unknown>('POST', '/api/auth/password', { body: { currentPassword, newPassword } }),
+    data<Session>('POST', '/api/auth/password', { body: { currentPassword, newPassword } }),
   verifyEmail: (token: string) =>
     data<unknown>('POST', '/api/auth/verify-email', { body: { token }, anonymous: true }),
   forgotPassword: (email: string) =>
     data<unknown>('POST', '/api/auth/forgot-password', { body: { email }, anonymous: true }),
+  /** Ends every session of the user; the answer signs them in. */
   resetPassword: (token: string, newPassword: string) =>
-    data<unknown>('POST', '/api/auth/reset-password', { body: { token, newPassword }, anonymous: true }),
+    data<Session>('POST', '/api/auth/reset-password', { body: { token, newPassword }, anonymous: true }),
 
   // Users
   users: (q: { search?: string; role?: string; team?: string; limit?: number; cursor?: string | null } = {}) =>

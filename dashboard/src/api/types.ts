@@ -79,6 +79,8 @@ export interface Organization {
   ticketPrefix: string;
   timezone: string;
   widget?: WidgetSettings;
+  /** Set once the founding admin verified their email; until then no invitations. */
+  verified?: boolean;
   /** Tolerated: the public key the widget embed snippet carries. */
   widgetKey?: string;
   /** Tolerated: the inbound support address. */

@@ -111,6 +111,7 @@ export function Inbox() {
   const listRef = useRef<Ticket[]>([]);
   listRef.current = tickets;
   const welcome = new URLSearchParams(location.value.search).get('welcome') === '1';
+  const reset = new URLSearchParams(location.value.search).get('reset') === '1';
   useTitle('Inbox');
 
   useEffect(() => {
@@ -212,6 +213,7 @@ export function Inbox() {
         </button>
       </div>
       {welcome && <Notice>Welcome to wrrk. Check your email for a link to verify your address.</Notice>}
+      {reset && <Notice>Your password has been changed, and you are signed in.</Notice>}
       {showNew && (
         <NewTicket
           onCreated={(t) => {

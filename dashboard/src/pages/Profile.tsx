@@ -1,5 +1,5 @@
 import { useState } from 'preact/hooks';
-import { api, describe } from '../api/client';
+import { api, describe, setToken } from '../api/client';
 import { me, rememberUsers } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { titleCase } from '../format';
@@ -38,7 +38,9 @@ export function Profile() {
       return;
     }
     void password.run(async () => {
-      await api.changePassword(current, next);
+      // Every other session ends (other tabs of this browser share the new token).
+      const s = await api.changePassword(current, next);
+      setToken(s.token);
       form.reset();
       setChanged(true);
     }, describe);
@@ -76,7 +78,7 @@ export function Profile() {
           <input name="confirm" type="password" required minLength={8} autocomplete="new-password" />
         </Field>
         <ErrorText error={password.error} />
-        {changed && <Notice>Password changed.</Notice>}
+        {changed && <Notice>Password changed. You were signed out everywhere else.</Notice>}
         <button type="submit" class="primary" disabled={password.busy}>
           Change password
         </button>

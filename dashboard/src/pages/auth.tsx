@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, describe } from '../api/client';
 import type { InvitationLookup } from '../api/types';
 import { Link, navigate, param, safeNext } from '../router';
-import { signedIn, me } from '../state';
+import { me, setSession, signedIn } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { titleCase } from '../format';
 
@@ -169,7 +169,8 @@ export function VerifyEmail({ token }: { token: string }) {
     api.verifyEmail(token).then(
       () => {
         setState('done');
-        if (me.value) me.value = { ...me.value, emailVerified: true, emailVerifiedAt: new Date().toISOString() };
+        // Signed in here: pick up the verified user and organization (the banner goes).
+        if (me.value) api.me().then(setSession, () => undefined);
       },
       (e) => setState(describe(e)),
     );
@@ -220,7 +221,6 @@ export function ForgotPassword() {
 
 export function ResetPassword({ token }: { token: string }) {
   const { busy, error, setError, run } = useAction();
-  const [done, setDone] = useState(false);
   const submit = (e: Event) => {
     const f = form(e);
     if (f.newPassword !== f.confirm) {
@@ -228,28 +228,26 @@ export function ResetPassword({ token }: { token: string }) {
       return;
     }
     void run(async () => {
-      await api.resetPassword(token, f.newPassword);
-      setDone(true);
+      // Every session of the account ends; the answer signs this one in.
+      const s = await api.resetPassword(token, f.newPassword);
+      await signedIn(s.token);
+      navigate('/?reset=1', { replace: true });
     }, describe);
   };
   return (
     <Card title="Choose a new password">
-      {done ? (
-        <Notice>Your password has been changed. You can sign in with it now.</Notice>
-      ) : (
-        <form onSubmit={submit} class="stack">
-          <Field label="New password" hint="At least 8 characters.">
-            <input name="newPassword" type="password" required minLength={8} autocomplete="new-password" />
-          </Field>
-          <Field label="Confirm new password">
-            <input name="confirm" type="password" required minLength={8} autocomplete="new-password" />
-          </Field>
-          <ErrorText error={error} />
-          <button type="submit" class="primary" disabled={busy}>
-            Change password
-          </button>
-        </form>
-      )}
+      <form onSubmit={submit} class="stack">
+        <Field label="New password" hint="At least 8 characters.">
+          <input name="newPassword" type="password" required minLength={8} autocomplete="new-password" />
+        </Field>
+        <Field label="Confirm new password">
+          <input name="confirm" type="password" required minLength={8} autocomplete="new-password" />
+        </Field>
+        <ErrorText error={error} />
+        <button type="submit" class="primary" disabled={busy}>
+          Change password
+        </button>
+      </form>
       <p class="links">
         <Link href="/login">Go to sign in</Link>
       </p>
