@@ -94,6 +94,7 @@ http_functions! {
     "auth-password-forgot": "POST" "/api/auth/forgot-password" [TableWrite, SendMail] => crate::auth::password_forgot::handle,
     "auth-password-reset": "POST" "/api/auth/reset-password" [TableWrite, ManageConnections] => crate::auth::password_reset::handle,
     "auth-verify-email": "POST" "/api/auth/verify-email" [TableWrite] => crate::auth::verify_email::handle,
+    "auth-verify-email-resend": "POST" "/api/auth/verify-email/resend" [TableWrite, SendMail] => crate::auth::verify_email_resend::handle,
     "users-list": "GET" "/api/users" [TableRead] => crate::users::list::handle,
     "users-get": "GET" "/api/users/{id}" [TableRead] => crate::users::get::handle,
     "users-update": "PATCH" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::update::handle,

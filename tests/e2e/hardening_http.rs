@@ -319,9 +319,29 @@ async fn an_unverified_organization_sends_no_invitations_and_a_verified_one_is_l
             Some(json!({ "token": t })),
         )
     };
+    // A lost link is no dead end: the signed-in admin can ask for another.
+    let r = app
+        .call(
+            Method::POST,
+            "/api/auth/verify-email/resend",
+            Some(&fresh.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 202, "{:?}", r.body);
+    assert_ne!(app.link_token_for("spam@spam.test", "verify-email"), token);
     assert_eq!(verify(token.clone()).await.status, 200);
     assert_eq!(verify(token).await.status, 410, "the link works once");
     assert_eq!(verify("x".repeat(3000)).await.status, 410);
+    let r = app
+        .call(
+            Method::POST,
+            "/api/auth/verify-email/resend",
+            Some(&fresh.token),
+            None,
+        )
+        .await;
+    assert_eq!(r.status, 200, "nothing left to verify");
     let me = app.get("/api/auth/me", &fresh.token).await;
     assert_eq!(me.data()["user"]["emailVerified"], true);
     assert_eq!(me.data()["organization"]["verified"], true);

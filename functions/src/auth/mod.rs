@@ -8,6 +8,7 @@ pub mod password_forgot;
 pub mod password_reset;
 pub mod signup;
 pub mod verify_email;
+pub mod verify_email_resend;
 
 use wrrk_shared::App;
 use wrrk_shared::domain::User;
