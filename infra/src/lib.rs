@@ -3,6 +3,7 @@
 //! embedded DynamoDB-compatible engine and an SESv2 outbox. Tests start it in-process; `wrrk-local` runs it for people.
 
 pub mod dynamo;
+pub mod front_ends;
 pub mod http_api;
 pub mod runtime_api;
 pub mod seed;

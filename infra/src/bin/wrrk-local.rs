@@ -36,6 +36,9 @@ struct Args {
     /// The built widget (`widget.js`, `demo.html`) to serve at `/widget.js`.
     #[arg(long, default_value = "widget/dist")]
     widget_dir: PathBuf,
+    /// Serve the front ends as they are, without building them first.
+    #[arg(long)]
+    no_build: bool,
 }
 
 #[tokio::main]
@@ -43,6 +46,19 @@ async fn main() -> anyhow::Result<()> {
     wrrk_shared::telemetry::init_local();
     let args = Args::parse();
     eprintln!("wrrk-local: starting");
+    if !args.no_build {
+        // `dashboard/dist` is built from `dashboard/`, `widget/dist` from `widget/`.
+        for (dist, marker) in [
+            (&args.dashboard_dir, "index.html"),
+            (&args.widget_dir, "widget.js"),
+        ] {
+            if let Some(project) = dist.parent().filter(|p| !p.as_os_str().is_empty())
+                && let Err(e) = wrrk_local::front_ends::ensure_built(project, marker)
+            {
+                eprintln!("  {e:#}: serving the API without it");
+            }
+        }
+    }
     let stack_sites = Sites {
         dashboard: (args.dashboard_dir.join("index.html").is_file())
             .then(|| args.dashboard_dir.clone()),
