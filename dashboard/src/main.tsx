@@ -1,4 +1,4 @@
-import { render } from 'preact';
+import { Component, render, type ComponentChildren } from 'preact';
 import { api, ApiError, configure, describe, getToken, TOKEN_STORAGE_KEY } from './api/client';
 import type { AppConfig } from './api/types';
 import { location, navigate } from './router';
@@ -12,6 +12,28 @@ function unauthorized() {
   clearSession();
   if (location.value.path !== '/login') {
     navigate(`/login?expired=1&next=${encodeURIComponent(here)}`, { replace: true });
+  }
+}
+
+/** A bug in one page shows a sentence and a way out, not a blank screen. */
+class Boundary extends Component<{ children: ComponentChildren }, { failed: boolean }> {
+  state = { failed: false };
+  componentDidCatch(error: unknown) {
+    console.error(error);
+    this.setState({ failed: true });
+  }
+  render() {
+    if (!this.state.failed) return this.props.children;
+    return (
+      <main id="main" class="auth">
+        <p role="alert" class="error">
+          Something went wrong on this page.
+        </p>
+        <button type="button" onClick={() => window.location.reload()}>
+          Reload
+        </button>
+      </main>
+    );
   }
 }
 
@@ -36,7 +58,12 @@ async function boot() {
   });
 
   root.textContent = '';
-  render(<App />, root);
+  render(
+    <Boundary>
+      <App />
+    </Boundary>,
+    root,
+  );
 
   if (getToken()) {
     try {

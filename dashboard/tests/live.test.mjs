@@ -71,6 +71,16 @@ describe('live', () => {
       await h.shot(b.page, 'ticket-two-agents');
       assert.equal(await b.page.getByText('Note for the team').count(), 1);
 
+      // A change made by one agent shows in the other's controls, in place.
+      await a.page.getByLabel('Priority').selectOption('HIGH');
+      await h.until(async () => (await b.page.getByLabel('Priority').inputValue()) === 'HIGH', {
+        what: "Bob's priority control to follow",
+      });
+      await a.page.getByLabel('Assignee').selectOption({ label: 'Bob Agent' });
+      await h.until(async () => (await b.page.getByLabel('Assignee').inputValue()) === bob.user.id, {
+        what: "Bob's assignee control to follow",
+      });
+
       // Presence: Bob leaves (his only tab closes), Ada sees him go offline.
       await b.context.close();
       await adaOnline.getByText('Bob Agent').waitFor({ state: 'detached' });
