@@ -1,6 +1,7 @@
 // One ticket: the thread (oldest first, live, deduplicated by id), the reply box with
 // its internal-note toggle and typing indicator, the ticket's controls and its customer.
 
+import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { all, api, describe } from '../api/client';
 import {
@@ -45,6 +46,16 @@ function flags(m: Message) {
     autoReply: !!(m.autoReply || m.isAutoReply || f.includes('auto-reply') || f.includes('autoReply')),
     bounce: !!(m.bounce || m.isBounce || f.includes('bounce')),
   };
+}
+
+/** Re-renders only when its message object changes (long threads stay cheap to update). */
+class MessageItem extends Component<{ m: Message }> {
+  shouldComponentUpdate(next: { m: Message }) {
+    return next.m !== this.props.m;
+  }
+  render() {
+    return <MessageView m={this.props.m} />;
+  }
 }
 
 function MessageView({ m }: { m: Message }) {
@@ -445,15 +456,20 @@ export function TicketPage({ id }: { id: string }) {
   const loaded = useRef<Promise<void> | null>(null);
   useTitle(ticket ? `${ticketNumber(ticket)} ${ticket.subject}` : 'Ticket');
 
+  const show = () =>
+    setMessages([...byId.current.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+
   /** Adds messages, never twice (by id), oldest first (ids are ULIDs). */
-  const add = (list: Message[]) => {
+  const add = (list: Message[], render = true) => {
     let changed = false;
     for (const m of list) {
       if (m.ticketId && m.ticketId !== id) continue;
-      if (!byId.current.has(m.id)) changed = true;
-      byId.current.set(m.id, m);
+      if (!byId.current.has(m.id)) {
+        changed = true;
+        byId.current.set(m.id, m);
+      }
     }
-    if (changed) setMessages([...byId.current.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    if (changed && render) show();
   };
 
   const lastId = () => {
@@ -480,13 +496,18 @@ export function TicketPage({ id }: { id: string }) {
       try {
         // The ticket (and so the reply box) shows as soon as it arrives; the thread fills
         // in page by page, oldest first.
+        // The first page renders at once, the rest together when all have arrived (one
+        // render of a long thread instead of one per page).
         const ticketLoaded = api.ticket(id).then(setTicket);
         let cursor: string | null = null;
+        let first = true;
         do {
           const p = await api.messages(id, { limit: 100, cursor });
-          add(p.data);
+          add(p.data, first);
+          first = false;
           cursor = p.nextCursor ?? null;
         } while (cursor);
+        show();
         await ticketLoaded;
       } catch (e) {
         setError(describe(e));
@@ -550,7 +571,7 @@ export function TicketPage({ id }: { id: string }) {
         </p>
         <section class="thread" aria-label="Conversation" aria-busy={loadingThread}>
           {messages.map((m) => (
-            <MessageView key={m.id} m={m} />
+            <MessageItem key={m.id} m={m} />
           ))}
           {messages.length === 0 && !loadingThread && <p class="muted">No messages yet.</p>}
           {loadingThread && <p role="status">Loading messages…</p>}
