@@ -121,7 +121,13 @@ pub async fn dispatch(
     {
         return resp;
     }
-    let origin = parts.headers.get("origin").cloned();
+    // The widget API has no gateway CORS: its own functions answer preflights and set
+    // CORS headers (see template.yaml's WidgetApi).
+    let origin = parts
+        .headers
+        .get("origin")
+        .cloned()
+        .filter(|_| !parts.uri.path().starts_with("/api/widget/"));
     if parts.method == "OPTIONS"
         && origin.is_some()
         && parts.headers.contains_key("access-control-request-method")

@@ -195,9 +195,8 @@ impl Template {
                         schedules,
                         ses_inbound: false,
                         grants: grants(&props["Policies"]),
-                        websocket_endpoint: !props["Environment"]["Variables"]
-                            ["WEBSOCKET_ENDPOINT"]
-                            .is_null(),
+                        websocket_endpoint:
+                            !props["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"].is_null(),
                     });
                 }
                 Some("AWS::SES::ReceiptRule") => {
@@ -240,7 +239,10 @@ impl Template {
                         .flatten(),
                     });
                 }
-                Some("AWS::Serverless::HttpApi") => {
+                // An API without CorsConfiguration (the widget's) answers CORS itself.
+                Some("AWS::Serverless::HttpApi")
+                    if !res["Properties"]["CorsConfiguration"].is_null() =>
+                {
                     let c = &res["Properties"]["CorsConfiguration"];
                     let list = |k: &str| -> Vec<String> {
                         c[k].as_sequence()

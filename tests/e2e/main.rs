@@ -13,3 +13,4 @@ mod teams;
 mod template_check;
 mod tickets;
 mod users;
+mod widget;

@@ -11,6 +11,7 @@ mod throttle;
 mod tickets;
 mod tx;
 mod users;
+mod widget;
 
 use std::collections::HashMap;
 
@@ -28,6 +29,7 @@ pub use invitations::status_message;
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
 pub use users::UserFilter;
+pub use widget::{ConnectTicket, WidgetUser};
 
 /// Items evaluated per request by a filtered Query.
 const FILTERED_PAGE: usize = 1000;
