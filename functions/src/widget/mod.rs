@@ -76,25 +76,32 @@ pub(crate) fn source_ip(req: &Request) -> String {
         .unwrap_or_else(|| "unknown".into())
 }
 
-/// Counts one request against each `(limit, subject)` in order; the first one exceeded
+/// Counts one request against each `(limit, subject)` in order (a sliding window over
+/// two fixed-window counters); the first one exceeded
 /// answers 429 with `Retry-After`, and the later ones are then not counted (so a visitor
 /// over their own session's limit does not use up their office's IP allowance).
 pub(crate) async fn throttle(app: &App, checks: &[(Limit, &str)]) -> Result<(), ApiError> {
     let factor = ip_limit_factor();
     for (limit, subject) in checks {
-        let now = Utc::now().timestamp();
-        let window = now / limit.window_seconds;
+        let now_ms = Utc::now().timestamp_millis();
+        let span_ms = limit.window_seconds * 1000;
+        let window = now_ms / span_ms;
+        let now = now_ms / 1000;
         let key = format!("{}#{subject}", limit.name);
-        let count = app
+        let (current, previous) = app
             .store
             .count_widget_request(&key, window, limit.window_seconds)
             .await?;
+        // Sliding window: the previous window's count weighs as much as it still overlaps
+        // the last `window_seconds`, so a burst across a window boundary is still caught.
+        let elapsed = (now_ms - window * span_ms) as f64 / span_ms as f64;
+        let estimate = current as f64 + previous as f64 * (1.0 - elapsed);
         let max = if limit.name.ends_with(":ip") {
             limit.max.saturating_mul(factor)
         } else {
             limit.max
         };
-        if count > max {
+        if estimate > max as f64 {
             tracing::warn!(limit = limit.name, "widget request throttled");
             let left = (window + 1) * limit.window_seconds - now;
             return Err(ApiError::TooManyRequests(left.max(1)));

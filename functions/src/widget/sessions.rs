@@ -2,7 +2,7 @@
 //! the server issues the visitor's session, a token scoped to one CHAT conversation, opened
 //! through the one open-a-ticket path (it announces `ticket:created`). A verified user
 //! (`hash` = HMAC-SHA256 of `id` under the identity secret) gets their conversation back on
-//! any device. When the organization enforces identity, a chat without a valid hash is
+//! any device (`resume: true` only looks it up). When the organization enforces identity, a chat without a valid hash is
 //! refused and no ticket is opened.
 
 use lambda_http::Request;
@@ -27,6 +27,9 @@ struct Body {
     email: Option<String>,
     #[serde(default)]
     user: Option<UserBody>,
+    /// Only find a verified user's conversation; open none (`data: null` when there is none).
+    #[serde(default)]
+    resume: bool,
 }
 
 #[derive(Deserialize)]
@@ -121,6 +124,9 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         );
     }
 
+    if body.resume {
+        return ok(serde_json::Value::Null);
+    }
     // An anonymous visitor is a customer with an address of their own that mail never
     // reaches, until they give a real one.
     let has_email = email.is_some();

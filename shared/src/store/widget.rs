@@ -151,9 +151,35 @@ impl Store {
         }))
     }
 
-    /// Counts one request for `subject` in the fixed window `window` (of `window_seconds`)
-    /// and returns the count so far, this one included (one atomic ADD).
+    /// Counts one request for `subject` in the fixed window `window` (of `window_seconds`);
+    /// returns the counts of this window (this one included, one atomic ADD) and of the
+    /// window before (read at the same time), for a sliding-window estimate.
     pub async fn count_widget_request(
+        &self,
+        subject: &str,
+        window: i64,
+        window_seconds: i64,
+    ) -> StoreResult<(u64, u64)> {
+        let previous = async {
+            let item = self
+                .get_item(&keys::widget_rate(subject, window - 1))
+                .await?;
+            Ok::<u64, StoreError>(
+                item.as_ref()
+                    .and_then(|a| a.get("count"))
+                    .and_then(|v| v.as_n().ok())
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0),
+            )
+        };
+        let (current, previous) = tokio::try_join!(
+            self.add_widget_request(subject, window, window_seconds),
+            previous
+        )?;
+        Ok((current, previous))
+    }
+
+    async fn add_widget_request(
         &self,
         subject: &str,
         window: i64,
