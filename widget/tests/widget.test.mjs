@@ -67,6 +67,13 @@ describe('widget', () => {
 
       await agent.typeOn(ticket.id);
       await page.getByText('Ada Agent is typing…').waitFor();
+      // The visitor's typing reaches the agent (who is in the ticket's room now).
+      await w.message.pressSequentially('And one more');
+      await h.until(
+        async () => (await agent.frames()).some((f) => f.event === 'typing:indicator' && f.data.kind === 'VISITOR' && f.data.typing),
+        { what: 'visitor typing at the agent' },
+      );
+      await w.message.fill('');
       await h.shot(page, '03-agent-typing');
 
       await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'An internal note', internal: true });
