@@ -46,7 +46,7 @@ describe('account', () => {
       await h.shot(page, 'verify-email');
       await page.getByRole('link', { name: 'Go to the inbox' }).click();
       await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
-      assert.equal(await banner.count(), 0);
+      await banner.waitFor({ state: 'detached' });
 
       await page.goto('/settings/team');
       const invitee = `${h.unique('later')}@example.com`;

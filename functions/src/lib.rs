@@ -15,5 +15,6 @@ pub mod registry;
 pub mod teams;
 pub mod tickets;
 pub mod users;
+pub mod widget;
 
 pub use entry::serve;

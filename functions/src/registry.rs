@@ -123,6 +123,12 @@ http_functions! {
     "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
     "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,
+    "widget-init": "POST" "/api/widget/init" [TableWrite] => crate::widget::init::handle,
+    "widget-sessions": "POST" "/api/widget/sessions" [TableWrite, ManageConnections] => crate::widget::sessions::handle,
+    "widget-messages-create": "POST" "/api/widget/messages" [TableWrite, ManageConnections] => crate::widget::messages_create::handle,
+    "widget-messages-list": "GET" "/api/widget/messages" [TableRead] => crate::widget::messages_list::handle,
+    "widget-connect-ticket": "POST" "/api/widget/connect-ticket" [TableWrite] => crate::widget::connect_ticket::handle,
+    "widget-preflight": "OPTIONS" "/api/widget/{route}" [] => crate::widget::preflight::handle,
     "fallback": "ANY" "$default" [] => crate::fallback::handle,
 }
 

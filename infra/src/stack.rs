@@ -292,7 +292,10 @@ impl LocalStack {
         let demo = if fresh && opts.seed_demo {
             Some(
                 progress
-                    .step("creating the demo organization", seed::create_demo(&app))
+                    .step(
+                        "creating the demo organization",
+                        seed::create_demo(&app, &http_url),
+                    )
                     .await?,
             )
         } else {

@@ -30,6 +30,8 @@ pub fn config_json(api_url: &str, ws_url: &str) -> Response {
         [
             (header::CONTENT_TYPE, "application/json"),
             (header::CACHE_CONTROL, "no-store"),
+            // The chat widget reads it from customers' sites.
+            (header::ACCESS_CONTROL_ALLOW_ORIGIN, "*"),
         ],
         body.to_string(),
     )

@@ -271,7 +271,10 @@ impl Template {
                         .flatten(),
                     });
                 }
-                Some("AWS::Serverless::HttpApi") => {
+                // An API without CorsConfiguration (the widget's) answers CORS itself.
+                Some("AWS::Serverless::HttpApi")
+                    if !res["Properties"]["CorsConfiguration"].is_null() =>
+                {
                     let c = &res["Properties"]["CorsConfiguration"];
                     let list = |k: &str| -> Vec<String> {
                         c[k].as_sequence()

@@ -313,3 +313,32 @@ pub const PRESENCE_PREFIX: &str = "PRESENCE#";
 pub fn presence(org_id: &str, user_id: &str) -> Key {
     Key::new(org_pk(org_id), format!("{PRESENCE_PREFIX}{user_id}"))
 }
+
+/// The global marker that finds an organization from its public widget key.
+pub fn widget_key_marker(widget_key: &str) -> Key {
+    Key::new(format!("WIDGETKEY#{widget_key}"), "WIDGETKEY")
+}
+
+/// A WebSocket connect ticket for a widget visitor, by the hash of the ticket (single use,
+/// expired by TTL).
+pub fn widget_connect_ticket(ticket_hash: &str) -> Key {
+    Key::new(format!("WSTICKET#{ticket_hash}"), "WSTICKET")
+}
+
+/// A fixed-window counter of widget requests for one subject (an IP, a widget key, a
+/// session), expired by TTL.
+pub fn widget_rate(subject: &str, window: i64) -> Key {
+    Key::new(
+        format!("THROTTLE#WIDGET#{subject}"),
+        format!("WINDOW#{window}"),
+    )
+}
+
+/// The conversation of a verified widget user (the site's own user id, hashed), so the
+/// user finds it again on another device.
+pub fn widget_user(org_id: &str, user_id: &str) -> Key {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(user_id.as_bytes());
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    Key::new(org_pk(org_id), format!("WIDGETUSER#{hex}"))
+}

@@ -15,6 +15,7 @@ pub mod rbac;
 pub mod realtime;
 pub mod store;
 pub mod telemetry;
+pub mod widget;
 
 pub use app::{App, Endpoints, Settings};
 pub use http::error::ApiError;

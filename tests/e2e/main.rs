@@ -15,3 +15,4 @@ mod teams;
 mod template_check;
 mod tickets;
 mod users;
+mod widget;

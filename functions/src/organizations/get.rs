@@ -1,9 +1,11 @@
-//! `GET /api/organizations/{id}`: your own organization; any other id is 404.
+//! `GET /api/organizations/{id}`: your own organization; any other id is 404. The widget's
+//! identity secret is shown only to those with `org:update`.
 
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+use wrrk_shared::rbac::Permission;
 
 /// One read after authentication.
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -12,10 +14,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     if id != caller.org_id() {
         return Err(ApiError::NotFound("Organization"));
     }
-    let org = app
+    let mut org = app
         .store
         .get_organization(&id)
         .await?
         .ok_or(ApiError::NotFound("Organization"))?;
+    // The widget's identity secret is for those who may change the settings (admins).
+    if !caller.can(Permission::OrgUpdate) {
+        org.widget.identity_secret = None;
+    }
     ok(org)
 }

@@ -1,11 +1,13 @@
-//! `PATCH /api/organizations/{id}` (`org:update`): name, ticket prefix, timezone, widget.
+//! `PATCH /api/organizations/{id}` (`org:update`): name, ticket prefix, timezone, widget
+//! (appearance, allowed origins, identity enforcement; `rotateKey` and
+//! `rotateIdentitySecret` issue a new widget key or identity secret).
 
 use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::{TicketPrefix, Timezone, TrimmedText, WidgetPosition};
+use wrrk_shared::domain::{TicketPrefix, Timezone, TrimmedText, WidgetPosition, WidgetSettings};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
@@ -26,6 +28,39 @@ struct WidgetPatch {
     primary_color: Option<String>,
     position: Option<WidgetPosition>,
     welcome_message: Option<String>,
+    allowed_origins: Option<Vec<String>>,
+    identity_enforced: Option<bool>,
+    #[serde(default)]
+    rotate_key: bool,
+    #[serde(default)]
+    rotate_identity_secret: bool,
+}
+
+/// Most origins one widget may be embedded on.
+const MAX_ORIGINS: usize = 50;
+
+fn parse_origins(raw: &[String]) -> Result<Vec<String>, ApiError> {
+    if raw.len() > MAX_ORIGINS {
+        return Err(ApiError::invalid(
+            "widget.allowedOrigins",
+            format!("widget.allowedOrigins: at most {MAX_ORIGINS}"),
+        ));
+    }
+    let mut out = Vec::new();
+    for o in raw {
+        let origin = wrrk_shared::widget::parse_origin(o).ok_or_else(|| {
+            ApiError::invalid(
+                "widget.allowedOrigins",
+                format!(
+                    "widget.allowedOrigins: {o:?} is not an origin like https://www.example.com"
+                ),
+            )
+        })?;
+        if !out.contains(&origin) {
+            out.push(origin);
+        }
+    }
+    Ok(out)
 }
 
 fn parse_color(raw: &str) -> Result<String, ApiError> {
@@ -78,6 +113,18 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .map(|m| TrimmedText::parse("widget.welcomeMessage", m, 500).map(TrimmedText::into_inner))
         .transpose()?;
     let position = body.widget.as_ref().and_then(|w| w.position);
+    let origins = body
+        .widget
+        .as_ref()
+        .and_then(|w| w.allowed_origins.as_deref())
+        .map(parse_origins)
+        .transpose()?;
+    let enforced = body.widget.as_ref().and_then(|w| w.identity_enforced);
+    let rotate_key = body.widget.as_ref().is_some_and(|w| w.rotate_key);
+    let rotate_secret = body
+        .widget
+        .as_ref()
+        .is_some_and(|w| w.rotate_identity_secret);
 
     let org = retry_on_stale(|| async {
         let mut org = app
@@ -103,9 +150,26 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         if let Some(v) = &welcome {
             org.widget.welcome_message = v.clone();
         }
+        if let Some(v) = &origins {
+            org.widget.allowed_origins = v.clone();
+        }
+        if let Some(v) = enforced {
+            org.widget.identity_enforced = v;
+        }
+        if rotate_secret || org.widget.identity_secret.is_none() {
+            org.widget.identity_secret = Some(wrrk_shared::ids::new_secret());
+        }
         org.version += 1;
         org.updated_at = Utc::now();
-        app.store.update_organization(&org).await?;
+        let old_key = org.widget.widget_key.clone();
+        if rotate_key || old_key.is_empty() {
+            org.widget.widget_key = WidgetSettings::new_key();
+            app.store
+                .update_organization_widget_key(&org, &old_key)
+                .await?;
+        } else {
+            app.store.update_organization(&org).await?;
+        }
         Ok(org)
     })
     .await?;

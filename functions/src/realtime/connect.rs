@@ -1,6 +1,7 @@
 //! `$connect`: authenticates before anything is stored. Agents pass their session JWT as
 //! `?token=` (browsers cannot set headers on a WebSocket); chat-widget visitors pass a
-//! visitor token as `?visitorToken=`, which scopes the connection to one ticket. Anything
+//! visitor token as `?visitorToken=`, or (the chat widget) a single-use connect ticket as
+//! `?ticket=`; either scopes the connection to one ticket. Anything
 //! else is refused with 401 and nothing is written.
 
 use chrono::Utc;
@@ -22,10 +23,11 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
             .first(name)
             .map(str::to_string)
     };
-    let conn = match (param("token"), param("visitorToken")) {
-        (Some(token), _) => agent(&app, id, &token).await?,
-        (None, Some(token)) => visitor(&app, id, &token).await?,
-        (None, None) => {
+    let conn = match (param("token"), param("visitorToken"), param("ticket")) {
+        (Some(token), _, _) => agent(&app, id, &token).await?,
+        (None, Some(token), _) => visitor(&app, id, &token).await?,
+        (None, None, Some(ticket)) => widget_ticket(&app, id, &ticket).await?,
+        (None, None, None) => {
             return Err(ApiError::Unauthorized(
                 "Connect with ?token=<session token>.".into(),
             ));
@@ -58,6 +60,31 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
         ticket_id: None,
         connected_at: Utc::now(),
         session: Some(caller.session.id),
+    })
+}
+
+/// A chat-widget visitor's single-use connect ticket (`POST /api/widget/connect-ticket`),
+/// consumed here, so the widget's session token never appears in a URL.
+async fn widget_ticket(app: &App, id: String, ticket: &str) -> Result<Connection, ApiError> {
+    let invalid =
+        || ApiError::Unauthorized("This connect ticket is invalid, used or expired.".into());
+    if ticket.is_empty() || ticket.len() > 100 {
+        return Err(invalid());
+    }
+    let t = app
+        .store
+        .take_connect_ticket(&wrrk_shared::ids::hash_secret(ticket))
+        .await?
+        .ok_or_else(invalid)?;
+    Ok(Connection {
+        id,
+        org_id: t.org_id,
+        kind: ConnectionKind::Visitor,
+        user_id: t.customer_id,
+        name: t.name,
+        ticket_id: Some(t.ticket_id),
+        connected_at: Utc::now(),
+        session: None,
     })
 }
 

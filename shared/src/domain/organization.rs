@@ -54,7 +54,7 @@ pub enum WidgetPosition {
     BottomLeft,
 }
 
-/// The chat widget's appearance.
+/// The chat widget's appearance, its public key and who may embed it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct WidgetSettings {
@@ -64,6 +64,31 @@ pub struct WidgetSettings {
     pub position: WidgetPosition,
     /// First line a visitor sees.
     pub welcome_message: String,
+    /// The public key in the embed (`data-wrrk-key`); found through a marker item.
+    #[serde(default)]
+    pub widget_key: String,
+    /// Origins (`https://www.example.com`) allowed to call the widget API; empty: none.
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// HMAC-SHA256 key for identity verification (shown to admins only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_secret: Option<String>,
+    /// When set, a chat without a valid identity hash is refused.
+    #[serde(default)]
+    pub identity_enforced: bool,
+}
+
+impl WidgetSettings {
+    /// A new public widget key.
+    pub fn new_key() -> String {
+        format!(
+            "wk_{}",
+            crate::ids::new_secret()
+                .chars()
+                .take(24)
+                .collect::<String>()
+        )
+    }
 }
 
 impl Default for WidgetSettings {
@@ -72,6 +97,10 @@ impl Default for WidgetSettings {
             primary_color: "#2563eb".into(),
             position: WidgetPosition::BottomRight,
             welcome_message: "Hi! How can we help?".into(),
+            widget_key: Self::new_key(),
+            allowed_origins: Vec::new(),
+            identity_secret: Some(crate::ids::new_secret()),
+            identity_enforced: false,
         }
     }
 }

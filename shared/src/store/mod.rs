@@ -12,6 +12,7 @@ mod throttle;
 mod tickets;
 mod tx;
 mod users;
+mod widget;
 
 use std::collections::HashMap;
 
@@ -30,6 +31,7 @@ pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
 pub use users::UserFilter;
+pub use widget::{ConnectTicket, WidgetUser};
 
 /// Items evaluated per request by a filtered Query.
 const FILTERED_PAGE: usize = 1000;

@@ -21,6 +21,7 @@ impl Store {
             .put_new(self, self.user_item(admin, Some(password_hash))?)?
             .put_new(self, self.email_marker_item(admin))?
             .put_new(self, counter)?
+            .put_new(self, self.widget_key_marker_item(org))?
             .run(self, "sign-up")
             .await;
         match result {

@@ -1,0 +1,58 @@
+//! `POST /api/widget/init` `{widgetKey}`: what the widget shows before a chat starts: the
+//! organization's name, its widget settings, whether an agent is online (presence), and
+//! whether an email is asked for first (when nobody is online).
+
+use lambda_http::Request;
+use serde::Deserialize;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::widget::limits;
+
+use super::Cors;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Body {
+    widget_key: String,
+}
+
+/// Two reads for the key, one Query for presence, two counters.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let mut cors = Cors::default();
+    let result = run(&app, &req, &mut cors).await;
+    cors.finish(result)
+}
+
+async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
+    let body: Body = json_body(req, MAX_JSON_BYTES)?;
+    let org = app
+        .store
+        .organization_by_widget_key(body.widget_key.trim())
+        .await?
+        .ok_or(ApiError::NotFound("Widget"))?;
+    cors.check(req, &org)?;
+    let ip = super::source_ip(req);
+    super::throttle(
+        app,
+        &[
+            (limits::INIT_PER_IP, ip.as_str()),
+            (limits::INIT_PER_KEY, org.widget.widget_key.as_str()),
+        ],
+    )
+    .await?;
+    let online = app.store.list_online(&org.id, 1, None).await?;
+    let agents_online = !online.items.is_empty();
+    let w = &org.widget;
+    ok(json!({
+        "organization": { "name": org.name },
+        "settings": {
+            "primaryColor": w.primary_color,
+            "position": w.position,
+            "welcomeMessage": w.welcome_message,
+        },
+        "agentsOnline": agents_online,
+        "askEmail": !agents_online,
+        "identityRequired": w.identity_enforced,
+    }))
+}

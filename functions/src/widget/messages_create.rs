@@ -1,0 +1,80 @@
+//! `POST /api/widget/messages` `{clientId, content}` with the session in `Authorization`:
+//! the visitor's message, posted through the one post-a-message path as the customer. The
+//! client message id makes a retried send store the message once.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::conversation::{self, Author, NewMessage};
+use wrrk_shared::domain::AuthorType;
+use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok};
+use wrrk_shared::widget::limits;
+
+use super::Cors;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    client_id: String,
+    content: String,
+}
+
+/// 201 with the message; 200 with the same message when `clientId` was seen before.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let mut cors = Cors::default();
+    let result = run(&app, &req, &mut cors).await;
+    cors.finish(result)
+}
+
+async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
+    let claims = super::session(app, req)?;
+    let (org, ticket) = super::session_context(app, &claims).await?;
+    cors.check(req, &org)?;
+    let body: Body = json_body(req, crate::tickets::MAX_MESSAGE_BODY)?;
+    let client_id = body.client_id.trim();
+    let id_ok = !client_id.is_empty()
+        && client_id.len() <= 64
+        && client_id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !id_ok {
+        return Err(ApiError::invalid(
+            "clientId",
+            "clientId: 1 to 64 letters, digits, '-' or '_'",
+        ));
+    }
+    let content = crate::tickets::parse_content(&body.content)?;
+    let ip = super::source_ip(req);
+    super::throttle(
+        app,
+        &[
+            (limits::MESSAGES_PER_SESSION, ticket.id.as_str()),
+            (limits::MESSAGES_PER_IP, ip.as_str()),
+            (limits::MESSAGES_PER_KEY, org.widget.widget_key.as_str()),
+        ],
+    )
+    .await?;
+    let posted = conversation::post_message(
+        app,
+        &ticket,
+        NewMessage {
+            author: Author {
+                kind: AuthorType::Customer,
+                id: Some(claims.sub.clone()),
+                name: claims.name.clone(),
+            },
+            content,
+            internal: false,
+            channel: None,
+            email_message_id: None,
+            dedupe_key: Some(format!("widget:{}:{client_id}", ticket.id)),
+        },
+    )
+    .await?;
+    let data = super::visitor_message(&posted.message);
+    if posted.duplicate {
+        ok(data)
+    } else {
+        created(data)
+    }
+}

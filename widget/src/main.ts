@@ -1,0 +1,490 @@
+// wrrk's chat widget: one script tag, an open shadow root with a constructable stylesheet,
+// the public widget API over fetch and live replies over the WebSocket API.
+//
+//   <script src="{base}/widget.js" data-wrrk-key="{widgetKey}" async></script>
+//
+// Optional attributes: data-wrrk-api (the widget API's base URL; default: where the script
+// came from) and data-wrrk-ws (the WebSocket URL; default: read from {api}/config.json).
+
+import { Api, ApiError, type Init, type Message, type SessionData } from './api';
+import { fill, words } from './i18n';
+import { css } from './styles';
+
+type Fn = (...args: unknown[]) => void;
+interface User {
+  id: string;
+  email?: string;
+  name?: string;
+  hash: string;
+}
+interface Stored {
+  token: string;
+  ticketId: string;
+  userId?: string;
+}
+
+const w = window as unknown as { wrrk?: Fn & { q?: IArguments[]; loaded?: boolean } };
+const script = (document.currentScript ||
+  document.querySelector('script[data-wrrk-key]')) as HTMLScriptElement | null;
+
+if (script && !w.wrrk?.loaded) start(script);
+
+function start(el: HTMLScriptElement) {
+  const key = el.dataset.wrrkKey || '';
+  const apiBase = (el.dataset.wrrkApi || new URL(el.src, location.href).origin).replace(/\/$/, '');
+  const api = new Api(apiBase);
+  const t = words(navigator.languages?.length ? navigator.languages : [navigator.language]);
+  const storeKey = `wrrk:${key}`;
+  const listeners: Record<string, Fn[]> = {};
+  const seen = new Set<string>();
+
+  let init: Init | null = null;
+  let user: User | null = null;
+  let session: Stored | null = load();
+  let lastId = '';
+  let open = false;
+  let unread = 0;
+  let ws: WebSocket | null = null;
+  let wsUrl = el.dataset.wrrkWs || '';
+  let retry = 0;
+  let reconnectTimer = 0;
+  let typingSent = 0;
+  let typingStop = 0;
+  let typingClear = 0;
+  let creating: Promise<Stored | null> | null = null;
+  let connecting = false;
+
+  // ---- DOM ---------------------------------------------------------------------------
+  const h = <K extends keyof HTMLElementTagNameMap>(
+    tag: K,
+    attrs: Record<string, string> = {},
+    ...kids: (Node | string)[]
+  ): HTMLElementTagNameMap[K] => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    e.append(...kids);
+    return e;
+  };
+  const host = document.createElement('wrrk-chat');
+  const root = host.attachShadow({ mode: 'open' });
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(css);
+  root.adoptedStyleSheets = [sheet];
+
+  const title = h('h2', { id: 'wrrk-title' }, t.chat);
+  const status = h('p');
+  const closeBtn = h('button', { class: 'x', type: 'button', 'aria-label': t.close }, '×');
+  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: '0' });
+  const typing = h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' });
+  const note = h('div', { class: 'note', role: 'alert', hidden: '' });
+  const emailIn = h('input', { type: 'email', autocomplete: 'email', 'aria-label': t.email, placeholder: t.email });
+  const emailRow = h('div', { hidden: '' }, emailIn);
+  const text = h('textarea', { rows: '1', 'aria-label': t.message, placeholder: t.message, maxlength: '10000' });
+  const sendBtn = h('button', { class: 'send', type: 'submit' }, t.send);
+  const form = h('form', { class: 'foot', novalidate: '' }, emailRow, h('div', { class: 'row' }, text, sendBtn));
+  const panel = h(
+    'section',
+    { class: 'panel', role: 'dialog', 'aria-labelledby': 'wrrk-title', hidden: '' },
+    h('div', { class: 'head' }, h('div', {}, title, status), closeBtn),
+    log,
+    typing,
+    note,
+    form,
+  );
+  const badge = h('span', { class: 'badge', hidden: '' });
+  const bubble = h('button', { class: 'bubble', type: 'button', 'aria-label': t.open, 'aria-expanded': 'false' });
+  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
+  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z');
+  svg.append(path);
+  bubble.append(svg, badge);
+  const wrap = h('div', { class: 'w' }, panel, bubble);
+  root.append(wrap);
+
+  // ---- state -------------------------------------------------------------------------
+  function load(): Stored | null {
+    try {
+      const s = JSON.parse(localStorage.getItem(storeKey) || 'null');
+      return s && s.token ? s : null;
+    } catch {
+      return null;
+    }
+  }
+  function save(s: Stored | null) {
+    try {
+      if (s) localStorage.setItem(storeKey, JSON.stringify(s));
+      else localStorage.removeItem(storeKey);
+    } catch {
+      /* storage blocked: the session lasts as long as the page */
+    }
+  }
+  const emit = (name: string, ...args: unknown[]) => {
+    for (const f of listeners[name] || []) {
+      try {
+        f(...args);
+      } catch (e) {
+        console.error(e);
+      }
+    }
+  };
+  const showNote = (msg: string) => {
+    note.textContent = msg;
+    note.hidden = !msg;
+  };
+  const setBadge = () => {
+    badge.hidden = unread === 0;
+    badge.textContent = unread > 9 ? '9+' : String(unread);
+    badge.setAttribute('aria-label', fill(t.unread, { n: unread }));
+    bubble.setAttribute('aria-label', open ? t.minimize : unread ? `${t.open} (${fill(t.unread, { n: unread })})` : t.open);
+  };
+  const emailWanted = () => !session && !!init?.askEmail && !user?.email;
+
+  function setOpen(v: boolean) {
+    if (!init || open === v) return;
+    open = v;
+    panel.hidden = !v;
+    bubble.setAttribute('aria-expanded', String(v));
+    if (v) {
+      unread = 0;
+      emailRow.hidden = !emailWanted();
+      (emailWanted() ? emailIn : text).focus();
+      log.scrollTop = log.scrollHeight;
+      if (session && !ws) connect();
+    } else {
+      bubble.focus();
+    }
+    setBadge();
+    emit(v ? 'open' : 'close');
+  }
+
+  function render(m: Message, pendingEl?: HTMLElement, live = true) {
+    if (m.internal || seen.has(m.id)) {
+      if (pendingEl && pendingEl.dataset.id !== m.id) pendingEl.remove();
+      return;
+    }
+    seen.add(m.id);
+    if (m.id > lastId) lastId = m.id;
+    const mine = m.authorType === 'CUSTOMER';
+    // Our own message echoed live before its send answered: it takes the pending bubble.
+    if (mine && !pendingEl) {
+      pendingEl = Array.from(log.querySelectorAll<HTMLElement>('.pending')).find((p) => p.dataset.text === m.content);
+    }
+    const el = pendingEl || h('div');
+    el.className = mine ? 'm me' : 'm';
+    el.replaceChildren(h('span', { class: 'who' }, mine ? t.you : m.authorName), h('span', {}, m.content));
+    el.dataset.id = m.id;
+    el.removeAttribute('aria-label');
+    delete el.dataset.text;
+    if (!el.isConnected) log.append(el);
+    log.scrollTop = log.scrollHeight;
+    if (!mine) {
+      typing.textContent = '';
+      if (!open && live) {
+        unread++;
+        setBadge();
+      }
+    }
+    emit('message', { ...m });
+  }
+
+  // ---- session -----------------------------------------------------------------------
+  function clearSession() {
+    session = null;
+    save(null);
+    ws?.close();
+    ws = null;
+  }
+
+  async function ensureSession(email?: string): Promise<Stored | null> {
+    if (session) return session;
+    creating ||= (async () => {
+      const body: Record<string, unknown> = { widgetKey: key };
+      if (user) body.user = user;
+      if (email) body.email = email;
+      const s = await api.call<SessionData>('POST', '/api/widget/sessions', undefined, body);
+      session = { token: s.token, ticketId: s.ticketId, userId: user?.id };
+      save(session);
+      connect();
+      return session;
+    })().finally(() => (creating = null));
+    return creating;
+  }
+
+  async function history() {
+    if (!session) return;
+    const live = !!lastId;
+    try {
+      let cursor = '';
+      do {
+        const q = new URLSearchParams({ limit: '100' });
+        if (lastId) q.set('after', lastId);
+        if (cursor) q.set('cursor', cursor);
+        const res = await fetch(`${apiBase}/api/widget/messages?${q}`, {
+          headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+          credentials: 'omit',
+        });
+        if (res.status === 401) {
+          clearSession();
+          return;
+        }
+        if (!res.ok) return;
+        const page = await res.json();
+        for (const m of page.data as Message[]) render(m, undefined, live);
+        cursor = page.nextCursor || '';
+      } while (cursor);
+    } catch {
+      /* offline: the next reconnect catches up */
+    }
+  }
+
+  // ---- live --------------------------------------------------------------------------
+  async function connect() {
+    if (!session || ws || connecting) return;
+    clearTimeout(reconnectTimer);
+    const mySession = session;
+    let socket: WebSocket;
+    connecting = true;
+    try {
+      if (!wsUrl) {
+        const c = await (await fetch(`${apiBase}/config.json`, { credentials: 'omit' })).json();
+        wsUrl = c.wsUrl;
+      }
+      const { ticket } = await api.call<{ ticket: string }>('POST', '/api/widget/connect-ticket', mySession.token);
+      if (session !== mySession || ws) return;
+      socket = new WebSocket(`${wsUrl.replace(/\/$/, '')}/?ticket=${encodeURIComponent(ticket)}`);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) return clearSession();
+      return reconnect();
+    } finally {
+      connecting = false;
+    }
+    ws = socket;
+    socket.onopen = () => {
+      retry = 0;
+      status.textContent = init?.agentsOnline ? t.online : t.away;
+      history();
+    };
+    socket.onmessage = (ev) => {
+      let f: { event?: string; data?: Record<string, unknown> };
+      try {
+        f = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      if (f.event === 'message:new' && f.data) render(f.data as unknown as Message);
+      if (f.event === 'typing:indicator' && f.data && f.data.kind !== 'VISITOR') {
+        clearTimeout(typingClear);
+        typing.textContent = f.data.typing ? fill(t.typing, { name: String(f.data.name || '') }) : '';
+        if (f.data.typing) typingClear = window.setTimeout(() => (typing.textContent = ''), 10_000);
+      }
+    };
+    socket.onclose = () => {
+      if (ws === socket) {
+        ws = null;
+        reconnect();
+      }
+    };
+  }
+
+  function reconnect() {
+    if (!session) return;
+    status.textContent = t.reconnecting;
+    clearTimeout(reconnectTimer);
+    const delay = Math.min(30_000, 500 * 2 ** retry) * (0.5 + Math.random() / 2);
+    retry = Math.min(retry + 1, 8);
+    reconnectTimer = window.setTimeout(connect, delay);
+  }
+
+  function sendTyping(on: boolean) {
+    if (ws?.readyState !== WebSocket.OPEN || !session) return;
+    ws.send(JSON.stringify({ action: on ? 'typing:start' : 'typing:stop', ticketId: session.ticketId }));
+  }
+
+  // ---- sending -----------------------------------------------------------------------
+  const randomId = () =>
+    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+
+  async function send(content: string) {
+    showNote('');
+    let email: string | undefined;
+    if (emailWanted()) {
+      email = emailIn.value.trim();
+      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
+        showNote(t.badEmail);
+        emailIn.focus();
+        return;
+      }
+    }
+    const pending = h('div', { class: 'm me pending', 'aria-label': t.sending });
+    pending.dataset.text = content;
+    pending.append(h('span', { class: 'who' }, t.you), h('span', {}, content));
+    log.append(pending);
+    log.scrollTop = log.scrollHeight;
+    text.value = '';
+    const clientId = randomId();
+    try {
+      const s = await ensureSession(email);
+      if (!s) throw new ApiError(0, 'network', 'network');
+      emailRow.hidden = true;
+      let m: Message | null = null;
+      for (let attempt = 0; !m; attempt++) {
+        try {
+          m = await api.call<Message>('POST', '/api/widget/messages', s.token, { clientId, content });
+        } catch (e) {
+          // A lost answer or a server hiccup: the same clientId makes the retry safe.
+          const transient = e instanceof ApiError && (e.status === 0 || e.status >= 500);
+          if (!transient || attempt >= 4) throw e;
+          await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
+        }
+      }
+      pending.removeAttribute('aria-label');
+      render(m, pending);
+    } catch (e) {
+      pending.remove();
+      if (!text.value) text.value = content;
+      const err = e instanceof ApiError ? e : new ApiError(0, 'network', 'network');
+      if (err.status === 429) showNote(fill(t.slow, { s: err.retryAfter || 30 }));
+      else if (err.status === 403) showNote(t.refused);
+      else if (err.status === 401) {
+        clearSession();
+        showNote(t.failed);
+      } else showNote(t.failed);
+    }
+  }
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const content = text.value.trim();
+    if (!content) return;
+    clearTimeout(typingStop);
+    if (typingSent) sendTyping(false);
+    typingSent = 0;
+    send(content);
+  });
+  text.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
+      ev.preventDefault();
+      form.requestSubmit();
+    }
+  });
+  text.addEventListener('input', () => {
+    const now = Date.now();
+    if (now - typingSent > 3000) {
+      typingSent = now;
+      sendTyping(true);
+    }
+    clearTimeout(typingStop);
+    typingStop = window.setTimeout(() => {
+      typingSent = 0;
+      sendTyping(false);
+    }, 2500);
+  });
+  bubble.addEventListener('click', () => setOpen(!open));
+  closeBtn.addEventListener('click', () => setOpen(false));
+  panel.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Escape') setOpen(false);
+  });
+  window.addEventListener('storage', (ev) => {
+    // Another tab started (or reset) the conversation: follow it.
+    if (ev.key !== storeKey) return;
+    const s = load();
+    if (s?.token === session?.token) return;
+    clearSession();
+    session = s;
+    lastId = '';
+    seen.clear();
+    log.replaceChildren();
+    welcome();
+    if (session) connect();
+  });
+  window.addEventListener('online', () => {
+    if (session && !ws) connect();
+  });
+
+  function welcome() {
+    if (init?.settings.welcomeMessage) log.append(h('div', { class: 'm' }, init.settings.welcomeMessage));
+  }
+
+  // ---- the JavaScript API ------------------------------------------------------------
+  const commands: Record<string, Fn> = {
+    open: () => setOpen(true),
+    close: () => setOpen(false),
+    toggle: () => setOpen(!open),
+    on: (name, fn) => {
+      if (typeof name === 'string' && typeof fn === 'function') (listeners[name] ||= []).push(fn as Fn);
+    },
+    setUser: (u) => {
+      const next = u as User | null;
+      if (!next || typeof next.id !== 'string' || typeof next.hash !== 'string') return;
+      user = { id: next.id, hash: next.hash, email: next.email, name: next.name };
+      if (session && session.userId !== user.id) reset(false);
+      if (!session && init) resume();
+    },
+    reset: () => reset(true),
+  };
+
+  function reset(forgetUser: boolean) {
+    clearSession();
+    if (forgetUser) user = null;
+    lastId = '';
+    seen.clear();
+    unread = 0;
+    setBadge();
+    log.replaceChildren();
+    welcome();
+    showNote('');
+    emailRow.hidden = !emailWanted();
+  }
+
+  /** A verified user's conversation from another device, found without opening one. */
+  async function resume() {
+    if (!user || session) return;
+    try {
+      const s = await api.call<SessionData | null>('POST', '/api/widget/sessions', undefined, {
+        widgetKey: key,
+        user,
+        resume: true,
+      });
+      if (s && !session) {
+        session = { token: s.token, ticketId: s.ticketId, userId: user.id };
+        save(session);
+        emailRow.hidden = true;
+        connect();
+      }
+    } catch {
+      /* refused or offline: the first send says why */
+    }
+  }
+
+  const queued = Array.from(w.wrrk?.q || []);
+  const wrrk = ((cmd: unknown, ...args: unknown[]) => {
+    const f = typeof cmd === 'string' ? commands[cmd] : undefined;
+    if (f) f(...args);
+    else console.warn('wrrk: unknown command', cmd);
+  }) as Fn & { loaded?: boolean };
+  wrrk.loaded = true;
+  w.wrrk = wrrk;
+
+  // ---- boot --------------------------------------------------------------------------
+  (async () => {
+    try {
+      init = await api.call<Init>('POST', '/api/widget/init', undefined, { widgetKey: key });
+    } catch (e) {
+      console.warn('wrrk: the chat widget is not available here', e);
+      return;
+    }
+    const color = init.settings.primaryColor;
+    if (/^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--wrrk-primary', color);
+    if (init.settings.position === 'bottom-left') host.classList.add('left');
+    title.textContent = init.organization.name;
+    status.textContent = init.agentsOnline ? t.online : t.away;
+    welcome();
+    emailRow.hidden = !emailWanted();
+    setBadge();
+    (document.body || document.documentElement).append(host);
+    for (const args of queued) wrrk(...Array.from(args));
+    if (session) connect();
+  })();
+}
