@@ -5,8 +5,10 @@
 pub mod dynamo;
 pub mod http_api;
 pub mod runtime_api;
+pub mod s3;
 pub mod seed;
 pub mod ses;
+pub mod smtp;
 mod stack;
 pub mod static_site;
 pub mod template;

@@ -4,6 +4,7 @@
 mod connections;
 pub mod cursor;
 mod customers;
+mod email;
 mod invitations;
 mod organizations;
 mod teams;
@@ -24,6 +25,7 @@ use serde::de::DeserializeOwned;
 use crate::keys::{self, Key, attr};
 
 pub use connections::{Closed, MAX_ROOMS_PER_CONNECTION};
+pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment};
 pub use invitations::status_message;
 pub use throttle::LoginWindow;
 pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
