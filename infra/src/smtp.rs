@@ -148,7 +148,11 @@ impl Handler for DoorHandler {
     fn mail(&mut self, _ip: IpAddr, _domain: &str, from: &str) -> Response {
         if let Ok(mut t) = self.0.lock() {
             *t = Transaction {
-                from: from.to_string(),
+                from: if from == NULL_SENDER {
+                    String::new()
+                } else {
+                    from.to_string()
+                },
                 ..Transaction::default()
             };
         }
@@ -208,6 +212,14 @@ pub fn spawn(listener: tokio::net::TcpListener, deliver: Deliver) -> JoinHandle<
     })
 }
 
+const NULL_SENDER: &str = "null-sender@wrrk.invalid";
+
+fn is_null_sender(line: &[u8]) -> bool {
+    let l = String::from_utf8_lossy(line).to_ascii_uppercase();
+    let l: String = l.chars().filter(|c| !c.is_whitespace()).collect();
+    l.starts_with("MAILFROM:<>")
+}
+
 async fn write(w: &mut (impl AsyncWriteExt + Unpin), r: &Response) -> std::io::Result<()> {
     w.write_all(&r.buffer()?).await?;
     w.flush().await
@@ -231,7 +243,13 @@ async fn session(
         if reader.read_until(b'\n', &mut line).await? == 0 {
             return Ok(());
         }
-        let reply = session.process(&line);
+        // The null reverse-path of bounces (`MAIL FROM:<>`, RFC 5321 4.5.5) is valid SMTP
+        // that the protocol engine refuses: hand it a placeholder, recorded as empty.
+        let reply = if is_null_sender(&line) {
+            session.process(format!("MAIL FROM:<{NULL_SENDER}>\r\n").as_bytes())
+        } else {
+            session.process(&line)
+        };
         let finished = {
             let mut t = state
                 .lock()

@@ -2,6 +2,7 @@
 
 mod auth;
 mod cross_tenant;
+mod email;
 mod http_contract;
 mod invitations;
 mod lambda_binary;

@@ -2,7 +2,7 @@
 //! an admin adds their own (`support@theircompany.com`, forwarded to wrrk), unique across
 //! all organizations through marker items.
 
-use lambda_http::Request;
+use lambda_http::{Request, RequestExt};
 use serde::Deserialize;
 use serde_json::json;
 use wrrk_shared::App;
@@ -72,7 +72,34 @@ pub async fn add(app: App, req: Request) -> ApiResult {
 pub async fn remove(app: App, req: Request) -> ApiResult {
     let (caller, org) = own_org(&app, &req).await?;
     caller.require(Permission::OrgUpdate)?;
-    let address = path_id(&req, "address", "Support address")?.to_lowercase();
+    let address = req
+        .path_parameters()
+        .first("address")
+        .map(percent_decode)
+        .ok_or(ApiError::NotFound("Support address"))?
+        .trim()
+        .to_lowercase();
     app.store.remove_support_address(&org.id, &address).await?;
     no_content()
+}
+
+/// `support%40acme.io` -> `support@acme.io` (path parameters may arrive encoded).
+fn percent_decode(raw: &str) -> String {
+    let bytes = raw.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2]))
+        {
+            out.push((h * 16 + l) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

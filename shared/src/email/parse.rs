@@ -214,35 +214,88 @@ fn bounce_info(message: &Message<'_>, mail: &InboundMail) -> Option<BounceInfo> 
         .and_then(|ct| ct.attribute("report-type"))
         .map(str::to_lowercase);
     let from = mail.from.clone().unwrap_or_default();
-    let local = from.split('@').next().unwrap_or_default();
-    let daemon = ["mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"].contains(&local);
+    let local = from.split('@').next().unwrap_or_default().trim_matches('"');
+    let daemon = [
+        "mailer-daemon",
+        "postmaster",
+        "mail-daemon",
+        "mailerdaemon",
+        "mdaemon",
+        "mail.delivery",
+        "ndr",
+        "system administrator",
+        "smtp",
+    ]
+    .iter()
+    .any(|d| local.contains(d));
+    // Nobody but a mail system writes as these.
+    let system_sender = [
+        "mailer-daemon",
+        "postmaster",
+        "mail-daemon",
+        "mailerdaemon",
+        "mdaemon",
+    ]
+    .iter()
+    .any(|d| local == *d || local.starts_with(&format!("{d}+")));
     let null_sender = message
         .header_raw("Return-Path")
         .is_some_and(|r| r.trim() == "<>");
     let subject = mail.subject.to_lowercase();
     let bounce_subject = [
         "undeliverable",
-        "undelivered mail",
+        "undelivered",
         "delivery status notification",
         "returned mail",
         "failure notice",
-        "mail delivery failed",
-        "delivery failure",
         "delivery failed",
-        "mail delivery failure",
+        "delivery failure",
+        "non-delivery",
         "non remis",
         "unzustellbar",
         "nondeliverable",
-        "delivery notification",
+        "could not be delivered",
         "mail system error",
-        "could not send message",
-        "message not delivered",
-        "undeliverable mail",
-        "warning: could not send",
+        "could not send",
+        "not delivered",
         "delivery problem",
+        "automatically rejected",
+        "error during delivery",
+        "user unknown",
+        "mail error",
+        "returning message to sender",
+        "delivery notification",
     ]
     .iter()
     .any(|p| subject.contains(p));
+    let body = mail.text.to_lowercase();
+    let bounce_body = [
+        "could not be delivered",
+        "undeliverable",
+        "user unknown",
+        "delivery failed",
+        "permanent error",
+        "permanent fatal error",
+        "delivery has failed",
+        "was not delivered",
+        "no such user",
+        "unknown user",
+        "mailbox unavailable",
+        "recipient address rejected",
+        "could not deliver",
+        "returned to sender",
+        "not be delivered",
+    ]
+    .iter()
+    .any(|p| body.contains(p));
+    let embeds_original = message.parts.iter().any(|p| {
+        p.content_type().is_some_and(|ct| {
+            ct.ctype().eq_ignore_ascii_case("message")
+                || ct
+                    .subtype()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("rfc822-headers"))
+        })
+    });
     let mut has_status_part = false;
     let mut info = BounceInfo::default();
     for part in &message.parts {
@@ -295,8 +348,12 @@ fn bounce_info(message: &Message<'_>, mail: &InboundMail) -> Option<BounceInfo> 
         report_type.as_deref(),
         Some("delivery-status" | "feedback-report")
     ) || has_status_part;
-    let heuristic = (daemon || null_sender) && (bounce_subject || has_status_part || daemon);
-    if !(standard || heuristic || (bounce_subject && daemon)) {
+    // Non-standard reports: a bounce subject with one more sign (a daemon or null
+    // sender, no sender at all, the original attached, the usual wording).
+    let heuristic = system_sender
+        || (bounce_subject
+            && (daemon || null_sender || mail.from.is_none() || embeds_original || bounce_body));
+    if !(standard || heuristic) {
         return None;
     }
     if report_type.as_deref() == Some("feedback-report") {
@@ -367,5 +424,72 @@ mod tests {
         assert!(b.about.contains(&"orig@in.test".to_string()));
         let ooo = b"From: a@b.test\r\nTo: c@d.test\r\nAuto-Submitted: auto-replied\r\nSubject: Away\r\n\r\nI am away\r\n";
         assert!(parse(ooo).unwrap().auto_reply);
+    }
+}
+
+#[cfg(test)]
+mod property {
+    use rand::rngs::StdRng;
+    use rand::{Rng, SeedableRng};
+
+    const SEEDS: &[&[u8]] = &[
+        b"From: Ann <ann@example.com>\r\nTo: acme@in.test\r\nSubject: =?iso-2022-jp?B?GyRCJEskWyRzJDQbKEI=?=\r\nMessage-ID: <m1@example.com>\r\nReferences: <a@b> <c@d>\r\n\r\nHello\r\n> quoted\r\n",
+        b"From: a@b.test\r\nTo: c@d.test\r\nContent-Type: multipart/mixed; boundary=\"X\"\r\n\r\n--X\r\nContent-Type: multipart/related; boundary=\"Y\"\r\n\r\n--Y\r\nContent-Type: text/html; charset=koi8-r\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n<p>=F0=D2=C9=D7=C5=D4<img src=3D\"cid:i1@x\"></p>\r\n--Y\r\nContent-Type: image/png\r\nContent-ID: <i1@x>\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n--Y--\r\n--X\r\nContent-Type: application/pdf; name=\"a.pdf\"\r\nContent-Disposition: attachment; filename=\"a.pdf\"\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQK\r\n--X--\r\n",
+        b"From: MAILER-DAEMON@mx.test\r\nContent-Type: multipart/report; report-type=delivery-status; boundary=b\r\n\r\n--b\r\nContent-Type: message/delivery-status\r\n\r\nFinal-Recipient: rfc822; x@y.z\r\nAction: failed\r\n--b\r\nContent-Type: message/rfc822\r\n\r\nMessage-ID: <o@p>\r\nFrom: q@r.s\r\n\r\nbody\r\n--b--\r\n",
+    ];
+
+    /// Truncated, bit-flipped, spliced and repeated messages: parsing, folding and
+    /// sanitizing never panic.
+    #[test]
+    fn email_mutated_and_truncated_mail_never_panics() {
+        let mut rng = StdRng::seed_from_u64(0x5eed_e7a1);
+        let noise: &[&[u8]] = &[
+            b"\r\n",
+            b"--",
+            b"=?",
+            b"?=",
+            b"<",
+            b">",
+            b"\"",
+            b";",
+            b"=",
+            b"\r\n\r\n",
+            b"boundary=",
+            b"\xff\xfe",
+            b"charset=utf-7",
+        ];
+        for i in 0..3000 {
+            let seed = SEEDS[i % SEEDS.len()];
+            let mut m = seed.to_vec();
+            for _ in 0..rng.random_range(1..6) {
+                match rng.random_range(0..5) {
+                    0 => m.truncate(rng.random_range(0..=m.len())),
+                    1 if !m.is_empty() => {
+                        let at = rng.random_range(0..m.len());
+                        m[at] = rng.random();
+                    }
+                    2 => {
+                        let at = rng.random_range(0..=m.len());
+                        let piece = noise[rng.random_range(0..noise.len())];
+                        m.splice(at..at, piece.iter().copied());
+                    }
+                    3 if !m.is_empty() => {
+                        let a = rng.random_range(0..m.len());
+                        let b = rng.random_range(a..=m.len());
+                        let chunk = m[a..b].to_vec();
+                        m.extend_from_slice(&chunk);
+                    }
+                    _ => m.reverse(),
+                }
+            }
+            if let Some(mail) = super::parse(&m) {
+                let folded = crate::email::content::fold_quotes(&mail.text);
+                assert!(folded.len() <= mail.text.len() + 1);
+                if let Some(h) = &mail.html {
+                    crate::email::content::sanitize_html(h, &Default::default());
+                }
+                crate::email::thread::clean_subject(&mail.subject);
+            }
+        }
     }
 }

@@ -111,7 +111,15 @@ impl Store {
         if message_ids.is_empty() {
             return Ok(None);
         }
-        let keys: Vec<_> = message_ids
+        // Newest wins: keep each id's last position (BatchGetItem refuses duplicates).
+        let mut ids: Vec<&String> = Vec::new();
+        for id in message_ids.iter().rev() {
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        ids.reverse();
+        let keys: Vec<_> = ids
             .iter()
             .map(|id| keys::mail_reference(org_id, id))
             .collect();
