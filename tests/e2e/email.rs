@@ -961,3 +961,101 @@ async fn email_a_failed_send_is_recorded_and_retried_by_the_schedule() {
     assert!(r.data()["email"].is_null());
     assert_eq!(app.outbox().len(), before);
 }
+
+/// The public sample mail of two Debian packages (CPython's email test data, flufl.bounce's
+/// bounce collection), fetched by `tests/email-corpus.sh`.
+fn corpus() -> std::path::PathBuf {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let dir = root.join("target/email-corpus/root");
+    if !root.join("target/email-corpus/.done").exists() {
+        let status = std::process::Command::new("bash")
+            .arg(root.join("tests/email-corpus.sh"))
+            .status()
+            .expect("tests/email-corpus.sh runs");
+        assert!(
+            status.success(),
+            "fetching the corpus failed (apt-get download)"
+        );
+    }
+    dir
+}
+
+fn files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out: Vec<_> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+        .collect();
+    out.sort();
+    out
+}
+
+#[tokio::test]
+async fn email_public_sample_mail_is_processed_and_bounces_are_bounces() {
+    let root = corpus();
+    let python = files(&root.join("usr/lib/python3.11/test/test_email/data"));
+    let bounces = files(&root.join("usr/lib/python3/dist-packages/flufl/bounce/tests/data"));
+    assert!(
+        python.len() >= 40 && bounces.len() >= 100,
+        "{} {}",
+        python.len(),
+        bounces.len()
+    );
+    let app = TestApp::spawn().await;
+    let o = org(&app, "Acme", "ada@acme.io").await;
+    let to = std::slice::from_ref(&o.address);
+    // Every message is handled (the function answers, nothing panics), whatever it is;
+    // no bounce opens a ticket.
+    for path in python.iter().chain(&bounces) {
+        let raw = std::fs::read(path).unwrap();
+        let r = app
+            .stack
+            .deliver_mail(&raw, "sender@corpus.test", to, &Verdicts::default())
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e:#}", path.display()));
+        let outcome = r["results"][0]["outcome"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}: {r}", path.display()));
+        let name = path.file_name().unwrap().to_string_lossy();
+        if bounces.contains(path) && name != "groupwise_03.txt" {
+            assert_ne!(outcome, "opened", "{name}: {r}");
+        }
+    }
+    // The bounce collection is classified as bounces, and never opens a ticket. Two of its
+    // files are not bounces: a person's reply (groupwise_03) and an auto-reply (qmail_08).
+    let not_bounces = ["groupwise_03.txt", "qmail_08.txt"];
+    let mut missed = Vec::new();
+    for path in &bounces {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let parsed = wrrk_shared::email::parse(&std::fs::read(path).unwrap()).expect("a message");
+        let bounce = parsed.bounce.is_some();
+        if not_bounces.contains(&name.as_str()) {
+            assert!(!bounce, "{name}");
+        } else if !bounce {
+            missed.push(name);
+        }
+    }
+    assert!(missed.is_empty(), "not recognized as bounces: {missed:?}");
+    assert!(
+        wrrk_shared::email::parse(
+            &std::fs::read(
+                root.join("usr/lib/python3/dist-packages/flufl/bounce/tests/data/qmail_08.txt")
+            )
+            .unwrap()
+        )
+        .unwrap()
+        .auto_reply
+    );
+    let opened: Vec<String> = tickets(&app, &o.admin)
+        .await
+        .iter()
+        .map(|t| t["customer"]["email"].as_str().unwrap().to_string())
+        .collect();
+    // Only the CPython samples with a sender and the one human reply may open tickets.
+    assert!(!opened.is_empty());
+    assert!(opened.len() <= python.len() + 1, "{opened:?}");
+    assert!(
+        opened.iter().any(|e| e == "reservas@yyyyy.cu"),
+        "{opened:?}"
+    );
+}
