@@ -7,6 +7,7 @@
 
 mod auth;
 mod counting;
+mod email;
 mod endpoint;
 mod load;
 mod realtime;
@@ -41,6 +42,8 @@ enum Bench {
     Tickets(tickets::TicketsArgs),
     /// `message:new` fan-out to rooms of 1, 100 and 1,000 sockets, and a sustained rate.
     Realtime(realtime::RealtimeArgs),
+    /// Inbound mail through SMTP, parse-and-store latency, peak memory of a 40 MB mail.
+    Email(email::EmailArgs),
 }
 
 #[tokio::main]
@@ -52,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Users(args) => users::users(args).await,
         Bench::Tickets(args) => tickets::tickets(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,
+        Bench::Email(args) => email::email(args).await,
     }
 }
 
