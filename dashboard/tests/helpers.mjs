@@ -2,7 +2,7 @@
 // /config.json), headless Debian Chromium via playwright-core, and HTTP API helpers to
 // set up data. No fixed sleeps: everything waits on a condition with a deadline.
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
@@ -45,16 +45,25 @@ export async function until(check, { timeout = 15_000, interval = 50, what = 'co
   }
 }
 
+let noBuild;
+function supportsNoBuild() {
+  noBuild ??= execFileSync(binary, ['--help'], { encoding: 'utf8' }).includes('--no-build');
+  return noBuild;
+}
+
 /** Starts wrrk-local serving dist/; resolves once /config.json answers. */
 export async function startStack() {
   if (!existsSync(binary)) throw new Error(`wrrk-local not found at ${binary} (set WRRK_LOCAL_BIN)`);
   if (!existsSync(join(distDir, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
   const [port, wsPort] = [await freePort(), await freePort()];
-  const child = spawn(
-    binary,
-    ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--dashboard-dir', distDir],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' } },
-  );
+  const args = ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--dashboard-dir', distDir];
+  // Serve dist/ as built (`npm run build` ran before the tests); never rebuild it here.
+  if (supportsNoBuild()) args.push('--no-build');
+  const child = spawn(binary, args, {
+    cwd: dashboardDir,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, RUST_LOG: process.env.RUST_LOG ?? 'warn' },
+  });
   let output = '';
   const keep = (d) => {
     output = (output + d.toString()).slice(-20_000);

@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod email;
 pub mod entry;
 pub mod fallback;
 pub mod invitations;

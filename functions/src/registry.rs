@@ -129,6 +129,11 @@ http_functions! {
     "widget-messages-list": "GET" "/api/widget/messages" [TableRead] => crate::widget::messages_list::handle,
     "widget-connect-ticket": "POST" "/api/widget/connect-ticket" [TableWrite] => crate::widget::connect_ticket::handle,
     "widget-preflight": "OPTIONS" "/api/widget/{route}" [] => crate::widget::preflight::handle,
+    "support-addresses-list": "GET" "/api/organizations/{id}/addresses" [TableRead] => crate::email::addresses::list,
+    "support-addresses-add": "POST" "/api/organizations/{id}/addresses" [TableWrite] => crate::email::addresses::add,
+    "support-addresses-remove": "DELETE" "/api/organizations/{id}/addresses/{address}" [TableWrite] => crate::email::addresses::remove,
+    "quarantine-list": "GET" "/api/quarantine" [TableRead] => crate::email::quarantine::handle,
+    "attachments-get": "GET" "/api/attachments/{id}" [TableRead, BucketRead] => crate::email::attachments::handle,
     "fallback": "ANY" "$default" [] => crate::fallback::handle,
 }
 
@@ -190,8 +195,26 @@ pub struct EventFunction {
     pub handler: EventHandler,
 }
 
-/// All event functions (the email channel adds its inbound and retry functions here).
-pub const EVENT_FUNCTIONS: &[EventFunction] = &[];
+macro_rules! event_functions {
+    ($($name:literal: $trigger:expr, [$($access:ident),*] => $handler:path,)*) => {
+        /// All event functions.
+        pub const EVENT_FUNCTIONS: &[EventFunction] = &[$(
+            EventFunction {
+                name: $name,
+                trigger: $trigger,
+                access: &[$(Access::$access),*],
+                handler: |app, event| Box::pin($handler(app, event)),
+            },
+        )*];
+    };
+}
+
+event_functions! {
+    // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
+    // message (which fans out to agents live).
+    "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, SendMail] => crate::email::retry::handle,
+}
 
 /// A function of any kind, as the template sees it.
 #[derive(Debug, Clone, Copy)]

@@ -1,7 +1,10 @@
-//! The SESv2 outbox: answers `SendEmail` as SES would, keeps each raw MIME message, and
-//! lists them at `GET /_local/outbox` for people and tests.
+//! The SESv2 outbox: answers `SendEmail` as SES would (an SES-style `MessageId`, and the
+//! mail's `Message-ID` header replaced by `<{MessageId}@{region}.amazonses.com>`, exactly
+//! what breaks naive threading in production), keeps each raw MIME message, and lists
+//! them decoded at `GET /_local/outbox` for people and tests.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
@@ -29,6 +32,97 @@ pub struct OutboxMessage {
     pub raw: String,
     /// When it was sent (RFC 3339).
     pub sent_at: String,
+    /// The mail decoded: headers, text, HTML, attachment names.
+    #[serde(default)]
+    pub decoded: Decoded,
+}
+
+/// A sent mail as a person reads it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decoded {
+    /// Every header, decoded, in order.
+    pub headers: Vec<(String, String)>,
+    /// The text body.
+    pub text: Option<String>,
+    /// The HTML body.
+    pub html: Option<String>,
+    /// Attachment file names.
+    pub attachments: Vec<String>,
+}
+
+impl Decoded {
+    /// Decodes raw MIME.
+    pub fn of(raw: &[u8]) -> Self {
+        let Some(m) = mail_parser::MessageParser::default().parse(raw) else {
+            return Self::default();
+        };
+        use mail_parser::MimeHeaders as _;
+        Self {
+            headers: m
+                .headers_raw()
+                .map(|(n, v)| (n.to_string(), v.trim().replace("\r\n", "")))
+                .collect(),
+            text: m.body_text(0).map(|t| t.into_owned()),
+            html: m
+                .html_bodies()
+                .any(|p| matches!(p.body, mail_parser::PartType::Html(_)))
+                .then(|| m.body_html(0).map(|h| h.into_owned()))
+                .flatten(),
+            attachments: m
+                .attachments()
+                .map(|a| a.attachment_name().unwrap_or("(unnamed)").to_string())
+                .collect(),
+        }
+    }
+
+    /// The first value of header `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// The region the local SES pretends to run in.
+pub const REGION: &str = "us-east-1";
+
+/// Replaces (or adds) the `Message-ID` header of raw MIME, as SES does on sending.
+pub fn rewrite_message_id(raw: &[u8], new_id: &str) -> Vec<u8> {
+    let end = raw
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|p| p + 2)
+        .or_else(|| raw.windows(2).position(|w| w == b"\n\n").map(|p| p + 1))
+        .unwrap_or(raw.len());
+    let head = &raw[..end];
+    let mut out = Vec::with_capacity(raw.len() + 64);
+    let mut skipping = false;
+    let mut replaced = false;
+    for line in head.split_inclusive(|b| *b == b'\n') {
+        let continuation = line.first().is_some_and(|b| *b == b' ' || *b == b'\t');
+        if skipping && continuation {
+            continue;
+        }
+        skipping = false;
+        if line.len() >= 11 && line[..11].eq_ignore_ascii_case(b"message-id:") {
+            skipping = true;
+            if !replaced {
+                out.extend_from_slice(format!("Message-ID: <{new_id}>\r\n").as_bytes());
+                replaced = true;
+            }
+            continue;
+        }
+        out.extend_from_slice(line);
+    }
+    if !replaced {
+        let mut with = format!("Message-ID: <{new_id}>\r\n").into_bytes();
+        with.extend_from_slice(&out);
+        out = with;
+    }
+    out.extend_from_slice(&raw[end..]);
+    out
 }
 
 /// Sent mail, in memory and optionally in `data_dir/outbox/*.json`.
@@ -36,6 +130,7 @@ pub struct OutboxMessage {
 pub struct Outbox {
     messages: Arc<Mutex<Vec<OutboxMessage>>>,
     dir: Option<PathBuf>,
+    fail_next: Arc<AtomicUsize>,
 }
 
 impl Outbox {
@@ -59,7 +154,20 @@ impl Outbox {
         Ok(Self {
             messages: Arc::new(Mutex::new(messages)),
             dir,
+            fail_next: Arc::default(),
         })
+    }
+
+    /// Makes the next `n` sends fail as SES does when it cannot take mail (a 503
+    /// `ServiceUnavailable`): how tests see failed sends and their retries.
+    pub fn fail_next(&self, n: usize) {
+        self.fail_next.store(n, Ordering::SeqCst);
+    }
+
+    fn should_fail(&self) -> bool {
+        self.fail_next
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok()
     }
 
     /// Every message sent so far, oldest first.
@@ -137,6 +245,15 @@ pub(crate) async fn send_email(
             "Raw.Data is not base64",
         );
     };
+    if outbox.should_fail() {
+        return ses_error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "ServiceUnavailable",
+            "Service is unavailable (local outbox told to fail)",
+        );
+    }
+    let id = crate::smtp::ses_message_id();
+    let bytes = rewrite_message_id(&bytes, &format!("{id}@{REGION}.amazonses.com"));
     let parsed = mail_parser::MessageParser::default().parse(&bytes);
     let subject = parsed
         .as_ref()
@@ -156,10 +273,11 @@ pub(crate) async fn send_email(
             .unwrap_or_default();
     }
     let message = OutboxMessage {
-        id: ulid::Ulid::new().to_string(),
+        id,
         from: req.from_email_address.unwrap_or_default(),
         to,
         subject,
+        decoded: Decoded::of(&bytes),
         raw: String::from_utf8_lossy(&bytes).into_owned(),
         sent_at: chrono::Utc::now().to_rfc3339(),
     };

@@ -18,8 +18,10 @@ use wrrk_shared::{App, Endpoints, Settings};
 
 use crate::dynamo::{self, Engine};
 use crate::http_api::{self, Gateway};
+use crate::s3::{LOCAL_BUCKET, LocalS3};
 use crate::seed::{self, DemoLogin};
 use crate::ses::{self, Outbox};
+use crate::smtp::{self, Verdicts};
 use crate::static_site::{self, Sites};
 use crate::template::Template;
 use crate::websocket::{self, WsGateway};
@@ -48,6 +50,8 @@ pub struct Options {
     /// `AllowedOrigin` defaults to the stack's own address, so no other web page can call
     /// the local API from a browser.
     pub parameters: BTreeMap<String, String>,
+    /// Port of the SMTP door (0 picks a free one; `None` opens none).
+    pub smtp_port: Option<u16>,
 }
 
 impl Options {
@@ -67,6 +71,7 @@ impl Options {
                 .filter(|s| !s.is_empty()),
             sites: Sites::default(),
             parameters: BTreeMap::new(),
+            smtp_port: Some(0),
         }
     }
 }
@@ -95,6 +100,11 @@ pub struct LocalStack {
     pub demo: Option<DemoLogin>,
     /// The embedded engine.
     pub engine: Engine,
+    /// Endpoint of the local S3.
+    pub s3_endpoint: String,
+    /// The SMTP door's address, when it is open.
+    pub smtp_addr: Option<SocketAddr>,
+    s3: LocalS3,
     tasks: Vec<JoinHandle<()>>,
 }
 
@@ -226,6 +236,12 @@ impl LocalStack {
             .with_context(|| format!("port {} is taken (use --ws-port)", opts.ws_port))?;
         let ws_addr = ws_listener.local_addr()?;
 
+        let s3 = progress
+            .step(
+                "starting local S3",
+                LocalS3::start(opts.data_dir.as_ref().map(|d| d.join("s3")).as_deref()),
+            )
+            .await?;
         let settings = Settings {
             table_name,
             jwt_secret: jwt_secret(opts.data_dir.as_ref())?,
@@ -233,11 +249,14 @@ impl LocalStack {
             app_url: http_url.clone(),
             mail_from: "wrrk <support@wrrk.local>".into(),
             websocket_endpoint: Some(format!("http://{ws_addr}/{}", websocket::STAGE)),
+            inbound_domain: "wrrk.local".into(),
+            bucket_name: LOCAL_BUCKET.into(),
         };
         let sdk = local_sdk_config();
         let endpoints = Endpoints {
             dynamodb: Some(engine.endpoint.clone()),
             sesv2: Some(aws_endpoint.clone()),
+            s3: Some(s3.endpoint.clone()),
         };
         let app = App::new(&sdk, settings, &endpoints);
 
@@ -283,11 +302,31 @@ impl LocalStack {
                     .fallback(http_api::dispatch)
                     .with_state(gateway),
             );
-        let tasks = vec![
+        let mut tasks = vec![
             serve(aws_listener, aws).await,
             serve(http_listener, http).await,
             serve(ws_listener, ws_gateway.clone().router()).await,
         ];
+        let mut smtp_addr = None;
+        if let Some(port) = opts.smtp_port {
+            let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
+                .await
+                .with_context(|| format!("port {port} is taken (use --smtp-port)"))?;
+            smtp_addr = Some(listener.local_addr()?);
+            let app = app.clone();
+            let deliver: smtp::Deliver = Arc::new(move |raw, from, to| {
+                let app = app.clone();
+                Box::pin(async move {
+                    deliver_mail(&app, raw, &from, &to, &Verdicts::default())
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| format!("{e:#}"))
+                })
+            });
+            tasks.push(smtp::spawn(listener, deliver));
+        }
+        // EventBridge's schedules: every scheduled function runs on its rate.
+        tasks.push(spawn_schedules(app.clone()));
 
         let demo = if fresh && opts.seed_demo {
             Some(
@@ -313,8 +352,41 @@ impl LocalStack {
             parameters,
             demo,
             engine,
+            s3_endpoint: s3.endpoint.clone(),
+            smtp_addr,
+            s3,
             tasks,
         })
+    }
+
+    /// Delivers raw mail as SES inbound would, with these verdicts: stores it in S3 and
+    /// invokes the inbound-mail function with the SES event; its answer.
+    pub async fn deliver_mail(
+        &self,
+        raw: &[u8],
+        envelope_from: &str,
+        recipients: &[String],
+        verdicts: &Verdicts,
+    ) -> anyhow::Result<serde_json::Value> {
+        deliver_mail(&self.app, raw.to_vec(), envelope_from, recipients, verdicts).await
+    }
+
+    /// Runs a scheduled function now with an EventBridge event whose `time` is `at`.
+    pub async fn run_schedule(
+        &self,
+        name: &str,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> anyhow::Result<serde_json::Value> {
+        let f = wrrk_functions::registry::event_function(name)
+            .with_context(|| format!("no event function {name}"))?;
+        (f.handler)(self.app.clone(), schedule_event(name, at))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))
+    }
+
+    /// Where the local S3 keeps its objects.
+    pub fn s3_root(&self) -> &std::path::Path {
+        &self.s3.root
     }
 
     /// A DynamoDB client for the embedded engine (tests inspect the table with it).
@@ -325,6 +397,71 @@ impl LocalStack {
                 .build(),
         )
     }
+}
+
+/// An EventBridge scheduled event.
+fn schedule_event(name: &str, at: chrono::DateTime<chrono::Utc>) -> serde_json::Value {
+    serde_json::json!({
+        "version": "0",
+        "id": ulid::Ulid::new().to_string(),
+        "detail-type": "Scheduled Event",
+        "source": "aws.events",
+        "account": "000000000000",
+        "time": at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        "region": ses::REGION,
+        "resources": [format!("arn:aws:events:us-east-1:000000000000:rule/{name}")],
+        "detail": {}
+    })
+}
+
+/// Runs each scheduled function every minute (the template's rates are minutes).
+fn spawn_schedules(app: App) -> JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        tick.tick().await;
+        loop {
+            tick.tick().await;
+            for f in wrrk_functions::registry::EVENT_FUNCTIONS {
+                if let wrrk_functions::registry::Trigger::Schedule { .. } = f.trigger
+                    && let Err(e) =
+                        (f.handler)(app.clone(), schedule_event(f.name, chrono::Utc::now())).await
+                {
+                    tracing::error!(function = f.name, error = %e, "scheduled run failed");
+                }
+            }
+        }
+    })
+}
+
+/// SES inbound: the raw mail into S3 under `inbound/{id}`, then the receipt rule's
+/// Lambda action (every SES-inbound function) with the event.
+async fn deliver_mail(
+    app: &App,
+    raw: Vec<u8>,
+    envelope_from: &str,
+    recipients: &[String],
+    verdicts: &Verdicts,
+) -> anyhow::Result<serde_json::Value> {
+    let id = smtp::ses_message_id();
+    let event = smtp::ses_event(&id, &raw, envelope_from, recipients, verdicts);
+    app.s3
+        .put_object()
+        .bucket(&app.settings.bucket_name)
+        .key(format!("inbound/{id}"))
+        .body(raw.into())
+        .send()
+        .await
+        .context("storing the mail in S3")?;
+    let mut last = serde_json::Value::Null;
+    for f in wrrk_functions::registry::EVENT_FUNCTIONS {
+        if f.trigger == wrrk_functions::registry::Trigger::SesInbound {
+            last = (f.handler)(app.clone(), event.clone())
+                .await
+                .map_err(|e| anyhow::anyhow!("{} failed: {e}", f.name))?;
+        }
+    }
+    Ok(last)
 }
 
 impl Drop for LocalStack {

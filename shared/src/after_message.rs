@@ -10,8 +10,7 @@
 //! reported in [`Delivery`], never turned into an error for the author.
 
 use crate::App;
-use crate::domain::{AuthorType, Channel, Message, Ticket};
-use crate::mail::reply_email;
+use crate::domain::{AuthorType, Channel, EmailDelivery, Message, Ticket};
 
 /// What happened to a stored message beyond storage.
 #[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
@@ -19,6 +18,8 @@ use crate::mail::reply_email;
 pub struct Delivery {
     /// The `Message-ID` of the email sent to the customer, if one was sent.
     pub emailed: Option<String>,
+    /// The email's delivery state (also stored on the message), when one was attempted.
+    pub email: Option<EmailDelivery>,
 }
 
 /// Runs every after-storage step for `message` on `ticket`, the channels concurrently.
@@ -35,15 +36,21 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message) -> De
         if !should_email(ticket, message) {
             return None;
         }
-        email_customer(app, ticket, message)
+        crate::email::outbound::send_reply(app, ticket, message)
             .await
             .inspect_err(|e| {
                 tracing::error!(error = ?e, ticket_id = %ticket.id, "emailing the reply failed")
             })
             .ok()
     };
-    let ((), emailed) = tokio::join!(live, email);
-    Delivery { emailed }
+    let ((), email) = tokio::join!(live, email);
+    Delivery {
+        emailed: email
+            .as_ref()
+            .filter(|d| d.state == crate::domain::DeliveryState::Sent)
+            .map(|d| d.message_id.clone()),
+        email,
+    }
 }
 
 /// Only public agent replies on email tickets go out by email; internal notes never do.
@@ -51,21 +58,4 @@ pub fn should_email(ticket: &Ticket, message: &Message) -> bool {
     ticket.channel == Channel::Email
         && !message.internal
         && message.author_type == AuthorType::Agent
-}
-
-async fn email_customer(app: &App, ticket: &Ticket, message: &Message) -> anyhow::Result<String> {
-    let customer = app
-        .store
-        .get_customer(&ticket.org_id, &ticket.customer_id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("ticket {} has no customer", ticket.id))?;
-    let mail = reply_email(
-        customer.email.as_str(),
-        &ticket.ticket_number,
-        &ticket.subject,
-        &message.author_name,
-        &message.content,
-        ticket.email_references.clone(),
-    );
-    app.mailer.send(&mail).await
 }

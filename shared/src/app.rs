@@ -28,6 +28,11 @@ pub struct Settings {
     /// The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.
     /// amazonaws.com/{stage}`); without it nothing is published.
     pub websocket_endpoint: Option<String>,
+    /// The domain inbound mail arrives at: support addresses `{slug}@` and reply
+    /// addresses `reply+{token}@` live under it.
+    pub inbound_domain: String,
+    /// The bucket of raw inbound mail and attachments.
+    pub bucket_name: String,
 }
 
 impl std::fmt::Debug for Settings {
@@ -39,6 +44,8 @@ impl std::fmt::Debug for Settings {
             .field("app_url", &self.app_url)
             .field("mail_from", &self.mail_from)
             .field("websocket_endpoint", &self.websocket_endpoint)
+            .field("inbound_domain", &self.inbound_domain)
+            .field("bucket_name", &self.bucket_name)
             .finish_non_exhaustive()
     }
 }
@@ -65,6 +72,10 @@ impl Settings {
             app_url: var("APP_URL").unwrap_or_else(|_| "http://localhost:3000".into()),
             mail_from: var("MAIL_FROM").unwrap_or_else(|_| "wrrk <support@wrrk.local>".into()),
             websocket_endpoint: var("WEBSOCKET_ENDPOINT").ok().filter(|s| !s.is_empty()),
+            inbound_domain: var("INBOUND_DOMAIN")
+                .map(|d| d.trim().to_lowercase())
+                .unwrap_or_else(|_| "wrrk.local".into()),
+            bucket_name: var("BUCKET_NAME").unwrap_or_default(),
         })
     }
 }
@@ -76,6 +87,8 @@ pub struct Endpoints {
     pub dynamodb: Option<String>,
     /// SESv2 endpoint (the local outbox).
     pub sesv2: Option<String>,
+    /// S3 endpoint (the local S3-compatible server); path-style addressing when set.
+    pub s3: Option<String>,
 }
 
 /// Everything a handler needs, cheap to clone (one `Arc`).
@@ -94,6 +107,8 @@ pub struct AppInner {
     pub mailer: Mailer,
     /// Server events to WebSocket connections.
     pub publisher: Publisher,
+    /// The bucket of raw mail and attachments.
+    pub s3: aws_sdk_s3::Client,
     /// The settings the clients were built from.
     pub settings: Settings,
 }
@@ -124,6 +139,10 @@ impl App {
         if let Some(url) = &endpoints.sesv2 {
             ses = ses.endpoint_url(url);
         }
+        let mut s3 = aws_sdk_s3::config::Builder::from(sdk);
+        if let Some(url) = &endpoints.s3 {
+            s3 = s3.endpoint_url(url).force_path_style(true);
+        }
         let publisher = Publisher::new(settings.websocket_endpoint.as_ref().map(|url| {
             let timeouts = aws_config::timeout::TimeoutConfig::builder()
                 .operation_timeout(POST_TIMEOUT)
@@ -148,6 +167,7 @@ impl App {
                 settings.mail_from.clone(),
             ),
             publisher,
+            s3: aws_sdk_s3::Client::from_conf(s3.build()),
             settings,
         }))
     }

@@ -7,7 +7,9 @@ use chrono::Utc;
 
 use crate::App;
 use crate::after_message::{self, Delivery};
-use crate::domain::{AuthorType, Channel, Customer, Message, Organization, Ticket, TicketStatus};
+use crate::domain::{
+    AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket, TicketStatus,
+};
 use crate::ids::new_id;
 use crate::realtime;
 use crate::store::{NewTicket, StoreError, StoreResult, TicketChanges};
@@ -59,6 +61,18 @@ pub struct Posted {
 /// caller's organization): stores it, moves the ticket (count, activity, a RESOLVED ticket
 /// reopens on a public message), then runs the after-message path.
 pub async fn post_message(app: &App, ticket: &Ticket, new: NewMessage) -> StoreResult<Posted> {
+    post_message_with(app, ticket, new, None).await
+}
+
+/// [`post_message`] with email details (HTML, attachments, auto-reply or bounce). Mail
+/// no person wrote (auto-replies, bounces) is kept but never reopens the ticket.
+pub async fn post_message_with(
+    app: &App,
+    ticket: &Ticket,
+    new: NewMessage,
+    email: Option<EmailMeta>,
+) -> StoreResult<Posted> {
+    let machine = email.as_ref().is_some_and(|e| e.kind.is_some());
     let mut message_id = new_id();
     if let Some(key) = &new.dedupe_key
         && let Some((ticket_id, earlier)) = app
@@ -97,16 +111,24 @@ pub async fn post_message(app: &App, ticket: &Ticket, new: NewMessage) -> StoreR
         internal: new.internal,
         channel: new.channel.unwrap_or(ticket.channel),
         email_message_id: new.email_message_id,
+        email,
         created_at: Utc::now(),
     };
+    let mut message = message;
     let mut ticket = app
         .store
-        .append_message(&message, !message.internal)
+        .append_message(&message, !message.internal && !machine)
         .await?;
-    if !message.internal && ticket.status == TicketStatus::Resolved {
+    if !message.internal && !machine && ticket.status == TicketStatus::Resolved {
         ticket = reopen(app, ticket).await?;
     }
     let delivery = after_message::message_stored(app, &ticket, &message).await;
+    if let Some(d) = &delivery.email {
+        message
+            .email
+            .get_or_insert_with(EmailMeta::default)
+            .delivery = Some(d.clone());
+    }
     Ok(Posted {
         ticket,
         message,

@@ -342,3 +342,68 @@ pub fn widget_user(org_id: &str, user_id: &str) -> Key {
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     Key::new(org_pk(org_id), format!("WIDGETUSER#{hex}"))
 }
+// ---- email -------------------------------------------------------------------------------
+
+/// A Message-ID the organization's mail has seen (inbound, ours, or SES's rewritten form),
+/// pointing at its ticket: how replies thread by `In-Reply-To`/`References`.
+pub fn mail_reference(org_id: &str, message_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("MAILREF#{message_id}"))
+}
+
+/// One inbound mail (Message-ID with sender, or the raw message's hash): makes a second
+/// delivery of the same mail a no-op.
+pub fn inbound_mail(org_id: &str, dedupe: &str) -> Key {
+    Key::new(org_pk(org_id), format!("INMAIL#{dedupe}"))
+}
+
+/// A ticket by its human number, for `[#ACME-0042]` subject tokens.
+pub fn ticket_number_marker(org_id: &str, ticket_number: &str) -> Key {
+    Key::new(org_pk(org_id), format!("TICKETNO#{ticket_number}"))
+}
+
+/// An address that wrote on a ticket by email (its participants).
+pub fn mail_participant(org_id: &str, ticket_id: &str, email: &str) -> Key {
+    Key::new(org_pk(org_id), format!("PARTICIPANT#{ticket_id}#{email}"))
+}
+
+/// The global marker of a ticket's reply address token (`reply+{token}@…`).
+pub fn reply_token(token: &str) -> Key {
+    Key::new(format!("REPLYTO#{token}"), "REPLYTO")
+}
+
+/// The global marker that makes a support address unique and finds its organization.
+pub fn support_address_marker(address: &str) -> Key {
+    Key::new(format!("INBOUND#{address}"), "INBOUND")
+}
+
+/// Sort-key prefix of an organization's own support addresses.
+pub const SUPPORT_ADDRESS_PREFIX: &str = "ADDRESS#";
+
+/// One of an organization's own support addresses.
+pub fn support_address(org_id: &str, address: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{SUPPORT_ADDRESS_PREFIX}{address}"))
+}
+
+/// Sort-key prefix of quarantined mail.
+pub const QUARANTINE_PREFIX: &str = "QUARANTINE#";
+
+/// A quarantined or held inbound mail.
+pub fn quarantined(org_id: &str, id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("{QUARANTINE_PREFIX}{id}"))
+}
+
+/// A stored attachment.
+pub fn attachment(org_id: &str, id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("ATTACHMENT#{id}"))
+}
+
+/// Partition of outbound mail waiting for a retry, sorted by when it is due.
+pub const MAIL_RETRY_PK: &str = "MAILRETRY";
+
+/// An outbound mail due for a retry at `due` (RFC 3339).
+pub fn mail_retry(due: &str, org_id: &str, ticket_id: &str, message_id: &str) -> Key {
+    Key::new(
+        MAIL_RETRY_PK,
+        format!("{due}#{org_id}#{ticket_id}#{message_id}"),
+    )
+}

@@ -7,6 +7,7 @@ pub mod app;
 pub mod auth;
 pub mod conversation;
 pub mod domain;
+pub mod email;
 pub mod http;
 pub mod ids;
 pub mod keys;

@@ -54,6 +54,47 @@ impl Mailer {
         Ok((message_id, raw))
     }
 
+    /// The region SES runs in (its rewritten Message-IDs name it).
+    pub fn region(&self) -> String {
+        self.ses
+            .config()
+            .region()
+            .map_or_else(|| "us-east-1".to_string(), |r| r.to_string())
+    }
+
+    /// Sends prepared raw MIME from `from` to `to`; returns the id SES answered with.
+    pub async fn send_raw(&self, from: &str, to: &str, raw: Vec<u8>) -> anyhow::Result<String> {
+        let out = self
+            .ses
+            .send_email()
+            .from_email_address(from)
+            .destination(
+                aws_sdk_sesv2::types::Destination::builder()
+                    .to_addresses(to)
+                    .build(),
+            )
+            .content(
+                EmailContent::builder()
+                    .raw(
+                        RawMessage::builder()
+                            .data(Blob::new(raw))
+                            .build()
+                            .context("building raw message")?,
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| {
+                anyhow::anyhow!(
+                    "SESv2 SendEmail failed: {}",
+                    aws_sdk_sesv2::error::DisplayErrorContext(&e)
+                )
+            })?;
+        out.message_id
+            .ok_or_else(|| anyhow::anyhow!("SES answered without a MessageId"))
+    }
+
     /// Renders and sends `email`; returns the `Message-ID` it carried.
     pub async fn send(&self, email: &OutboundEmail) -> anyhow::Result<String> {
         let (message_id, raw) = self.render(email)?;

@@ -2,6 +2,7 @@
 
 mod auth;
 mod cross_tenant;
+mod email;
 mod hardening_http;
 mod hardening_realtime;
 mod http_contract;

@@ -448,6 +448,7 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                     internal: false,
                     channel: Channel::Email,
                     email_message_id: Some("first@mail.customer.io".into()),
+                    email: None,
                     created_at: chrono::Utc::now(),
                 }),
                 email_references: vec!["first@mail.customer.io".into()],

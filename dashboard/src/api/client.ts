@@ -170,6 +170,9 @@ export const api = {
     data<Session>('POST', '/api/auth/password', { body: { currentPassword, newPassword } }),
   verifyEmail: (token: string) =>
     data<unknown>('POST', '/api/auth/verify-email', { body: { token }, anonymous: true }),
+  /** Mails a fresh verification link (202), or says there is nothing to verify (200). */
+  resendVerification: () =>
+    data<{ verified: boolean; sent?: boolean }>('POST', '/api/auth/verify-email/resend', { body: {} }),
   forgotPassword: (email: string) =>
     data<unknown>('POST', '/api/auth/forgot-password', { body: { email }, anonymous: true }),
   /** Ends every session of the user; the answer signs them in. */

@@ -1,11 +1,11 @@
 // The signed-in frame: navigation, who is online, sign out, and the offline banner.
 
 import type { ComponentChildren } from 'preact';
-import { useEffect } from 'preact/hooks';
-import { api } from '../api/client';
+import { useEffect, useState } from 'preact/hooks';
+import { api, describe } from '../api/client';
 import { live } from '../live';
 import { Link, location, navigate } from '../router';
-import { clearSession, me, org, presence } from '../state';
+import { clearSession, me, org, presence, setSession } from '../state';
 import { titleCase } from '../format';
 import { needsEmailVerification } from '../api/types';
 
@@ -50,6 +50,35 @@ function Online() {
   );
 }
 
+function VerifyBanner() {
+  const [sent, setSent] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const resend = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const r = await api.resendVerification();
+      if (r?.verified) setSession(await api.me());
+      else setSent(true);
+    } catch (e) {
+      setError(describe(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="banner info" role="region" aria-label="Email verification">
+      Please verify your email address: we sent you a link. Inviting teammates waits for it.{' '}
+      <button type="button" onClick={() => void resend()} disabled={busy}>
+        Send a new link
+      </button>{' '}
+      {sent && <span role="status">A new link is on its way.</span>}
+      {error && <span role="alert">{error}</span>}
+    </div>
+  );
+}
+
 export function Layout({ children }: { children: ComponentChildren }) {
   const status = live.status.value;
   const user = me.value!;
@@ -84,12 +113,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           You are offline. Reconnecting… Live updates are paused; what you type is kept.
         </div>
       )}
-      {needsEmailVerification(user) && (
-        <div class="banner info" role="status">
-          Please verify your email address: we sent you a link. Some actions (such as inviting
-          teammates) wait for it.
-        </div>
-      )}
+      {needsEmailVerification(user) && <VerifyBanner />}
       <div class="frame">
         <main id="main" tabIndex={-1}>
           {children}

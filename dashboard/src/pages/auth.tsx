@@ -4,7 +4,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, ApiError, describe } from '../api/client';
 import type { InvitationLookup } from '../api/types';
 import { Link, navigate, param, safeNext } from '../router';
-import { me, setSession, signedIn } from '../state';
+import { hasToken, me, setSession, signedIn } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { titleCase } from '../format';
 
@@ -170,7 +170,7 @@ export function VerifyEmail({ token }: { token: string }) {
       () => {
         setState('done');
         // Signed in here: pick up the verified user and organization (the banner goes).
-        if (me.value) api.me().then(setSession, () => undefined);
+        if (hasToken()) api.me().then(setSession, () => undefined);
       },
       (e) => setState(describe(e)),
     );

@@ -23,5 +23,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     if !caller.can(Permission::OrgUpdate) {
         org.widget.identity_secret = None;
     }
-    ok(org)
+    // Mail to this address becomes tickets (see `GET /api/organizations/{id}/addresses`).
+    let support_address = wrrk_shared::email::outbound::support_address(&app, &org);
+    let mut body = serde_json::to_value(&org).map_err(|e| ApiError::Internal(e.into()))?;
+    body["supportAddress"] = serde_json::Value::String(support_address);
+    ok(body)
 }

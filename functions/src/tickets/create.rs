@@ -66,6 +66,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         internal: false,
         channel: Channel::Manual,
         email_message_id: None,
+        email: None,
         created_at: Utc::now(),
     };
     let opened = conversation::open_ticket(

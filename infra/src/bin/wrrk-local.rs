@@ -26,6 +26,9 @@ struct Args {
     /// Do not create the demo organization on a new database.
     #[arg(long)]
     no_demo: bool,
+    /// Port of the SMTP door that feeds mail to the inbound function as SES would.
+    #[arg(long, default_value_t = 2525)]
+    smtp_port: u16,
     /// The built dashboard to serve at `/`.
     #[arg(long, default_value = "dashboard/dist")]
     dashboard_dir: PathBuf,
@@ -78,6 +81,7 @@ async fn main() -> anyhow::Result<()> {
             .iter()
             .map(|o| ("AllowedOrigin".to_string(), o.clone()))
             .collect(),
+        smtp_port: Some(args.smtp_port),
     })
     .await?;
     let functions = stack.template.functions.len();
@@ -99,6 +103,12 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("  Widget demo   {}/widget-demo", stack.http_url);
     }
     eprintln!("  Outbox        {}/_local/outbox", stack.http_url);
+    if let Some(addr) = stack.smtp_addr {
+        eprintln!(
+            "  SMTP          {addr}  (mail to an organization's supportAddress opens tickets)"
+        );
+    }
+    eprintln!("  S3            {}  (bucket wrrk-mail)", stack.s3_endpoint);
     eprintln!("  DynamoDB      {}", stack.dynamodb_endpoint);
     eprintln!("  AWS services  {}  (SESv2)", stack.aws_endpoint);
     match &args.in_memory {

@@ -1,6 +1,7 @@
 //! Domain types and the validated newtypes requests are parsed into.
 
 mod connection;
+mod email;
 mod invitation;
 mod organization;
 mod role;
@@ -12,6 +13,7 @@ mod values;
 pub use connection::{
     CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
 };
+pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;

@@ -149,6 +149,9 @@ pub struct Message {
     /// Its email Message-ID, when it came or went by email.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email_message_id: Option<String>,
+    /// Email details: HTML, attachments, auto-reply or bounce, delivery state.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<super::EmailMeta>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
@@ -167,4 +170,7 @@ pub struct Customer {
     pub name: String,
     /// When first seen.
     pub created_at: DateTime<Utc>,
+    /// Mail to this address bounced or drew a complaint.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub email_bouncing: bool,
 }

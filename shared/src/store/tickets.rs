@@ -220,6 +220,7 @@ impl Store {
                 email: new.customer_email.clone(),
                 name: new.customer_name.clone(),
                 created_at: now,
+                email_bouncing: false,
             });
             let number = current + 1;
             let ticket = Ticket {

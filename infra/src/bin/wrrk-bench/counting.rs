@@ -259,6 +259,7 @@ impl CountedApi {
         let endpoints = Endpoints {
             dynamodb: Some(proxy.url.clone()),
             sesv2: Some(stack.aws_endpoint.clone()),
+            s3: Some(stack.s3_endpoint.clone()),
         };
         let app = App::new(&local_sdk_config(), stack.app.settings.clone(), &endpoints);
         let gateway = Arc::new(Gateway::new(
@@ -342,6 +343,7 @@ pub async fn seeding_app(stack: &LocalStack) -> anyhow::Result<SeedingApp> {
     let endpoints = Endpoints {
         dynamodb: Some(proxy.url.clone()),
         sesv2: Some(stack.aws_endpoint.clone()),
+        s3: Some(stack.s3_endpoint.clone()),
     };
     let app = App::new(&local_sdk_config(), stack.app.settings.clone(), &endpoints);
     Ok(SeedingApp { app, _proxy: proxy })

@@ -8,6 +8,7 @@
 mod auth;
 mod concurrency;
 mod counting;
+mod email;
 mod endpoint;
 mod load;
 mod realtime;
@@ -44,6 +45,8 @@ enum Bench {
     Realtime(realtime::RealtimeArgs),
     /// 50 concurrent posters on one ticket; 40 parallel wrong logins for one account.
     Concurrency(concurrency::ConcurrencyArgs),
+    /// Inbound mail through SMTP, parse-and-store latency, peak memory of a 40 MB mail.
+    Email(email::EmailArgs),
 }
 
 #[tokio::main]
@@ -56,6 +59,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Tickets(args) => tickets::tickets(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,
         Bench::Concurrency(args) => concurrency::concurrency(args).await,
+        Bench::Email(args) => email::email(args).await,
     }
 }
 

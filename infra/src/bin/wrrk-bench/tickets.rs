@@ -375,6 +375,7 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
             internal: false,
             channel: plan.channel,
             email_message_id: email_id.clone(),
+            email: None,
             created_at: now,
         }),
         email_references: email_id.into_iter().collect(),
@@ -450,6 +451,7 @@ async fn fill(
             channel: ticket.channel,
             email_message_id: (by_customer && ticket.channel == Channel::Email)
                 .then(|| format!("{id}@mail.customers.test")),
+            email: None,
             created_at: now,
         };
         // What the message path writes (the ticket moves for public messages only).

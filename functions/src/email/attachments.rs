@@ -1,0 +1,44 @@
+//! `GET /api/attachments/{id}`: an attachment's details and a download URL valid for five
+//! minutes (a presigned S3 GET; the bucket itself stays private).
+
+use std::time::Duration;
+
+use lambda_http::Request;
+use serde_json::json;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+
+/// How long a download URL works.
+pub const URL_LIFETIME: Duration = Duration::from_secs(300);
+
+/// One attachment of the caller's organization.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Attachment")?;
+    let stored = app
+        .store
+        .get_attachment(caller.org_id(), &id)
+        .await?
+        .ok_or(ApiError::NotFound("Attachment"))?;
+    let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(URL_LIFETIME)
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    let presigned = app
+        .s3
+        .get_object()
+        .bucket(&app.settings.bucket_name)
+        .key(&stored.s3_key)
+        .response_content_disposition(format!(
+            "attachment; filename=\"{}\"",
+            stored.attachment.filename.replace('"', "_")
+        ))
+        .presigned(config)
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?;
+    ok(json!({
+        "attachment": stored.attachment,
+        "ticketId": stored.ticket_id,
+        "url": presigned.uri(),
+        "expiresIn": URL_LIFETIME.as_secs(),
+    }))
+}

@@ -1,0 +1,8 @@
+//! The email channel's functions: SES inbound mail, the outbound retry schedule, support
+//! addresses, quarantine and attachment downloads.
+
+pub mod addresses;
+pub mod attachments;
+pub mod inbound;
+pub mod quarantine;
+pub mod retry;

@@ -1,0 +1,15 @@
+//! `GET /api/quarantine` (`org:update`): inbound mail kept aside (spam, virus, DMARC
+//! failures), newest first.
+
+use lambda_http::Request;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiResult, ok};
+use wrrk_shared::rbac::Permission;
+
+/// Lists the organization's quarantined mail.
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    caller.require(Permission::OrgUpdate)?;
+    ok(app.store.list_quarantined(caller.org_id(), 100).await?)
+}
