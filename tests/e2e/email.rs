@@ -1059,3 +1059,40 @@ async fn email_public_sample_mail_is_processed_and_bounces_are_bounces() {
         "{opened:?}"
     );
 }
+
+#[tokio::test]
+async fn email_an_ses_event_without_verdicts_or_headers_is_accepted() {
+    let app = TestApp::spawn().await;
+    let o = org(&app, "Acme", "ada@acme.io").await;
+    let raw = mail(
+        "min@customer.io",
+        &o.address,
+        "Minimal",
+        "min@customer.io",
+        "",
+        "hello",
+    );
+    let s3 = &app.stack.app.s3;
+    s3.put_object()
+        .bucket(&app.stack.app.settings.bucket_name)
+        .key("inbound/minimal-event-1")
+        .body(raw.into_bytes().into())
+        .send()
+        .await
+        .unwrap();
+    // What a receipt rule sends when scanning is off: no verdict fields at all.
+    let event = json!({ "Records": [{ "eventSource": "aws:ses", "ses": {
+        "mail": { "messageId": "minimal-event-1", "destination": [o.address.clone()] },
+        "receipt": { "recipients": [o.address.clone()] }
+    }}]});
+    let f = wrrk_functions::registry::event_function("email-inbound").unwrap();
+    let r = (f.handler)(app.stack.app.clone(), event).await.unwrap();
+    assert_eq!(r["results"][0]["outcome"], "opened", "{r}");
+    // Not an SES event at all: an error (Lambda retries), never a panic.
+    let f = wrrk_functions::registry::event_function("email-inbound").unwrap();
+    assert!(
+        (f.handler)(app.stack.app.clone(), json!([1, 2]))
+            .await
+            .is_err()
+    );
+}

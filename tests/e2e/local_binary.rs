@@ -44,7 +44,7 @@ fn binary() -> std::path::PathBuf {
 /// Starts `wrrk-local` with `args` and reads its banner up to "Ready".
 async fn start(args: &[&str]) -> (Child, Banner) {
     let mut child = Command::new(binary())
-        .args(["--port", "0", "--ws-port", "0"])
+        .args(["--port", "0", "--ws-port", "0", "--smtp-port", "0"])
         .args(args)
         .stdout(Stdio::null())
         .stderr(Stdio::piped())

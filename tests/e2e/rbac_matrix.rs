@@ -22,6 +22,8 @@ enum Fresh {
     TeamWithTarget,
     /// A new pending invitation (`{fresh}` is its id).
     Invitation,
+    /// A new own support address (`{fresh}` is the address).
+    SupportAddress,
 }
 
 /// One endpoint call. Placeholders: `{org}` the organization, `{self}` the caller,
@@ -56,7 +58,7 @@ const fn row(
     }
 }
 
-use Fresh::{Admin, Agent, Invitation, Nothing, Team, TeamWithTarget};
+use Fresh::{Admin, Agent, Invitation, Nothing, SupportAddress, Team, TeamWithTarget};
 
 const MATRIX: &[Row] = &[
     // Users.
@@ -106,6 +108,21 @@ const MATRIX: &[Row] = &[
         "/api/organizations/{org}",
         Some(r##"{"widget": {"primaryColor": "#123abc"}}"##),
         Nothing,
+        ADMINS,
+    ),
+    row("GET", "/api/organizations/{org}/addresses", None, Nothing, EVERYONE),
+    row(
+        "POST",
+        "/api/organizations/{org}/addresses",
+        Some(r#"{"address": "{unique}@own.test"}"#),
+        Nothing,
+        ADMINS,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org}/addresses/{fresh}",
+        None,
+        SupportAddress,
         ADMINS,
     ),
     // Teams.
@@ -221,6 +238,18 @@ async fn fresh(app: &TestApp, w: &World, kind: Fresh) -> Option<String> {
             let email = format!("{}@fresh.test", unique());
             let (inv, _) = app.invite_ok(&w.admin, &email, "AGENT").await;
             Some(inv["id"].as_str().expect("invitation id").to_string())
+        }
+        SupportAddress => {
+            let address = format!("{}@own.test", unique());
+            let r = app
+                .post(
+                    &format!("/api/organizations/{}/addresses", w.admin.org_id),
+                    &w.admin.token,
+                    serde_json::json!({ "address": address }),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{:?}", r.body);
+            Some(address)
         }
     }
 }

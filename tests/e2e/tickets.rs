@@ -484,7 +484,7 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
     assert_eq!(sent.len(), before + 1);
     let mail = sent.last().unwrap();
     assert_eq!(mail.to, ["erin@customer.io"]);
-    assert_eq!(mail.subject, "Re: Invoice wrong [#ACME-0001]");
+    assert_eq!(mail.subject, "Re: [#ACME-0001] Invoice wrong");
     let parsed = mail_parser::MessageParser::default()
         .parse(mail.raw.as_bytes())
         .unwrap();
