@@ -168,6 +168,31 @@ describe('settings', () => {
       assert.equal(org.timezone, 'Europe/Berlin');
       assert.equal(org.widget.welcomeMessage, 'Hello from Initech');
 
+      // The chat widget: where it may appear, and the snippet to embed it.
+      await page.getByLabel('Allowed origins').fill('https://www.initech.example\nhttps://help.initech.example');
+      await page.getByRole('button', { name: 'Save settings' }).click();
+      await h.until(
+        async () =>
+          (await o.api.get(`/api/organizations/${o.org.id}`)).widget.allowedOrigins?.join(' ') ===
+          'https://www.initech.example https://help.initech.example',
+        { what: 'the allowed origins to be saved' },
+      );
+      const key = (await o.api.get(`/api/organizations/${o.org.id}`)).widget.widgetKey;
+      assert.ok(key, 'the organization has a widget key');
+      const snippet = page.getByLabel('Embed snippet');
+      assert.equal(
+        await snippet.innerText(),
+        `<script src="${stack.config.apiUrl}/widget.js" data-wrrk-key="${key}" async></script>`,
+      );
+      await page.getByRole('button', { name: 'Copy the embed snippet' }).waitFor();
+      page.once('dialog', (d) => d.accept());
+      await page.getByRole('button', { name: 'Replace widget key' }).click();
+      await page.getByText('A new widget key is in the snippet above.').waitFor();
+      const rotated = (await o.api.get(`/api/organizations/${o.org.id}`)).widget.widgetKey;
+      assert.notEqual(rotated, key);
+      assert.ok((await snippet.innerText()).includes(`data-wrrk-key="${rotated}"`));
+      await h.shot(page, 'settings-organization-widget');
+
       // A refused value is explained in plain words.
       await page.getByLabel('Ticket prefix').fill('TOOLONGPREFIX');
       await page.getByLabel('Ticket prefix').evaluate((el) => el.removeAttribute('pattern'));

@@ -1,6 +1,6 @@
-// How the thread shows what email messages will carry: sanitized HTML, attachments,
-// auto-reply and bounce marks. Today's backend stores no such fields yet, so the test adds
-// them to the real API answer on its way to the page; everything else is real.
+// How the thread shows what email messages carry (`message.email`): sanitized HTML,
+// attachments, auto-reply marks, failed deliveries. The test adds these fields to the real
+// API answer on its way to the page (no inbound mail is needed); everything else is real.
 // (The full email checklist will live in tests/email.test.mjs.)
 
 import { after, before, describe, test } from 'node:test';
@@ -32,11 +32,12 @@ const HOSTILE = [
 ].join('');
 
 describe('thread', () => {
-  test('email HTML is sanitized; attachments and auto-reply/bounce marks are shown', async () => {
+  test('email HTML is sanitized; attachments, auto-replies and failed deliveries are shown', async () => {
     const o = await h.newOrg(stack.base);
     const t = await h.createTicket(o.api, { subject: 'Rich email', message: 'Plain first message' });
     const m2 = await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Plain text version', internal: false });
     const m3 = await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'I am out of office', internal: false });
+    const m4 = await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Our answer', internal: false });
     const { context, page } = await h.newAgentPage(browser, stack);
     await page.route(`**/api/tickets/${t.id}/messages**`, async (route) => {
       const res = await route.fetch();
@@ -44,14 +45,20 @@ describe('thread', () => {
       for (const m of body.data) {
         if (m.id === m2.id) {
           m.authorType = 'CUSTOMER';
-          m.html = HOSTILE;
-          m.attachments = [{ id: 'a1', filename: 'invoice.pdf', contentType: 'application/pdf', size: 20480, url: 'https://example.com/a1' }];
+          m.email = {
+            html: HOSTILE,
+            from: 'billing@payer.test',
+            attachments: [
+              { id: '01J000000000000000000000A1', filename: 'invoice.pdf', contentType: 'application/pdf', size: 20480, inline: false },
+              { id: '01J000000000000000000000A2', filename: 'logo.png', contentType: 'image/png', size: 999, inline: true, contentId: 'logo' },
+            ],
+          };
         }
         if (m.id === m3.id) {
           m.authorType = 'CUSTOMER';
-          m.autoReply = true;
-          m.bounce = true;
+          m.email = { kind: 'AUTO_REPLY' };
         }
+        if (m.id === m4.id) m.email = { delivery: { state: 'failed', error: 'Mailbox unavailable', messageId: 'x', attempts: 3 } };
       }
       await route.fulfill({ response: res, json: body });
     });
@@ -71,12 +78,16 @@ describe('thread', () => {
       const html = await rich.innerHTML();
       for (const bad of ['<script', '<iframe', '<img', '<svg', '<form', '<input', 'style=', 'onerror', 'javascript:'])
         assert.ok(!html.includes(bad), `${bad} must not survive: ${html}`);
-      await rich.getByRole('list', { name: 'Attachments' }).getByRole('link', { name: 'invoice.pdf' }).waitFor();
-      await rich.getByText('20.0 KB').waitFor();
+      await rich.getByText('<billing@payer.test>').waitFor();
+      const files = rich.getByRole('list', { name: 'Attachments' });
+      await files.getByRole('button', { name: 'Download invoice.pdf' }).waitFor();
+      await files.getByText('application/pdf · 20.0 KB').waitFor();
+      assert.equal(await files.getByRole('listitem').count(), 1, 'inline images are not listed');
 
       const auto = page.getByRole('article').filter({ hasText: 'I am out of office' });
       await auto.getByText('Auto-reply').waitFor();
-      await auto.getByText('Bounced').waitFor();
+      const failed = page.getByRole('article').filter({ hasText: 'Our answer' });
+      await failed.getByText('Email not delivered: Mailbox unavailable').waitFor();
       await h.shot(page, 'ticket-email');
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(page.pageErrors, []);

@@ -4,6 +4,7 @@
 
 import type {
   AppConfig,
+  AttachmentLink,
   ApiErrorBody,
   Customer,
   Invitation,
@@ -225,6 +226,9 @@ export const api = {
     page<Message>(`/api/tickets/${enc(id)}/messages`, q),
   sendMessage: (id: string, b: NewMessageRequest) =>
     data<Message>('POST', `/api/tickets/${enc(id)}/messages`, { body: b }),
+
+  /** An attachment's details and a download URL that works for a few minutes. */
+  attachment: (id: string) => data<AttachmentLink>('GET', `/api/attachments/${enc(id)}`),
 
   // Customers
   customers: (q: { search?: string; limit?: number; cursor?: string | null } = {}) =>

@@ -71,6 +71,25 @@ export interface WidgetSettings {
   primaryColor: string;
   position: WidgetPosition;
   welcomeMessage: string;
+  /** The public key in the embed snippet (`data-wrrk-key`). */
+  widgetKey?: string;
+  /** Origins allowed to call the widget API (`https://www.example.com`); empty: none. */
+  allowedOrigins?: string[];
+  /** HMAC key for identity verification (present for admins only). */
+  identitySecret?: string | null;
+  /** A chat without a valid identity hash is refused. */
+  identityEnforced?: boolean;
+}
+
+/** `PATCH /api/organizations/{id}` `widget`: settings, or one-shot rotations. */
+export interface WidgetPatch {
+  primaryColor?: string;
+  position?: WidgetPosition;
+  welcomeMessage?: string;
+  allowedOrigins?: string[];
+  identityEnforced?: boolean;
+  rotateKey?: boolean;
+  rotateIdentitySecret?: boolean;
 }
 
 export interface Organization {
@@ -81,11 +100,8 @@ export interface Organization {
   widget?: WidgetSettings;
   /** Set once the founding admin verified their email; until then no invitations. */
   verified?: boolean;
-  /** Tolerated: the public key the widget embed snippet carries. */
-  widgetKey?: string;
-  /** Tolerated: the inbound support address. */
+  /** The address whose mail becomes tickets. */
   supportAddress?: string;
-  supportEmail?: string;
   createdAt: string;
   updatedAt: string;
   version: number;
@@ -122,7 +138,7 @@ export interface OrganizationPatch {
   name?: string;
   ticketPrefix?: string;
   timezone?: string;
-  widget?: Partial<WidgetSettings>;
+  widget?: WidgetPatch;
 }
 
 export interface Team {
@@ -218,14 +234,50 @@ export interface NewTicketRequest {
   message: string;
 }
 
-/** Tolerated: attachments on inbound email messages. */
+/** A file of an email message; `GET /api/attachments/{id}` gives a short-lived URL. */
 export interface Attachment {
-  id?: string;
-  filename?: string;
-  name?: string;
-  contentType?: string;
-  size?: number;
-  url?: string;
+  id: string;
+  filename: string;
+  contentType: string;
+  size: number;
+  /** `Content-ID` of an inline image. */
+  contentId?: string;
+  /** Shown inside the HTML rather than listed. */
+  inline?: boolean;
+}
+
+/** `GET /api/attachments/{id}`. */
+export interface AttachmentLink {
+  attachment: Attachment;
+  ticketId: string;
+  url: string;
+  expiresIn: number;
+}
+
+export type MailKind = 'AUTO_REPLY' | 'BOUNCE';
+
+export interface EmailDelivery {
+  state: 'sending' | 'sent' | 'failed';
+  messageId: string;
+  sesMessageId?: string;
+  error?: string;
+  attempts: number;
+  nextAttemptAt?: string;
+}
+
+/** What an email message carries besides its plain text. */
+export interface EmailMeta {
+  /** Sanitized by the server, and again by the dashboard before display. */
+  html?: string;
+  /** The whole text body, quoted history included. */
+  fullText?: string;
+  attachments?: Attachment[];
+  /** An auto-reply or a bounce rather than a person writing. */
+  kind?: MailKind;
+  /** The sender's address as it came (a participant other than the customer). */
+  from?: string;
+  /** Outbound mail: where delivery stands. */
+  delivery?: EmailDelivery;
 }
 
 export interface Message {
@@ -239,17 +291,9 @@ export interface Message {
   internal: boolean;
   channel: Channel;
   emailMessageId?: string;
+  /** Email messages only. */
+  email?: EmailMeta;
   createdAt: string;
-  /** Tolerated: the email's HTML body (sanitized before display). */
-  html?: string | null;
-  /** Tolerated. */
-  attachments?: Attachment[];
-  /** Tolerated: flags set by the inbound email path. */
-  autoReply?: boolean;
-  isAutoReply?: boolean;
-  bounce?: boolean;
-  isBounce?: boolean;
-  flags?: string[];
 }
 
 export interface NewMessageRequest {

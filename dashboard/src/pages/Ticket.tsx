@@ -8,6 +8,7 @@ import {
   PRIORITIES,
   STATUSES,
   ticketNumber,
+  type Attachment,
   type Message,
   type Team,
   type Ticket,
@@ -29,10 +30,10 @@ const DRAFT_KEY = (id: string) => `wrrk.draft.${id}`;
 // Thread
 
 const sanitized = new Map<string, string>();
-function safeHtml(m: Message): string {
+function safeHtml(m: Message, html: string): string {
   let s = sanitized.get(m.id);
   if (s === undefined) {
-    s = sanitizeHtml(m.html ?? '');
+    s = sanitizeHtml(html);
     sanitized.set(m.id, s);
   }
   return s;
@@ -40,12 +41,34 @@ function safeHtml(m: Message): string {
 
 const AUTHOR_LABEL = { CUSTOMER: 'Customer', AGENT: 'Agent', SYSTEM: 'System' } as const;
 
-function flags(m: Message) {
-  const f = m.flags ?? [];
-  return {
-    autoReply: !!(m.autoReply || m.isAutoReply || f.includes('auto-reply') || f.includes('autoReply')),
-    bounce: !!(m.bounce || m.isBounce || f.includes('bounce')),
+function AttachmentItem({ a }: { a: Attachment }) {
+  const [error, setError] = useState<string | null>(null);
+  const download = async () => {
+    setError(null);
+    try {
+      // A short-lived URL; the file comes as a download, so the page stays.
+      const link = await api.attachment(a.id);
+      window.location.assign(link.url);
+    } catch (e) {
+      setError(describe(e));
+    }
   };
+  return (
+    <li>
+      <button type="button" class="link" onClick={() => void download()} aria-label={`Download ${a.filename}`}>
+        {a.filename}
+      </button>{' '}
+      <span class="muted">
+        {a.contentType} · {bytes(a.size)}
+      </span>
+      {error && (
+        <span role="alert" class="error">
+          {' '}
+          {error}
+        </span>
+      )}
+    </li>
+  );
 }
 
 /** Re-renders only when its message object changes (long threads stay cheap to update). */
@@ -59,44 +82,39 @@ class MessageItem extends Component<{ m: Message }> {
 }
 
 function MessageView({ m }: { m: Message }) {
-  const { autoReply, bounce } = flags(m);
+  const mail = m.email;
   const kind = AUTHOR_LABEL[m.authorType] ?? m.authorType;
   const label = m.internal ? `Internal note from ${m.authorName}` : `${kind} message from ${m.authorName}`;
+  const files = (mail?.attachments ?? []).filter((a) => !a.inline);
+  const delivery = mail?.delivery;
   return (
     <article class={`msg author-${m.authorType.toLowerCase()}${m.internal ? ' internal' : ''}`} aria-label={label}>
       <header>
         <strong>{m.authorName}</strong>
+        {mail?.from && <span class="muted">&lt;{mail.from}&gt;</span>}
         <span class="tag">{kind}</span>
         {m.internal && <span class="tag note">Internal note</span>}
-        {autoReply && <span class="tag warn">Auto-reply</span>}
-        {bounce && <span class="tag warn">Bounced</span>}
+        {mail?.kind === 'AUTO_REPLY' && <span class="tag warn">Auto-reply</span>}
+        {mail?.kind === 'BOUNCE' && <span class="tag warn">Bounced</span>}
+        {delivery?.state === 'sending' && <span class="tag">Sending email…</span>}
+        {delivery?.state === 'failed' && (
+          <span class="tag warn" title={delivery.error}>
+            Email not delivered
+          </span>
+        )}
         <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
       </header>
-      {m.html ? (
-        <div class="body html" dangerouslySetInnerHTML={{ __html: safeHtml(m) }} />
+      {mail?.html ? (
+        <div class="body html" dangerouslySetInnerHTML={{ __html: safeHtml(m, mail.html) }} />
       ) : (
         <div class="body text">{m.content}</div>
       )}
-      {m.attachments && m.attachments.length > 0 && (
+      {delivery?.state === 'failed' && delivery.error && <p class="error">Email not delivered: {delivery.error}</p>}
+      {files.length > 0 && (
         <ul class="attachments" aria-label="Attachments">
-          {m.attachments.map((a, i) => {
-            const name = a.filename ?? a.name ?? `Attachment ${i + 1}`;
-            const safe = a.url && /^https?:/i.test(a.url) ? a.url : null;
-            return (
-              <li key={a.id ?? i}>
-                {safe ? (
-                  <a href={safe} target="_blank" rel="noopener noreferrer" download={name}>
-                    {name}
-                  </a>
-                ) : (
-                  name
-                )}{' '}
-                <span class="muted">
-                  {a.contentType ?? ''} {bytes(a.size)}
-                </span>
-              </li>
-            );
-          })}
+          {files.map((a) => (
+            <AttachmentItem key={a.id} a={a} />
+          ))}
         </ul>
       )}
     </article>
