@@ -13,6 +13,7 @@ mod realtime;
 mod seed;
 mod tickets;
 mod users;
+mod widget;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -41,6 +42,8 @@ enum Bench {
     Tickets(tickets::TicketsArgs),
     /// `message:new` fan-out to rooms of 1, 100 and 1,000 sockets, and a sustained rate.
     Realtime(realtime::RealtimeArgs),
+    /// Chat-widget visitors and agents: message post latency and errors under load.
+    Widget(widget::WidgetArgs),
 }
 
 #[tokio::main]
@@ -52,6 +55,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Users(args) => users::users(args).await,
         Bench::Tickets(args) => tickets::tickets(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,
+        Bench::Widget(args) => widget::widget(args).await,
     }
 }
 
