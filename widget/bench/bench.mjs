@@ -22,6 +22,8 @@ try {
   // Script tag → visible bubble: from the moment widget.js is requested (resource timing)
   // to the first frame with the bubble painted, on the demo page, fresh context each run.
   const runs = [];
+  const loads = [];
+  const inits = [];
   for (let i = 0; i < 20; i++) {
     const { context, page } = await h.newVisitor(browser);
     await page.addInitScript(() => {
@@ -35,13 +37,21 @@ try {
     await page.goto(`${stack.base}/widget-demo`);
     await page.waitForFunction(() => window.__bubbleAt);
     const t = await page.evaluate(() => {
-      const r = performance.getEntriesByType('resource').find((e) => e.name.endsWith('/widget.js'));
-      return window.__bubbleAt - r.startTime;
+      const all = performance.getEntriesByType('resource');
+      const r = all.find((e) => e.name.endsWith('/widget.js'));
+      const init = all.find((e) => e.name.endsWith('/api/widget/init'));
+      return [window.__bubbleAt - r.startTime, r.responseEnd - r.startTime, init.responseEnd - init.startTime];
     });
-    if (i > 0) runs.push(t); // the first run warms the stack
+    if (i > 0) {
+      // the first run warms the stack
+      runs.push(t[0]);
+      loads.push(t[1]);
+      inits.push(t[2]);
+    }
     await context.close();
   }
   console.log(`script tag → visible bubble   p50 ${ms(pct(runs, 50))}, p99 ${ms(pct(runs, 99))} (${runs.length} page loads)`);
+  console.log(`  of which widget.js download p50 ${ms(pct(loads, 50))}, POST /api/widget/init p50 ${ms(pct(inits, 50))}`);
 
   // Agent reply → widget display.
   const login = await new h.Api(stack.base).post('/api/auth/login', {

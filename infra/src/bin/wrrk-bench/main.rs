@@ -15,6 +15,7 @@ mod realtime;
 mod seed;
 mod tickets;
 mod users;
+mod widget;
 
 use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
@@ -47,6 +48,8 @@ enum Bench {
     Concurrency(concurrency::ConcurrencyArgs),
     /// Inbound mail through SMTP, parse-and-store latency, peak memory of a 40 MB mail.
     Email(email::EmailArgs),
+    /// Chat-widget visitors and agents: message post latency and errors under load.
+    Widget(widget::WidgetArgs),
 }
 
 #[tokio::main]
@@ -60,6 +63,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Realtime(args) => realtime::realtime(args).await,
         Bench::Concurrency(args) => concurrency::concurrency(args).await,
         Bench::Email(args) => email::email(args).await,
+        Bench::Widget(args) => widget::widget(args).await,
     }
 }
 
