@@ -110,7 +110,13 @@ const MATRIX: &[Row] = &[
         Nothing,
         ADMINS,
     ),
-    row("GET", "/api/organizations/{org}/addresses", None, Nothing, EVERYONE),
+    row(
+        "GET",
+        "/api/organizations/{org}/addresses",
+        None,
+        Nothing,
+        EVERYONE,
+    ),
     row(
         "POST",
         "/api/organizations/{org}/addresses",
