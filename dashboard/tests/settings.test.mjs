@@ -179,12 +179,16 @@ describe('settings', () => {
       );
       const key = (await o.api.get(`/api/organizations/${o.org.id}`)).widget.widgetKey;
       assert.ok(key, 'the organization has a widget key');
-      const snippet = page.getByLabel('Embed snippet');
+      const snippet = page.getByLabel('Embed snippet', { exact: true });
       assert.equal(
         await snippet.innerText(),
         `<script src="${stack.config.apiUrl}/widget.js" data-wrrk-key="${key}" async></script>`,
       );
       await page.getByRole('button', { name: 'Copy the embed snippet' }).waitFor();
+      // Mail to the support address becomes tickets; the page shows it.
+      const { supportAddress } = await o.api.get(`/api/organizations/${o.org.id}`);
+      assert.ok(supportAddress, 'the organization has a support address');
+      await page.getByRole('region', { name: 'Support address' }).getByText(supportAddress).waitFor();
       page.once('dialog', (d) => d.accept());
       await page.getByRole('button', { name: 'Replace widget key' }).click();
       await page.getByText('A new widget key is in the snippet above.').waitFor();

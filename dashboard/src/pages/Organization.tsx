@@ -39,7 +39,10 @@ export function OrganizationSettings() {
   const apply = (patch: Parameters<typeof api.updateOrganization>[1], done: string) => {
     setSaved(null);
     void save.run(async () => {
-      const next = await api.updateOrganization(o.id, patch);
+      // The PATCH answer is the stored organization; GET adds what derives from it (the
+      // support address follows the name), so read it again.
+      const saved = await api.updateOrganization(o.id, patch);
+      const next = await api.organization(o.id).catch(() => ({ ...o, ...saved }));
       setO(next);
       org.value = next;
       setSaved(done);
