@@ -4,7 +4,9 @@
 //! 1. realtime: everyone viewing the ticket gets `message:new` (internal notes: agents
 //!    only) and the organization gets `ticket:updated`;
 //! 2. email: on EMAIL tickets, an agent's public reply is mailed to the customer, threaded;
-//! 3. chat: on CHAT tickets the visitor's connection is one of the realtime viewers.
+//! 3. chat: on CHAT tickets the visitor's connection is one of the realtime viewers; when
+//!    the visitor is away (no connection in the room) and left a real address, the reply
+//!    is mailed like an email reply, and their emailed answer threads back into the chat.
 //!
 //! The message is already stored when this runs, so a failed delivery is logged and
 //! reported in [`Delivery`], never turned into an error for the author.
@@ -33,7 +35,11 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message) -> De
         }
     };
     let email = async {
-        if !should_email(ticket, message) {
+        let wanted = match ticket.channel {
+            Channel::Chat => is_public_agent_reply(message) && visitor_away(app, ticket).await,
+            _ => should_email(ticket, message),
+        };
+        if !wanted {
             return None;
         }
         crate::email::outbound::send_reply(app, ticket, message)
@@ -55,7 +61,30 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message) -> De
 
 /// Only public agent replies on email tickets go out by email; internal notes never do.
 pub fn should_email(ticket: &Ticket, message: &Message) -> bool {
-    ticket.channel == Channel::Email
-        && !message.internal
-        && message.author_type == AuthorType::Agent
+    ticket.channel == Channel::Email && is_public_agent_reply(message)
+}
+
+fn is_public_agent_reply(message: &Message) -> bool {
+    !message.internal && message.author_type == AuthorType::Agent
+}
+
+/// Whether a chat's visitor is away (no live connection in the ticket's room) and gave an
+/// address mail can reach (anonymous visitors have one under `.invalid`).
+async fn visitor_away(app: &App, ticket: &Ticket) -> bool {
+    let (members, customer) = tokio::join!(
+        app.store.room_members(&ticket.org_id, &ticket.id),
+        app.store.get_customer(&ticket.org_id, &ticket.customer_id)
+    );
+    let online = match members {
+        Ok(m) => m
+            .iter()
+            .any(|m| m.kind == crate::domain::ConnectionKind::Visitor),
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the chat's room failed");
+            // Unknown: do not mail someone who may be reading live.
+            true
+        }
+    };
+    let reachable = matches!(customer, Ok(Some(c)) if !c.email.as_str().ends_with(".invalid"));
+    !online && reachable
 }

@@ -3,8 +3,6 @@
 //! the SES event; agent replies leave through the SESv2 outbox, which rewrites the
 //! Message-ID exactly as SES does.
 
-use lettre::address::Envelope;
-use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::{Value, json};
 use wrrk_local::smtp::Verdicts;
 use wrrk_tests::{Session, TestApp};
@@ -34,19 +32,7 @@ async fn org(app: &TestApp, name: &str, email: &str) -> Org {
 
 /// Sends `raw` over SMTP from `from` to `to`; the door answers once the mail landed.
 async fn smtp(app: &TestApp, from: &str, to: &[&str], raw: &str) {
-    let addr = app.stack.smtp_addr.expect("the SMTP door is open");
-    let transport = AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
-        .port(addr.port())
-        .build();
-    let envelope = Envelope::new(
-        (!from.is_empty()).then(|| from.parse().expect("sender")),
-        to.iter().map(|t| t.parse().expect("recipient")).collect(),
-    )
-    .expect("envelope");
-    transport
-        .send_raw(&envelope, raw.as_bytes())
-        .await
-        .expect("the SMTP door accepts the mail");
+    app.send_smtp(from, to, raw).await;
 }
 
 /// A plain text mail.

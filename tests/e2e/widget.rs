@@ -462,6 +462,121 @@ async fn widget_offline_asks_for_an_email_and_stores_it_on_the_customer() {
 }
 
 #[tokio::test]
+async fn widget_replies_reach_an_away_visitor_by_email_and_their_answer_threads_back() {
+    let app = TestApp::spawn().await;
+    let (admin, key) = org_with_widget(&app).await;
+    let s = start_session(
+        &app,
+        &key,
+        json!({ "email": "away@example.com", "name": "Ann" }),
+    )
+    .await;
+    assert_eq!(s.status, 201, "{:?}", s.body);
+    let ticket_id = s.data()["ticketId"].as_str().unwrap().to_string();
+    let token = s.data()["token"].as_str().unwrap().to_string();
+    let r = widget(
+        &app,
+        Method::POST,
+        "/api/widget/messages",
+        Some(SITE),
+        Some(&token),
+        Some(json!({ "content": "Is my order on its way?", "clientId": "c-1" })),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+
+    // Nobody on the page: the agent's answer goes out by email, and notes never do.
+    let path = format!("/api/tickets/{ticket_id}/messages");
+    let note = app
+        .post(
+            &path,
+            &admin.token,
+            json!({ "content": "check the depot", "internal": true }),
+        )
+        .await;
+    assert_eq!(note.status, 201);
+    let reply = app
+        .post(
+            &path,
+            &admin.token,
+            json!({ "content": "Yes, it ships today." }),
+        )
+        .await;
+    assert_eq!(reply.status, 201);
+    let mails: Vec<_> = app
+        .outbox()
+        .into_iter()
+        .filter(|m| m.to.contains(&"away@example.com".to_string()))
+        .collect();
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(mails[0].raw.contains("Yes, it ships today."));
+    assert!(!mails[0].raw.contains("check the depot"));
+    let reply_to = mails[0]
+        .raw
+        .lines()
+        .find_map(|l| l.strip_prefix("Reply-To: "))
+        .expect("a Reply-To")
+        .trim()
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
+
+    // The visitor answers from their mail client: it lands in the same chat.
+    let raw = format!(
+        "From: Ann <away@example.com>\r\nTo: {reply_to}\r\nSubject: Re: your chat\r\nMessage-ID: <answer-1@example.com>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGreat, thanks!\r\n"
+    );
+    app.send_smtp("away@example.com", &[reply_to.as_str()], &raw)
+        .await;
+    let listed = app.get(&path, &admin.token).await;
+    let contents: Vec<&str> = listed
+        .data()
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["content"].as_str().unwrap())
+        .collect();
+    assert!(
+        contents.iter().any(|c| c.contains("Great, thanks!")),
+        "{contents:?}"
+    );
+    let tickets = app.get("/api/tickets?limit=100", &admin.token).await;
+    assert_eq!(
+        tickets.data().as_array().unwrap().len(),
+        1,
+        "no second ticket"
+    );
+
+    // Back on the page (connected), replies stay in the chat only.
+    let ct = widget(
+        &app,
+        Method::POST,
+        "/api/widget/connect-ticket",
+        Some(SITE),
+        Some(&token),
+        Some(json!({})),
+    )
+    .await;
+    assert_eq!(ct.status, 201, "{:?}", ct.body);
+    let ticket = ct.data()["ticket"].as_str().unwrap();
+    let mut ws = app
+        .ws_try_connect(&format!("ticket={ticket}"))
+        .await
+        .unwrap_or_else(|s| panic!("visitor connect refused: {s}"));
+    let before = app.outbox().len();
+    let r = app
+        .post(&path, &admin.token, json!({ "content": "Anything else?" }))
+        .await;
+    assert_eq!(r.status, 201);
+    ws.until("message:new", |d| d["content"] == "Anything else?")
+        .await;
+    assert_eq!(
+        app.outbox().len(),
+        before,
+        "no mail while the visitor is here"
+    );
+}
+
+#[tokio::test]
 async fn widget_rate_limits_one_visitor_without_locking_out_their_office() {
     let app = TestApp::spawn().await;
     let (_admin, key) = org_with_widget(&app).await;

@@ -333,6 +333,27 @@ impl TestApp {
             .unwrap_or_else(|| panic!("no mail was sent to {email}"))
     }
 
+    /// Sends `raw` with a real SMTP client through the stack's SMTP door, from `from` to
+    /// `to` (the envelope); the door answers once the mail has landed.
+    pub async fn send_smtp(&self, from: &str, to: &[&str], raw: &str) {
+        use lettre::address::Envelope;
+        use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
+        let addr = self.stack.smtp_addr.expect("the SMTP door is open");
+        let transport =
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(addr.ip().to_string())
+                .port(addr.port())
+                .build();
+        let envelope = Envelope::new(
+            (!from.is_empty()).then(|| from.parse().expect("sender")),
+            to.iter().map(|t| t.parse().expect("recipient")).collect(),
+        )
+        .expect("envelope");
+        transport
+            .send_raw(&envelope, raw.as_bytes())
+            .await
+            .expect("the SMTP door accepts the mail");
+    }
+
     /// The token of the newest `{APP_URL}/{path}/<token>` link mailed to `email`.
     pub fn link_token_for(&self, email: &str, path: &str) -> String {
         link_token_in(&self.stack.http_url, &self.last_mail_to(email).raw, path)
