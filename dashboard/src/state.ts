@@ -66,6 +66,11 @@ live.on('presence:update', (p) => {
 });
 // Our own connection counts too: read the list once the socket is open.
 live.onOpen(() => void refreshPresence());
+// The server closes a user's sockets when their role changes: after a reconnect, re-read
+// who we are so the controls on offer follow the new role.
+live.onReconnect(() => {
+  api.me().then(setSession, () => undefined);
+});
 
 /** Forget the session locally (every tab hears the storage event). */
 export function clearSession() {
