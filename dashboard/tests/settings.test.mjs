@@ -140,6 +140,15 @@ describe('settings', () => {
       await h.until(async () => (await o.api.get(`/api/tickets/${t.id}`)).assigneeId === bob.user.id, {
         what: 'the assignment',
       });
+
+      // A colleague's ticket stays theirs: the control is shown but cannot be changed.
+      const t2 = await h.createTicket(o.api, { subject: 'Ada keeps this' });
+      await o.api.patch(`/api/tickets/${t2.id}`, { assigneeId: o.user.id });
+      await page.goto(`/tickets/${t2.id}`);
+      await page.getByRole('heading', { name: /Ada keeps this/, level: 1 }).waitFor();
+      await h.until(async () => (await page.getByLabel('Assignee').inputValue()) === o.user.id, { what: 'the assignee shown' });
+      assert.equal(await page.getByLabel('Assignee').isDisabled(), true);
+      await page.getByText('A colleague has this ticket').waitFor();
       assert.deepEqual(page.pageErrors, []);
     } finally {
       await context.close();

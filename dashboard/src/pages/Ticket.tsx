@@ -323,15 +323,17 @@ function Controls({ ticket, onChange }: { ticket: Ticket; onChange: (t: Ticket) 
   const assigneeName = (id: string) =>
     ticket.assignee?.id === id ? ticket.assignee.name : userNames.value.get(id) ?? 'Someone else';
   const current = ticket.assigneeId ?? '';
-  // Without tickets:assign an agent may take a ticket, or give back their own.
+  // Without tickets:assign an agent may take an unassigned ticket, or give back their own;
+  // a colleague's ticket stays theirs.
+  const colleagues = !canAssign && !!current && current !== meId;
   const assigneeOptions: { value: string; label: string; disabled?: boolean }[] = canAssign
     ? [
         { value: '', label: 'Unassigned' },
         ...users.map((u) => ({ value: u.id, label: u.id === meId ? `${u.name} (me)` : u.name })),
       ]
     : [
-        { value: '', label: 'Unassigned', disabled: !!current && current !== meId },
-        { value: meId, label: `${me.value!.name} (me)` },
+        { value: '', label: 'Unassigned', disabled: colleagues },
+        { value: meId, label: `${me.value!.name} (me)`, disabled: colleagues },
       ];
   if (current && !assigneeOptions.some((o) => o.value === current))
     assigneeOptions.push({ value: current, label: assigneeName(current), disabled: !canAssign });
@@ -367,7 +369,12 @@ function Controls({ ticket, onChange }: { ticket: Ticket; onChange: (t: Ticket) 
       </label>
       <label class="field">
         <span class="label">Assignee</span>
-        <select value={current} onChange={(e) => void patch({ assigneeId: e.currentTarget.value || null })}>
+        <select
+          value={current}
+          disabled={colleagues}
+          aria-describedby={colleagues ? 'assignee-hint' : undefined}
+          onChange={(e) => void patch({ assigneeId: e.currentTarget.value || null })}
+        >
           {assigneeOptions.map((o) => (
             <option value={o.value} disabled={o.disabled}>
               {o.label}
@@ -375,6 +382,11 @@ function Controls({ ticket, onChange }: { ticket: Ticket; onChange: (t: Ticket) 
           ))}
         </select>
       </label>
+      {colleagues && (
+        <p id="assignee-hint" class="hint">
+          A colleague has this ticket; a supervisor, manager or admin can reassign it.
+        </p>
+      )}
       <label class="field">
         <span class="label">Team</span>
         <select value={ticket.teamId ?? ''} onChange={(e) => void patch({ teamId: e.currentTarget.value || null })}>
