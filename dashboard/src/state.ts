@@ -42,21 +42,35 @@ export function startLive() {
   live.start();
 }
 
+/** Updates heard while a presence list is on its way: they are newer than that list. */
+const heardDuringRefresh = new Set<Presence[]>();
+
+function applyPresence(m: Map<string, Presence>, p: Presence) {
+  if (p.status === 'online') m.set(p.userId, p);
+  else m.delete(p.userId);
+}
+
 export async function refreshPresence() {
+  const heard: Presence[] = [];
+  heardDuringRefresh.add(heard);
   try {
     const p = await api.presence({ limit: 100 });
     const m = new Map<string, Presence>();
     for (const x of p.data) m.set(x.userId, x);
+    // The list is a snapshot from before the answer arrived; what was heard meanwhile wins.
+    for (const x of heard) applyPresence(m, x);
     presence.value = m;
   } catch {
     /* the sidebar stays as it was */
+  } finally {
+    heardDuringRefresh.delete(heard);
   }
 }
 
 live.on('presence:update', (p) => {
+  for (const heard of heardDuringRefresh) heard.push(p);
   const m = new Map(presence.value);
-  if (p.status === 'online') m.set(p.userId, p);
-  else m.delete(p.userId);
+  applyPresence(m, p);
   presence.value = m;
   if (p.name) {
     const n = new Map(userNames.value);

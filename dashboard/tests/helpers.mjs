@@ -56,7 +56,9 @@ export async function startStack() {
   if (!existsSync(binary)) throw new Error(`wrrk-local not found at ${binary} (set WRRK_LOCAL_BIN)`);
   if (!existsSync(join(distDir, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
   const [port, wsPort] = [await freePort(), await freePort()];
-  const args = ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--dashboard-dir', distDir];
+  // Every port free and picked here or by the OS (the SMTP door's default 2525 would clash
+  // between test files and with a running stack).
+  const args = ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--smtp-port', '0', '--dashboard-dir', distDir];
   // Serve dist/ as built (`npm run build` ran before the tests); never rebuild it here.
   if (supportsNoBuild()) args.push('--no-build');
   const child = spawn(binary, args, {

@@ -52,7 +52,8 @@ export async function startStack({ env = {}, demo = false } = {}) {
   if (!existsSync(binary)) throw new Error(`wrrk-local not found at ${binary} (set WRRK_LOCAL_BIN)`);
   if (!existsSync(join(distDir, 'widget.js'))) throw new Error('widget/dist is missing: run `npm run build` first');
   const [port, wsPort] = [await freePort(), await freePort()];
-  const args = ['--in-memory', '--port', String(port), '--ws-port', String(wsPort), '--widget-dir', distDir];
+  // The SMTP door on a free port too (its default 2525 would clash between test files).
+  const args = ['--in-memory', '--port', String(port), '--ws-port', String(wsPort), '--smtp-port', '0', '--widget-dir', distDir];
   if (!demo) args.splice(1, 0, '--no-demo');
   const child = spawn(binary, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
