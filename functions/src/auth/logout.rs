@@ -28,16 +28,11 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         app.store.end_all_sessions(user).await?;
         realtime::end_connections(&app, &user.org_id, &user.id, None).await;
     } else {
-        let sessions = app
-            .store
-            .get_user_sessions(&user.org_id, &user.id)
-            .await?
-            .map(|(_, s)| s)
-            .unwrap_or_default();
+        // The logged-out list came with the user when the caller was checked.
         app.store
             .revoke_session(
                 user,
-                &sessions,
+                &caller.session.logged_out,
                 &caller.session.id,
                 caller.session.expires_at,
             )

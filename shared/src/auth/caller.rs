@@ -26,6 +26,8 @@ pub struct Session {
     pub expires_at: i64,
     /// The user's current session epoch.
     pub epoch: u64,
+    /// The user's logged-out sessions, as read with the user (logout appends to them).
+    pub logged_out: Vec<String>,
 }
 
 impl Caller {
@@ -77,6 +79,7 @@ impl Caller {
                 id: claims.jti.clone(),
                 expires_at: claims.exp,
                 epoch: sessions.epoch,
+                logged_out: sessions.revoked,
             },
         })
     }

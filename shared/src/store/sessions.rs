@@ -96,13 +96,12 @@ impl Store {
     pub async fn revoke_session(
         &self,
         user: &User,
-        sessions: &Sessions,
+        logged_out: &[String],
         jti: &str,
         expires_at: i64,
     ) -> StoreResult<()> {
         let now = Utc::now().timestamp();
-        let live = sessions
-            .revoked
+        let live = logged_out
             .iter()
             .filter(|r| {
                 r.split(':')
