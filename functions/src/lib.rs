@@ -9,6 +9,7 @@ pub mod email;
 pub mod entry;
 pub mod fallback;
 pub mod invitations;
+pub mod openapi;
 pub mod organizations;
 pub mod presence;
 pub mod realtime;
@@ -17,5 +18,6 @@ pub mod teams;
 pub mod tickets;
 pub mod users;
 pub mod widget;
+pub mod wire;
 
 pub use entry::serve;

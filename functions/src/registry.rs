@@ -134,6 +134,7 @@ http_functions! {
     "support-addresses-remove": "DELETE" "/api/organizations/{id}/addresses/{address}" [TableWrite] => crate::email::addresses::remove,
     "quarantine-list": "GET" "/api/quarantine" [TableRead] => crate::email::quarantine::handle,
     "attachments-get": "GET" "/api/attachments/{id}" [TableRead, BucketRead] => crate::email::attachments::handle,
+    "openapi": "GET" "/api/openapi.json" [] => crate::openapi::handle,
     "fallback": "ANY" "$default" [] => crate::fallback::handle,
 }
 

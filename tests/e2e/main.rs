@@ -9,6 +9,7 @@ mod http_contract;
 mod invitations;
 mod lambda_binary;
 mod local_binary;
+mod openapi;
 mod organizations;
 mod rbac_matrix;
 mod realtime;

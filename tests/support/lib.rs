@@ -1,6 +1,7 @@
 //! Test support: a fresh local stack per test (in-memory engine, random port) and an HTTP
 //! client that speaks the API's JSON.
 
+pub mod contract;
 pub mod ws;
 
 use reqwest::Method;
@@ -79,6 +80,7 @@ impl TestApp {
         token: Option<&str>,
         body: Option<Value>,
     ) -> Resp {
+        let method_name = method.to_string();
         let mut req = self.http.request(method, self.url(path));
         if let Some(t) = token {
             req = req.bearer_auth(t);
@@ -87,7 +89,7 @@ impl TestApp {
             req = req.json(&b);
         }
         let resp = req.send().await.expect("request sent");
-        Self::read(resp).await
+        Self::read(method_name, path, resp).await
     }
 
     /// Sends a raw body with a content type.
@@ -98,6 +100,7 @@ impl TestApp {
         token: Option<&str>,
         body: impl Into<reqwest::Body>,
     ) -> Resp {
+        let method_name = method.to_string();
         let mut req = self
             .http
             .request(method, self.url(path))
@@ -106,10 +109,11 @@ impl TestApp {
         if let Some(t) = token {
             req = req.bearer_auth(t);
         }
-        Self::read(req.send().await.expect("request sent")).await
+        Self::read(method_name, path, req.send().await.expect("request sent")).await
     }
 
-    async fn read(resp: reqwest::Response) -> Resp {
+    /// Reads a response, holding it to the OpenAPI document (see [`contract`]).
+    async fn read(method: String, path: &str, resp: reqwest::Response) -> Resp {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.expect("body read");
@@ -118,6 +122,7 @@ impl TestApp {
         } else {
             serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"))
         };
+        contract::check(&method, path, status, &body);
         Resp {
             status,
             headers,

@@ -14,7 +14,6 @@
 
 use lambda_http::{Request, RequestExt};
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Email;
@@ -28,8 +27,9 @@ pub const MAX_FAILURES_PER_IP: u64 = 100;
 /// Failed attempts per email from all sources per window, unless the device is known.
 pub const MAX_FAILURES_PER_EMAIL: u64 = 50;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthLoginRequest)]
 struct Body {
     email: String,
     password: String,
@@ -40,6 +40,17 @@ struct Body {
 
 /// Counts the attempt, verifies the password (a dummy hash when the email is unknown, so
 /// both failures cost the same), and issues a session token and a device token.
+#[utoipa::path(
+    post,
+    path = "/api/auth/login",
+    operation_id = "auth-login",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 200, description = "Signed in", body = wrrk_shared::http::Data<crate::wire::LoggedIn>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     // A malformed email cannot match anyone; answer exactly like a wrong password. The
@@ -97,5 +108,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .await?;
     let token = app.tokens.issue(&user, epoch)?;
     let device_token = app.tokens.issue_device(user.email.as_str())?;
-    ok(json!({ "token": token, "user": user, "deviceToken": device_token }))
+    ok(crate::wire::LoggedIn {
+        token,
+        user,
+        device_token,
+    })
 }

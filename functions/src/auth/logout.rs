@@ -8,14 +8,25 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, json_body, no_content, request::MAX_JSON_BYTES};
 use wrrk_shared::realtime;
 
-#[derive(Deserialize, Default)]
+#[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthLogoutRequest)]
 struct Body {
     #[serde(default)]
     all: bool,
 }
 
 /// 204; the token used here answers 401 from now on.
+#[utoipa::path(
+    post,
+    path = "/api/auth/logout",
+    operation_id = "auth-logout",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 204, description = "Signed out"),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = match req.body() {
         HttpBody::Empty => Body::default(),

@@ -3,15 +3,15 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::{Caller, password};
 use wrrk_shared::domain::Password;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::realtime;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthPasswordChangeRequest)]
 struct Body {
     current_password: String,
     new_password: String,
@@ -22,6 +22,16 @@ struct Body {
 const MAX_ATTEMPTS_PER_HOUR: u64 = 10;
 
 /// Checks the current password (counted before hashing), stores the new hash.
+#[utoipa::path(
+    post,
+    path = "/api/auth/password",
+    operation_id = "auth-password-change",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 200, description = "Changed; other sessions ended, here is a new token", body = wrrk_shared::http::Data<crate::wire::SessionStarted>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
@@ -46,5 +56,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     realtime::end_connections(&app, &user.org_id, &user.id, None).await;
     let token = app.tokens.issue(user, epoch)?;
     tracing::info!(user_id = %user.id, "password changed");
-    ok(json!({ "token": token, "user": user }))
+    ok(crate::wire::SessionStarted {
+        token,
+        user: user.clone(),
+        organization: None,
+    })
 }

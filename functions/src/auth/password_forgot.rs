@@ -4,15 +4,15 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::domain::Email;
 use wrrk_shared::http::{ApiResult, json_body, request::MAX_JSON_BYTES, response};
 use wrrk_shared::mail::password_reset_email;
 use wrrk_shared::store::AccountTokenKind;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthPasswordForgotRequest)]
 struct Body {
     email: String,
 }
@@ -21,12 +21,23 @@ struct Body {
 const MAX_PER_HOUR: u64 = 3;
 
 /// 202 whatever happens.
+#[utoipa::path(
+    post,
+    path = "/api/auth/forgot-password",
+    operation_id = "auth-password-forgot",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 202, description = "Taken on, whether or not the address has an account", body = wrrk_shared::http::Data<crate::wire::Notice>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let accepted = || {
-        response::accepted(json!({
-            "message": "If an account uses this address, a reset link is on its way."
-        }))
+        response::accepted(crate::wire::Notice {
+            message: "If an account uses this address, a reset link is on its way.".into(),
+        })
     };
     let Ok(email) = Email::parse("email", &body.email) else {
         return accepted();

@@ -3,7 +3,6 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Password;
@@ -11,14 +10,26 @@ use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BY
 use wrrk_shared::realtime;
 use wrrk_shared::store::AccountTokenKind;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthPasswordResetRequest)]
 struct Body {
     token: String,
     new_password: String,
 }
 
 /// Validates the new password first (a typo does not burn the link), then uses the token.
+#[utoipa::path(
+    post,
+    path = "/api/auth/reset-password",
+    operation_id = "auth-password-reset",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 200, description = "Reset and signed in", body = wrrk_shared::http::Data<crate::wire::SessionStarted>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let new = Password::parse("newPassword", &body.new_password)?;
@@ -45,5 +56,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     realtime::end_connections(&app, &org_id, &user_id, None).await;
     let token = app.tokens.issue(&user, epoch)?;
     tracing::info!(user_id = %user.id, "password reset");
-    ok(json!({ "token": token, "user": user }))
+    ok(crate::wire::SessionStarted {
+        token,
+        user,
+        organization: None,
+    })
 }

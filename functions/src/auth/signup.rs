@@ -5,7 +5,6 @@
 use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{Email, Organization, Password, PersonName, Role, TrimmedText, User};
@@ -13,8 +12,9 @@ use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
 use wrrk_shared::mail::verification_email;
 use wrrk_shared::store::AccountTokenKind;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthSignupRequest)]
 struct Body {
     organization_name: String,
     name: String,
@@ -24,6 +24,17 @@ struct Body {
 
 /// Validates, hashes the password, writes org + admin + email marker in one transaction,
 /// then mails the verification link.
+#[utoipa::path(
+    post,
+    path = "/api/auth/signup",
+    operation_id = "auth-signup",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 201, description = "Signed up and signed in", body = wrrk_shared::http::Data<crate::wire::SessionStarted>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let org_name =
@@ -52,5 +63,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     {
         tracing::error!(error = %e, user_id = %user.id, "sending the verification email failed");
     }
-    created(json!({ "token": token, "user": user, "organization": org }))
+    created(crate::wire::SessionStarted {
+        token,
+        user,
+        organization: Some(org),
+    })
 }

@@ -3,18 +3,29 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::store::AccountTokenKind;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = AuthVerifyEmailRequest)]
 struct Body {
     token: String,
 }
 
 /// Uses the token up, then marks user and organization verified.
+#[utoipa::path(
+    post,
+    path = "/api/auth/verify-email",
+    operation_id = "auth-verify-email",
+    tag = "auth",
+    request_body = Body,
+    responses(
+        (status = 200, description = "Verified", body = wrrk_shared::http::Data<crate::wire::Verification>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let invalid = || {
@@ -31,5 +42,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .ok_or_else(invalid)?;
     app.store.mark_email_verified(&org_id, &user_id).await?;
     tracing::info!(user_id = %user_id, "email verified");
-    ok(json!({ "verified": true }))
+    ok(crate::wire::Verification {
+        verified: true,
+        sent: None,
+    })
 }

@@ -2,7 +2,6 @@
 //! (a lost or expired one is not a dead end). A few per hour; nothing when already verified.
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, accepted, ok};
@@ -13,11 +12,24 @@ use wrrk_shared::store::AccountTokenKind;
 const MAX_PER_HOUR: u64 = 3;
 
 /// 202 when a link is on its way, 200 when there is nothing to verify.
+#[utoipa::path(
+    post,
+    path = "/api/auth/verify-email/resend",
+    operation_id = "auth-verify-email-resend",
+    tag = "auth",
+    responses(
+        (status = 200, description = "Already verified", body = wrrk_shared::http::Data<crate::wire::Verification>),
+        (status = 202, description = "A new link is on its way", body = wrrk_shared::http::Data<crate::wire::Verification>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let user = &caller.user;
     if user.email_verified {
-        return ok(json!({ "verified": true }));
+        return ok(crate::wire::Verification {
+            verified: true,
+            sent: None,
+        });
     }
     if let Err(retry) = app
         .store
@@ -35,5 +47,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         verification_email,
     )
     .await?;
-    accepted(json!({ "verified": false, "sent": true }))
+    accepted(crate::wire::Verification {
+        verified: false,
+        sent: Some(true),
+    })
 }

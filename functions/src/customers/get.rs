@@ -1,7 +1,6 @@
 //! `GET /api/customers/{id}`: a customer and their most recent tickets.
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
@@ -10,6 +9,18 @@ use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 const RECENT_TICKETS: usize = 50;
 
 /// Reads: the customer and their ticket links together, then those tickets.
+#[utoipa::path(
+    get,
+    path = "/api/customers/{id}",
+    operation_id = "customers-get",
+    tag = "customers",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The customer and their recent tickets", body = wrrk_shared::http::Data<crate::wire::CustomerDetail>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
@@ -21,7 +32,5 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     )?;
     let customer = customer.ok_or(ApiError::NotFound("Customer"))?;
     let tickets = app.store.get_tickets(org, &links.items).await?;
-    let mut body = serde_json::to_value(&customer).map_err(anyhow::Error::from)?;
-    body["tickets"] = json!(tickets);
-    ok(body)
+    ok(crate::wire::CustomerDetail { customer, tickets })
 }

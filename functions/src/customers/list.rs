@@ -6,6 +6,20 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, pagination};
 
 /// One Query per page.
+#[utoipa::path(
+    get,
+    path = "/api/customers",
+    operation_id = "customers-list",
+    tag = "customers",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("search" = Option<String>, Query, description = "Name or email prefix, case-insensitive."),
+    ),
+    responses(
+        (status = 200, description = "A page of customers", body = wrrk_shared::http::Paged<wrrk_shared::domain::Customer>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -4,15 +4,15 @@
 
 use lambda_http::{Request, RequestExt};
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::Email;
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, no_content, ok, path_id};
 use wrrk_shared::rbac::Permission;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = SupportAddressesAddRequest)]
 struct Body {
     address: String,
 }
@@ -35,16 +35,41 @@ async fn own_org(
 }
 
 /// `GET /api/organizations/{id}/addresses`: the built-in address and the own ones.
+#[utoipa::path(
+    get,
+    path = "/api/organizations/{id}/addresses",
+    operation_id = "support-addresses-list",
+    tag = "organizations",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The addresses", body = wrrk_shared::http::Data<crate::wire::SupportAddresses>),
+    ),
+)]
 pub async fn list(app: App, req: Request) -> ApiResult {
     let (_, org) = own_org(&app, &req).await?;
     let own = app.store.list_support_addresses(&org.id).await?;
-    ok(json!({
-        "supportAddress": wrrk_shared::email::outbound::support_address(&app, &org),
-        "addresses": own,
-    }))
+    ok(crate::wire::SupportAddresses {
+        support_address: wrrk_shared::email::outbound::support_address(&app, &org),
+        addresses: own,
+    })
 }
 
 /// `POST /api/organizations/{id}/addresses` (`org:update`): `{address}`.
+#[utoipa::path(
+    post,
+    path = "/api/organizations/{id}/addresses",
+    operation_id = "support-addresses-add",
+    tag = "organizations",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 201, description = "Added", body = wrrk_shared::http::Data<crate::wire::SupportAddress>),
+    ),
+)]
 pub async fn add(app: App, req: Request) -> ApiResult {
     let (caller, org) = own_org(&app, &req).await?;
     caller.require(Permission::OrgUpdate)?;
@@ -65,10 +90,25 @@ pub async fn add(app: App, req: Request) -> ApiResult {
     app.store
         .add_support_address(&org.id, email.as_str())
         .await?;
-    created(json!({ "address": email.as_str() }))
+    created(crate::wire::SupportAddress {
+        address: email.as_str().to_string(),
+    })
 }
 
 /// `DELETE /api/organizations/{id}/addresses/{address}` (`org:update`).
+#[utoipa::path(
+    delete,
+    path = "/api/organizations/{id}/addresses/{address}",
+    operation_id = "support-addresses-remove",
+    tag = "organizations",
+    params(
+        ("id" = String, Path),
+        ("address" = String, Path),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+    ),
+)]
 pub async fn remove(app: App, req: Request) -> ApiResult {
     let (caller, org) = own_org(&app, &req).await?;
     caller.require(Permission::OrgUpdate)?;

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
@@ -13,6 +12,18 @@ use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 pub const URL_LIFETIME: Duration = Duration::from_secs(300);
 
 /// One attachment of the caller's organization.
+#[utoipa::path(
+    get,
+    path = "/api/attachments/{id}",
+    operation_id = "attachments-get",
+    tag = "attachments",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "A short-lived download link", body = wrrk_shared::http::Data<crate::wire::AttachmentLink>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Attachment")?;
@@ -35,10 +46,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .presigned(config)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    ok(json!({
-        "attachment": stored.attachment,
-        "ticketId": stored.ticket_id,
-        "url": presigned.uri(),
-        "expiresIn": URL_LIFETIME.as_secs(),
-    }))
+    ok(crate::wire::AttachmentLink {
+        attachment: stored.attachment,
+        ticket_id: stored.ticket_id,
+        url: presigned.uri().to_string(),
+        expires_in: URL_LIFETIME.as_secs(),
+    })
 }

@@ -8,6 +8,15 @@ use wrrk_shared::http::{ApiResult, ok};
 use wrrk_shared::rbac::Permission;
 
 /// Lists the organization's quarantined mail.
+#[utoipa::path(
+    get,
+    path = "/api/quarantine",
+    operation_id = "quarantine-list",
+    tag = "quarantine",
+    responses(
+        (status = 200, description = "Quarantined mail, newest first", body = wrrk_shared::http::Data<Vec<wrrk_shared::store::QuarantinedMail>>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     caller.require(Permission::OrgUpdate)?;

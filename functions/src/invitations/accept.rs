@@ -4,20 +4,34 @@
 use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{InvitationStatus, Password, PersonName, User};
 use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = InvitationsAcceptRequest)]
 struct Body {
     name: String,
     password: String,
 }
 
 /// Validates, hashes, then one transaction marks the invitation used and creates the user.
+#[utoipa::path(
+    post,
+    path = "/api/invitations/token/{token}/accept",
+    operation_id = "invitations-accept",
+    tag = "invitations",
+    request_body = Body,
+    params(
+        ("token" = String, Path),
+    ),
+    responses(
+        (status = 201, description = "Joined and signed in", body = wrrk_shared::http::Data<crate::wire::SessionStarted>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let name = PersonName::parse("name", &body.name)?;
@@ -46,5 +60,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     let token = app.tokens.issue(&user, 0)?;
     tracing::info!(user_id = %user.id, invitation_id = %invitation.id, "invitation accepted");
-    created(json!({ "token": token, "user": user, "organization": org }))
+    created(crate::wire::SessionStarted {
+        token,
+        user,
+        organization: Some(org),
+    })
 }

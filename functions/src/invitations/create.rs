@@ -16,8 +16,9 @@ use wrrk_shared::rbac::{self, Permission};
 /// relay would need thousands).
 pub const MAX_INVITATIONS_PER_DAY: u64 = 50;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = InvitationsCreateRequest)]
 struct Body {
     email: String,
     role: String,
@@ -25,6 +26,16 @@ struct Body {
 
 /// Checks, one transaction (invitation, token hash, email marker, replaced invitation),
 /// then the email; if sending fails the invitation is revoked again.
+#[utoipa::path(
+    post,
+    path = "/api/invitations",
+    operation_id = "invitations-create",
+    tag = "invitations",
+    request_body = Body,
+    responses(
+        (status = 201, description = "Sent", body = wrrk_shared::http::Data<wrrk_shared::domain::Invitation>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     caller.require(Permission::InvitationsCreate)?;

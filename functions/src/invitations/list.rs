@@ -8,6 +8,19 @@ use wrrk_shared::http::{ApiResult, PageRequest, Query, pagination};
 use wrrk_shared::rbac::Permission;
 
 /// One filtered Query per page.
+#[utoipa::path(
+    get,
+    path = "/api/invitations",
+    operation_id = "invitations-list",
+    tag = "invitations",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+    ),
+    responses(
+        (status = 200, description = "A page of pending invitations", body = wrrk_shared::http::Paged<wrrk_shared::domain::Invitation>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     caller.require(Permission::InvitationsCreate)?;

@@ -8,6 +8,18 @@ use wrrk_shared::http::{ApiError, ApiResult, no_content, path_id};
 use wrrk_shared::rbac::{self, Permission};
 
 /// 204; its link answers 410 from then on.
+#[utoipa::path(
+    delete,
+    path = "/api/invitations/{id}",
+    operation_id = "invitations-revoke",
+    tag = "invitations",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 204, description = "Revoked"),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Invitation")?;

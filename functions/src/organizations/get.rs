@@ -8,6 +8,18 @@ use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 use wrrk_shared::rbac::Permission;
 
 /// One read after authentication.
+#[utoipa::path(
+    get,
+    path = "/api/organizations/{id}",
+    operation_id = "organizations-get",
+    tag = "organizations",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The organization", body = wrrk_shared::http::Data<crate::wire::OrganizationDetail>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Organization")?;
@@ -25,7 +37,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     // Mail to this address becomes tickets (see `GET /api/organizations/{id}/addresses`).
     let support_address = wrrk_shared::email::outbound::support_address(&app, &org);
-    let mut body = serde_json::to_value(&org).map_err(|e| ApiError::Internal(e.into()))?;
-    body["supportAddress"] = serde_json::Value::String(support_address);
-    ok(body)
+    ok(crate::wire::OrganizationDetail {
+        organization: org,
+        support_address,
+    })
 }

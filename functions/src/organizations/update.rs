@@ -13,8 +13,9 @@ use wrrk_shared::http::{
 };
 use wrrk_shared::rbac::Permission;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = OrganizationsUpdateRequest)]
 struct Body {
     name: Option<String>,
     ticket_prefix: Option<String>,
@@ -22,8 +23,9 @@ struct Body {
     widget: Option<WidgetPatch>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = OrganizationsUpdateWidget)]
 struct WidgetPatch {
     primary_color: Option<String>,
     position: Option<WidgetPosition>,
@@ -77,6 +79,19 @@ fn parse_color(raw: &str) -> Result<String, ApiError> {
 }
 
 /// Tenancy first (404 for other ids), then permission, then a versioned write.
+#[utoipa::path(
+    patch,
+    path = "/api/organizations/{id}",
+    operation_id = "organizations-update",
+    tag = "organizations",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::Organization>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Organization")?;

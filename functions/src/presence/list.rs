@@ -2,12 +2,24 @@
 //! WebSocket connection), with their names; `limit` and `cursor` like every list.
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, PageRequest, Query};
 
 /// One Query for the page, one BatchGetItem for the names.
+#[utoipa::path(
+    get,
+    path = "/api/presence",
+    operation_id = "presence-list",
+    tag = "presence",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+    ),
+    responses(
+        (status = 200, description = "Who is online", body = wrrk_shared::http::Paged<crate::wire::PresenceEntry>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
@@ -20,12 +32,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let users = app.store.get_users(org, &ids).await?;
     page_req.respond(&app, page, |p| {
         let user = users.iter().find(|u| u.id == p.user_id);
-        json!({
-            "userId": p.user_id,
-            "name": user.map(|u| u.name.as_str()),
-            "status": "online",
-            "connections": p.connections,
-            "onlineSince": p.online_since,
-        })
+        crate::wire::PresenceEntry {
+            name: user.map(|u| u.name.clone()),
+            user_id: p.user_id,
+            status: "online".into(),
+            connections: p.connections,
+            online_since: p.online_since,
+        }
     })
 }

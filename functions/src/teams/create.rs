@@ -10,8 +10,9 @@ use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
 use wrrk_shared::ids::new_id;
 use wrrk_shared::rbac::Permission;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TeamsCreateRequest)]
 struct Body {
     name: String,
     #[serde(default)]
@@ -19,6 +20,16 @@ struct Body {
 }
 
 /// One transaction: the team and its name marker.
+#[utoipa::path(
+    post,
+    path = "/api/teams",
+    operation_id = "teams-create",
+    tag = "teams",
+    request_body = Body,
+    responses(
+        (status = 201, description = "Created", body = wrrk_shared::http::Data<wrrk_shared::domain::Team>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     caller.require(Permission::TeamsManage)?;

@@ -7,6 +7,18 @@ use wrrk_shared::http::{ApiResult, no_content, path_id};
 use wrrk_shared::rbac::Permission;
 
 /// 204 when deleted.
+#[utoipa::path(
+    delete,
+    path = "/api/teams/{id}",
+    operation_id = "teams-delete",
+    tag = "teams",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 204, description = "Deleted"),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Team")?;

@@ -6,6 +6,18 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, ok, path_id};
 
 /// One read after authentication.
+#[utoipa::path(
+    get,
+    path = "/api/teams/{id}",
+    operation_id = "teams-get",
+    tag = "teams",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The team", body = wrrk_shared::http::Data<wrrk_shared::domain::Team>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Team")?;

@@ -6,6 +6,19 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, PageRequest, Query, pagination};
 
 /// One Query per page.
+#[utoipa::path(
+    get,
+    path = "/api/teams",
+    operation_id = "teams-list",
+    tag = "teams",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+    ),
+    responses(
+        (status = 200, description = "A page of teams", body = wrrk_shared::http::Paged<wrrk_shared::domain::Team>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -9,13 +9,27 @@ use wrrk_shared::http::{
 };
 use wrrk_shared::rbac::Permission;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TeamMembersAddRequest)]
 struct Body {
     user_id: String,
 }
 
 /// One transaction: user is active, membership is new, team count goes up.
+#[utoipa::path(
+    post,
+    path = "/api/teams/{id}/members",
+    operation_id = "team-members-add",
+    tag = "teams",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 201, description = "Added", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -7,6 +7,20 @@ use wrrk_shared::http::{ApiResult, PageRequest, Query, path_id};
 use wrrk_shared::store::Page;
 
 /// A Query of memberships and a BatchGetItem of their users.
+#[utoipa::path(
+    get,
+    path = "/api/teams/{id}/members",
+    operation_id = "team-members-list",
+    tag = "teams",
+    params(
+        ("id" = String, Path),
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+    ),
+    responses(
+        (status = 200, description = "A page of members", body = wrrk_shared::http::Paged<wrrk_shared::domain::User>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

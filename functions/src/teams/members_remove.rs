@@ -7,6 +7,19 @@ use wrrk_shared::http::{ApiResult, no_content, path_id};
 use wrrk_shared::rbac::Permission;
 
 /// One transaction: membership gone, team count down.
+#[utoipa::path(
+    delete,
+    path = "/api/teams/{id}/members/{userId}",
+    operation_id = "team-members-remove",
+    tag = "teams",
+    params(
+        ("id" = String, Path),
+        ("userId" = String, Path),
+    ),
+    responses(
+        (status = 204, description = "Removed"),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -10,8 +10,9 @@ use wrrk_shared::http::{
 };
 use wrrk_shared::rbac::Permission;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TeamsUpdateRequest)]
 struct Body {
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -19,6 +20,19 @@ struct Body {
 }
 
 /// A versioned write; a rename moves the name marker in the same transaction.
+#[utoipa::path(
+    patch,
+    path = "/api/teams/{id}",
+    operation_id = "teams-update",
+    tag = "teams",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::Team>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Team")?;

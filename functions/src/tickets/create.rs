@@ -12,8 +12,9 @@ use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Prior
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
 use wrrk_shared::store::NewTicket;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TicketsCreateRequest)]
 struct Body {
     subject: String,
     customer: CustomerBody,
@@ -22,8 +23,9 @@ struct Body {
     message: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TicketsCreateCustomer)]
 struct CustomerBody {
     email: String,
     #[serde(default)]
@@ -31,6 +33,16 @@ struct CustomerBody {
 }
 
 /// Validates, then one transaction (counter, ticket, customer, first message).
+#[utoipa::path(
+    post,
+    path = "/api/tickets",
+    operation_id = "tickets-create",
+    tag = "tickets",
+    request_body = Body,
+    responses(
+        (status = 201, description = "Opened", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let body: Body = json_body(&req, super::MAX_MESSAGE_BODY)?;

@@ -6,6 +6,18 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, ok, path_id};
 
 /// One GetItem, then the summaries.
+#[utoipa::path(
+    get,
+    path = "/api/tickets/{id}",
+    operation_id = "tickets-get",
+    tag = "tickets",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The ticket", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Ticket")?;

@@ -13,6 +13,25 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// One Query per page plus the summaries' BatchGetItems.
+#[utoipa::path(
+    get,
+    path = "/api/tickets",
+    operation_id = "tickets-list",
+    tag = "tickets",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("status" = Option<wrrk_shared::domain::TicketStatus>, Query, description = "Only this status."),
+        ("priority" = Option<wrrk_shared::domain::Priority>, Query, description = "Only this priority."),
+        ("channel" = Option<wrrk_shared::domain::Channel>, Query, description = "Only this channel."),
+        ("assignee" = Option<String>, Query, description = "A user id, `me` or `unassigned`."),
+        ("team" = Option<String>, Query, description = "Only this team."),
+        ("customer" = Option<String>, Query, description = "Only this customer's tickets."),
+    ),
+    responses(
+        (status = 200, description = "A page of tickets, newest activity first", body = wrrk_shared::http::Paged<wrrk_shared::store::TicketView>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id().to_string();

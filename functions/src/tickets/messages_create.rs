@@ -11,8 +11,9 @@ use wrrk_shared::conversation::{self, Author, NewMessage};
 use wrrk_shared::domain::AuthorType;
 use wrrk_shared::http::{ApiResult, created, json_body, path_id};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TicketMessagesCreateRequest)]
 struct Body {
     content: String,
     #[serde(default)]
@@ -20,6 +21,19 @@ struct Body {
 }
 
 /// The one post-a-message path, as the agent.
+#[utoipa::path(
+    post,
+    path = "/api/tickets/{id}/messages",
+    operation_id = "ticket-messages-create",
+    tag = "tickets",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 201, description = "Posted", body = wrrk_shared::http::Data<wrrk_shared::domain::Message>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Ticket")?;

@@ -8,6 +8,21 @@ use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, pagination, pat
 use wrrk_shared::ids::is_valid_id;
 
 /// The ticket check and the messages Query run together.
+#[utoipa::path(
+    get,
+    path = "/api/tickets/{id}/messages",
+    operation_id = "ticket-messages-list",
+    tag = "tickets",
+    params(
+        ("id" = String, Path),
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("after" = Option<String>, Query, description = "Only messages after this message id (catch-up after a reconnect)."),
+    ),
+    responses(
+        (status = 200, description = "A page of messages, oldest first", body = wrrk_shared::http::Paged<wrrk_shared::domain::Message>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -9,11 +9,10 @@ pub mod update;
 
 use std::collections::BTreeSet;
 
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::domain::Ticket;
 use wrrk_shared::http::ApiError;
-use wrrk_shared::store::TicketView;
+use wrrk_shared::store::{CustomerSummary, TicketView, UserSummary};
 
 /// Most bytes of plain text in one message.
 pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
@@ -67,15 +66,21 @@ pub(crate) async fn views(
     Ok(tickets
         .into_iter()
         .map(|t| {
-            let customer = customers
-                .iter()
-                .find(|c| c.id == t.customer_id)
-                .map(|c| json!({ "id": c.id, "name": c.name, "email": c.email }));
-            let assignee = t.assignee_id.as_ref().and_then(|a| {
-                users
+            let customer =
+                customers
                     .iter()
-                    .find(|u| &u.id == a)
-                    .map(|u| json!({ "id": u.id, "name": u.name, "avatarUrl": u.avatar_url }))
+                    .find(|c| c.id == t.customer_id)
+                    .map(|c| CustomerSummary {
+                        id: c.id.clone(),
+                        name: c.name.clone(),
+                        email: c.email.as_str().to_string(),
+                    });
+            let assignee = t.assignee_id.as_ref().and_then(|a| {
+                users.iter().find(|u| &u.id == a).map(|u| UserSummary {
+                    id: u.id.clone(),
+                    name: u.name.clone(),
+                    avatar_url: u.avatar_url.clone(),
+                })
             });
             TicketView {
                 ticket: t,

@@ -15,8 +15,9 @@ use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
 use wrrk_shared::store::{StoreError, TicketChanges};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TicketsUpdateRequest)]
 struct Body {
     status: Option<String>,
     priority: Option<String>,
@@ -83,6 +84,19 @@ async fn check_assignment(
 
 /// Validates references once (assignee active in the org, team exists), then applies the
 /// change to the freshest ticket under a version condition.
+#[utoipa::path(
+    patch,
+    path = "/api/tickets/{id}",
+    operation_id = "tickets-update",
+    tag = "tickets",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id().to_string();

@@ -12,6 +12,18 @@ use wrrk_shared::realtime;
 use super::update::{admin_delta, authorize_edit};
 
 /// Needs `users:deactivate`; never yourself, never the last active admin.
+#[utoipa::path(
+    delete,
+    path = "/api/users/{id}",
+    operation_id = "users-deactivate",
+    tag = "users",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "Deactivated", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "User")?;

@@ -1,12 +1,23 @@
 //! `GET /api/users/{id}`: a profile with the teams the user belongs to.
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 
 /// Reads: the user, their memberships (GSI1 Query) and those teams (BatchGetItem).
+#[utoipa::path(
+    get,
+    path = "/api/users/{id}",
+    operation_id = "users-get",
+    tag = "users",
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "The user and their teams", body = wrrk_shared::http::Data<crate::wire::UserDetail>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "User")?;
@@ -17,11 +28,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     )?;
     let user = user.ok_or(ApiError::NotFound("User"))?;
     let teams = app.store.get_teams(org, &team_ids).await?;
-    let teams: Vec<_> = teams
-        .iter()
-        .map(|t| json!({ "id": t.id, "name": t.name }))
-        .collect();
-    let mut body = serde_json::to_value(&user).map_err(anyhow::Error::from)?;
-    body["teams"] = json!(teams);
-    ok(body)
+    ok(crate::wire::UserDetail {
+        user,
+        teams: teams.iter().map(Into::into).collect(),
+    })
 }

@@ -9,6 +9,22 @@ use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query};
 use wrrk_shared::store::{Page, UserFilter};
 
 /// One Query per page (members of a team: one Query plus one BatchGetItem).
+#[utoipa::path(
+    get,
+    path = "/api/users",
+    operation_id = "users-list",
+    tag = "users",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("search" = Option<String>, Query, description = "Name or email prefix, case-insensitive."),
+        ("role" = Option<wrrk_shared::domain::Role>, Query, description = "Only this role."),
+        ("team" = Option<String>, Query, description = "Only members of this team."),
+    ),
+    responses(
+        (status = 200, description = "A page of users", body = wrrk_shared::http::Paged<wrrk_shared::domain::User>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();

@@ -15,8 +15,9 @@ use wrrk_shared::http::{
 use wrrk_shared::rbac::{self, Permission};
 use wrrk_shared::realtime;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = UsersUpdateRequest)]
 struct Body {
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
@@ -48,6 +49,19 @@ pub(crate) fn admin_delta(before: &User, after: &User) -> i64 {
 }
 
 /// Validates once, then applies the change to the freshest copy (retrying lost races).
+#[utoipa::path(
+    patch,
+    path = "/api/users/{id}",
+    operation_id = "users-update",
+    tag = "users",
+    request_body = Body,
+    params(
+        ("id" = String, Path),
+    ),
+    responses(
+        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "User")?;

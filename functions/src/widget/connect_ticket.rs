@@ -3,7 +3,6 @@
 //! in a URL. Only its hash is stored; `$connect` consumes it with a conditional delete.
 
 use lambda_http::Request;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::http::{ApiResult, created};
 use wrrk_shared::ids::{hash_secret, new_secret};
@@ -16,6 +15,16 @@ use super::Cors;
 pub const CONNECT_TICKET_TTL_SECONDS: i64 = 60;
 
 /// Two reads, a counter, one PutItem.
+#[utoipa::path(
+    post,
+    path = "/api/widget/connect-ticket",
+    operation_id = "widget-connect-ticket",
+    tag = "widget",
+    responses(
+        (status = 201, description = "A single-use WebSocket ticket", body = wrrk_shared::http::Data<crate::wire::ConnectTicket>),
+    ),
+    security(("visitor" = [])),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let mut cors = Cors::default();
     let result = run(&app, &req, &mut cors).await;
@@ -40,5 +49,8 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             CONNECT_TICKET_TTL_SECONDS,
         )
         .await?;
-    created(json!({ "ticket": secret, "expiresIn": CONNECT_TICKET_TTL_SECONDS }))
+    created(crate::wire::ConnectTicket {
+        ticket: secret,
+        expires_in: CONNECT_TICKET_TTL_SECONDS as u64,
+    })
 }

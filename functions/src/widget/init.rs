@@ -4,20 +4,31 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::widget::limits;
 
 use super::Cors;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = WidgetInitRequest)]
 struct Body {
     widget_key: String,
 }
 
 /// Two reads for the key, one Query for presence, two counters.
+#[utoipa::path(
+    post,
+    path = "/api/widget/init",
+    operation_id = "widget-init",
+    tag = "widget",
+    request_body = Body,
+    responses(
+        (status = 200, description = "The widget settings", body = wrrk_shared::http::Data<crate::wire::WidgetInit>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let mut cors = Cors::default();
     let result = run(&app, &req, &mut cors).await;
@@ -44,15 +55,17 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
     let online = app.store.list_online(&org.id, 1, None).await?;
     let agents_online = !online.items.is_empty();
     let w = &org.widget;
-    ok(json!({
-        "organization": { "name": org.name },
-        "settings": {
-            "primaryColor": w.primary_color,
-            "position": w.position,
-            "welcomeMessage": w.welcome_message,
+    ok(crate::wire::WidgetInit {
+        organization: crate::wire::WidgetOrganization {
+            name: org.name.clone(),
         },
-        "agentsOnline": agents_online,
-        "askEmail": !agents_online,
-        "identityRequired": w.identity_enforced,
-    }))
+        settings: crate::wire::WidgetLook {
+            primary_color: w.primary_color.clone(),
+            position: w.position,
+            welcome_message: w.welcome_message.clone(),
+        },
+        agents_online,
+        ask_email: !agents_online,
+        identity_required: w.identity_enforced,
+    })
 }

@@ -12,14 +12,27 @@ use wrrk_shared::widget::limits;
 
 use super::Cors;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WidgetMessagesCreateRequest)]
 struct Body {
     client_id: String,
     content: String,
 }
 
 /// 201 with the message; 200 with the same message when `clientId` was seen before.
+#[utoipa::path(
+    post,
+    path = "/api/widget/messages",
+    operation_id = "widget-messages-create",
+    tag = "widget",
+    request_body = Body,
+    responses(
+        (status = 201, description = "Posted", body = wrrk_shared::http::Data<crate::wire::VisitorMessage>),
+        (status = 200, description = "Already posted (same client message id)", body = wrrk_shared::http::Data<crate::wire::VisitorMessage>),
+    ),
+    security(("visitor" = [])),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let mut cors = Cors::default();
     let result = run(&app, &req, &mut cors).await;

@@ -10,6 +10,21 @@ use wrrk_shared::ids::is_valid_id;
 use super::Cors;
 
 /// The session's reads and the messages Query.
+#[utoipa::path(
+    get,
+    path = "/api/widget/messages",
+    operation_id = "widget-messages-list",
+    tag = "widget",
+    params(
+        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
+        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("after" = Option<String>, Query, description = "Only messages after this message id."),
+    ),
+    responses(
+        (status = 200, description = "A page of the conversation, oldest first", body = wrrk_shared::http::Paged<crate::wire::VisitorMessage>),
+    ),
+    security(("visitor" = [])),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let mut cors = Cors::default();
     let result = run(&app, &req, &mut cors).await;

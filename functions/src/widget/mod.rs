@@ -12,7 +12,6 @@ pub mod sessions;
 
 use chrono::Utc;
 use lambda_http::{Body, Request, RequestExt, Response};
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::auth::token::VisitorClaims;
 use wrrk_shared::domain::{Message, Organization, Ticket};
@@ -140,12 +139,6 @@ pub(crate) async fn session_context(
 }
 
 /// A message as the visitor sees it (internal notes are never passed here).
-pub(crate) fn visitor_message(m: &Message) -> serde_json::Value {
-    json!({
-        "id": m.id,
-        "authorType": m.author_type,
-        "authorName": m.author_name,
-        "content": m.content,
-        "createdAt": m.created_at,
-    })
+pub(crate) fn visitor_message(m: &Message) -> crate::wire::VisitorMessage {
+    m.into()
 }

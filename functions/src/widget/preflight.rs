@@ -11,6 +11,19 @@ use wrrk_shared::http::{ApiError, ApiResult};
 const ROUTES: &[&str] = &["init", "sessions", "messages", "connect-ticket"];
 
 /// 204 with the allowed methods and headers; 404 for other paths.
+#[utoipa::path(
+    options,
+    path = "/api/widget/{route}",
+    operation_id = "widget-preflight",
+    tag = "widget",
+    params(
+        ("route" = String, Path),
+    ),
+    responses(
+        (status = 204, description = "CORS preflight answered for an allowed origin"),
+    ),
+    security(()),
+)]
 pub async fn handle(_app: App, req: Request) -> ApiResult {
     let route = req
         .path_parameters()

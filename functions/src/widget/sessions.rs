@@ -7,7 +7,6 @@
 
 use lambda_http::Request;
 use serde::Deserialize;
-use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::conversation;
 use wrrk_shared::domain::{Channel, Email, Organization, PersonName, Priority};
@@ -17,8 +16,9 @@ use wrrk_shared::widget::{identity_valid, limits};
 
 use super::{Cors, SESSION_TTL_SECONDS};
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WidgetSessionsRequest)]
 struct Body {
     widget_key: String,
     #[serde(default)]
@@ -32,8 +32,9 @@ struct Body {
     resume: bool,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WidgetSessionsUser)]
 struct UserBody {
     id: String,
     #[serde(default)]
@@ -49,6 +50,18 @@ fn identity_required() -> ApiError {
 }
 
 /// Key look-up, counters, then one transaction for a new conversation.
+#[utoipa::path(
+    post,
+    path = "/api/widget/sessions",
+    operation_id = "widget-sessions",
+    tag = "widget",
+    request_body = Body,
+    responses(
+        (status = 201, description = "A new conversation", body = wrrk_shared::http::Data<crate::wire::WidgetSession>),
+        (status = 200, description = "The visitor's existing conversation (`null` when `resume` found none)", body = wrrk_shared::http::Data<Option<crate::wire::WidgetSession>>),
+    ),
+    security(()),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let mut cors = Cors::default();
     let result = run(&app, &req, &mut cors).await;
@@ -189,13 +202,13 @@ fn respond(
     let token =
         app.tokens
             .issue_visitor(&org.id, customer_id, name, &ticket.id, SESSION_TTL_SECONDS)?;
-    let data = json!({
-        "token": token,
-        "ticketId": ticket.id,
-        "ticketNumber": ticket.ticket_number,
-        "name": name,
-        "hasEmail": has_email,
-        "expiresIn": SESSION_TTL_SECONDS,
-    });
+    let data = crate::wire::WidgetSession {
+        token,
+        ticket_id: ticket.id.clone(),
+        ticket_number: ticket.ticket_number.clone(),
+        name: name.to_string(),
+        has_email,
+        expires_in: SESSION_TTL_SECONDS as u64,
+    };
     if new { created(data) } else { ok(data) }
 }

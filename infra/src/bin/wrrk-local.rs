@@ -42,12 +42,19 @@ struct Args {
     /// Serve the front ends as they are, without building them first.
     #[arg(long)]
     no_build: bool,
+    /// Print the OpenAPI document (what `openapi.json` holds) and exit.
+    #[arg(long)]
+    print_openapi: bool,
 }
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     wrrk_shared::telemetry::init_local();
     let args = Args::parse();
+    if args.print_openapi {
+        print!("{}", wrrk_functions::openapi::document_json());
+        return Ok(());
+    }
     eprintln!("wrrk-local: starting");
     if !args.no_build {
         // `dashboard/dist` is built from `dashboard/`, `widget/dist` from `widget/`.

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 pub const CONNECTION_LIFETIME_SECONDS: i64 = 2 * 3600 + 300;
 
 /// Who holds a connection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum ConnectionKind {
     /// A signed-in agent: hears about their whole organization.
@@ -63,7 +63,7 @@ pub struct RoomMember {
 }
 
 /// A user's presence: online while they have at least one live connection.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Presence {
     /// The user.

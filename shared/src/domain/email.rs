@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// Email details of a message.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailMeta {
     /// Sanitized HTML body (`cid:` images point at `/api/attachments/{id}`).
@@ -29,7 +29,7 @@ pub struct EmailMeta {
 }
 
 /// Mail no person wrote.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum MailKind {
     /// Out-of-office and other automatic answers: kept, never answered, never reopen.
@@ -39,7 +39,7 @@ pub enum MailKind {
 }
 
 /// A file that came with (or goes with) a message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Attachment {
     /// ULID; `GET /api/attachments/{id}` answers a short-lived download URL.
@@ -59,7 +59,7 @@ pub struct Attachment {
 }
 
 /// Where an outbound email stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DeliveryState {
     /// Handed to SES, no answer yet.
@@ -71,7 +71,7 @@ pub enum DeliveryState {
 }
 
 /// Delivery state of an outbound email.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailDelivery {
     /// Where it stands.

@@ -7,7 +7,7 @@ use super::{Email, Role};
 pub const INVITATION_DAYS: i64 = 7;
 
 /// Where an invitation stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum InvitationStatus {
     /// Sent, not yet used.
@@ -19,7 +19,7 @@ pub enum InvitationStatus {
 }
 
 /// An invitation to join an organization. The token is never stored, only its hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     /// ULID.

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use super::Invalid;
 
 /// A user's role in their organization, from most to least privileged.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 pub enum Role {
     /// Owns the organization: everything, including roles and settings.

@@ -5,7 +5,7 @@ use super::{Email, Role};
 
 /// An agent account. The password hash is stored beside it but is not part of it, so
 /// serializing a `User` can never leak the hash.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// ULID.

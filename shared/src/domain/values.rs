@@ -17,7 +17,7 @@ fn nfc(raw: &str) -> String {
 }
 
 /// An email address, trimmed and lower-cased so uniqueness is case-insensitive.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct Email(String);
 
@@ -101,7 +101,7 @@ impl std::fmt::Debug for Password {
 }
 
 /// Non-empty, trimmed text without control characters, up to a length.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(transparent)]
 pub struct TrimmedText(String);
 

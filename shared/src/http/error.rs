@@ -1,10 +1,22 @@
 //! The one error-to-HTTP mapping: `{"error": sentence, "code": machine_code}`.
 
 use lambda_http::{Body, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::domain::Invalid;
 use crate::store::StoreError;
+
+/// The body of every error response.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// A sentence for people, safe to show.
+    pub error: String,
+    /// A stable machine code (`not_found`, `validation_failed`, `too_many_requests`...).
+    pub code: &'static str,
+    /// The request field at fault (validation errors).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
 
 /// Everything a request can fail with. Each variant has exactly one status and code.
 #[derive(Debug, thiserror::Error)]
@@ -122,13 +134,16 @@ impl ApiError {
             }
             other => other.to_string(),
         };
-        let mut body = json!({ "error": message, "code": self.code() });
-        if let Self::Validation {
-            field: Some(field), ..
-        } = &self
-        {
-            body["field"] = json!(field);
-        }
+        let field = match &self {
+            Self::Validation { field, .. } => field.clone(),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: message,
+            code: self.code(),
+            field,
+        };
+        let text = serde_json::to_string(&body).unwrap_or_default();
         let mut builder = Response::builder()
             .status(status)
             .header(http::header::CONTENT_TYPE, "application/json");
@@ -136,7 +151,7 @@ impl ApiError {
             builder = builder.header(http::header::RETRY_AFTER, secs.to_string());
         }
         builder
-            .body(Body::Text(body.to_string()))
+            .body(Body::Text(text))
             .unwrap_or_else(|_| Response::new(Body::Empty))
     }
 }

@@ -5,10 +5,10 @@ pub mod pagination;
 pub mod request;
 pub mod response;
 
-pub use error::ApiError;
+pub use error::{ApiError, ErrorBody};
 pub use pagination::PageRequest;
 pub use request::{Query, json_body, nullable, parse_enum, path_id};
-pub use response::{accepted, created, no_content, ok, page};
+pub use response::{Data, Paged, accepted, created, no_content, ok, page};
 
 /// The handler result every endpoint returns.
 pub type ApiResult = Result<lambda_http::Response<lambda_http::Body>, ApiError>;

@@ -24,7 +24,7 @@ pub enum InboundClaim {
 }
 
 /// Inbound mail that is kept but is not a ticket: spam, virus, DMARC failures.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct QuarantinedMail {
     /// ULID.
@@ -44,7 +44,7 @@ pub struct QuarantinedMail {
 }
 
 /// An attachment's item: the public part and where its bytes are.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct StoredAttachment {
     /// What the message lists.

@@ -31,7 +31,9 @@ pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment};
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::LoginWindow;
-pub use tickets::{NewTicket, TicketChanges, TicketFilter, TicketView};
+pub use tickets::{
+    CustomerSummary, NewTicket, TicketChanges, TicketFilter, TicketView, UserSummary,
+};
 pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};
 

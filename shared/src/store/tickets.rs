@@ -148,16 +148,40 @@ impl UpdateBuilder {
 }
 
 /// A ticket as an agent sees it, with who it is for and who works it.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TicketView {
     /// The ticket.
     #[serde(flatten)]
     pub ticket: Ticket,
     /// The customer.
-    pub customer: Option<serde_json::Value>,
+    pub customer: Option<CustomerSummary>,
     /// The assignee.
-    pub assignee: Option<serde_json::Value>,
+    pub assignee: Option<UserSummary>,
+}
+
+/// Who a ticket is for, as lists show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct CustomerSummary {
+    /// Customer id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+/// Who works a ticket, as lists show it.
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct UserSummary {
+    /// User id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Avatar, when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub avatar_url: Option<String>,
 }
 
 fn wire<T: serde::Serialize>(v: &T) -> String {

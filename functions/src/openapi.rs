@@ -1,0 +1,160 @@
+//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
+//! the types they name. `openapi.json` at the top of the repository is this document,
+//! committed; a test fails when it is stale or when a registered route is missing from it.
+//! `wrrk-local` serves it at `/api/openapi.json`. Regenerate it with
+//! `cargo run -p wrrk-local -- --print-openapi > openapi.json`.
+
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
+use wrrk_shared::http::ErrorBody;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "wrrk",
+        description = "wrrk's HTTP API. Every success is `{\"data\": ...}` (lists add `nextCursor`); every error is `{\"error\", \"code\"}` with a 4xx or 5xx status. The WebSocket events are the `WsEvent` schema.",
+        license(name = "MIT")
+    ),
+    paths(
+        handle,
+        crate::auth::signup::handle,
+        crate::auth::login::handle,
+        crate::auth::me::handle,
+        crate::auth::logout::handle,
+        crate::auth::password_change::handle,
+        crate::auth::password_forgot::handle,
+        crate::auth::password_reset::handle,
+        crate::auth::verify_email::handle,
+        crate::auth::verify_email_resend::handle,
+        crate::users::list::handle,
+        crate::users::get::handle,
+        crate::users::update::handle,
+        crate::users::deactivate::handle,
+        crate::organizations::get::handle,
+        crate::organizations::update::handle,
+        crate::teams::list::handle,
+        crate::teams::create::handle,
+        crate::teams::get::handle,
+        crate::teams::update::handle,
+        crate::teams::delete::handle,
+        crate::teams::members_list::handle,
+        crate::teams::members_add::handle,
+        crate::teams::members_remove::handle,
+        crate::invitations::create::handle,
+        crate::invitations::list::handle,
+        crate::invitations::revoke::handle,
+        crate::invitations::lookup::handle,
+        crate::invitations::accept::handle,
+        crate::tickets::create::handle,
+        crate::tickets::list::handle,
+        crate::tickets::get::handle,
+        crate::tickets::update::handle,
+        crate::tickets::messages_list::handle,
+        crate::tickets::messages_create::handle,
+        crate::customers::list::handle,
+        crate::customers::get::handle,
+        crate::presence::list::handle,
+        crate::widget::init::handle,
+        crate::widget::sessions::handle,
+        crate::widget::messages_create::handle,
+        crate::widget::messages_list::handle,
+        crate::widget::connect_ticket::handle,
+        crate::widget::preflight::handle,
+        crate::email::addresses::list,
+        crate::email::addresses::add,
+        crate::email::addresses::remove,
+        crate::email::quarantine::handle,
+        crate::email::attachments::handle
+    ),
+    components(schemas(ErrorBody)),
+    modifiers(&Contract),
+    security(("session" = []))
+)]
+struct ApiDoc;
+
+/// Adds what every operation shares: the bearer schemes and the error response.
+struct Contract;
+
+impl Modify for Contract {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        let bearer = |what: &str| {
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some(what))
+                    .build(),
+            )
+        };
+        components.add_security_scheme(
+            "session",
+            bearer("An agent's session token (`POST /api/auth/login`)."),
+        );
+        components.add_security_scheme(
+            "visitor",
+            bearer("A widget visitor's session token (`POST /api/widget/sessions`)."),
+        );
+        let error = ResponseBuilder::new()
+            .description("An error: `{\"error\": sentence, \"code\": machine code}`")
+            .content(
+                "application/json",
+                ContentBuilder::new()
+                    .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
+                        "ErrorBody",
+                    ))))
+                    .build(),
+            )
+            .build();
+        for item in doc.paths.paths.values_mut() {
+            for op in [
+                &mut item.get,
+                &mut item.post,
+                &mut item.patch,
+                &mut item.put,
+                &mut item.delete,
+                &mut item.options,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                op.responses
+                    .responses
+                    .insert("default".into(), RefOr::T(error.clone()));
+            }
+        }
+    }
+}
+
+/// `GET /api/openapi.json`: this document (public; it is what the front ends are typed from).
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    operation_id = "openapi",
+    tag = "meta",
+    responses((status = 200, description = "The OpenAPI 3.1 document", content_type = "application/json", body = Object)),
+    security(()),
+)]
+pub async fn handle(
+    _app: wrrk_shared::App,
+    _req: lambda_http::Request,
+) -> wrrk_shared::http::ApiResult {
+    lambda_http::Response::builder()
+        .status(200)
+        .header(http::header::CONTENT_TYPE, "application/json")
+        .header(http::header::CACHE_CONTROL, "public, max-age=300")
+        .body(lambda_http::Body::Text(document_json()))
+        .map_err(|e| wrrk_shared::http::ApiError::Internal(e.into()))
+}
+
+/// The document.
+pub fn document() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+/// The document as it is committed: pretty JSON with a trailing newline.
+pub fn document_json() -> String {
+    let mut text = document().to_pretty_json().unwrap_or_default();
+    text.push('\n');
+    text
+}
