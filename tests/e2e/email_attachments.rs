@@ -250,6 +250,32 @@ async fn email_attachments_an_agent_reply_mails_uploaded_files_as_mime_attachmen
     assert_eq!(again.status, 409, "{:?}", again.body);
     assert_eq!(again.code(), "attachment_used");
     assert_eq!(messages(&app, &o.admin, &ticket_id).await.len(), count);
+
+    // Two replies racing for one upload: one takes it, the other stores nothing.
+    let shared = uploaded(
+        &app,
+        &o.admin,
+        &ticket_id,
+        "race.txt",
+        "text/plain",
+        b"race",
+    )
+    .await;
+    let body = |n: u8| json!({ "content": format!("Racer {n}"), "attachmentIds": [shared] });
+    let (a, b) = tokio::join!(
+        post(&app, &o.admin, &ticket_id, body(1)),
+        post(&app, &o.admin, &ticket_id, body(2))
+    );
+    let mut statuses = [a.status, b.status];
+    statuses.sort();
+    assert_eq!(statuses, [201, 409], "{:?} {:?}", a.body, b.body);
+    let after = messages(&app, &o.admin, &ticket_id).await;
+    assert_eq!(after.len(), count + 1);
+    let carrying = after
+        .iter()
+        .filter(|m| m["email"]["attachments"][0]["id"] == shared.as_str())
+        .count();
+    assert_eq!(carrying, 1);
 }
 
 #[tokio::test]
