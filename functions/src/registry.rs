@@ -119,7 +119,8 @@ http_functions! {
     "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
     "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections] => crate::tickets::update::handle,
     "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
-    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail] => crate::tickets::messages_create::handle,
+    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketRead] => crate::tickets::messages_create::handle,
+    "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
     "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
     "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,
@@ -214,7 +215,8 @@ event_functions! {
     // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
     // message (which fans out to agents live).
     "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
-    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, SendMail] => crate::email::retry::handle,
+    // Reads the files a reply carries from the bucket.
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, SendMail, BucketRead] => crate::email::retry::handle,
 }
 
 /// A function of any kind, as the template sees it.

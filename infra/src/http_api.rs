@@ -40,7 +40,7 @@ pub struct Gateway {
 }
 
 /// `cors` with its `!Ref` origins resolved from `parameters`.
-fn resolve(cors: &Cors, parameters: &BTreeMap<String, String>) -> Cors {
+pub(crate) fn resolve(cors: &Cors, parameters: &BTreeMap<String, String>) -> Cors {
     let mut out = cors.clone();
     out.allow_origins = cors
         .allow_origins

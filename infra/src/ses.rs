@@ -16,6 +16,12 @@ use base64::engine::general_purpose::STANDARD;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
+/// SES's limit on a raw message, attachments included.
+pub const MAX_RAW_BYTES: usize = 40 * 1024 * 1024;
+
+/// The largest `SendEmail` request body: a raw message at the limit, base64 in JSON.
+pub const MAX_REQUEST_BYTES: usize = MAX_RAW_BYTES / 3 * 4 + 64 * 1024;
+
 /// One sent message.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -245,6 +251,13 @@ pub(crate) async fn send_email(
             "Raw.Data is not base64",
         );
     };
+    if bytes.len() > MAX_RAW_BYTES {
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "MessageRejected",
+            "Message length is more than 40 MB",
+        );
+    }
     if outbox.should_fail() {
         return ses_error(
             StatusCode::SERVICE_UNAVAILABLE,

@@ -236,10 +236,26 @@ impl LocalStack {
             .with_context(|| format!("port {} is taken (use --ws-port)", opts.ws_port))?;
         let ws_addr = ws_listener.local_addr()?;
 
+        let mut parameters: BTreeMap<String, String> = template
+            .parameters
+            .iter()
+            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
+            .collect();
+        parameters.insert("AllowedOrigin".into(), http_url.clone());
+        parameters.extend(opts.parameters.clone());
+
+        let bucket_cors = template
+            .bucket_cors
+            .iter()
+            .map(|c| http_api::resolve(c, &parameters))
+            .collect();
         let s3 = progress
             .step(
                 "starting local S3",
-                LocalS3::start(opts.data_dir.as_ref().map(|d| d.join("s3")).as_deref()),
+                LocalS3::start(
+                    opts.data_dir.as_ref().map(|d| d.join("s3")).as_deref(),
+                    bucket_cors,
+                ),
             )
             .await?;
         let settings = Settings {
@@ -272,13 +288,6 @@ impl LocalStack {
             .await?;
 
         let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
-        let mut parameters: BTreeMap<String, String> = template
-            .parameters
-            .iter()
-            .filter_map(|(k, v)| Some((k.clone(), v.clone()?)))
-            .collect();
-        parameters.insert("AllowedOrigin".into(), http_url.clone());
-        parameters.extend(opts.parameters.clone());
         let gateway = Arc::new(Gateway::new(
             app.clone(),
             &template,
@@ -288,6 +297,8 @@ impl LocalStack {
         let ws_gateway = Arc::new(WsGateway::new(app.clone(), &template, ws_addr.to_string())?);
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
+            // Replies carry files: axum's 2 MB default would refuse them before SES's rules.
+            .layer(axum::extract::DefaultBodyLimit::max(ses::MAX_REQUEST_BYTES))
             .with_state(outbox.clone());
         let config = {
             let (api, ws) = (http_url.clone(), format!("ws://{ws_addr}"));

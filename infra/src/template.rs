@@ -16,6 +16,8 @@ pub struct Template {
     /// Each HTTP API's CORS settings by logical id (`None`: the API has none, so the
     /// gateway answers no preflight and adds no header).
     pub http_apis: std::collections::BTreeMap<String, Option<Cors>>,
+    /// The bucket's CORS rules (`CorsConfiguration.CorsRules`), which the local S3 applies.
+    pub bucket_cors: Vec<Cors>,
     /// Parameters and their defaults.
     pub parameters: std::collections::BTreeMap<String, Option<String>>,
     /// The WebSocket API's routes.
@@ -80,7 +82,7 @@ pub struct TableDef {
     pub ttl_attribute: Option<String>,
 }
 
-/// CORS as API Gateway applies it.
+/// CORS as API Gateway applies it (and, from a bucket's rule, as S3 does).
 #[derive(Debug, Clone, Default)]
 pub struct Cors {
     /// Allowed origins: literal values, or `!Ref` of a parameter (resolved at start).
@@ -185,6 +187,7 @@ impl Template {
         let mut functions = Vec::new();
         let mut table = None;
         let mut http_apis = std::collections::BTreeMap::new();
+        let mut bucket_cors = Vec::new();
         let parameters = doc["Parameters"]
             .as_mapping()
             .into_iter()
@@ -296,6 +299,30 @@ impl Template {
                     });
                     http_apis.insert(id, cors);
                 }
+                Some("AWS::S3::Bucket") => {
+                    let rules = &res["Properties"]["CorsConfiguration"]["CorsRules"];
+                    for rule in rules.as_sequence().into_iter().flatten() {
+                        let list = |k: &str| -> Vec<String> {
+                            rule[k]
+                                .as_sequence()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(str_of)
+                                .collect()
+                        };
+                        bucket_cors.push(Cors {
+                            allow_origins: rule["AllowedOrigins"]
+                                .as_sequence()
+                                .into_iter()
+                                .flatten()
+                                .filter_map(Setting::of)
+                                .collect(),
+                            allow_methods: list("AllowedMethods"),
+                            allow_headers: list("AllowedHeaders"),
+                            max_age: rule["MaxAge"].as_u64(),
+                        });
+                    }
+                }
                 Some("AWS::ApiGatewayV2::Integration") => {
                     let uri = text_of(&res["Properties"]["IntegrationUri"])
                         .with_context(|| format!("{id} has no IntegrationUri"))?;
@@ -344,6 +371,7 @@ impl Template {
             functions,
             table,
             http_apis,
+            bucket_cors,
             parameters,
             websocket_routes,
         })

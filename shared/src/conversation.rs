@@ -8,7 +8,8 @@ use chrono::Utc;
 use crate::App;
 use crate::after_message::{self, Delivery};
 use crate::domain::{
-    AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket, TicketStatus,
+    Attachment, AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket,
+    TicketStatus,
 };
 use crate::ids::new_id;
 use crate::realtime;
@@ -42,6 +43,10 @@ pub struct NewMessage {
     /// Makes the post idempotent: a second post with the same key (a retried widget send,
     /// a mail SES delivered twice) returns the first message and changes nothing.
     pub dedupe_key: Option<String>,
+    /// An agent's uploaded files (checked by [`crate::uploads::check`]): listed on the
+    /// message like inbound mail's files (`email.attachments`), and claimed in the
+    /// message's own write, so each goes with one message only.
+    pub uploads: Vec<Attachment>,
 }
 
 /// What posting achieved.
@@ -100,6 +105,14 @@ pub async fn post_message_with(
         // The earlier attempt stopped between claiming and storing: finish it.
         message_id = earlier;
     }
+    let upload_ids: Vec<String> = new.uploads.iter().map(|a| a.id.clone()).collect();
+    let email = if new.uploads.is_empty() {
+        email
+    } else {
+        let mut meta = email.unwrap_or_default();
+        meta.attachments.extend(new.uploads);
+        Some(meta)
+    };
     let message = Message {
         id: message_id,
         ticket_id: ticket.id.clone(),
@@ -117,7 +130,7 @@ pub async fn post_message_with(
     let mut message = message;
     let mut ticket = app
         .store
-        .append_message(&message, !message.internal && !machine)
+        .append_message(&message, !message.internal && !machine, &upload_ids)
         .await?;
     if !message.internal && !machine && ticket.status == TicketStatus::Resolved {
         ticket = reopen(app, ticket).await?;

@@ -8,12 +8,12 @@ use wrrk_local::smtp::Verdicts;
 use wrrk_tests::{Session, TestApp};
 
 /// An organization with its support address.
-struct Org {
-    admin: Session,
-    address: String,
+pub(crate) struct Org {
+    pub(crate) admin: Session,
+    pub(crate) address: String,
 }
 
-async fn org(app: &TestApp, name: &str, email: &str) -> Org {
+pub(crate) async fn org(app: &TestApp, name: &str, email: &str) -> Org {
     let admin = app.signup(name, email).await;
     let r = app
         .get(
@@ -31,24 +31,31 @@ async fn org(app: &TestApp, name: &str, email: &str) -> Org {
 }
 
 /// Sends `raw` over SMTP from `from` to `to`; the door answers once the mail landed.
-async fn smtp(app: &TestApp, from: &str, to: &[&str], raw: &str) {
+pub(crate) async fn smtp(app: &TestApp, from: &str, to: &[&str], raw: &str) {
     app.send_smtp(from, to, raw).await;
 }
 
 /// A plain text mail.
-fn mail(from: &str, to: &str, subject: &str, id: &str, extra: &str, body: &str) -> String {
+pub(crate) fn mail(
+    from: &str,
+    to: &str,
+    subject: &str,
+    id: &str,
+    extra: &str,
+    body: &str,
+) -> String {
     format!(
         "From: Customer <{from}>\r\nTo: {to}\r\nSubject: {subject}\r\nMessage-ID: <{id}>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\n{extra}Content-Type: text/plain; charset=utf-8\r\n\r\n{body}\r\n"
     )
 }
 
-async fn tickets(app: &TestApp, s: &Session) -> Vec<Value> {
+pub(crate) async fn tickets(app: &TestApp, s: &Session) -> Vec<Value> {
     let r = app.get("/api/tickets?limit=100", &s.token).await;
     assert_eq!(r.status, 200, "{:?}", r.body);
     r.data().as_array().unwrap().clone()
 }
 
-async fn messages(app: &TestApp, s: &Session, ticket_id: &str) -> Vec<Value> {
+pub(crate) async fn messages(app: &TestApp, s: &Session, ticket_id: &str) -> Vec<Value> {
     let r = app
         .get(
             &format!("/api/tickets/{ticket_id}/messages?limit=100"),
@@ -72,7 +79,7 @@ async fn reply(app: &TestApp, s: &Session, ticket_id: &str, content: &str) -> Va
 }
 
 /// The only ticket of the organization.
-async fn only_ticket(app: &TestApp, s: &Session) -> Value {
+pub(crate) async fn only_ticket(app: &TestApp, s: &Session) -> Value {
     let all = tickets(app, s).await;
     assert_eq!(all.len(), 1, "{all:#?}");
     all[0].clone()

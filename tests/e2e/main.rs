@@ -3,6 +3,7 @@
 mod auth;
 mod cross_tenant;
 mod email;
+mod email_attachments;
 mod hardening_http;
 mod hardening_realtime;
 mod http_contract;

@@ -4,6 +4,7 @@
 
 import type {
   AppConfig,
+  Attachment,
   AttachmentLink,
   ApiErrorBody,
   Customer,
@@ -13,6 +14,7 @@ import type {
   Message,
   NewMessageRequest,
   NewTicketRequest,
+  NewUploadRequest,
   Organization,
   OrganizationPatch,
   Page,
@@ -23,6 +25,7 @@ import type {
   Team,
   Ticket,
   TicketPatch,
+  Upload,
   User,
   UserPatch,
 } from './types';
@@ -226,6 +229,22 @@ export const api = {
     page<Message>(`/api/tickets/${enc(id)}/messages`, q),
   sendMessage: (id: string, b: NewMessageRequest) =>
     data<Message>('POST', `/api/tickets/${enc(id)}/messages`, { body: b }),
+
+  /** An upload URL for one file to attach to a message on the ticket. */
+  createUpload: (id: string, b: NewUploadRequest) =>
+    data<Upload>('POST', `/api/tickets/${enc(id)}/attachments`, { body: b }),
+  /** Uploads `file` for the ticket: an upload URL, then the bytes PUT straight to storage. */
+  uploadFile: async (id: string, file: File): Promise<Attachment> => {
+    const up = await api.createUpload(id, { filename: file.name, contentType: file.type, size: file.size });
+    let res: Response;
+    try {
+      res = await fetch(up.uploadUrl, { method: up.uploadMethod, headers: up.uploadHeaders, body: file });
+    } catch {
+      throw new ApiError(0, 'network_error', NETWORK_MESSAGE);
+    }
+    if (!res.ok) throw new ApiError(res.status, 'upload_failed', `The file could not be stored (${res.status}). Try again.`);
+    return up.attachment;
+  },
 
   /** An attachment's details and a download URL that works for a few minutes. */
   attachment: (id: string) => data<AttachmentLink>('GET', `/api/attachments/${enc(id)}`),

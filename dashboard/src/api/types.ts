@@ -299,6 +299,32 @@ export interface Message {
 export interface NewMessageRequest {
   content: string;
   internal: boolean;
+  /** Uploaded files (`POST /api/tickets/{id}/attachments`) to send with the message. */
+  attachmentIds?: string[];
+}
+
+/** The server's limits on files (README, "Limits"). */
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_MESSAGE_BYTES = 25 * 1024 * 1024;
+export const MAX_FILES = 10;
+
+/** `POST /api/tickets/{id}/attachments`. */
+export interface NewUploadRequest {
+  filename: string;
+  /** Empty: application/octet-stream. */
+  contentType: string;
+  size: number;
+}
+
+/** The answer: the attachment as the message will list it, and where to PUT its bytes. */
+export interface Upload {
+  attachment: Attachment;
+  /** A presigned S3 URL; content type and length are part of its signature. */
+  uploadUrl: string;
+  uploadMethod: 'PUT';
+  /** Headers the PUT must carry as given. */
+  uploadHeaders: Record<string, string>;
+  expiresIn: number;
 }
 
 export interface Customer {

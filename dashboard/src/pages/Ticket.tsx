@@ -19,6 +19,7 @@ import { live } from '../live';
 import { Link } from '../router';
 import { can, me, rememberUsers, userNames } from '../state';
 import { ErrorText, useTitle } from '../components/ui';
+import { AttachButton, AttachedList, useAttachments } from '../components/AttachFiles';
 import { bytes, titleCase, when } from '../format';
 import { sanitizeHtml } from '../sanitize';
 
@@ -191,6 +192,7 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
   const [internal, setInternal] = useState(false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const attachments = useAttachments(ticketId);
   const lastStart = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
@@ -231,12 +233,18 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
       setError(internal ? 'Write a note first.' : 'Write a reply first.');
       return;
     }
+    if (attachments.uploading) {
+      setError('Wait until the files have uploaded.');
+      return;
+    }
     setBusy(true);
     setError(null);
     stopTyping();
     try {
-      const m = await api.sendMessage(ticketId, { content: text, internal });
+      const attachmentIds = attachments.ids;
+      const m = await api.sendMessage(ticketId, { content: text, internal, ...(attachmentIds.length ? { attachmentIds } : {}) });
       setText('');
+      attachments.clear();
       try {
         localStorage.removeItem(DRAFT_KEY(ticketId));
       } catch {
@@ -267,8 +275,10 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
           aria-describedby="composer-hint"
         />
       </label>
+      <AttachedList attachments={attachments} />
       <ErrorText error={error} />
       <div class="composer-bar">
+        <AttachButton attachments={attachments} disabled={busy} />
         <label class="check">
           <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} />
           Internal note

@@ -6,6 +6,7 @@ use std::time::Duration;
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::email::content::{is_plain_filename, percent_encode_value};
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 
 /// How long a download URL works.
@@ -39,10 +40,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .get_object()
         .bucket(&app.settings.bucket_name)
         .key(&stored.s3_key)
-        .response_content_disposition(format!(
-            "attachment; filename=\"{}\"",
-            stored.attachment.filename.replace('"', "_")
-        ))
+        .response_content_disposition(disposition(&stored.attachment.filename))
         .presigned(config)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
@@ -52,4 +50,26 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         url: presigned.uri().to_string(),
         expires_in: URL_LIFETIME.as_secs(),
     })
+}
+
+/// `Content-Disposition` for a download (RFC 6266): an ASCII `filename` for old clients,
+/// and the real name in `filename*` when it is not plain ASCII.
+fn disposition(name: &str) -> String {
+    if is_plain_filename(name) {
+        return format!("attachment; filename=\"{name}\"");
+    }
+    let fallback: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_graphic() && c != '"' && c != '\\' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{fallback}\"; filename*=UTF-8''{}",
+        percent_encode_value(name)
+    )
 }

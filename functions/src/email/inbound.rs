@@ -547,6 +547,7 @@ async fn post(
             channel: Some(Channel::Email),
             email_message_id: mail.message_id.clone(),
             dedupe_key: dedupe,
+            uploads: Vec::new(),
         },
         Some(meta),
     )
@@ -618,6 +619,10 @@ async fn store_attachments(
                     attachment,
                     ticket_id: ticket_id.to_string(),
                     s3_key,
+                    state: None,
+                    uploaded_by: None,
+                    message_id: None,
+                    ttl: None,
                 },
             )
             .await?;
@@ -721,6 +726,7 @@ async fn system_note(app: &App, ticket: &Ticket, content: String) -> anyhow::Res
             channel: None,
             email_message_id: None,
             dedupe_key: None,
+            uploads: Vec::new(),
         },
     )
     .await?;
@@ -794,6 +800,7 @@ async fn handle_bounce(
             channel: Some(Channel::Email),
             email_message_id: mail.message_id.clone(),
             dedupe_key: None,
+            uploads: Vec::new(),
         },
         Some(meta),
     )

@@ -1,7 +1,9 @@
-//! `POST /api/tickets/{id}/messages`: `{content, internal}`: an agent's reply, or an
-//! internal note (never sent to customers by any channel). A public reply moves the
-//! ticket's last activity and reopens it if it was RESOLVED. Concurrent posts on one ticket
-//! never conflict: the message is its own item and the ticket moves by atomic updates.
+//! `POST /api/tickets/{id}/messages`: `{content, internal, attachmentIds}`: an agent's
+//! reply, or an internal note (never sent to customers by any channel). A public reply
+//! moves the ticket's last activity and reopens it if it was RESOLVED. Concurrent posts on
+//! one ticket never conflict: the message is its own item and the ticket moves by atomic
+//! updates. `attachmentIds` are uploads from `POST /api/tickets/{id}/attachments` (at most
+//! 10, 25 MB together); a bad one stores nothing.
 
 use lambda_http::Request;
 use serde::Deserialize;
@@ -10,6 +12,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation::{self, Author, NewMessage};
 use wrrk_shared::domain::AuthorType;
 use wrrk_shared::http::{ApiResult, created, json_body, path_id};
+use wrrk_shared::uploads;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -18,6 +21,8 @@ struct Body {
     content: String,
     #[serde(default)]
     internal: bool,
+    #[serde(default)]
+    attachment_ids: Vec<String>,
 }
 
 /// The one post-a-message path, as the agent.
@@ -40,6 +45,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, super::MAX_MESSAGE_BODY)?;
     let content = super::parse_content(&body.content)?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
+    let uploads = uploads::check(&app, &ticket, &body.attachment_ids).await?;
     let posted = conversation::post_message(
         &app,
         &ticket,
@@ -54,6 +60,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             channel: None,
             email_message_id: None,
             dedupe_key: None,
+            uploads,
         },
     )
     .await?;

@@ -1,5 +1,6 @@
 //! Tickets and their messages: the core every channel feeds.
 
+pub mod attachments_create;
 pub mod create;
 pub mod get;
 pub mod list;

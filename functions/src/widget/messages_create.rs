@@ -81,6 +81,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             channel: None,
             email_message_id: None,
             dedupe_key: Some(format!("widget:{}:{client_id}", ticket.id)),
+            uploads: Vec::new(),
         },
     )
     .await?;

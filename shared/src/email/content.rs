@@ -82,6 +82,30 @@ pub fn safe_filename(name: Option<&str>, fallback: &str) -> String {
     }
 }
 
+/// Whether a file name can go in a header as a plain quoted string: ASCII with no spaces
+/// (a header folded at a space inside a quoted name would change it) and no quotes.
+pub fn is_plain_filename(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_graphic() && c != '"' && c != '\\')
+}
+
+/// `name` percent-encoded in RFC 2231's extended form without the charset prefix (the
+/// same encoding RFC 5987 and RFC 6266 use for `filename*`): every byte that is not an
+/// `attr-char` becomes `%XX`.
+pub fn percent_encode_value(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || b"!#$&+-.^_`|~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,5 +132,9 @@ mod tests {
         assert!(!clean.contains("cid:other"), "{clean}");
         assert_eq!(safe_filename(Some("../../etc/passwd"), "f"), "passwd");
         assert_eq!(safe_filename(None, "file.bin"), "file.bin");
+        assert!(is_plain_filename("report-2026.pdf"));
+        assert!(!is_plain_filename("Quarterly report.pdf"));
+        assert!(!is_plain_filename("Überweisung.pdf"));
+        assert_eq!(percent_encode_value("Ü a.pdf"), "%C3%9C%20a.pdf");
     }
 }

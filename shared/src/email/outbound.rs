@@ -1,19 +1,133 @@
 //! An agent's public reply on an EMAIL ticket, as threaded raw MIME through SESv2, with
 //! its delivery state recorded on the message: `sending`, then `sent` with the SES id, or
-//! `failed` with the reason and a retry queued with backoff.
+//! `failed` with the reason and a retry queued with backoff. A reply with files goes out
+//! as `multipart/mixed`: the text and HTML alternative, then each file (base64), read
+//! from the bucket when the mail is built (so a retry sends them again).
+
+use std::borrow::Cow;
 
 use anyhow::Context;
+use base64::Engine as _;
 use chrono::{DateTime, Duration, Utc};
 use mail_builder::MessageBuilder;
 use mail_builder::headers::address::Address;
+use mail_builder::headers::raw::Raw;
+use mail_builder::mime::{BodyPart, MimePart};
 
+use super::content::{is_plain_filename, percent_encode_value};
 use super::thread;
 use crate::App;
-use crate::domain::{DeliveryState, EmailDelivery, Message, Organization, Ticket};
+use crate::domain::{Attachment, DeliveryState, EmailDelivery, Message, Organization, Ticket};
 use crate::mail::escape_html;
 
 /// Attempts before a failed mail stays failed for good (still listed, never silent).
 pub const MAX_ATTEMPTS: u32 = 8;
+
+/// SES refuses a raw message over 40 MB (attachments included, after encoding).
+pub const SES_MAX_RAW_BYTES: usize = 40 * 1024 * 1024;
+
+/// A file a reply carries, as read from the bucket.
+#[derive(Debug, Clone)]
+pub struct OutboundFile {
+    /// The name the customer sees.
+    pub filename: String,
+    /// Its MIME type (checked when it was uploaded).
+    pub content_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One file as a MIME part. A plain ASCII name is quoted as is; any other goes in
+/// `Content-Type` as an RFC 2047 encoded word (what Outlook reads) and in
+/// `Content-Disposition` in RFC 2231's extended form, split into continuations so no line
+/// grows long (what the standard and most clients read).
+fn attachment_part(file: &OutboundFile) -> MimePart<'_> {
+    let (name, disposition) = if is_plain_filename(&file.filename) {
+        let quoted = format!("\"{}\"", file.filename);
+        (quoted.clone(), format!("attachment; filename={quoted}"))
+    } else {
+        // One encoded word: readers join several inside quotes with their spaces kept.
+        let word = base64::engine::general_purpose::STANDARD.encode(file.filename.as_bytes());
+        // Segments of about 45 characters, cut between characters, not inside one: some
+        // readers (mail-parser among them) decode each continuation on its own.
+        let mut segments = vec![String::new()];
+        for c in file.filename.chars() {
+            let encoded = percent_encode_value(c.encode_utf8(&mut [0; 4]));
+            if segments
+                .last()
+                .is_some_and(|s| s.len() + encoded.len() > 45)
+            {
+                segments.push(String::new());
+            }
+            if let Some(last) = segments.last_mut() {
+                last.push_str(&encoded);
+            }
+        }
+        let params: Vec<String> = segments
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let charset = if i == 0 { "utf-8''" } else { "" };
+                format!("filename*{i}*={charset}{s}")
+            })
+            .collect();
+        (
+            format!("\"=?utf-8?B?{word}?=\""),
+            format!("attachment; {}", params.join("; ")),
+        )
+    };
+    MimePart {
+        headers: vec![
+            (
+                "Content-Type".into(),
+                Raw::new(format!("{}; name={name}", file.content_type)).into(),
+            ),
+            ("Content-Disposition".into(), Raw::new(disposition).into()),
+        ],
+        // A binary body without a Content-Transfer-Encoding header is written as base64.
+        contents: BodyPart::Binary(Cow::Borrowed(&file.bytes)),
+    }
+}
+
+/// Reads the files of a reply from the bucket, in the message's order.
+pub async fn load_files(
+    app: &App,
+    org_id: &str,
+    attachments: &[Attachment],
+) -> anyhow::Result<Vec<OutboundFile>> {
+    if attachments.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<String> = attachments.iter().map(|a| a.id.clone()).collect();
+    let stored = app.store.get_attachments(org_id, &ids).await?;
+    let reads = attachments.iter().map(|a| {
+        let stored = stored.iter().find(|s| s.attachment.id == a.id);
+        async move {
+            let stored = stored.with_context(|| format!("attachment {} is gone", a.id))?;
+            let object = app
+                .s3
+                .get_object()
+                .bucket(&app.settings.bucket_name)
+                .key(&stored.s3_key)
+                .send()
+                .await
+                .with_context(|| format!("reading {} from the bucket", a.filename))?;
+            let bytes = object
+                .body
+                .collect()
+                .await
+                .with_context(|| format!("reading {} from the bucket", a.filename))?
+                .into_bytes()
+                .to_vec();
+            Ok(OutboundFile {
+                filename: a.filename.clone(),
+                content_type: a.content_type.clone(),
+                bytes,
+            })
+        }
+    });
+    futures::future::try_join_all(reads).await
+}
 
 /// How long to wait before attempt `attempts + 1`.
 pub fn backoff(attempts: u32) -> Duration {
@@ -44,7 +158,7 @@ pub struct Rendered {
     pub raw: Vec<u8>,
 }
 
-/// Builds the raw MIME of `message` on `ticket` to `to`, carrying `message_id`.
+/// Builds the raw MIME of `message` on `ticket` to `to`, carrying `message_id` and `files`.
 pub fn render(
     app: &App,
     org: &Organization,
@@ -52,6 +166,7 @@ pub fn render(
     message: &Message,
     to: &str,
     message_id: &str,
+    files: &[OutboundFile],
 ) -> anyhow::Result<Rendered> {
     let from_addr = support_address(app, org);
     let display = format!("{} via {}", message.author_name, org.name);
@@ -98,6 +213,10 @@ pub fn render(
         .html_body(html);
     if let Some(last) = ticket.email_references.last() {
         builder = builder.in_reply_to(last.as_str());
+    }
+    if !files.is_empty() {
+        // With attachments the builder writes multipart/mixed around the alternative.
+        builder.attachments = Some(files.iter().map(attachment_part).collect());
     }
     let raw = builder.write_to_vec().context("rendering MIME")?;
     Ok(Rendered {
@@ -168,22 +287,28 @@ pub async fn send_reply(
     app.store
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
-    let rendered = render(
+    let sent = match build(
         app,
         &org,
         ticket,
         message,
         customer.email.as_str(),
         &message_id,
-    )?;
-    let from_header = format!(
-        "{} via {} <{}>",
-        message.author_name, org.name, rendered.from
-    );
-    let sent = app
-        .mailer
-        .send_raw(&from_header, &rendered.to, rendered.raw)
-        .await;
+    )
+    .await
+    {
+        Ok(rendered) => {
+            let from_header = format!(
+                "{} via {} <{}>",
+                message.author_name, org.name, rendered.from
+            );
+            app.mailer
+                .send_raw(&from_header, &rendered.to, rendered.raw)
+                .await
+                .map_err(|e| (e, true))
+        }
+        Err(failure) => Err(failure),
+    };
     let delivery = match sent {
         Ok(ses_id) => {
             let ses_form = thread::ses_message_id(&ses_id, &app.mailer.region());
@@ -207,9 +332,9 @@ pub async fn send_reply(
                 next_attempt_at: None,
             }
         }
-        Err(e) => {
+        Err((e, retry)) => {
             let now = Utc::now();
-            let next = (attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
+            let next = (retry && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
             if let Some(due) = next {
                 app.store
                     .queue_mail_retry(due, &ticket.org_id, &ticket.id, &message.id)
@@ -231,6 +356,41 @@ pub async fn send_reply(
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
     Ok(delivery)
+}
+
+/// The raw mail of a reply with its files, or why it cannot go out and whether trying
+/// again may help (a mail over SES's limit never will).
+async fn build(
+    app: &App,
+    org: &Organization,
+    ticket: &Ticket,
+    message: &Message,
+    to: &str,
+    message_id: &str,
+) -> Result<Rendered, (anyhow::Error, bool)> {
+    let attachments = message
+        .email
+        .as_ref()
+        .map(|e| e.attachments.as_slice())
+        .unwrap_or_default();
+    let files = load_files(app, &ticket.org_id, attachments)
+        .await
+        .map_err(|e| (e, true))?;
+    let rendered =
+        render(app, org, ticket, message, to, message_id, &files).map_err(|e| (e, true))?;
+    check_size(rendered.raw.len()).map_err(|e| (e, false))?;
+    Ok(rendered)
+}
+
+/// Refuses a mail SES would refuse for its size, with a reason an agent can act on.
+pub fn check_size(raw_len: usize) -> anyhow::Result<()> {
+    if raw_len > SES_MAX_RAW_BYTES {
+        anyhow::bail!(
+            "the mail with its attachments is {:.1} MB, over the 40 MB email providers accept; send fewer or smaller files",
+            raw_len as f64 / (1024.0 * 1024.0)
+        );
+    }
+    Ok(())
 }
 
 /// Retries every failed mail due at `now`; returns how many were tried and how many went.
@@ -262,4 +422,80 @@ pub async fn retry_due(app: &App, now: DateTime<Utc>) -> anyhow::Result<(usize, 
         }
     }
     Ok((tried, sent))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mail_with(files: &[OutboundFile]) -> Vec<u8> {
+        let mut b = MessageBuilder::new()
+            .from("a@b.test")
+            .to("c@d.test")
+            .subject("Files")
+            .text_body("See the files.")
+            .html_body("<p>See the files.</p>");
+        b.attachments = Some(files.iter().map(attachment_part).collect());
+        b.write_to_vec().unwrap()
+    }
+
+    #[test]
+    fn email_attachment_names_survive_any_characters_and_lines_stay_short() {
+        let names = [
+            "plain.pdf".to_string(),
+            "with space.txt".to_string(),
+            "日本語のファイル名.txt".to_string(),
+            format!("{}😀.bin", "é".repeat(140)),
+        ];
+        let files: Vec<OutboundFile> = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| OutboundFile {
+                filename: n.clone(),
+                content_type: "application/octet-stream".into(),
+                bytes: vec![i as u8; 100 + i],
+            })
+            .collect();
+        let raw = mail_with(&files);
+        let text = String::from_utf8(raw.clone()).unwrap();
+        assert!(text.is_ascii(), "headers are encoded");
+        assert!(text.split("\r\n").all(|l| l.len() <= 998), "{text}");
+        assert!(text.contains("Content-Type: multipart/mixed"), "{text}");
+        assert!(text.contains("filename*0*=utf-8''"), "{text}");
+        let parsed = mail_parser::MessageParser::default().parse(&raw).unwrap();
+        use mail_parser::MimeHeaders as _;
+        let got: Vec<(String, Vec<u8>)> = parsed
+            .attachments()
+            .map(|a| {
+                (
+                    a.attachment_name().unwrap_or_default().to_string(),
+                    a.contents().to_vec(),
+                )
+            })
+            .collect();
+        let want: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .map(|f| (f.filename.clone(), f.bytes.clone()))
+            .collect();
+        assert_eq!(got, want);
+        // The Content-Type name (what Outlook shows) decodes to the same name.
+        let ct_names: Vec<String> = parsed
+            .attachments()
+            .map(|a| {
+                a.content_type()
+                    .and_then(|c| c.attribute("name"))
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ct_names, names);
+        assert_eq!(parsed.body_text(0).unwrap().trim(), "See the files.");
+    }
+
+    #[test]
+    fn email_a_mail_over_the_ses_limit_is_refused_with_its_size() {
+        assert!(check_size(SES_MAX_RAW_BYTES).is_ok());
+        let e = check_size(SES_MAX_RAW_BYTES + 1).unwrap_err().to_string();
+        assert!(e.contains("40.0 MB") && e.contains("40 MB"), "{e}");
+    }
 }

@@ -54,6 +54,30 @@ pub struct StoredAttachment {
     pub ticket_id: String,
     /// The object key in the bucket.
     pub s3_key: String,
+    /// Agent uploads only (inbound mail's files have none): `pending` until a message
+    /// carries it, then `used`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<UploadState>,
+    /// Agent uploads only: who asked for the upload URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uploaded_by: Option<String>,
+    /// Agent uploads only: the message it went with, once used.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message_id: Option<String>,
+    /// Pending uploads only: epoch seconds after which the item is forgotten (the table's
+    /// TTL attribute; removed when a message uses it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ttl: Option<i64>,
+}
+
+/// Where an agent's upload stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UploadState {
+    /// An upload URL was handed out; no message carries the file yet.
+    Pending,
+    /// A message carries it (claimed in the message's own write).
+    Used,
 }
 
 /// An outbound mail waiting for a retry.
@@ -351,6 +375,33 @@ impl Store {
     pub async fn put_attachment(&self, org_id: &str, a: &StoredAttachment) -> StoreResult<()> {
         let item = to_item(&keys::attachment(org_id, &a.attachment.id), a)?;
         self.put_plain(item, "storing an attachment").await
+    }
+
+    /// Records an agent's upload as `pending` (its `ttl` set); a reused id is refused.
+    pub async fn put_upload(&self, org_id: &str, a: &StoredAttachment) -> StoreResult<()> {
+        let item = to_item(&keys::attachment(org_id, &a.attachment.id), a)?;
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await
+            .context("storing an upload")?;
+        Ok(())
+    }
+
+    /// Attachments of `org_id` by id (strongly consistent: a post decides on them), in the
+    /// order of `ids`; unknown ids are left out.
+    pub async fn get_attachments(
+        &self,
+        org_id: &str,
+        ids: &[String],
+    ) -> StoreResult<Vec<StoredAttachment>> {
+        let keys = ids.iter().map(|id| keys::attachment(org_id, id)).collect();
+        let mut found: Vec<StoredAttachment> = self.get_many(keys, true).await?;
+        super::in_order_of(&mut found, ids, |a| &a.attachment.id);
+        Ok(found)
     }
 
     /// An attachment of `org_id`.

@@ -414,26 +414,69 @@ impl Store {
     /// last activity (which re-sorts every list). Two single-item writes, no transaction
     /// and no version check, so concurrent messages on one ticket never conflict with each
     /// other or with a PATCH. A message whose id is already stored is not stored again:
-    /// `Conflict("duplicate_message")`. Returns the ticket as it is now.
-    pub async fn append_message(&self, message: &Message, activity: bool) -> StoreResult<Ticket> {
+    /// `Conflict("duplicate_message")`. `uploads` are agent uploads the message carries:
+    /// then the message and their claims (each `pending` on this ticket becomes `used` by
+    /// this message) are one transaction, so a file goes with one message only and a
+    /// refused claim stores nothing (`Conflict("attachment_used")`). Returns the ticket
+    /// as it is now.
+    pub async fn append_message(
+        &self,
+        message: &Message,
+        activity: bool,
+        uploads: &[String],
+    ) -> StoreResult<Ticket> {
         let key = keys::message(&message.org_id, &message.ticket_id, &message.id);
-        let put = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(&key, message)?))
-            .condition_expression("attribute_not_exists(PK)")
-            .send()
-            .await;
-        match put {
-            Ok(_) => {}
-            Err(e) if super::is_condition_failed(&e) => {
-                return Err(StoreError::Conflict(
-                    "duplicate_message",
-                    "This message is already stored.".into(),
-                ));
+        let item = to_item(&key, message)?;
+        let duplicate = || {
+            StoreError::Conflict(
+                "duplicate_message",
+                "This message is already stored.".into(),
+            )
+        };
+        if uploads.is_empty() {
+            let put = self
+                .db
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .condition_expression("attribute_not_exists(PK)")
+                .send()
+                .await;
+            match put {
+                Ok(_) => {}
+                Err(e) if super::is_condition_failed(&e) => return Err(duplicate()),
+                Err(e) => return Err(anyhow::Error::new(e).context("storing a message").into()),
             }
-            Err(e) => return Err(anyhow::Error::new(e).context("storing a message").into()),
+        } else {
+            let mut tx = Tx::new().put_new(self, item)?;
+            for id in uploads {
+                tx = tx.update(
+                    self,
+                    &keys::attachment(&message.org_id, id),
+                    "SET #state = :used, messageId = :message REMOVE #ttl",
+                    Some("#state = :pending AND ticketId = :ticket"),
+                    &[("#state", "state"), ("#ttl", attr::TTL)],
+                    vec![
+                        (":used", s("used")),
+                        (":pending", s("pending")),
+                        (":message", s(&message.id)),
+                        (":ticket", s(&message.ticket_id)),
+                    ],
+                )?;
+            }
+            match tx.run(self, "storing a message with its attachments").await {
+                Ok(()) => {}
+                Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
+                    return Err(duplicate());
+                }
+                Err(StoreError::Cancelled(_)) => {
+                    return Err(StoreError::Conflict(
+                        "attachment_used",
+                        "An attached file was already sent with another message.".into(),
+                    ));
+                }
+                Err(e) => return Err(e),
+            }
         }
         let now = message.created_at;
         let mut u = UpdateBuilder::default();

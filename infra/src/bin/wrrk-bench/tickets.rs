@@ -457,7 +457,7 @@ async fn fill(
         // What the message path writes (the ticket moves for public messages only).
         ticket = app
             .store
-            .append_message(&message, !internal)
+            .append_message(&message, !internal, &[])
             .await
             .with_context(|| format!("adding message {k} to ticket {i}"))?;
         progress.add(1);

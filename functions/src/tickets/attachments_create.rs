@@ -1,0 +1,39 @@
+//! `POST /api/tickets/{id}/attachments` `{filename, contentType, size}`: an upload URL for
+//! one file an agent will attach to a reply or note on the ticket. The answer carries the
+//! attachment's id and a presigned S3 PUT valid 15 minutes, bound to the declared type and
+//! size (at most 10 MB); the file goes with a message once its id is listed in the
+//! message's `attachmentIds`.
+
+use lambda_http::Request;
+use serde::Deserialize;
+use wrrk_shared::App;
+use wrrk_shared::auth::Caller;
+use wrrk_shared::http::{ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES};
+use wrrk_shared::uploads;
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct Body {
+    filename: String,
+    #[serde(default)]
+    content_type: String,
+    size: u64,
+}
+
+/// A pending upload on the caller's ticket (another organization's ticket: 404).
+pub async fn handle(app: App, req: Request) -> ApiResult {
+    let caller = Caller::from_request(&app, &req).await?;
+    let id = path_id(&req, "id", "Ticket")?;
+    let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let ticket = super::load(&app, caller.org_id(), &id).await?;
+    let upload = uploads::create(
+        &app,
+        &ticket,
+        &caller.user.id,
+        &body.filename,
+        &body.content_type,
+        body.size,
+    )
+    .await?;
+    created(upload)
+}
