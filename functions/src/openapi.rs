@@ -52,6 +52,7 @@ use wrrk_shared::http::ErrorBody;
         crate::tickets::update::handle,
         crate::tickets::messages_list::handle,
         crate::tickets::messages_create::handle,
+        crate::tickets::attachments_create::handle,
         crate::customers::list::handle,
         crate::customers::get::handle,
         crate::presence::list::handle,

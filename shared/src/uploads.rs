@@ -31,7 +31,7 @@ pub const PENDING_LIFETIME_SECONDS: i64 = 24 * 3600;
 
 /// What `POST /api/tickets/{id}/attachments` answers: the attachment as messages will
 /// list it, and where and how to PUT its bytes.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Upload {
     /// The attachment (its `id` goes in the message's `attachmentIds`).

@@ -11,8 +11,9 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES};
 use wrrk_shared::uploads;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TicketAttachmentsCreateRequest)]
 struct Body {
     filename: String,
     #[serde(default)]
@@ -21,6 +22,17 @@ struct Body {
 }
 
 /// A pending upload on the caller's ticket (another organization's ticket: 404).
+#[utoipa::path(
+    post,
+    path = "/api/tickets/{id}/attachments",
+    operation_id = "ticket-attachments-create",
+    tag = "tickets",
+    request_body = Body,
+    params(("id" = String, Path)),
+    responses(
+        (status = 201, description = "Where to PUT the file", body = wrrk_shared::http::Data<wrrk_shared::uploads::Upload>),
+    ),
+)]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Ticket")?;

@@ -71,7 +71,7 @@ pub struct StoredAttachment {
 }
 
 /// Where an agent's upload stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UploadState {
     /// An upload URL was handed out; no message carries the file yet.
