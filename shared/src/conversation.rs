@@ -13,7 +13,7 @@ use crate::domain::{
 };
 use crate::ids::new_id;
 use crate::realtime;
-use crate::store::{NewTicket, StoreError, StoreResult, TicketChanges};
+use crate::store::{Conflict, NewTicket, StoreError, StoreResult, TicketChanges};
 
 /// Who writes a message.
 #[derive(Debug, Clone)]
@@ -162,7 +162,7 @@ async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
         }
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(t) => return Ok(t),
-            Err(StoreError::Conflict("stale_write", _)) => {
+            Err(StoreError::Conflict(Conflict::StaleWrite)) => {
                 ticket = app
                     .store
                     .get_ticket(&ticket.org_id, &ticket.id)

@@ -8,6 +8,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{InvitationStatus, Password, PersonName, User};
 use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+use wrrk_shared::store::{Conflict, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -53,7 +54,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .accept_invitation(&invitation, &user, &hash, now)
         .await
     {
-        Err(wrrk_shared::store::StoreError::Conflict("invitation_used", _)) => {
+        Err(StoreError::Conflict(Conflict::InvitationUsed)) => {
             return Err(super::gone(InvitationStatus::Accepted));
         }
         other => other?,

@@ -10,7 +10,6 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Connection, ConnectionKind};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::realtime;
-use wrrk_shared::store::StoreError;
 
 use super::{WsRequest, WsResult, accepted, connection_id};
 
@@ -33,12 +32,8 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
             ));
         }
     };
-    let online = match app.store.open_connection(&conn).await {
-        Err(StoreError::Conflict("too_many_connections", msg)) => {
-            return Err(ApiError::TooManyRequestsBecause(msg));
-        }
-        other => other?,
-    };
+    // Over the connection limit is a 429 (the one error mapping, `ApiError::Store`).
+    let online = app.store.open_connection(&conn).await?;
     if let Some(ticket) = &conn.ticket_id {
         app.store.join_room(&conn, ticket).await?;
     }

@@ -20,7 +20,6 @@ use wrrk_shared::App;
 use wrrk_shared::domain::Connection;
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::is_valid_id;
-use wrrk_shared::store::StoreError;
 
 /// The event API Gateway sends for a WebSocket route.
 pub type WsRequest = ApiGatewayWebsocketProxyRequest;
@@ -91,7 +90,7 @@ pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connectio
         Ok(None) => Err(ApiError::Unauthorized(
             "This connection is closed; reconnect.".into(),
         )),
-        Err(StoreError::Conflict("frame_limit", msg)) => Err(ApiError::TooManyRequestsBecause(msg)),
+        // Over the frame limit is a 429 (the one error mapping, `ApiError::Store`).
         Err(e) => Err(e.into()),
     }
 }

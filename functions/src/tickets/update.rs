@@ -13,7 +13,7 @@ use wrrk_shared::http::{
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
-use wrrk_shared::store::{StoreError, TicketChanges};
+use wrrk_shared::store::{Conflict, StoreError, TicketChanges};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -146,7 +146,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         tries += 1;
         match app.store.update_ticket(&current, &changes).await {
             Ok(t) => break t,
-            Err(StoreError::Conflict("stale_write", _)) if tries < 5 => {
+            Err(StoreError::Conflict(Conflict::StaleWrite)) if tries < 5 => {
                 current = super::load(&app, &org, &id).await?;
                 if let Some(assignee) = &body.assignee_id {
                     check_assignment(&app, &caller, &current, assignee.as_deref()).await?;

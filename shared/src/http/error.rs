@@ -4,7 +4,7 @@ use lambda_http::{Body, Response};
 use serde::Serialize;
 
 use crate::domain::Invalid;
-use crate::store::StoreError;
+use crate::store::{Conflict, StoreError};
 
 /// The body of every error response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -48,6 +48,9 @@ pub enum ApiError {
     /// Conflicts with existing state (duplicate, stale write).
     #[error("{1}")]
     Conflict(&'static str, String),
+    /// A store condition failed: 409, or 429 for limits that waiting lifts.
+    #[error("{0}")]
+    Store(Conflict),
     /// Existed once, no longer usable (expired or used invitation).
     #[error("{1}")]
     Gone(&'static str, String),
@@ -88,6 +91,8 @@ impl ApiError {
             Self::NotFound(_) | Self::RouteNotFound(_) => 404,
             Self::MethodNotAllowed(_) => 405,
             Self::Conflict(..) => 409,
+            Self::Store(c) if c.is_limit() => 429,
+            Self::Store(_) => 409,
             Self::Gone(..) => 410,
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
@@ -102,6 +107,9 @@ impl ApiError {
         match self {
             Self::MalformedJson(_) => "malformed_json",
             Self::BadRequest(code, _) | Self::Conflict(code, _) | Self::Gone(code, _) => code,
+            // Every 429 has the same code, whichever limit it was.
+            Self::Store(c) if c.is_limit() => "too_many_requests",
+            Self::Store(c) => c.code(),
             Self::Unauthorized(_) => "unauthorized",
             Self::InvalidCredentials => "invalid_credentials",
             Self::Forbidden(_) => "forbidden",
@@ -169,11 +177,7 @@ impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => Self::NotFound(what),
-            StoreError::Conflict(code, message) => Self::Conflict(code, message),
-            StoreError::Cancelled(_) => Self::Conflict(
-                "conflict",
-                "Someone else changed this at the same time. Reload and try again.".into(),
-            ),
+            StoreError::Conflict(c) => Self::Store(c),
             StoreError::Other(e) => Self::Internal(e),
         }
     }

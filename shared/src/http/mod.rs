@@ -6,6 +6,8 @@ pub mod request;
 pub mod response;
 
 pub use error::{ApiError, ErrorBody};
+
+use crate::store::Conflict;
 pub use pagination::PageRequest;
 pub use request::{Query, json_body, nullable, parse_enum, path_id};
 pub use response::{Data, Paged, accepted, created, no_content, ok, page};
@@ -24,7 +26,7 @@ where
     loop {
         tries += 1;
         match attempt().await {
-            Err(ApiError::Conflict("stale_write", _)) if tries < 3 => continue,
+            Err(ApiError::Store(Conflict::StaleWrite)) if tries < 3 => continue,
             other => return other,
         }
     }

@@ -9,7 +9,8 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
 
-use super::tx::{Tx, failed_at};
+use super::Conflict;
+use super::tx::Tx;
 use super::{
     Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, is_condition_failed, n, s,
     to_item,
@@ -98,12 +99,10 @@ impl Store {
             .await;
         match out {
             Ok(out) => from_item(out.attributes.unwrap_or_default()),
-            Err(e) if is_condition_failed(&e) => Err(StoreError::Conflict(
-                "too_many_connections",
-                format!(
-                    "You have {MAX_CONNECTIONS_PER_USER} live connections already; close a tab first."
-                ),
-            )),
+            Err(e) if is_condition_failed(&e) => Err(Conflict::TooManyConnections {
+                max: MAX_CONNECTIONS_PER_USER as u64,
+            }
+            .into()),
             Err(e) => Err(anyhow::Error::new(e)
                 .context("counting a connection in presence")
                 .into()),
@@ -186,10 +185,11 @@ impl Store {
             // Either closed (or expired), or this window is full.
             None => match self.get_connection(id).await? {
                 None => Ok(None),
-                Some(_) => Err(StoreError::Conflict(
-                    "frame_limit",
-                    format!("At most {max} frames every {window_seconds} seconds; slow down."),
-                )),
+                Some(_) => Err(Conflict::FrameLimit {
+                    max,
+                    window_seconds,
+                }
+                .into()),
             },
         }
     }
@@ -383,18 +383,17 @@ impl Store {
                     (":max", n(MAX_ROOMS_PER_CONNECTION)),
                 ],
             )?
+            .or_conflict(Conflict::TooManyRooms {
+                max: MAX_ROOMS_PER_CONNECTION,
+            })
             .put(self, entry, None, vec![])?
             .run(self, "join room")
             .await;
         match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
+            // The condition also fails when the connection is gone.
+            Err(StoreError::Conflict(c @ Conflict::TooManyRooms { .. })) => {
                 match self.get_connection(&conn.id).await? {
-                    Some(_) => Err(StoreError::Conflict(
-                        "too_many_rooms",
-                        format!(
-                            "A connection can follow at most {MAX_ROOMS_PER_CONNECTION} tickets."
-                        ),
-                    )),
+                    Some(_) => Err(c.into()),
                     None => Err(StoreError::NotFound("Connection")),
                 }
             }
@@ -404,7 +403,7 @@ impl Store {
 
     /// Removes `conn` from the room of `ticket_id` (idempotent).
     pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
-        let result = Tx::new()
+        Tx::new()
             .update(
                 self,
                 &keys::connection(&conn.id),
@@ -413,6 +412,7 @@ impl Store {
                 &[],
                 vec![(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))],
             )?
+            .or_not_found("Connection")
             .delete(
                 self,
                 &keys::room_member(&conn.org_id, ticket_id, &conn.id),
@@ -420,11 +420,7 @@ impl Store {
                 vec![],
             )?
             .run(self, "leave room")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Connection")),
-            other => other,
-        }
+            .await
     }
 
     /// Whether connection `connection_id` is in the room of `ticket_id`.

@@ -7,7 +7,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use super::tx::{Tx, failed_at};
+use super::Conflict;
+use super::tx::Tx;
 use super::{Item, QuerySpec, Store, StoreError, StoreResult, s, to_item};
 use crate::domain::{Attachment, EmailMeta};
 use crate::keys;
@@ -295,20 +296,13 @@ impl Store {
         let mut own = keys::support_address(org_id, address).to_item();
         own.insert("address".into(), s(address));
         own.insert("createdAt".into(), s(super::ts(Utc::now())));
-        let r = Tx::new()
+        Tx::new()
             .put_new(self, marker)?
+            .or_conflict(Conflict::AddressTaken)
             .put_new(self, own)?
+            .or_conflict(Conflict::AddressTaken)
             .run(self, "adding a support address")
-            .await;
-        match r {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) || failed_at(&codes, 1) => {
-                Err(StoreError::Conflict(
-                    "address_taken",
-                    "This address is already in use.".into(),
-                ))
-            }
-            other => other,
-        }
+            .await
     }
 
     /// Removes one of `org_id`'s own support addresses (`NotFound` if it has no such one).

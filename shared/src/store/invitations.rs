@@ -2,8 +2,9 @@
 
 use chrono::{DateTime, Utc};
 
-use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, n, s, to_item, ts};
+use super::Conflict;
+use super::tx::Tx;
+use super::{Item, Page, QuerySpec, Store, StoreResult, n, s, to_item, ts};
 use crate::domain::{Email, Invitation, InvitationStatus, Organization, Role, User};
 use crate::keys::{self, attr};
 
@@ -39,7 +40,9 @@ impl Store {
             )?
             .put_new(self, token)?;
         tx = match replaces {
-            None => tx.put_new(self, by_email)?,
+            None => tx
+                .put_new(self, by_email)?
+                .or_conflict(Conflict::InvitationRace),
             Some(old) => tx
                 .put(
                     self,
@@ -47,6 +50,7 @@ impl Store {
                     Some("invitationId = :old"),
                     vec![(":old", s(&old.id))],
                 )?
+                .or_conflict(Conflict::InvitationRace)
                 .update(
                     self,
                     &keys::invitation(org_id, &old.id),
@@ -54,15 +58,10 @@ impl Store {
                     Some("#status = :pending"),
                     &[("#status", "status")],
                     vec![(":revoked", s("REVOKED")), (":pending", s("PENDING"))],
-                )?,
+                )?
+                .or_conflict(Conflict::InvitationRace),
         };
-        match tx.run(self, "creating an invitation").await {
-            Err(StoreError::Cancelled(_)) => Err(StoreError::Conflict(
-                "conflict",
-                "Another invitation to this email was sent at the same time.".into(),
-            )),
-            other => other,
-        }
+        tx.run(self, "creating an invitation").await
     }
 
     /// An invitation of `org_id` by id.
@@ -120,7 +119,7 @@ impl Store {
     /// Revokes a pending invitation and frees its email. `NotFound` unless pending.
     pub async fn revoke_invitation(&self, invitation: &Invitation) -> StoreResult<()> {
         let org_id = &invitation.org_id;
-        let result = Tx::new()
+        Tx::new()
             .update(
                 self,
                 &keys::invitation(org_id, &invitation.id),
@@ -129,18 +128,16 @@ impl Store {
                 &[("#status", "status")],
                 vec![(":revoked", s("REVOKED")), (":pending", s("PENDING"))],
             )?
+            .or_not_found("Invitation")
             .delete(
                 self,
                 &keys::invitation_email_marker(org_id, invitation.email.as_str()),
                 Some("attribute_not_exists(PK) OR invitationId = :id"),
                 vec![(":id", s(&invitation.id))],
             )?
+            .or_not_found("Invitation")
             .run(self, "revoking an invitation")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Invitation")),
-            other => other,
-        }
+            .await
     }
 
     /// Resolves an invitation token by its hash to the invitation and its organization.
@@ -189,8 +186,10 @@ impl Store {
                     (":now", s(ts(now))),
                 ],
             )?
+            .or_conflict(Conflict::InvitationUsed)
             .put_new(self, self.user_item(user, Some(password_hash))?)?
             .put_new(self, self.email_marker_item(user))?
+            .or_conflict(Conflict::EmailTaken)
             .delete(
                 self,
                 &keys::invitation_email_marker(org_id, invitation.email.as_str()),
@@ -207,16 +206,7 @@ impl Store {
                 vec![(":one", n(1))],
             )?;
         }
-        match tx.run(self, "accepting an invitation").await {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => Err(StoreError::Conflict(
-                "invitation_used",
-                "This invitation has already been used.".into(),
-            )),
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 2) => {
-                Err(super::organizations::email_taken())
-            }
-            other => other,
-        }
+        tx.run(self, "accepting an invitation").await
     }
 }
 

@@ -49,15 +49,135 @@ pub enum StoreError {
     /// The item does not exist (or is another tenant's: same thing to the caller).
     #[error("{0} not found")]
     NotFound(&'static str),
-    /// A uniqueness or concurrency condition failed.
-    #[error("{1}")]
-    Conflict(&'static str, String),
-    /// A transaction's condition failed; one code per write, in order.
-    #[error("transaction cancelled: {0:?}")]
-    Cancelled(Vec<String>),
+    /// A uniqueness, concurrency or limit condition failed: which one, typed.
+    #[error("{0}")]
+    Conflict(Conflict),
     /// Anything unexpected (network, throttling, bugs).
     #[error(transparent)]
     Other(#[from] anyhow::Error),
+}
+
+/// What a failed condition means. Each write that can fail declares its meaning where it
+/// is built (see `tx::Tx::or`), so callers match on these, never on DynamoDB's codes or
+/// on a transaction's positions.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    /// An account already uses the email.
+    EmailTaken,
+    /// Another team of the organization has the name.
+    TeamNameTaken,
+    /// The user is in the team already.
+    AlreadyMember,
+    /// The change would leave no active admin.
+    LastAdmin,
+    /// The item changed since it was read (optimistic concurrency): read again.
+    StaleWrite,
+    /// Another writer took the same item at the same moment (a number, a marker, a
+    /// transaction conflict that retries did not clear): try again.
+    WriteConflict,
+    /// Another organization (or this one) has the support address.
+    AddressTaken,
+    /// The message id is stored already (a retried delivery).
+    DuplicateMessage,
+    /// An attached upload went with another message.
+    AttachmentUsed,
+    /// The invitation was accepted or revoked meanwhile.
+    InvitationUsed,
+    /// Another invitation to the email was created at the same time.
+    InvitationRace,
+    /// The user has the most live connections allowed.
+    TooManyConnections {
+        /// The limit.
+        max: u64,
+    },
+    /// The connection sent more frames than the window allows.
+    FrameLimit {
+        /// Frames per window.
+        max: u64,
+        /// The window.
+        window_seconds: i64,
+    },
+    /// The connection follows the most tickets allowed.
+    TooManyRooms {
+        /// The limit.
+        max: usize,
+    },
+}
+
+impl Conflict {
+    /// The machine code of the API error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::EmailTaken => "email_taken",
+            Self::TeamNameTaken => "team_name_taken",
+            Self::AlreadyMember => "already_member",
+            Self::LastAdmin => "last_admin",
+            Self::StaleWrite => "stale_write",
+            Self::WriteConflict => "write_conflict",
+            Self::AddressTaken => "address_taken",
+            Self::DuplicateMessage => "duplicate_message",
+            Self::AttachmentUsed => "attachment_used",
+            Self::InvitationUsed => "invitation_used",
+            Self::InvitationRace => "conflict",
+            Self::TooManyConnections { .. } => "too_many_connections",
+            Self::FrameLimit { .. } => "frame_limit",
+            Self::TooManyRooms { .. } => "too_many_rooms",
+        }
+    }
+
+    /// Whether waiting lifts it (answered 429 rather than 409).
+    pub fn is_limit(&self) -> bool {
+        matches!(
+            self,
+            Self::TooManyConnections { .. } | Self::FrameLimit { .. }
+        )
+    }
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::EmailTaken => f.write_str("An account with this email already exists."),
+            Self::TeamNameTaken => f.write_str("A team with this name already exists."),
+            Self::AlreadyMember => f.write_str("This user is already a member of the team."),
+            Self::LastAdmin => f.write_str("An organization needs at least one active admin."),
+            Self::StaleWrite => {
+                f.write_str("Someone else changed this at the same time. Reload and try again.")
+            }
+            Self::WriteConflict => {
+                f.write_str("Someone changed the same data at the same moment; try again.")
+            }
+            Self::AddressTaken => f.write_str("This address is already in use."),
+            Self::DuplicateMessage => f.write_str("This message is already stored."),
+            Self::AttachmentUsed => {
+                f.write_str("An attached file was already sent with another message.")
+            }
+            Self::InvitationUsed => f.write_str("This invitation has already been used."),
+            Self::InvitationRace => {
+                f.write_str("Another invitation to this email was sent at the same time.")
+            }
+            Self::TooManyConnections { max } => write!(
+                f,
+                "You have {max} live connections already; close a tab first."
+            ),
+            Self::FrameLimit {
+                max,
+                window_seconds,
+            } => write!(
+                f,
+                "At most {max} frames every {window_seconds} seconds; slow down."
+            ),
+            Self::TooManyRooms { max } => {
+                write!(f, "A connection can follow at most {max} tickets.")
+            }
+        }
+    }
+}
+
+impl From<Conflict> for StoreError {
+    fn from(c: Conflict) -> Self {
+        Self::Conflict(c)
+    }
 }
 
 /// Result of a store call.
@@ -330,15 +450,15 @@ fn n(v: impl ToString) -> AttributeValue {
 }
 
 /// The per-operation cancellation codes of a cancelled transaction, if that is what failed.
-fn cancellation_codes<R>(
+fn cancellation_reasons<R>(
     err: &SdkError<aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError, R>,
-) -> Option<Vec<String>> {
+) -> Option<Vec<tx::Reason>> {
     use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
     match err.as_service_error() {
         Some(E::TransactionCanceledException(e)) => Some(
             e.cancellation_reasons()
                 .iter()
-                .map(|r| r.code().unwrap_or("None").to_string())
+                .map(|r| tx::Reason::parse(r.code()))
                 .collect(),
         ),
         _ => None,

@@ -1,7 +1,7 @@
 //! Organizations, and sign-up (an organization with its first admin, atomically).
 
-use super::tx::{Tx, failed_at};
-use super::{Store, StoreError, StoreResult, n, s, to_item};
+use super::tx::Tx;
+use super::{Conflict, Store, StoreResult, n, s, to_item};
 use crate::domain::{Organization, User};
 use crate::keys;
 
@@ -16,18 +16,15 @@ impl Store {
     ) -> StoreResult<()> {
         let mut counter = keys::admin_counter(&org.id).to_item();
         counter.insert("count".into(), n(1));
-        let result = Tx::new()
+        Tx::new()
             .put_new(self, to_item(&keys::org(&org.id), org)?)?
             .put_new(self, self.user_item(admin, Some(password_hash))?)?
             .put_new(self, self.email_marker_item(admin))?
+            .or_conflict(Conflict::EmailTaken)
             .put_new(self, counter)?
             .put_new(self, self.widget_key_marker_item(org))?
             .run(self, "sign-up")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 2) => Err(email_taken()),
-            other => other,
-        }
+            .await
     }
 
     /// An organization by id.
@@ -48,7 +45,7 @@ impl Store {
             .await;
         match result {
             Ok(_) => Ok(()),
-            Err(e) if super::is_condition_failed(&e) => Err(stale()),
+            Err(e) if super::is_condition_failed(&e) => Err(Conflict::StaleWrite.into()),
             Err(e) => Err(anyhow::Error::new(e)
                 .context("updating organization")
                 .into()),
@@ -62,20 +59,4 @@ impl Store {
         item.insert("userId".into(), s(&user.id));
         item
     }
-}
-
-/// The conflict for a registered email.
-pub(super) fn email_taken() -> StoreError {
-    StoreError::Conflict(
-        "email_taken",
-        "An account with this email already exists.".into(),
-    )
-}
-
-/// The conflict for a write that lost a race.
-pub(super) fn stale() -> StoreError {
-    StoreError::Conflict(
-        "stale_write",
-        "Someone else changed this at the same time. Reload and try again.".into(),
-    )
 }

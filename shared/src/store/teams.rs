@@ -2,17 +2,10 @@
 
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::tx::{Tx, failed_at};
-use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, n, s, to_item, ts};
+use super::tx::Tx;
+use super::{Conflict, Item, Page, QuerySpec, Store, StoreResult, n, s, to_item, ts};
 use crate::domain::Team;
 use crate::keys::{self, GSI1, attr};
-
-fn name_taken() -> StoreError {
-    StoreError::Conflict(
-        "team_name_taken",
-        "A team with this name already exists.".into(),
-    )
-}
 
 fn name_marker(team: &Team) -> Item {
     let mut item = keys::team_name_marker(&team.org_id, &team.name.to_lowercase()).to_item();
@@ -23,15 +16,12 @@ fn name_marker(team: &Team) -> Item {
 impl Store {
     /// Creates a team and reserves its name. `Conflict("team_name_taken")` on a duplicate.
     pub async fn create_team(&self, team: &Team) -> StoreResult<()> {
-        let result = Tx::new()
+        Tx::new()
             .put_new(self, to_item(&keys::team(&team.org_id, &team.id), team)?)?
             .put_new(self, name_marker(team))?
+            .or_conflict(Conflict::TeamNameTaken)
             .run(self, "creating a team")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 1) => Err(name_taken()),
-            other => other,
-        }
+            .await
     }
 
     /// A team of `org_id`.
@@ -80,31 +70,29 @@ impl Store {
         )?;
         let renamed = old_name.to_lowercase() != team.name.to_lowercase();
         if renamed {
-            tx = tx.put_new(self, name_marker(team))?.delete(
-                self,
-                &keys::team_name_marker(&team.org_id, &old_name.to_lowercase()),
-                None,
-                vec![],
-            )?;
+            tx = tx
+                .put_new(self, name_marker(team))?
+                .or_conflict(Conflict::TeamNameTaken)
+                .delete(
+                    self,
+                    &keys::team_name_marker(&team.org_id, &old_name.to_lowercase()),
+                    None,
+                    vec![],
+                )?;
         }
-        match tx.run(self, "saving a team").await {
-            Err(StoreError::Cancelled(codes)) if renamed && failed_at(&codes, 1) => {
-                Err(name_taken())
-            }
-            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
-            other => other,
-        }
+        tx.run(self, "saving a team").await
     }
 
     /// Deletes a team and its name marker atomically, then its memberships.
     pub async fn delete_team(&self, team: &Team) -> StoreResult<()> {
-        let result = Tx::new()
+        Tx::new()
             .delete(
                 self,
                 &keys::team(&team.org_id, &team.id),
                 Some("attribute_exists(PK)"),
                 vec![],
             )?
+            .or_not_found("Team")
             .delete(
                 self,
                 &keys::team_name_marker(&team.org_id, &team.name.to_lowercase()),
@@ -112,11 +100,7 @@ impl Store {
                 vec![],
             )?
             .run(self, "deleting a team")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => return Err(StoreError::NotFound("Team")),
-            other => other?,
-        }
+            .await?;
         // Memberships of a deleted team are unreachable; removing them is housekeeping.
         let mut start = None;
         loop {
@@ -158,7 +142,7 @@ impl Store {
         membership.insert(attr::GSI1SK.into(), s(keys::user_teams_gsi_sk(team_id)));
         membership.insert("teamId".into(), s(team_id));
         membership.insert("userId".into(), s(user_id));
-        let result = Tx::new()
+        Tx::new()
             .check(
                 self,
                 &keys::user(org_id, user_id),
@@ -166,7 +150,9 @@ impl Store {
                 &[],
                 vec![(":yes", AttributeValue::Bool(true))],
             )?
+            .or_not_found("User")
             .put_new(self, membership)?
+            .or_conflict(Conflict::AlreadyMember)
             .update(
                 self,
                 &keys::team(org_id, team_id),
@@ -175,21 +161,9 @@ impl Store {
                 &[],
                 vec![(":one", n(1))],
             )?
+            .or_not_found("Team")
             .run(self, "adding a team member")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 2) => {
-                Err(StoreError::NotFound("Team"))
-            }
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
-                Err(StoreError::NotFound("User"))
-            }
-            Err(StoreError::Cancelled(_)) => Err(StoreError::Conflict(
-                "already_member",
-                "This user is already a member of the team.".into(),
-            )),
-            other => other,
-        }
+            .await
     }
 
     /// Removes a membership. `NotFound("Membership")` if there is none.
@@ -199,13 +173,14 @@ impl Store {
         team_id: &str,
         user_id: &str,
     ) -> StoreResult<()> {
-        let result = Tx::new()
+        Tx::new()
             .delete(
                 self,
                 &keys::team_member(org_id, team_id, user_id),
                 Some("attribute_exists(PK)"),
                 vec![],
             )?
+            .or_not_found("Membership")
             .update(
                 self,
                 &keys::team(org_id, team_id),
@@ -214,12 +189,9 @@ impl Store {
                 &[],
                 vec![(":minus", n(-1))],
             )?
+            .or_not_found("Membership")
             .run(self, "removing a team member")
-            .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Membership")),
-            other => other,
-        }
+            .await
     }
 
     /// A page of a team's member ids.

@@ -7,7 +7,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::Utc;
 use rand::Rng;
 
-use super::tx::{Tx, failed_at};
+use super::Conflict;
+use super::tx::Tx;
 use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, in_order_of, n, s, to_item};
 use crate::domain::{
     Channel, Customer, Email, Message, Organization, Priority, Ticket, TicketStatus,
@@ -287,6 +288,7 @@ impl Store {
                     &[("#count", "count")],
                     vec![(":next", n(number)), (":current", n(current))],
                 )?
+                .or_conflict(Conflict::WriteConflict)
                 .put_new(self, self.ticket_item(&ticket)?)?
                 .put_new(
                     self,
@@ -295,7 +297,8 @@ impl Store {
             if customer_is_new {
                 tx = tx
                     .put_new(self, self.customer_item(&customer)?)?
-                    .put_new(self, self.customer_marker_item(&customer))?;
+                    .put_new(self, self.customer_marker_item(&customer))?
+                    .or_conflict(Conflict::WriteConflict);
             }
             if let Some(m) = &message {
                 tx = tx.put_new(
@@ -306,12 +309,7 @@ impl Store {
             match tx.run(self, "opening a ticket").await {
                 Ok(()) => return Ok((ticket, customer, message)),
                 // The number or the customer was taken concurrently: read again and retry.
-                Err(StoreError::Cancelled(codes))
-                    if failed_at(&codes, 0) || (customer_is_new && failed_at(&codes, 4)) =>
-                {
-                    backoff(attempt).await;
-                }
-                Err(StoreError::Other(e)) if is_transaction_conflict(&e) => backoff(attempt).await,
+                Err(StoreError::Conflict(Conflict::WriteConflict)) => backoff(attempt).await,
                 Err(e) => return Err(e),
             }
         }
@@ -406,7 +404,7 @@ impl Store {
         let key = keys::ticket(&current.org_id, &current.id);
         match u.run(self, &key, Some(&condition)).await? {
             Some(item) => super::from_item(item),
-            None => Err(super::organizations::stale()),
+            None => Err(Conflict::StaleWrite.into()),
         }
     }
 
@@ -427,12 +425,7 @@ impl Store {
     ) -> StoreResult<Ticket> {
         let key = keys::message(&message.org_id, &message.ticket_id, &message.id);
         let item = to_item(&key, message)?;
-        let duplicate = || {
-            StoreError::Conflict(
-                "duplicate_message",
-                "This message is already stored.".into(),
-            )
-        };
+        let duplicate = || StoreError::Conflict(Conflict::DuplicateMessage);
         if uploads.is_empty() {
             let put = self
                 .db
@@ -448,35 +441,28 @@ impl Store {
                 Err(e) => return Err(anyhow::Error::new(e).context("storing a message").into()),
             }
         } else {
-            let mut tx = Tx::new().put_new(self, item)?;
+            let mut tx = Tx::new()
+                .put_new(self, item)?
+                .or_conflict(Conflict::DuplicateMessage);
             for id in uploads {
-                tx = tx.update(
-                    self,
-                    &keys::attachment(&message.org_id, id),
-                    "SET #state = :used, messageId = :message REMOVE #ttl",
-                    Some("#state = :pending AND ticketId = :ticket"),
-                    &[("#state", "state"), ("#ttl", attr::TTL)],
-                    vec![
-                        (":used", s("used")),
-                        (":pending", s("pending")),
-                        (":message", s(&message.id)),
-                        (":ticket", s(&message.ticket_id)),
-                    ],
-                )?;
+                tx = tx
+                    .update(
+                        self,
+                        &keys::attachment(&message.org_id, id),
+                        "SET #state = :used, messageId = :message REMOVE #ttl",
+                        Some("#state = :pending AND ticketId = :ticket"),
+                        &[("#state", "state"), ("#ttl", attr::TTL)],
+                        vec![
+                            (":used", s("used")),
+                            (":pending", s("pending")),
+                            (":message", s(&message.id)),
+                            (":ticket", s(&message.ticket_id)),
+                        ],
+                    )?
+                    .or_conflict(Conflict::AttachmentUsed);
             }
-            match tx.run(self, "storing a message with its attachments").await {
-                Ok(()) => {}
-                Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
-                    return Err(duplicate());
-                }
-                Err(StoreError::Cancelled(_)) => {
-                    return Err(StoreError::Conflict(
-                        "attachment_used",
-                        "An attached file was already sent with another message.".into(),
-                    ));
-                }
-                Err(e) => return Err(e),
-            }
+            tx.run(self, "storing a message with its attachments")
+                .await?;
         }
         let now = message.created_at;
         let mut u = UpdateBuilder::default();
@@ -636,9 +622,4 @@ async fn backoff(attempt: u32) {
     let cap = 2u64.saturating_pow(attempt.min(6)).min(50);
     let ms = rand::rng().random_range(0..=cap);
     tokio::time::sleep(Duration::from_millis(ms)).await;
-}
-
-/// DynamoDB's TransactionConflict (another transaction held an item): safe to retry.
-fn is_transaction_conflict(e: &anyhow::Error) -> bool {
-    format!("{e:#}").contains("TransactionConflict")
 }

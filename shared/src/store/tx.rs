@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{ConditionCheck, Delete, Put, TransactWriteItem, Update};
 
-use super::{Item, Store, StoreError, StoreResult, cancellation_codes};
+use super::{Conflict, Item, Store, StoreError, StoreResult, cancellation_reasons};
 use crate::keys::Key;
 
 /// Expression attribute values.
@@ -23,16 +23,84 @@ fn names(n: &[(&str, &str)]) -> Option<HashMap<String, String>> {
     })
 }
 
-/// The writes of one transaction, in order (cancellation codes come back in this order).
+/// Why DynamoDB cancelled one write of a transaction (its `CancellationReason` code,
+/// parsed once here at the SDK boundary).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Reason {
+    /// This write was fine; another one failed.
+    None,
+    /// Its condition did not hold.
+    ConditionFailed,
+    /// Another transaction held the item.
+    TransactionConflict,
+    /// Anything else (throttling, validation).
+    Other,
+}
+
+impl Reason {
+    pub(super) fn parse(code: Option<&str>) -> Self {
+        match code {
+            None | Some("None") => Self::None,
+            Some("ConditionalCheckFailed") => Self::ConditionFailed,
+            Some("TransactionConflict") => Self::TransactionConflict,
+            Some(_) => Self::Other,
+        }
+    }
+}
+
+/// What a write's failed condition means to the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Failed {
+    /// A conflict of this kind.
+    Conflict(Conflict),
+    /// The item (this kind of thing) is gone.
+    NotFound(&'static str),
+}
+
+impl From<Failed> for StoreError {
+    fn from(f: Failed) -> Self {
+        match f {
+            Failed::Conflict(c) => Self::Conflict(c),
+            Failed::NotFound(what) => Self::NotFound(what),
+        }
+    }
+}
+
+/// The writes of one transaction, each with what its failed condition means.
 #[derive(Default)]
 pub(super) struct Tx {
     items: Vec<TransactWriteItem>,
+    meanings: Vec<Option<Failed>>,
 }
 
 impl Tx {
     /// An empty transaction.
     pub(super) fn new() -> Self {
         Self::default()
+    }
+
+    fn push(&mut self, item: TransactWriteItem) {
+        self.items.push(item);
+        self.meanings.push(None);
+    }
+
+    /// Declares what it means when the condition of the write added last fails. A failed
+    /// condition without a meaning is a [`Conflict::StaleWrite`].
+    pub(super) fn or(mut self, meaning: Failed) -> Self {
+        if let Some(last) = self.meanings.last_mut() {
+            *last = Some(meaning);
+        }
+        self
+    }
+
+    /// [`Tx::or`] a conflict.
+    pub(super) fn or_conflict(self, conflict: Conflict) -> Self {
+        self.or(Failed::Conflict(conflict))
+    }
+
+    /// [`Tx::or`] not found.
+    pub(super) fn or_not_found(self, what: &'static str) -> Self {
+        self.or(Failed::NotFound(what))
     }
 
     /// Puts `item`, under `condition` if given.
@@ -50,8 +118,7 @@ impl Tx {
             .set_expression_attribute_values(values(vals))
             .build()
             .context("building Put")?;
-        self.items
-            .push(TransactWriteItem::builder().put(put).build());
+        self.push(TransactWriteItem::builder().put(put).build());
         Ok(self)
     }
 
@@ -79,8 +146,7 @@ impl Tx {
             .set_expression_attribute_values(values(vals))
             .build()
             .context("building Update")?;
-        self.items
-            .push(TransactWriteItem::builder().update(update).build());
+        self.push(TransactWriteItem::builder().update(update).build());
         Ok(self)
     }
 
@@ -99,8 +165,7 @@ impl Tx {
             .set_expression_attribute_values(values(vals))
             .build()
             .context("building Delete")?;
-        self.items
-            .push(TransactWriteItem::builder().delete(delete).build());
+        self.push(TransactWriteItem::builder().delete(delete).build());
         Ok(self)
     }
 
@@ -121,15 +186,15 @@ impl Tx {
             .set_expression_attribute_values(values(vals))
             .build()
             .context("building ConditionCheck")?;
-        self.items
-            .push(TransactWriteItem::builder().condition_check(check).build());
+        self.push(TransactWriteItem::builder().condition_check(check).build());
         Ok(self)
     }
 
-    /// Runs the transaction. A failed condition comes back as
-    /// [`StoreError::Cancelled`] with one code per write (`ConditionalCheckFailed` or `None`).
+    /// Runs the transaction. A failed condition comes back as the meaning declared for
+    /// the first write whose condition failed (see [`Tx::or`]).
     /// A clash with another in-flight transaction on the same items (`TransactionConflict`,
-    /// which the SDK does not retry) is retried briefly, then answered as a 409.
+    /// which the SDK does not retry) is retried briefly, then answered as
+    /// [`Conflict::WriteConflict`].
     pub(super) async fn run(self, store: &Store, what: &str) -> StoreResult<()> {
         const ATTEMPTS: u32 = 4;
         let mut attempt = 0;
@@ -145,34 +210,25 @@ impl Tx {
                 Ok(_) => return Ok(()),
                 Err(e) => e,
             };
-            match cancellation_codes(&e) {
-                Some(codes) if codes.iter().any(|c| c == "ConditionalCheckFailed") => {
-                    return Err(StoreError::Cancelled(codes));
-                }
-                Some(codes) if codes.iter().any(|c| c == "TransactionConflict") => {
-                    if attempt == ATTEMPTS {
-                        return Err(StoreError::Conflict(
-                            "write_conflict",
-                            "Someone changed the same data at the same moment; try again.".into(),
-                        ));
-                    }
-                    let jitter = u64::from(rand::random::<u8>() % 20);
-                    let wait = 10 * u64::from(attempt) + jitter;
-                    tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
-                }
-                _ => {
-                    return Err(anyhow::Error::new(e)
-                        .context(format!("transaction: {what}"))
-                        .into());
-                }
+            let reasons = cancellation_reasons(&e).unwrap_or_default();
+            if let Some(i) = reasons.iter().position(|r| *r == Reason::ConditionFailed) {
+                return Err(match self.meanings.get(i).cloned().flatten() {
+                    Some(meaning) => meaning.into(),
+                    None => Conflict::StaleWrite.into(),
+                });
             }
+            if reasons.contains(&Reason::TransactionConflict) {
+                if attempt == ATTEMPTS {
+                    return Err(Conflict::WriteConflict.into());
+                }
+                let jitter = u64::from(rand::random::<u8>() % 20);
+                let wait = 10 * u64::from(attempt) + jitter;
+                tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+                continue;
+            }
+            return Err(anyhow::Error::new(e)
+                .context(format!("transaction: {what}"))
+                .into());
         }
     }
-}
-
-/// Whether the write at `index` failed its condition.
-pub(super) fn failed_at(codes: &[String], index: usize) -> bool {
-    codes
-        .get(index)
-        .is_some_and(|c| c == "ConditionalCheckFailed")
 }

@@ -3,11 +3,9 @@
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 
-use super::tx::{Tx, failed_at};
-use super::{
-    Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, in_order_of, n, s, to_item,
-    ts,
-};
+use super::Conflict;
+use super::tx::Tx;
+use super::{Item, Page, QuerySpec, Store, StoreResult, from_item, in_order_of, n, s, to_item, ts};
 use crate::domain::{Email, User};
 use crate::keys;
 
@@ -146,34 +144,31 @@ impl Store {
             ("#role", "role"),
             ("#search", SEARCH_TEXT),
         ];
-        let mut tx = Tx::new().update(
-            self,
-            &keys::user(&user.org_id, &user.id),
-            &expression,
-            Some("attribute_exists(PK) AND version = :prev"),
-            &names,
-            vals,
-        )?;
-        if admin_delta != 0 {
-            tx = tx.update(
+        let mut tx = Tx::new()
+            .update(
                 self,
-                &keys::admin_counter(&user.org_id),
-                "ADD #count :delta",
-                Some("#count >= :min"),
-                &[("#count", "count")],
-                vec![
-                    (":delta", n(admin_delta)),
-                    (":min", n(1 - admin_delta.min(0))),
-                ],
-            )?;
+                &keys::user(&user.org_id, &user.id),
+                &expression,
+                Some("attribute_exists(PK) AND version = :prev"),
+                &names,
+                vals,
+            )?
+            .or_conflict(Conflict::StaleWrite);
+        if admin_delta != 0 {
+            tx = tx
+                .update(
+                    self,
+                    &keys::admin_counter(&user.org_id),
+                    "ADD #count :delta",
+                    Some("#count >= :min"),
+                    &[("#count", "count")],
+                    vec![
+                        (":delta", n(admin_delta)),
+                        (":min", n(1 - admin_delta.min(0))),
+                    ],
+                )?
+                .or_conflict(Conflict::LastAdmin);
         }
-        match tx.run(self, "saving a user").await {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 1) => Err(StoreError::Conflict(
-                "last_admin",
-                "An organization needs at least one active admin.".into(),
-            )),
-            Err(StoreError::Cancelled(_)) => Err(super::organizations::stale()),
-            other => other,
-        }
+        tx.run(self, "saving a user").await
     }
 }

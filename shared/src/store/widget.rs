@@ -5,7 +5,8 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::Utc;
 
-use super::tx::{Tx, failed_at};
+use super::Conflict;
+use super::tx::Tx;
 use super::{Item, Store, StoreError, StoreResult, n, s, to_item};
 use crate::domain::Organization;
 use crate::keys::{self, attr};
@@ -69,22 +70,21 @@ impl Store {
         org: &Organization,
         old_key: &str,
     ) -> StoreResult<()> {
-        let mut tx = Tx::new().put(
-            self,
-            to_item(&keys::org(&org.id), org)?,
-            Some("attribute_exists(PK) AND version = :prev"),
-            vec![(":prev", n(org.version.saturating_sub(1)))],
-        )?;
-        tx = tx.put_new(self, self.widget_key_marker_item(org))?;
+        let mut tx = Tx::new()
+            .put(
+                self,
+                to_item(&keys::org(&org.id), org)?,
+                Some("attribute_exists(PK) AND version = :prev"),
+                vec![(":prev", n(org.version.saturating_sub(1)))],
+            )?
+            .or_conflict(Conflict::StaleWrite);
+        tx = tx
+            .put_new(self, self.widget_key_marker_item(org))?
+            .or_conflict(Conflict::WriteConflict);
         if !old_key.is_empty() {
             tx = tx.delete(self, &keys::widget_key_marker(old_key), None, vec![])?;
         }
-        match tx.run(self, "rotating the widget key").await {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
-                Err(super::organizations::stale())
-            }
-            other => other,
-        }
+        tx.run(self, "rotating the widget key").await
     }
 
     /// Stores a connect ticket (by the hash of its secret) valid for `ttl_seconds`.
