@@ -62,6 +62,8 @@ pub fn ensure_built(project: &Path, marker: &str) -> anyhow::Result<()> {
         "package.json",
         "vite.config.ts",
         "build.mjs",
+        // The API types are generated from it at build time.
+        "../openapi.json",
     ]
     .iter()
     .filter_map(|p| newest(&project.join(p)))

@@ -1,31 +1,24 @@
 // The widget API client: JSON over fetch, the session token in `Authorization` (never in a
 // URL), errors as values with status, code and `Retry-After`.
 
-export interface Message {
-  id: string;
-  authorType: string;
-  authorName: string;
-  content: string;
-  createdAt: string;
+// The wire types come from the API's OpenAPI document (`openapi.json`, generated from the
+// Rust handlers), turned into TypeScript at build time (`npm run gen:api`).
+import type { components } from './openapi.gen';
+
+type Schemas = components['schemas'];
+
+/** A message as the visitor sees it (REST, and `message:new` over the socket). */
+export type Message = Schemas['VisitorMessage'] & {
+  /** Present on socket events; internal notes never reach a visitor. */
   internal?: boolean;
   ticketId?: string;
-}
+};
 
-export interface Init {
-  organization: { name: string };
-  settings: { primaryColor: string; position: string; welcomeMessage: string };
-  agentsOnline: boolean;
-  askEmail: boolean;
-  identityRequired: boolean;
-}
+/** `POST /api/widget/init`. */
+export type Init = Schemas['WidgetInit'];
 
-export interface SessionData {
-  token: string;
-  ticketId: string;
-  ticketNumber: string;
-  name: string;
-  hasEmail: boolean;
-}
+/** `POST /api/widget/sessions`. */
+export type SessionData = Schemas['WidgetSession'];
 
 export class ApiError extends Error {
   constructor(
