@@ -171,8 +171,8 @@ ws_functions! {
     "ws-connect": "$connect" [TableWrite, ManageConnections] => crate::realtime::connect::handle,
     "ws-disconnect": "$disconnect" [TableWrite, ManageConnections] => crate::realtime::disconnect::handle,
     "ws-default": "$default" [] => crate::realtime::default::handle,
-    "ws-ticket-subscribe": "ticket:subscribe" [TableWrite] => crate::realtime::subscribe::handle,
-    "ws-ticket-unsubscribe": "ticket:unsubscribe" [TableWrite] => crate::realtime::unsubscribe::handle,
+    "ws-ticket-subscribe": "ticket:subscribe" [TableWrite, ManageConnections] => crate::realtime::subscribe::handle,
+    "ws-ticket-unsubscribe": "ticket:unsubscribe" [TableWrite, ManageConnections] => crate::realtime::unsubscribe::handle,
     "ws-typing-start": "typing:start" [TableWrite, ManageConnections] => crate::realtime::typing::start,
     "ws-typing-stop": "typing:stop" [TableWrite, ManageConnections] => crate::realtime::typing::stop,
 }
@@ -213,7 +213,7 @@ event_functions! {
     // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
     // message (which fans out to agents live).
     "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
-    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, SendMail] => crate::email::retry::handle,
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail] => crate::email::retry::handle,
 }
 
 /// A function of any kind, as the template sees it.

@@ -16,6 +16,7 @@ pub mod rbac;
 pub mod realtime;
 pub mod store;
 pub mod telemetry;
+pub mod viewers;
 pub mod widget;
 
 pub use app::{App, Endpoints, Settings};

@@ -16,4 +16,5 @@ mod teams;
 mod template_check;
 mod tickets;
 mod users;
+mod viewers;
 mod widget;

@@ -60,6 +60,7 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
         ticket_id: None,
         connected_at: Utc::now(),
         session: Some(caller.session.id),
+        rooms: Vec::new(),
     })
 }
 
@@ -85,6 +86,7 @@ async fn widget_ticket(app: &App, id: String, ticket: &str) -> Result<Connection
         ticket_id: Some(t.ticket_id),
         connected_at: Utc::now(),
         session: None,
+        rooms: Vec::new(),
     })
 }
 
@@ -105,5 +107,6 @@ async fn visitor(app: &App, id: String, token: &str) -> Result<Connection, ApiEr
         ticket_id: Some(claims.ticket),
         connected_at: Utc::now(),
         session: None,
+        rooms: Vec::new(),
     })
 }

@@ -1,6 +1,7 @@
 //! An agent's public reply on an EMAIL ticket, as threaded raw MIME through SESv2, with
 //! its delivery state recorded on the message: `sending`, then `sent` with the SES id, or
-//! `failed` with the reason and a retry queued with backoff.
+//! `failed` with the reason and a retry queued with backoff. Each state is announced to
+//! the ticket's agents as `message:updated`.
 
 use anyhow::Context;
 use chrono::{DateTime, Duration, Utc};
@@ -168,6 +169,7 @@ pub async fn send_reply(
     app.store
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
+    announce(app, message, &meta).await;
     let rendered = render(
         app,
         &org,
@@ -230,7 +232,16 @@ pub async fn send_reply(
     app.store
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
+    announce(app, message, &meta).await;
     Ok(delivery)
+}
+
+/// Tells the agents viewing the ticket that the message's delivery state moved, so the
+/// thread shows "Sending…", "Sent" or the failure without a reload.
+async fn announce(app: &App, message: &Message, meta: &crate::domain::EmailMeta) {
+    let mut updated = message.clone();
+    updated.email = Some(meta.clone());
+    crate::realtime::message_updated(app, &updated).await;
 }
 
 /// Retries every failed mail due at `now`; returns how many were tried and how many went.

@@ -367,6 +367,9 @@ impl Store {
     pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
         let mut entry = keys::room_member(&conn.org_id, ticket_id, &conn.id).to_item();
         entry.insert("kind".into(), s(kind_str(conn.kind)));
+        // Who, so the room's one Query also answers "who else is viewing".
+        entry.insert("userId".into(), s(&conn.user_id));
+        entry.insert("name".into(), s(&conn.name));
         entry.insert(attr::TTL.into(), n(expiry(conn.connected_at)));
         let result = Tx::new()
             .update(
@@ -464,6 +467,8 @@ impl Store {
                 Some(RoomMember {
                     connection_id: id.to_string(),
                     kind,
+                    user_id: str_attr(i, "userId").map(str::to_string),
+                    name: str_attr(i, "name").map(str::to_string),
                 })
             })
             .collect())
