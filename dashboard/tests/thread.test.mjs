@@ -87,7 +87,7 @@ describe('thread', () => {
       const auto = page.getByRole('article').filter({ hasText: 'I am out of office' });
       await auto.getByText('Auto-reply').waitFor();
       const failed = page.getByRole('article').filter({ hasText: 'Our answer' });
-      await failed.getByText('Email not delivered: Mailbox unavailable').waitFor();
+      await failed.getByText('Email: Failed: Mailbox unavailable').waitFor();
       await h.shot(page, 'ticket-email');
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(page.pageErrors, []);
