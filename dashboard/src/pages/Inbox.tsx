@@ -280,7 +280,7 @@ export function Inbox() {
               name="q"
               type="search"
               defaultValue={f.q}
-              placeholder="Customer, subject or ACME-0042"
+              placeholder={`Customer, subject, ${org.value?.ticketPrefix ?? 'ACME'}-0042`}
               aria-describedby="search-hint"
               key={f.q}
             />
