@@ -61,9 +61,18 @@ fn is_users(m: &RoomMember, conn: &Connection) -> bool {
     m.kind == ConnectionKind::Agent && m.user_id.as_deref() == Some(conn.user_id.as_str())
 }
 
+/// Connections of a room read for its viewers: a real room holds a few agents and a
+/// visitor; past this (a benchmark's thousand sockets) the list and its announcements
+/// cover the first ones only, so a subscribe never reads a huge room.
+pub const MAX_VIEWER_CONNECTIONS: usize = 100;
+
 /// Reads the room of `ticket_id`; `None` (logged) when the read fails.
 async fn read(app: &App, org_id: &str, ticket_id: &str) -> Option<(Vec<RoomMember>, Viewers)> {
-    match app.store.room_members(org_id, ticket_id).await {
+    let members = app
+        .store
+        .room_members_upto(org_id, ticket_id, MAX_VIEWER_CONNECTIONS)
+        .await;
+    match members {
         Ok(members) => {
             let viewers = Viewers {
                 ticket_id: ticket_id.to_string(),
