@@ -17,11 +17,19 @@ export const can = (p: Permission) => allows(role.value, p);
 export const presence = signal<Map<string, Presence>>(new Map());
 /** Display names of the organization's users (for assignees and presence). */
 export const userNames = signal<Map<string, string>>(new Map());
+/** Avatar URLs of the users read so far (for who is viewing a ticket). */
+export const userAvatars = signal<Map<string, string>>(new Map());
 
 export function rememberUsers(users: User[]) {
   const m = new Map(userNames.value);
-  for (const u of users) m.set(u.id, u.name);
+  const a = new Map(userAvatars.value);
+  for (const u of users) {
+    m.set(u.id, u.name);
+    if (u.avatarUrl) a.set(u.id, u.avatarUrl);
+    else a.delete(u.id);
+  }
   userNames.value = m;
+  userAvatars.value = a;
 }
 
 export function setSession(s: Me) {

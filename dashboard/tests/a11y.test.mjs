@@ -85,6 +85,50 @@ describe('accessibility', () => {
     }
   });
 
+  test('the ticket view with delivery states and a colleague viewing passes axe', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Agent' });
+    const { supportAddress } = await o.api.get(`/api/organizations/${o.org.id}`);
+    await h.sendMail(stack.smtp, {
+      from: 'mia@customer.test',
+      to: supportAddress,
+      raw: h.plainMail({
+        from: 'Mia Customer <mia@customer.test>',
+        to: supportAddress,
+        subject: 'Accessible mail',
+        messageId: `${h.unique('a11y')}@customer.test`,
+        body: 'Hello by mail.',
+      }),
+    });
+    const [t] = await o.api.get('/api/tickets?limit=10');
+    await h.failMail(stack.base, 1000);
+    try {
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'This one fails' });
+    } finally {
+      await h.failMail(stack.base, 0);
+    }
+    await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'This one goes out' });
+    const a = await h.newAgentPage(browser, stack);
+    const b = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(a.page, o.email, o.password);
+      await a.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await h.signIn(b.page, bob.email, bob.password);
+      await b.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await b.page.goto(`/tickets/${t.id}`);
+      await a.page.goto(`/tickets/${t.id}`);
+      await a.page.getByRole('list', { name: 'Also viewing: Bob Agent' }).waitFor();
+      await a.page.getByText(/Email: Failed:/).waitFor();
+      await a.page.getByText(/Email: Sent/).waitFor();
+      await a.page.getByText('Full reason').click();
+      await h.shot(a.page, 'ticket-delivery-viewers');
+      assert.deepEqual(await audit(a.page, `/tickets/${t.id}`), []);
+    } finally {
+      await a.context.close();
+      await b.context.close();
+    }
+  });
+
   test('a reply can be written and sent with the keyboard alone', async () => {
     const o = await h.newOrg(stack.base);
     const t = await h.createTicket(o.api, { subject: 'Keyboard ticket' });

@@ -4,7 +4,8 @@
 
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer } from 'node:http';
+import { createConnection, createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -12,6 +13,7 @@ import { chromium } from 'playwright-core';
 const here = dirname(fileURLToPath(import.meta.url));
 export const dashboardDir = resolve(here, '..');
 export const distDir = join(dashboardDir, 'dist');
+export const widgetDistDir = resolve(dashboardDir, '../widget/dist');
 export const artifactsDir = join(dashboardDir, 'test-artifacts');
 export const binary = resolve(dashboardDir, process.env.WRRK_LOCAL_BIN ?? '../target/debug/wrrk-local');
 export const chromiumPath = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
@@ -51,14 +53,22 @@ function supportsNoBuild() {
   return noBuild;
 }
 
-/** Starts wrrk-local serving dist/; resolves once /config.json answers. */
-export async function startStack() {
+/**
+ * Starts wrrk-local serving dist/; resolves once /config.json answers and the SMTP door's
+ * address is printed. `demo`: with the demo organization; `widget`: also serving the
+ * built chat widget (`../widget/dist`) at /widget.js.
+ */
+export async function startStack({ demo = false, widget = false } = {}) {
   if (!existsSync(binary)) throw new Error(`wrrk-local not found at ${binary} (set WRRK_LOCAL_BIN)`);
   if (!existsSync(join(distDir, 'index.html'))) throw new Error('dashboard/dist is missing: run `npm run build` first');
+  if (widget && !existsSync(join(widgetDistDir, 'widget.js')))
+    throw new Error('widget/dist is missing: run `cd ../widget && npm ci && npm run build` first');
   const [port, wsPort] = [await freePort(), await freePort()];
   // Every port free and picked here or by the OS (the SMTP door's default 2525 would clash
   // between test files and with a running stack).
-  const args = ['--in-memory', '--no-demo', '--port', String(port), '--ws-port', String(wsPort), '--smtp-port', '0', '--dashboard-dir', distDir];
+  const args = ['--in-memory', '--port', String(port), '--ws-port', String(wsPort), '--smtp-port', '0', '--dashboard-dir', distDir];
+  if (!demo) args.push('--no-demo');
+  if (widget) args.push('--widget-dir', widgetDistDir);
   // Serve dist/ as built (`npm run build` ran before the tests); never rebuild it here.
   if (supportsNoBuild()) args.push('--no-build');
   const child = spawn(binary, args, {
@@ -89,9 +99,21 @@ export async function startStack() {
     throw e;
   }
   const config = await (await fetch(`${base}/config.json`)).json();
+  // The stack prints where the SMTP door listens (`--smtp-port 0` lets the OS pick).
+  const smtp = await until(
+    () => {
+      const m = /SMTP\s+([0-9.]+):(\d+)/.exec(output);
+      return m && { host: m[1], port: Number(m[2]) };
+    },
+    { timeout: 10_000, what: 'the SMTP address in the output' },
+  ).catch((e) => {
+    child.kill('SIGKILL');
+    throw e;
+  });
   return {
     base,
     config,
+    smtp,
     output: () => output,
     async stop() {
       if (exited) return;
@@ -299,5 +321,139 @@ export async function wsProxy(upstreamUrl) {
       for (const s of sockets) s.destroy();
       server.close(ok);
     }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Mail and chat from the outside
+
+/**
+ * Sends `raw` (a whole RFC 5322 message) through the stack's SMTP door with a minimal
+ * SMTP client: EHLO, MAIL FROM, RCPT TO, DATA (dot-stuffed, CRLF), QUIT. The door answers
+ * the DATA with 250 once the inbound function has stored the mail.
+ */
+export function sendMail(smtp, { from, to, raw }) {
+  const recipients = Array.isArray(to) ? to : [to];
+  return new Promise((ok, fail) => {
+    const sock = createConnection({ host: smtp.host, port: smtp.port });
+    sock.setEncoding('utf8');
+    sock.setTimeout(30_000, () => sock.destroy(new Error('SMTP timed out')));
+    let buffer = '';
+    let waiting = null;
+    // One reply: lines `ddd-text` ending with `ddd text`.
+    const take = () => {
+      if (!waiting) return;
+      const lines = buffer.split('\r\n');
+      for (let i = 0; i < lines.length - 1; i++) {
+        if (/^\d{3} /.test(lines[i]) || /^\d{3}$/.test(lines[i])) {
+          const reply = lines.slice(0, i + 1).join('\n');
+          buffer = lines.slice(i + 1).join('\r\n');
+          const w = waiting;
+          waiting = null;
+          w(reply);
+          return;
+        }
+      }
+    };
+    sock.on('data', (d) => {
+      buffer += d;
+      take();
+    });
+    sock.on('error', fail);
+    const reply = () => new Promise((r) => ((waiting = r), take()));
+    const step = async (line, want) => {
+      if (line !== null) sock.write(`${line}\r\n`);
+      const r = await reply();
+      if (!want.test(r)) throw new Error(`SMTP: sent ${line ?? '(connect)'}, got ${r}`);
+      return r;
+    };
+    (async () => {
+      await step(null, /^220/);
+      await step('EHLO dashboard-tests', /^250/);
+      await step(`MAIL FROM:<${from}>`, /^250/);
+      for (const rcpt of recipients) await step(`RCPT TO:<${rcpt}>`, /^25[01]/);
+      await step('DATA', /^354/);
+      const body = raw
+        .replace(/\r?\n/g, '\r\n')
+        .split('\r\n')
+        .map((l) => (l.startsWith('.') ? `.${l}` : l))
+        .join('\r\n');
+      await step(`${body}${body.endsWith('\r\n') ? '' : '\r\n'}.`, /^250/);
+      await step('QUIT', /^221/);
+      sock.end();
+    })().then(ok, (e) => {
+      sock.destroy();
+      fail(e);
+    });
+  });
+}
+
+/** A plain text mail; `headers` adds lines (`In-Reply-To: <...>`). */
+export function plainMail({ from, to, subject, messageId, body, headers = [] }) {
+  return [
+    `From: ${from}`,
+    `To: ${to}`,
+    `Subject: ${subject}`,
+    `Message-ID: <${messageId}>`,
+    `Date: ${new Date().toUTCString().replace('GMT', '+0000')}`,
+    'MIME-Version: 1.0',
+    ...headers,
+    'Content-Type: text/plain; charset=utf-8',
+    '',
+    body,
+    '',
+  ].join('\r\n');
+}
+
+/** Makes the local SES refuse the next `count` sends (0: accept again). */
+export async function failMail(base, count) {
+  const r = await fetch(`${base}/_local/outbox/fail`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ count }),
+  });
+  if (!r.ok) throw new Error(`/_local/outbox/fail → ${r.status}`);
+}
+
+/** A decoded header of an outbox mail (`decoded.headers` is a list of [name, value]). */
+export function mailHeader(mail, name) {
+  const hit = (mail.decoded?.headers ?? []).find(([n]) => n.toLowerCase() === name.toLowerCase());
+  return hit ? hit[1] : undefined;
+}
+
+/**
+ * A host site on its own origin: `GET /page?key=K&user=JSON` embeds the chat widget from
+ * `stack` (`user` makes the page call `wrrk('setUser', user)` first).
+ */
+export async function startHost(stack) {
+  const server = createHttpServer((req, res) => {
+    const url = new URL(req.url, 'http://host');
+    if (url.pathname === '/before.js') {
+      const user = url.searchParams.get('user');
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      return res.end(
+        `window.wrrk=window.wrrk||function(){(window.wrrk.q=window.wrrk.q||[]).push(arguments)};` +
+          (user ? `wrrk('setUser',${JSON.stringify(JSON.parse(user))});` : ''),
+      );
+    }
+    if (url.pathname !== '/page') {
+      res.writeHead(404);
+      return res.end();
+    }
+    const key = url.searchParams.get('key') ?? '';
+    const user = url.searchParams.get('user');
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Shop</title>
+<script src="/before.js${user ? `?user=${encodeURIComponent(user)}` : ''}"></script></head>
+<body><h1>Welcome to the shop</h1><p>Buy things.</p>
+<script src="${stack.base}/widget.js" data-wrrk-key="${encodeURIComponent(key)}" async></script></body></html>`);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    url: (key, user) =>
+      `${origin}/page?key=${encodeURIComponent(key)}${user ? `&user=${encodeURIComponent(JSON.stringify(user))}` : ''}`,
+    stop: () => new Promise((r) => server.close(r)),
   };
 }

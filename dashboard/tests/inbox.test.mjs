@@ -1,4 +1,5 @@
-// Inbox views, filters, search by customer and "Load more" over the cursor.
+// Inbox views, filters, search (customer, subject prefix, ticket number) and "Load more"
+// over the cursor.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,12 +88,12 @@ describe('inbox', () => {
 
       // Search by customer name or email.
       await views.getByRole('link', { name: 'All tickets' }).click();
-      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).fill('bruno');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill('bruno');
       await page.getByRole('button', { name: 'Search', exact: true }).click();
       await page.waitForURL(/q=bruno/);
       assert.deepEqual(await subjects(page), ['Login broken']);
-      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).fill('payer.test');
-      await page.getByRole('searchbox', { name: 'Search tickets by customer' }).press('Enter');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill('payer.test');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).press('Enter');
       await page.waitForURL(/q=payer.test/);
       assert.deepEqual(await subjects(page), ['Billing question']);
       await h.shot(page, 'inbox-search');
@@ -107,6 +108,58 @@ describe('inbox', () => {
       await page.getByRole('heading', { name: /Login broken/, level: 1 }).waitFor();
       await page.getByRole('heading', { name: 'Customer' }).waitFor();
       await page.getByText('bruno@locked.test').waitFor();
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('search by subject prefix within the view, and by ticket number', async () => {
+    const o = await h.newOrg(stack.base);
+    const a = await h.createTicket(o.api, { subject: 'Refund for order 7', name: 'Dora Buyer', email: 'dora@buyer.test' });
+    await h.createTicket(o.api, { subject: 'Where is my refund?', name: 'Emil Waits', email: 'emil@waits.test' });
+    const c = await h.createTicket(o.api, { subject: 'refund policy', name: 'Fay Asks', email: 'fay@asks.test' });
+    await o.api.patch(`/api/tickets/${c.id}`, { status: 'PENDING' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      const search = page.getByRole('searchbox', { name: 'Search tickets' });
+
+      // Subjects by their beginning, case-insensitive, within the view (All open here:
+      // the PENDING one is not in it); a customer's name still matches.
+      await search.fill('REFUND');
+      await search.press('Enter');
+      await page.waitForURL(/q=REFUND/);
+      assert.deepEqual(await subjects(page), ['Refund for order 7']);
+      await page.getByText('with a subject starting “REFUND”').waitFor();
+      await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'All tickets' }).click();
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill('refund');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).press('Enter');
+      await page.waitForURL(/view=all.*q=refund|q=refund.*view=all/);
+      assert.deepEqual(await subjects(page), ['Refund for order 7', 'refund policy']);
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill('emil');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).press('Enter');
+      await page.waitForURL(/q=emil/);
+      assert.deepEqual(await subjects(page), ['Where is my refund?']);
+      await h.shot(page, 'inbox-search-subject');
+
+      // A ticket number jumps to the ticket, however it is typed; Back returns to the list.
+      const number = h.ticketNumber(a);
+      const typed = number.toLowerCase().replace(/-0+/, '-');
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill(typed);
+      await page.getByRole('searchbox', { name: 'Search tickets' }).press('Enter');
+      await page.getByRole('heading', { name: /Refund for order 7/, level: 1 }).waitFor();
+      assert.equal(new URL(page.url()).pathname, `/tickets/${a.id}`);
+      await page.goBack();
+      await page.waitForURL(/q=emil/);
+      assert.deepEqual(await subjects(page), ['Where is my refund?']);
+
+      // A number nobody has says so.
+      await page.getByRole('searchbox', { name: 'Search tickets' }).fill(`${number.split('-')[0]}-9999`);
+      await page.getByRole('searchbox', { name: 'Search tickets' }).press('Enter');
+      await page.getByText(`No ticket is numbered ${number.split('-')[0]}-9999.`).waitFor();
+      assert.deepEqual(await subjects(page), []);
       assert.deepEqual(page.pageErrors, []);
     } finally {
       await context.close();

@@ -1,5 +1,6 @@
-// Two agents on one ticket, live: messages, typing, presence; tickets appearing in the
-// inbox as they are opened; and the reply box keeping its text through errors.
+// Two agents on one ticket, live: messages, typing, presence, who else is viewing; tickets
+// appearing in the inbox as they are opened; and the reply box keeping its text through
+// errors.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -85,6 +86,54 @@ describe('live', () => {
       await b.context.close();
       await adaOnline.getByText('Bob Agent').waitFor({ state: 'detached' });
       await h.shot(a.page, 'ticket');
+      assert.deepEqual(a.page.pageErrors, []);
+    } finally {
+      await a.context.close();
+      await b.context.close().catch(() => undefined);
+    }
+  });
+
+  test('who else is viewing: chips follow open, navigate away, a second tab and closing', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Agent' });
+    const t = await h.createTicket(o.api, { subject: 'Viewed together' });
+    const a = await h.newAgentPage(browser, stack);
+    const b = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(a.page, o.email, o.password);
+      await a.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await h.signIn(b.page, bob.email, bob.password);
+      await b.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await a.page.goto(`/tickets/${t.id}`);
+      await a.page.getByRole('heading', { name: /Viewed together/ }).waitFor();
+      // Alone: nobody else is listed (the agent never sees themselves).
+      await a.page.getByRole('list', { name: /^Also viewing/ }).waitFor({ state: 'detached' });
+
+      await b.page.goto(`/tickets/${t.id}`);
+      const adaSees = a.page.getByRole('list', { name: 'Also viewing: Bob Agent' });
+      await adaSees.waitFor();
+      await adaSees.getByRole('listitem').getByText('Bob Agent').waitFor();
+      await b.page.getByRole('list', { name: 'Also viewing: Ada Admin' }).waitFor();
+      assert.equal(await adaSees.getByRole('listitem').count(), 1);
+      await h.shot(a.page, 'ticket-viewers');
+
+      // Bob's second tab on the same ticket, then closed: he is still there, once.
+      const bobTab2 = await b.context.newPage();
+      await bobTab2.goto(`/tickets/${t.id}`);
+      await bobTab2.getByRole('list', { name: 'Also viewing: Ada Admin' }).waitFor();
+      await bobTab2.close();
+      await adaSees.waitFor();
+      assert.equal(await a.page.getByRole('list', { name: /^Also viewing/ }).getByRole('listitem').count(), 1);
+
+      // Bob goes back to the inbox: he is no longer viewing.
+      await b.page.getByRole('link', { name: 'Inbox', exact: true }).first().click();
+      await b.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await adaSees.waitFor({ state: 'detached' });
+      // He opens it again, then his browser goes away (the socket closes).
+      await b.page.goto(`/tickets/${t.id}`);
+      await adaSees.waitFor();
+      await b.context.close();
+      await adaSees.waitFor({ state: 'detached' });
       assert.deepEqual(a.page.pageErrors, []);
     } finally {
       await a.context.close();

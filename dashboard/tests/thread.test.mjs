@@ -1,7 +1,7 @@
 // How the thread shows what email messages carry (`message.email`): sanitized HTML,
 // attachments, auto-reply marks, failed deliveries. The test adds these fields to the real
 // API answer on its way to the page (no inbound mail is needed); everything else is real.
-// (The full email checklist will live in tests/email.test.mjs.)
+// (Real mail through the SMTP door: tests/email.test.mjs.)
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -87,7 +87,7 @@ describe('thread', () => {
       const auto = page.getByRole('article').filter({ hasText: 'I am out of office' });
       await auto.getByText('Auto-reply').waitFor();
       const failed = page.getByRole('article').filter({ hasText: 'Our answer' });
-      await failed.getByText('Email not delivered: Mailbox unavailable').waitFor();
+      await failed.getByText('Email: Failed: Mailbox unavailable').waitFor();
       await h.shot(page, 'ticket-email');
       assert.equal(await page.evaluate(() => window.__pwned), undefined);
       assert.deepEqual(page.pageErrors, []);

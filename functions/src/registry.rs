@@ -173,8 +173,8 @@ ws_functions! {
     "ws-connect": "$connect" [TableWrite, ManageConnections] => crate::realtime::connect::handle,
     "ws-disconnect": "$disconnect" [TableWrite, ManageConnections] => crate::realtime::disconnect::handle,
     "ws-default": "$default" [] => crate::realtime::default::handle,
-    "ws-ticket-subscribe": "ticket:subscribe" [TableWrite] => crate::realtime::subscribe::handle,
-    "ws-ticket-unsubscribe": "ticket:unsubscribe" [TableWrite] => crate::realtime::unsubscribe::handle,
+    "ws-ticket-subscribe": "ticket:subscribe" [TableWrite, ManageConnections] => crate::realtime::subscribe::handle,
+    "ws-ticket-unsubscribe": "ticket:unsubscribe" [TableWrite, ManageConnections] => crate::realtime::unsubscribe::handle,
     "ws-typing-start": "typing:start" [TableWrite, ManageConnections] => crate::realtime::typing::start,
     "ws-typing-stop": "typing:stop" [TableWrite, ManageConnections] => crate::realtime::typing::stop,
 }
@@ -215,8 +215,8 @@ event_functions! {
     // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
     // message (which fans out to agents live).
     "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
-    // Reads the files a reply carries from the bucket.
-    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, SendMail, BucketRead] => crate::email::retry::handle,
+    // Reads the files a reply carries from the bucket; announces delivery states.
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
 }
 
 /// A function of any kind, as the template sees it.

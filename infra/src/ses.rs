@@ -309,3 +309,22 @@ pub(crate) async fn send_email(
 pub(crate) async fn list(State(outbox): State<Outbox>) -> Json<Vec<OutboxMessage>> {
     Json(outbox.messages())
 }
+
+/// `POST /_local/outbox/fail` `{"count": n}`: the next `n` sends fail as SES does when it
+/// cannot take mail (0 stops it). The SDK retries a 503 itself, so one failed reply takes
+/// a few: a large count fails every send until reset. A local switch for trying the
+/// "not delivered" state and the retry schedule by hand or from browser tests; it is
+/// JSON only, so another web page cannot flip it without a preflight nobody answers.
+pub(crate) async fn fail(
+    State(outbox): State<Outbox>,
+    Json(body): Json<FailRequest>,
+) -> Json<serde_json::Value> {
+    outbox.fail_next(body.count);
+    Json(json!({ "count": body.count }))
+}
+
+/// The body of `POST /_local/outbox/fail`.
+#[derive(Debug, Deserialize)]
+pub(crate) struct FailRequest {
+    count: usize,
+}

@@ -307,6 +307,7 @@ impl LocalStack {
         let http = Router::new()
             .route("/config.json", get(config))
             .route("/_local/outbox", get(ses::list))
+            .route("/_local/outbox/fail", post(ses::fail))
             .with_state(outbox.clone())
             .merge(
                 Router::new()

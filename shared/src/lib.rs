@@ -17,6 +17,7 @@ pub mod realtime;
 pub mod store;
 pub mod telemetry;
 pub mod uploads;
+pub mod viewers;
 pub mod widget;
 
 pub use app::{App, Endpoints, Settings};

@@ -30,6 +30,10 @@ pub const TICKET_UPDATED: &str = "ticket:updated";
 pub const TYPING_INDICATOR: &str = "typing:indicator";
 /// A user came online or went offline (to the organization).
 pub const PRESENCE_UPDATE: &str = "presence:update";
+/// Who has a ticket open changed (to the agents in its room).
+pub const TICKET_VIEWERS: &str = "ticket:viewers";
+/// A stored message changed, e.g. its email's delivery state (to the agents in its room).
+pub const MESSAGE_UPDATED: &str = "message:updated";
 
 /// Posts in flight at once during one fan-out.
 const FAN_OUT_CONCURRENCY: usize = 64;
@@ -276,6 +280,7 @@ pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Op
                 if let Some(presence) = &closed.offline {
                     presence_changed(app, &closed.connection, presence).await;
                 }
+                crate::viewers::connection_closed(app, &closed.connection).await;
             }
             Ok(None) => {}
             Err(e) => {
@@ -356,4 +361,34 @@ pub fn typing_data(
         "typing": typing,
         "expiresAt": typing.then(|| now + chrono::Duration::seconds(TYPING_TTL_SECONDS)),
     })
+}
+
+/// Sends `event` to `targets` (connection ids the caller has already read, so it need not
+/// query again) but `except`.
+pub async fn to_connections(
+    app: &App,
+    targets: Vec<String>,
+    event: &str,
+    data: impl Serialize,
+    except: Option<&str>,
+) {
+    if !app.publisher.enabled() || targets.is_empty() {
+        return;
+    }
+    fan_out(app, targets.into_iter(), except, &frame(event, data), true).await;
+}
+
+/// A stored message changed (its email's delivery state moved): to the agents in its
+/// ticket's room, who replace it by id.
+pub async fn message_updated(app: &App, message: &Message) {
+    to_ticket(
+        app,
+        &message.org_id,
+        &message.ticket_id,
+        MESSAGE_UPDATED,
+        message,
+        Audience::AgentsOnly,
+        None,
+    )
+    .await;
 }

@@ -18,4 +18,5 @@ mod teams;
 mod template_check;
 mod tickets;
 mod users;
+mod viewers;
 mod widget;

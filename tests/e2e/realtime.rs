@@ -442,6 +442,7 @@ async fn a_vanished_connection_is_removed_by_the_next_broadcast_and_others_still
         // returns (a connection that young is not treated as gone).
         connected_at: Utc::now() - chrono::Duration::minutes(2),
         session: None,
+        rooms: Vec::new(),
     };
     let store = &app.stack.app.store;
     store.open_connection(&ghost).await.unwrap();

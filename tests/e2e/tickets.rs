@@ -719,3 +719,63 @@ async fn another_organizations_tickets_and_customers_are_404_and_untouched() {
     );
     assert_eq!(app.all_items().await, before);
 }
+
+#[tokio::test]
+async fn a_ticket_is_found_by_its_number_as_people_type_it_and_only_in_its_organization() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let first = open(&app, &admin, "First", "a@customer.io").await;
+    let second = open(&app, &admin, "Second", "b@customer.io").await;
+    let number = second["ticketNumber"].as_str().unwrap().to_string();
+    assert_eq!(number, "ACME-0002");
+    for typed in ["ACME-0002", "acme-2", "%23ACME-02"] {
+        let r = app
+            .get(&format!("/api/tickets?number={typed}"), &admin.token)
+            .await;
+        assert_eq!(r.status, 200, "{typed}: {:?}", r.body);
+        let found = r.data().as_array().unwrap();
+        assert_eq!(found.len(), 1, "{typed}: {found:?}");
+        assert_eq!(found[0]["id"], second["id"]);
+        assert_eq!(found[0]["customer"]["email"], "b@customer.io");
+        assert!(r.body["nextCursor"].is_null());
+    }
+    // Other filters do not hide it; a number nobody has is an empty list.
+    let r = app
+        .get("/api/tickets?number=ACME-1&status=CLOSED", &admin.token)
+        .await;
+    assert_eq!(r.data()[0]["id"], first["id"]);
+    let r = app.get("/api/tickets?number=ACME-0099", &admin.token).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.data(), &json!([]));
+
+    // Not a number: a clear 422. Another organization's number: nothing.
+    for bad in ["ACME", "ACME-x", "ACME-1-2", "%C3%84-1"] {
+        let r = app
+            .get(&format!("/api/tickets?number={bad}"), &admin.token)
+            .await;
+        assert_eq!(r.status, 422, "{bad}: {:?}", r.body);
+        assert_eq!(r.body["field"], "number", "{bad}: {:?}", r.body);
+    }
+    // Same prefix, same number, another organization: never theirs.
+    let other = app.signup("Acme Two", "ben@acme2.io").await;
+    let theirs = open(&app, &other, "Theirs", "c@customer.io").await;
+    let r = app
+        .get(
+            &format!(
+                "/api/tickets?number={}",
+                theirs["ticketNumber"].as_str().unwrap()
+            ),
+            &admin.token,
+        )
+        .await;
+    assert_eq!(r.status, 200);
+    assert!(
+        r.data()
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["id"] != theirs["id"]),
+        "{:?}",
+        r.body
+    );
+}

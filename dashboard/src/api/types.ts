@@ -355,6 +355,19 @@ export interface TypingIndicator {
   expiresAt?: string | null;
 }
 
+/** Someone with a ticket open (`ticket:viewers`, and agents' `ticket:subscribed`). */
+export interface Viewer {
+  userId: string;
+  name: string;
+}
+
+/** Everyone with a ticket open (the receiver included); `at` orders snapshots. */
+export interface TicketViewers {
+  ticketId: string;
+  viewers: Viewer[];
+  at: string;
+}
+
 /** Client frames over the WebSocket. */
 export type ClientAction =
   | 'ticket:subscribe'
@@ -370,11 +383,15 @@ export interface ClientFrame {
 /** Server frames: `{event, data}`. */
 export interface ServerEvents {
   'message:new': Message;
+  /** A stored message changed (its email's delivery state): replace it by id. */
+  'message:updated': Message;
   'ticket:created': Ticket;
   'ticket:updated': Ticket;
   'typing:indicator': TypingIndicator;
   'presence:update': Presence;
-  'ticket:subscribed': { ticketId: string };
+  'ticket:viewers': TicketViewers;
+  /** Agents' acknowledgements list who has the ticket open. */
+  'ticket:subscribed': { ticketId: string; viewers?: Viewer[]; at?: string };
   'ticket:unsubscribed': { ticketId: string };
   error: { action?: string; code: string; error: string };
 }

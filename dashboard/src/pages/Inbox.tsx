@@ -1,12 +1,12 @@
-// The inbox: views (mine, unassigned, all open, all), filters, search by customer, cursor
-// pagination, and live updates in place.
+// The inbox: views (mine, unassigned, all open, all), filters, search (customers, subject
+// prefix, ticket number), cursor pagination, and live updates in place.
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describe, type TicketQuery } from '../api/client';
 import { CHANNELS, PRIORITIES, STATUSES, ticketNumber, type Team, type Ticket } from '../api/types';
 import { live } from '../live';
 import { Link, location, navigate } from '../router';
-import { me, userNames } from '../state';
+import { me, org, userNames } from '../state';
 import { ErrorText, Notice, useTitle } from '../components/ui';
 import { titleCase, when } from '../format';
 import { NewTicket } from './NewTicket';
@@ -88,10 +88,39 @@ function merge(old: Ticket | undefined, t: Ticket): Ticket {
   return next;
 }
 
-async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: Ticket[]; customers: number }> {
-  const customers = (await api.customers({ search: text, limit: 20 })).data;
+/** A ticket number as people type it: `ACME-0042`, `acme-42`, `#ACME-42`, or `#42`. */
+function typedNumber(text: string, prefix: string | undefined): string | null {
+  if (/^#?[A-Za-z0-9]{1,10}-\d{1,12}$/.test(text)) return text;
+  const bare = /^#(\d{1,12})$/.exec(text);
+  return bare && prefix ? `${prefix}-${bare[1]}` : null;
+}
+
+/** How many of the view's most recent tickets a subject search looks through. */
+const SUBJECT_WINDOW = 100;
+
+/**
+ * Tickets of the current view whose customer matches (the customers search, then each
+ * one's tickets) or whose subject starts with the text (among the view's most recent
+ * SUBJECT_WINDOW: subjects have no index, and reading a whole view per keystroke is not
+ * worth it).
+ */
+async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: Ticket[]; info: string }> {
+  const [customers, recent] = await Promise.all([
+    api.customers({ search: text, limit: 20 }).then((p) => p.data),
+    api.tickets({ ...q, limit: SUBJECT_WINDOW }),
+  ]);
   const pages = await Promise.all(customers.map((c) => api.tickets({ ...q, customer: c.id, limit: 50 })));
-  return { tickets: pages.flatMap((p) => p.data).sort(byActivity), customers: customers.length };
+  const byCustomer = pages.flatMap((p) => p.data);
+  const needle = text.toLocaleLowerCase();
+  const bySubject = recent.data.filter((t) => t.subject.toLocaleLowerCase().startsWith(needle));
+  const all = new Map<string, Ticket>();
+  for (const t of [...byCustomer, ...bySubject]) all.set(t.id, t);
+  const tickets = [...all.values()].sort(byActivity);
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+  const info =
+    `${plural(tickets.length, 'ticket')}: ${plural(byCustomer.length, 'ticket')} of ` +
+    `${plural(customers.length, 'matching customer')}, ${bySubject.length} with a subject starting “${text}”.`;
+  return { tickets, info };
 }
 
 export function Inbox() {
@@ -126,14 +155,24 @@ export function Inbox() {
     setLoading(true);
     setError(null);
     try {
-      if (f.q) {
+      const number = f.q ? typedNumber(f.q, org.value?.ticketPrefix) : null;
+      if (number) {
+        // A ticket number jumps to that ticket (Back returns to the view, not here).
+        const t = await api.ticketByNumber(number);
+        if (stale()) return;
+        if (t) {
+          navigate(`/tickets/${t.id}`, { replace: true });
+          return;
+        }
+        setTickets([]);
+        setCursor(null);
+        setSearchInfo(`No ticket is numbered ${number.replace(/^#/, '').toUpperCase()}.`);
+      } else if (f.q) {
         const r = await searchTickets(f.q, query);
         if (stale()) return;
         setTickets(r.tickets);
         setCursor(null);
-        setSearchInfo(
-          `${r.tickets.length} ticket${r.tickets.length === 1 ? '' : 's'} of ${r.customers} matching customer${r.customers === 1 ? '' : 's'}.`,
-        );
+        setSearchInfo(r.info);
       } else {
         const p = await api.tickets({ ...query, limit: PAGE, cursor: more ? cursor : null });
         if (stale()) return;
@@ -236,9 +275,19 @@ export function Inbox() {
       <div class="filters">
         <form role="search" onSubmit={onSearch} class="search">
           <label class="field inline">
-            <span class="label">Search tickets by customer</span>
-            <input name="q" type="search" defaultValue={f.q} placeholder="Name or email" key={f.q} />
+            <span class="label">Search tickets</span>
+            <input
+              name="q"
+              type="search"
+              defaultValue={f.q}
+              placeholder={`Customer, subject, ${org.value?.ticketPrefix ?? 'ACME'}-0042`}
+              aria-describedby="search-hint"
+              key={f.q}
+            />
           </label>
+          <span id="search-hint" class="sr-only">
+            Matches customers by name or email, subjects by their beginning in this view, or a ticket number.
+          </span>
           <button type="submit">Search</button>
           {f.q && (
             <button type="button" onClick={() => set({ q: '' })}>

@@ -9,16 +9,18 @@ import {
   STATUSES,
   ticketNumber,
   type Attachment,
+  type EmailDelivery,
   type Message,
   type Team,
   type Ticket,
   type TicketPatch,
   type User,
+  type Viewer,
 } from '../api/types';
 import { live } from '../live';
 import { Link } from '../router';
-import { can, me, rememberUsers, userNames } from '../state';
-import { ErrorText, useTitle } from '../components/ui';
+import { can, me, rememberUsers, userAvatars, userNames } from '../state';
+import { Avatar, ErrorText, useTitle } from '../components/ui';
 import { AttachButton, AttachedList, useAttachments } from '../components/AttachFiles';
 import { bytes, titleCase, when } from '../format';
 import { sanitizeHtml } from '../sanitize';
@@ -72,6 +74,39 @@ function AttachmentItem({ a }: { a: Attachment }) {
   );
 }
 
+const SHORT_REASON = 120;
+
+/** Where an emailed reply stands; it moves live (`message:updated`). */
+function DeliveryState({ d }: { d: EmailDelivery }) {
+  const reason = d.error || 'the mail service refused it';
+  // Mail services explain at length: the start of it inline, the whole on request.
+  const long = reason.length > SHORT_REASON;
+  const text =
+    d.state === 'sent'
+      ? 'Sent'
+      : d.state === 'sending'
+        ? 'Sending…'
+        : `Failed: ${long ? `${reason.slice(0, SHORT_REASON)}…` : reason}`;
+  return (
+    <div class={`delivery delivery-${d.state}`}>
+      <p>
+        <span aria-hidden="true">✉ </span>
+        <span class="sr-only">Email: </span>
+        {text}
+        {d.state === 'failed' && d.nextAttemptAt && (
+          <span class="muted"> · next attempt {when(d.nextAttemptAt)}</span>
+        )}
+      </p>
+      {d.state === 'failed' && long && (
+        <details>
+          <summary>Full reason</summary>
+          <pre>{reason}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
 /** Re-renders only when its message object changes (long threads stay cheap to update). */
 class MessageItem extends Component<{ m: Message }> {
   shouldComponentUpdate(next: { m: Message }) {
@@ -97,12 +132,6 @@ function MessageView({ m }: { m: Message }) {
         {m.internal && <span class="tag note">Internal note</span>}
         {mail?.kind === 'AUTO_REPLY' && <span class="tag warn">Auto-reply</span>}
         {mail?.kind === 'BOUNCE' && <span class="tag warn">Bounced</span>}
-        {delivery?.state === 'sending' && <span class="tag">Sending email…</span>}
-        {delivery?.state === 'failed' && (
-          <span class="tag warn" title={delivery.error}>
-            Email not delivered
-          </span>
-        )}
         <time dateTime={m.createdAt}>{when(m.createdAt)}</time>
       </header>
       {mail?.html ? (
@@ -110,7 +139,7 @@ function MessageView({ m }: { m: Message }) {
       ) : (
         <div class="body text">{m.content}</div>
       )}
-      {delivery?.state === 'failed' && delivery.error && <p class="error">Email not delivered: {delivery.error}</p>}
+      {delivery && <DeliveryState d={delivery} />}
       {files.length > 0 && (
         <ul class="attachments" aria-label="Attachments">
           {files.map((a) => (
@@ -175,6 +204,43 @@ function Typing({ ticketId }: { ticketId: string }) {
     <p class="typing" aria-live="polite">
       {text}
     </p>
+  );
+}
+
+// ---------------------------------------------------------------------------------------
+// Who else is viewing (the subscription's acknowledgement, then `ticket:viewers`)
+
+function Viewers({ ticketId }: { ticketId: string }) {
+  const [snap, setSnap] = useState<{ at: number; viewers: Viewer[] } | null>(null);
+  useEffect(() => {
+    setSnap(null);
+    const take = (d: { ticketId: string; viewers?: Viewer[]; at?: string }) => {
+      if (d.ticketId !== ticketId || !d.viewers || !d.at) return;
+      const at = Date.parse(d.at);
+      const viewers = d.viewers;
+      // Frames from different server calls may cross: the newest snapshot wins.
+      setSnap((cur) => (cur && cur.at > at ? cur : { at, viewers }));
+    };
+    const offs = [live.on('ticket:subscribed', take), live.on('ticket:viewers', take)];
+    return () => offs.forEach((o) => o());
+  }, [ticketId]);
+  // Offline, the list would be stale: the acknowledgement after the reconnect refreshes it.
+  if (!snap || live.status.value !== 'online') return null;
+  const others = snap.viewers.filter((v) => v.userId !== me.value?.id);
+  if (others.length === 0) return null;
+  return (
+    <div class="viewers">
+      <span class="muted" aria-hidden="true">
+        Also viewing
+      </span>
+      <ul aria-label={`Also viewing: ${others.map((v) => v.name).join(', ')}`}>
+        {others.map((v) => (
+          <li key={v.userId} class="viewer" title={`${v.name} has this ticket open`}>
+            <Avatar name={v.name} url={userAvatars.value.get(v.userId)} /> {v.name}
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 
@@ -512,6 +578,12 @@ export function TicketPage({ id }: { id: string }) {
     if (changed && render) show();
   };
 
+  /** Sets messages by id, replacing what was there (a changed message, a POST's answer). */
+  const put = (list: Message[]) => {
+    for (const m of list) if (!m.ticketId || m.ticketId === id) byId.current.set(m.id, m);
+    show();
+  };
+
   const lastId = () => {
     let last = '';
     for (const k of byId.current.keys()) if (k > last) last = k;
@@ -563,6 +635,9 @@ export function TicketPage({ id }: { id: string }) {
       live.on('message:new', (m) => {
         if (m.ticketId === id) add([m]);
       }),
+      live.on('message:updated', (m) => {
+        if (m.ticketId === id) put([m]);
+      }),
       live.on('ticket:updated', (t) => {
         if (t.id !== id) return;
         setTicket((old) => {
@@ -609,6 +684,7 @@ export function TicketPage({ id }: { id: string }) {
             {titleCase(ticket.channel)} · opened {when(ticket.createdAt)}
           </span>
         </p>
+        <Viewers ticketId={id} />
         <section class="thread" aria-label="Conversation" aria-busy={loadingThread}>
           {messages.map((m) => (
             <MessageItem key={m.id} m={m} />
@@ -617,7 +693,7 @@ export function TicketPage({ id }: { id: string }) {
           {loadingThread && <p role="status">Loading messages…</p>}
         </section>
         <Typing ticketId={id} />
-        <Composer ticketId={id} onSent={(m) => add([m])} />
+        <Composer ticketId={id} onSent={(m) => put([m])} />
       </div>
       <div class="side-col">
         <Controls ticket={ticket} onChange={setTicket} />

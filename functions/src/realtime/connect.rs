@@ -55,6 +55,7 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
         ticket_id: None,
         connected_at: Utc::now(),
         session: Some(caller.session.id),
+        rooms: Vec::new(),
     })
 }
 
@@ -80,6 +81,7 @@ async fn widget_ticket(app: &App, id: String, ticket: &str) -> Result<Connection
         ticket_id: Some(t.ticket_id),
         connected_at: Utc::now(),
         session: None,
+        rooms: Vec::new(),
     })
 }
 
@@ -100,5 +102,6 @@ async fn visitor(app: &App, id: String, token: &str) -> Result<Connection, ApiEr
         ticket_id: Some(claims.ticket),
         connected_at: Utc::now(),
         session: None,
+        rooms: Vec::new(),
     })
 }

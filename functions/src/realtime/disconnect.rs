@@ -1,5 +1,6 @@
 //! `$disconnect`: removes the connection and its rooms; the user goes offline when this
-//! was their last connection (closing one of two tabs changes nothing).
+//! was their last connection (closing one of two tabs changes nothing), and the tickets it
+//! had open hear who is still viewing them.
 
 use wrrk_shared::App;
 use wrrk_shared::realtime;
@@ -9,10 +10,11 @@ use super::{WsRequest, WsResult, accepted, connection_id};
 /// Idempotent: a connection already removed by a fan-out that met 410 is left alone.
 pub async fn handle(app: App, event: WsRequest) -> WsResult {
     let id = connection_id(&event)?;
-    if let Some(closed) = app.store.close_connection(id).await?
-        && let Some(presence) = &closed.offline
-    {
-        realtime::presence_changed(&app, &closed.connection, presence).await;
+    if let Some(closed) = app.store.close_connection(id).await? {
+        if let Some(presence) = &closed.offline {
+            realtime::presence_changed(&app, &closed.connection, presence).await;
+        }
+        wrrk_shared::viewers::connection_closed(&app, &closed.connection).await;
     }
     tracing::info!(connection_id = %id, "disconnected");
     accepted()

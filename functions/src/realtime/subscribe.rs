@@ -1,9 +1,13 @@
 //! `ticket:subscribe` `{ticketId}`: follow a ticket's room. Agents only tickets of their
-//! own organization (anything else is "not found"); visitors only their own ticket.
+//! own organization (anything else is "not found"); visitors only their own ticket. An
+//! agent's acknowledgement lists who has the ticket open (`wrrk_shared::viewers`).
 
+use chrono::{DateTime, Utc};
+use serde::Serialize;
 use wrrk_shared::App;
 use wrrk_shared::domain::ConnectionKind;
 use wrrk_shared::http::ApiError;
+use wrrk_shared::viewers::{self, Viewer};
 
 use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
 
@@ -37,8 +41,34 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     }
     ticket.ok_or(ApiError::NotFound("Ticket"))?;
     app.store.join_room(&conn, &ticket_id).await?;
+    // Agents learn who else has the ticket open in this acknowledgement (no extra post),
+    // and the others hear of them.
+    let viewers = match conn.kind {
+        ConnectionKind::Agent => {
+            let was_following = conn.rooms.contains(&ticket_id);
+            viewers::joined(&app, &conn, &ticket_id, was_following).await
+        }
+        ConnectionKind::Visitor => None,
+    };
     reply(
         "ticket:subscribed",
-        serde_json::json!({ "ticketId": ticket_id }),
+        Subscribed {
+            ticket_id,
+            viewers: viewers.as_ref().map(|v| v.viewers.as_slice()),
+            at: viewers.as_ref().map(|v| v.at),
+        },
     )
+}
+
+/// The `ticket:subscribed` acknowledgement.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Subscribed<'a> {
+    ticket_id: String,
+    /// Agents only: everyone with the ticket open, the subscriber included.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    viewers: Option<&'a [Viewer]>,
+    /// When `viewers` was read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    at: Option<DateTime<Utc>>,
 }

@@ -1,6 +1,8 @@
-//! `ticket:unsubscribe` `{ticketId}`: stop following a ticket (idempotent).
+//! `ticket:unsubscribe` `{ticketId}`: stop following a ticket (idempotent); the agents
+//! still viewing it hear `ticket:viewers` if this user no longer has it open.
 
 use wrrk_shared::App;
+use wrrk_shared::viewers;
 
 use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
 
@@ -9,6 +11,9 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     let conn = caller_connection(&app, &event).await?;
     let action = TicketAction::parse(&event)?;
     app.store.leave_room(&conn, &action.ticket_id).await?;
+    if conn.rooms.contains(&action.ticket_id) {
+        viewers::left(&app, &conn, &action.ticket_id).await;
+    }
     reply(
         "ticket:unsubscribed",
         serde_json::json!({ "ticketId": action.ticket_id }),

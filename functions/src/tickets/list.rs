@@ -1,11 +1,13 @@
 //! `GET /api/tickets`: filters `status`, `priority`, `assignee` (id, `me`, `unassigned`),
 //! `team`, `channel`, `customer`; newest activity first; cursor pagination. Each filter
 //! combination is one Query on the index that serves it (see `TicketFilter`).
+//! `number=ACME-0042` instead finds one ticket by its human number.
 
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, parse_enum};
+use wrrk_shared::domain::Ticket;
+use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, page, parse_enum};
 use wrrk_shared::store::TicketFilter;
 
 fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
@@ -27,6 +29,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
         ("assignee" = Option<String>, Query, description = "A user id, `me` or `unassigned`."),
         ("team" = Option<String>, Query, description = "Only this team."),
         ("customer" = Option<String>, Query, description = "Only this customer's tickets."),
+        ("number" = Option<String>, Query, description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
     ),
     responses(
         (status = 200, description = "A page of tickets, newest activity first", body = wrrk_shared::http::Paged<wrrk_shared::store::TicketView>),
@@ -36,6 +39,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id().to_string();
     let q = Query::of(&req);
+    if let Some(raw) = q.get("number") {
+        return by_number(&app, &org, raw).await;
+    }
     let assignee = match q.get("assignee") {
         None => None,
         Some("me") => Some(Some(caller.user.id.clone())),
@@ -68,4 +74,18 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let next = page.next;
     let items = super::views(&app, &org, page.items).await?;
     page_req.respond(&app, wrrk_shared::store::Page { items, next }, |t| t)
+}
+
+/// `?number=ACME-0042`: the one ticket with that human number, or none (two GetItems:
+/// the number's marker, then the ticket). Other filters do not apply.
+async fn by_number(app: &App, org: &str, raw: &str) -> ApiResult {
+    let number = Ticket::parse_number(raw).ok_or_else(|| {
+        ApiError::invalid("number", "number must be a ticket number such as ACME-0042")
+    })?;
+    let ticket = match app.store.find_ticket_by_number(org, &number).await? {
+        Some(id) => app.store.get_ticket(org, &id).await?,
+        None => None,
+    };
+    let items = super::views(app, org, ticket.into_iter().collect()).await?;
+    page(items, None)
 }

@@ -40,6 +40,10 @@ pub struct Connection {
     /// closes its connections only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session: Option<String>,
+    /// The tickets it follows, as read with the item (the store keeps this set with
+    /// `ADD`/`DELETE`, never by writing the whole connection).
+    #[serde(default, skip_serializing)]
+    pub rooms: Vec<String>,
 }
 
 impl Connection {
@@ -60,6 +64,11 @@ pub struct RoomMember {
     pub connection_id: String,
     /// Agent or visitor (visitors never receive internal notes).
     pub kind: ConnectionKind,
+    /// The agent's user id or the visitor's customer id (rooms joined before viewers
+    /// were tracked lack it).
+    pub user_id: Option<String>,
+    /// Display name at join time (for "who else is viewing").
+    pub name: Option<String>,
 }
 
 /// A user's presence: online while they have at least one live connection.

@@ -112,6 +112,23 @@ impl Ticket {
     pub fn format_key(prefix: &str, number: u64) -> String {
         format!("{prefix}-{number:04}")
     }
+
+    /// A human number as people type it (`acme-42`, `#ACME-0042`) in its stored form
+    /// (`ACME-0042`); `None` if it is not one.
+    pub fn parse_number(raw: &str) -> Option<String> {
+        let (prefix, digits) = raw.trim().trim_start_matches('#').split_once('-')?;
+        let prefix_ok =
+            (1..=10).contains(&prefix.len()) && prefix.chars().all(|c| c.is_ascii_alphanumeric());
+        let digits_ok =
+            (1..=12).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
+        if !prefix_ok || !digits_ok {
+            return None;
+        }
+        Some(Self::format_key(
+            &prefix.to_ascii_uppercase(),
+            digits.parse().ok()?,
+        ))
+    }
 }
 
 /// Who wrote a message.
@@ -175,4 +192,30 @@ pub struct Customer {
     /// Mail to this address bounced or drew a complaint.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub email_bouncing: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Ticket;
+
+    #[test]
+    fn ticket_numbers_are_read_as_people_type_them() {
+        assert_eq!(
+            Ticket::parse_number("ACME-0042").as_deref(),
+            Some("ACME-0042")
+        );
+        assert_eq!(
+            Ticket::parse_number(" acme-42 ").as_deref(),
+            Some("ACME-0042")
+        );
+        assert_eq!(
+            Ticket::parse_number("#TKT-12345").as_deref(),
+            Some("TKT-12345")
+        );
+        for bad in [
+            "ACME", "ACME-", "-42", "AC ME-1", "ACME-4x", "ACME-1-2", "ÄCME-1", "",
+        ] {
+            assert_eq!(Ticket::parse_number(bad), None, "{bad}");
+        }
+    }
 }

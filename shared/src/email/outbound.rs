@@ -1,8 +1,9 @@
 //! An agent's public reply on an EMAIL ticket, as threaded raw MIME through SESv2, with
 //! its delivery state recorded on the message: `sending`, then `sent` with the SES id, or
-//! `failed` with the reason and a retry queued with backoff. A reply with files goes out
-//! as `multipart/mixed`: the text and HTML alternative, then each file (base64), read
-//! from the bucket when the mail is built (so a retry sends them again).
+//! `failed` with the reason and a retry queued with backoff. Each state is announced to
+//! the ticket's agents as `message:updated`. A reply with files goes out as
+//! `multipart/mixed`: the text and HTML alternative, then each file (base64), read from
+//! the bucket when the mail is built (so a retry sends them again).
 
 use std::borrow::Cow;
 
@@ -287,6 +288,7 @@ pub async fn send_reply(
     app.store
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
+    announce(app, message, &meta).await;
     let sent = match build(
         app,
         &org,
@@ -355,6 +357,7 @@ pub async fn send_reply(
     app.store
         .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
         .await?;
+    announce(app, message, &meta).await;
     Ok(delivery)
 }
 
@@ -391,6 +394,14 @@ pub fn check_size(raw_len: usize) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Tells the agents viewing the ticket that the message's delivery state moved, so the
+/// thread shows "Sending…", "Sent" or the failure without a reload.
+async fn announce(app: &App, message: &Message, meta: &crate::domain::EmailMeta) {
+    let mut updated = message.clone();
+    updated.email = Some(meta.clone());
+    crate::realtime::message_updated(app, &updated).await;
 }
 
 /// Retries every failed mail due at `now`; returns how many were tried and how many went.

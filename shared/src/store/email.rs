@@ -225,12 +225,15 @@ impl Store {
         ticket_number: &str,
         ticket_id: &str,
     ) -> StoreResult<()> {
-        let mut item = keys::ticket_number_marker(org_id, ticket_number).to_item();
-        item.insert("ticketId".into(), s(ticket_id));
-        self.put_plain(item, "storing a ticket-number marker").await
+        self.put_plain(
+            number_marker_item(org_id, ticket_number, ticket_id),
+            "storing a ticket-number marker",
+        )
+        .await
     }
 
-    /// The ticket numbered `ticket_number`, if mail ever went out or came in on it.
+    /// The ticket numbered `ticket_number` (every ticket opened since markers are
+    /// written at opening; older ones once mail went out or came in on them).
     pub async fn find_ticket_by_number(
         &self,
         org_id: &str,
@@ -545,4 +548,11 @@ impl Store {
             .context("deleting an item")?;
         Ok(())
     }
+}
+
+/// The item pointing `[#ticket_number]` (and a search for the number) at `ticket_id`.
+pub(super) fn number_marker_item(org_id: &str, ticket_number: &str, ticket_id: &str) -> Item {
+    let mut item = keys::ticket_number_marker(org_id, ticket_number).to_item();
+    item.insert("ticketId".into(), s(ticket_id));
+    item
 }

@@ -218,7 +218,8 @@ impl Store {
     }
 
     /// Opens a ticket: finds or creates the customer, takes the next number, and writes
-    /// counter, ticket, customer, customer link and first message in one transaction,
+    /// counter, ticket, customer, customer link, first message and number marker in one
+    /// transaction,
     /// retrying when a concurrent ticket took the number (so numbers never repeat or skip).
     pub async fn open_ticket(
         &self,
@@ -306,6 +307,14 @@ impl Store {
                     to_item(&keys::message(&org.id, &ticket.id, &m.id), m)?,
                 )?;
             }
+            // Last, so the indexes checked on cancellation above stay put: finds the
+            // ticket by its number (search, `[#ACME-0042]` in a mail's subject).
+            tx = tx.put(
+                self,
+                super::email::number_marker_item(&org.id, &ticket.ticket_number, &ticket.id),
+                None,
+                vec![],
+            )?;
             match tx.run(self, "opening a ticket").await {
                 Ok(()) => return Ok((ticket, customer, message)),
                 // The number or the customer was taken concurrently: read again and retry.
