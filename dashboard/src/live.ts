@@ -136,6 +136,11 @@ class Live {
     };
   }
 
+  /** Whether some view follows this ticket's room right now. */
+  follows(ticketId: string): boolean {
+    return this.rooms.has(ticketId);
+  }
+
   on<E extends ServerEventName>(event: E, fn: Handler<E>): () => void {
     let set = this.handlers.get(event);
     if (!set) this.handlers.set(event, (set = new Set()));

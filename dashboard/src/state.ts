@@ -2,7 +2,7 @@
 
 import { computed, signal } from '@preact/signals';
 import { api, getToken, setToken } from './api/client';
-import type { Me, Organization, Presence, User } from './api/types';
+import type { Me, Organization, Presence, User, Viewer } from './api/types';
 import { allows, type Permission } from './perms';
 import { live } from './live';
 
@@ -94,6 +94,35 @@ live.onReconnect(() => {
   api.me().then(setSession, () => undefined);
 });
 
+/**
+ * Who has each followed ticket open: the latest snapshot (by `at`) from the subscription's
+ * acknowledgement or `ticket:viewers`. Kept here, heard from the start, because the ack can
+ * arrive before the ticket view has loaded enough to show it.
+ */
+export const ticketViewers = signal<Map<string, { at: number; viewers: Viewer[] }>>(new Map());
+
+function takeViewers(d: { ticketId: string; viewers?: Viewer[]; at?: string }) {
+  // A late frame for a ticket no view follows any more would only go stale.
+  if (!d.viewers || !d.at || !live.follows(d.ticketId)) return;
+  const at = Date.parse(d.at);
+  const cur = ticketViewers.value.get(d.ticketId);
+  // Frames from different server calls may cross: the newest snapshot wins.
+  if (cur && cur.at > at) return;
+  const m = new Map(ticketViewers.value);
+  m.set(d.ticketId, { at, viewers: d.viewers });
+  ticketViewers.value = m;
+}
+live.on('ticket:subscribed', takeViewers);
+live.on('ticket:viewers', takeViewers);
+
+/** Drops a ticket's viewers once it is no longer followed (they would go stale). */
+export function forgetViewers(ticketId: string) {
+  if (!ticketViewers.value.has(ticketId)) return;
+  const m = new Map(ticketViewers.value);
+  m.delete(ticketId);
+  ticketViewers.value = m;
+}
+
 /** Forget the session locally (every tab hears the storage event). */
 export function clearSession() {
   setToken(null);
@@ -101,6 +130,7 @@ export function clearSession() {
   me.value = null;
   org.value = null;
   presence.value = new Map();
+  ticketViewers.value = new Map();
 }
 
 export const hasToken = () => !!getToken();

@@ -119,6 +119,7 @@ describe('live', () => {
 
       // Bob's second tab on the same ticket, then closed: he is still there, once.
       const bobTab2 = await b.context.newPage();
+      bobTab2.setDefaultTimeout(15_000);
       await bobTab2.goto(`/tickets/${t.id}`);
       await bobTab2.getByRole('list', { name: 'Also viewing: Ada Admin' }).waitFor();
       await bobTab2.close();

@@ -15,11 +15,10 @@ import {
   type Ticket,
   type TicketPatch,
   type User,
-  type Viewer,
 } from '../api/types';
 import { live } from '../live';
 import { Link } from '../router';
-import { can, me, rememberUsers, userAvatars, userNames } from '../state';
+import { can, forgetViewers, me, rememberUsers, ticketViewers, userAvatars, userNames } from '../state';
 import { Avatar, ErrorText, useTitle } from '../components/ui';
 import { AttachButton, AttachedList, useAttachments } from '../components/AttachFiles';
 import { bytes, titleCase, when } from '../format';
@@ -208,22 +207,10 @@ function Typing({ ticketId }: { ticketId: string }) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Who else is viewing (the subscription's acknowledgement, then `ticket:viewers`)
+// Who else is viewing (state.ts keeps the latest snapshot per followed ticket)
 
 function Viewers({ ticketId }: { ticketId: string }) {
-  const [snap, setSnap] = useState<{ at: number; viewers: Viewer[] } | null>(null);
-  useEffect(() => {
-    setSnap(null);
-    const take = (d: { ticketId: string; viewers?: Viewer[]; at?: string }) => {
-      if (d.ticketId !== ticketId || !d.viewers || !d.at) return;
-      const at = Date.parse(d.at);
-      const viewers = d.viewers;
-      // Frames from different server calls may cross: the newest snapshot wins.
-      setSnap((cur) => (cur && cur.at > at ? cur : { at, viewers }));
-    };
-    const offs = [live.on('ticket:subscribed', take), live.on('ticket:viewers', take)];
-    return () => offs.forEach((o) => o());
-  }, [ticketId]);
+  const snap = ticketViewers.value.get(ticketId);
   // Offline, the list would be stale: the acknowledgement after the reconnect refreshes it.
   if (!snap || live.status.value !== 'online') return null;
   const others = snap.viewers.filter((v) => v.userId !== me.value?.id);
@@ -652,7 +639,10 @@ export function TicketPage({ id }: { id: string }) {
         });
       }),
     ];
-    return () => offs.forEach((o) => o());
+    return () => {
+      offs.forEach((o) => o());
+      forgetViewers(id);
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id]);
 
