@@ -27,3 +27,131 @@ pub fn hash_secret(secret: &str) -> String {
     let digest = Sha256::digest(secret.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+/// Declares typed ids: each kind of record has its own id type, so a user's id cannot be
+/// passed where a ticket's is meant. On the wire and in the table each is the bare ULID
+/// string (`#[serde(transparent)]`); in the OpenAPI document each is a named string schema.
+/// `Deref<Target = str>` lets store calls that take `&str` keys take them as they are.
+macro_rules! typed_ids {
+    ($($(#[$doc:meta])* $name:ident,)*) => {$(
+        $(#[$doc])*
+        #[derive(
+            Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord,
+            serde::Serialize, serde::Deserialize, utoipa::ToSchema,
+        )]
+        #[serde(transparent)]
+        #[schema(value_type = String, format = "ulid")]
+        pub struct $name(String);
+
+        #[allow(clippy::new_without_default)] // a default id would be a random one
+        impl $name {
+            /// A new id (a fresh ULID).
+            pub fn new() -> Self {
+                Self(new_id())
+            }
+
+            /// `raw` as this kind of id, if it is an id we could have issued.
+            pub fn parse(raw: &str) -> Option<Self> {
+                is_valid_id(raw).then(|| Self(raw.to_string()))
+            }
+
+            /// An id read back from the store or a signed token (already checked when it
+            /// was issued).
+            pub fn trusted(raw: impl Into<String>) -> Self {
+                Self(raw.into())
+            }
+
+            /// The ULID text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = str;
+            fn deref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::borrow::Borrow<str> for $name {
+            fn borrow(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(&self.0)
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.0 == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.0 == *other
+            }
+        }
+
+        impl PartialEq<String> for $name {
+            fn eq(&self, other: &String) -> bool {
+                &self.0 == other
+            }
+        }
+
+        impl From<$name> for String {
+            fn from(id: $name) -> String {
+                id.0
+            }
+        }
+    )*};
+}
+
+typed_ids! {
+    /// An organization's id.
+    OrgId,
+    /// A user's (agent's) id.
+    UserId,
+    /// A team's id.
+    TeamId,
+    /// A ticket's id.
+    TicketId,
+    /// A message's id (messages sort by it).
+    MessageId,
+    /// A customer's id.
+    CustomerId,
+    /// An invitation's id.
+    InvitationId,
+}
+
+#[cfg(test)]
+mod typed_id_tests {
+    use super::*;
+
+    #[test]
+    fn typed_ids_are_bare_strings_on_the_wire_and_checked_when_parsed() {
+        let id = TicketId::new();
+        let json = serde_json::to_string(&id).unwrap_or_default();
+        assert_eq!(json, format!("\"{id}\""));
+        let back: TicketId = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, id);
+        assert!(TicketId::parse("not-an-id").is_none());
+        assert_eq!(TicketId::parse(id.as_str()), Some(id.clone()));
+        // Store calls that take `&str` take a typed id as it is.
+        fn takes_str(s: &str) -> usize {
+            s.len()
+        }
+        assert_eq!(takes_str(&id), 26);
+    }
+}
