@@ -74,7 +74,7 @@ pub struct TeamRef {
 impl From<&Team> for TeamRef {
     fn from(t: &Team) -> Self {
         Self {
-            id: t.id.clone(),
+            id: t.id.to_string(),
             name: t.name.clone(),
         }
     }

@@ -115,6 +115,12 @@ macro_rules! typed_ids {
                 id.0
             }
         }
+
+        impl From<&$name> for String {
+            fn from(id: &$name) -> String {
+                id.0.clone()
+            }
+        }
     )*};
 }
 

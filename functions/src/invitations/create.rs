@@ -8,7 +8,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Email, INVITATION_DAYS, Invitation, InvitationStatus, Role};
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
-use wrrk_shared::ids::{hash_secret, new_id, new_secret};
+use wrrk_shared::ids::{InvitationId, OrgId, UserId, hash_secret, new_secret};
 use wrrk_shared::mail::invitation_email;
 use wrrk_shared::rbac::{self, Permission};
 
@@ -95,12 +95,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let now = Utc::now();
     let token = new_secret();
     let invitation = Invitation {
-        id: new_id(),
-        org_id: org_id.to_string(),
+        id: InvitationId::new(),
+        org_id: OrgId::trusted(org_id),
         email,
         role,
         status: InvitationStatus::Pending,
-        invited_by: caller.user.id.clone(),
+        invited_by: UserId::trusted(caller.user.id.clone()),
         created_at: now,
         expires_at: now + Duration::days(INVITATION_DAYS),
     };

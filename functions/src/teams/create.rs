@@ -7,7 +7,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::Team;
 use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
-use wrrk_shared::ids::new_id;
+use wrrk_shared::ids::{OrgId, TeamId};
 use wrrk_shared::rbac::Permission;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -36,8 +36,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let now = Utc::now();
     let team = Team {
-        id: new_id(),
-        org_id: caller.org_id().to_string(),
+        id: TeamId::new(),
+        org_id: OrgId::trusted(caller.org_id()),
         name: super::parse_name(&body.name)?,
         description: body
             .description

@@ -1,3 +1,4 @@
+use crate::ids::{InvitationId, OrgId, UserId};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -23,9 +24,9 @@ pub enum InvitationStatus {
 #[serde(rename_all = "camelCase")]
 pub struct Invitation {
     /// ULID.
-    pub id: String,
+    pub id: InvitationId,
     /// The inviting organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Who is invited.
     pub email: Email,
     /// The role they will have.
@@ -33,7 +34,7 @@ pub struct Invitation {
     /// Where it stands.
     pub status: InvitationStatus,
     /// Id of the user who sent it.
-    pub invited_by: String,
+    pub invited_by: UserId,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
     /// When the link stops working.

@@ -1,14 +1,16 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{OrgId, TeamId};
+
 /// A group of agents (e.g. "Billing"), unique by name within an organization.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Team {
     /// ULID.
-    pub id: String,
+    pub id: TeamId,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Display name.
     pub name: String,
     /// Optional description.

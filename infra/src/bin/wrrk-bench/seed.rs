@@ -14,7 +14,7 @@ use wrrk_shared::auth::password;
 use wrrk_shared::domain::{
     Email, INVITATION_DAYS, Invitation, InvitationStatus, Password, PersonName, Role, User,
 };
-use wrrk_shared::ids::{hash_secret, new_id, new_secret};
+use wrrk_shared::ids::{InvitationId, OrgId, UserId, hash_secret, new_secret};
 
 use crate::{PASSWORD, Session};
 
@@ -71,12 +71,12 @@ async fn add_user(
     let now = Utc::now();
     let email = Email::parse("email", &person.email)?;
     let invitation = Invitation {
-        id: new_id(),
-        org_id: inviter.org_id.clone(),
+        id: InvitationId::new(),
+        org_id: OrgId::trusted(inviter.org_id.clone()),
         email: email.clone(),
         role: person.role,
         status: InvitationStatus::Pending,
-        invited_by: inviter.user_id.clone(),
+        invited_by: UserId::trusted(inviter.user_id.clone()),
         created_at: now,
         expires_at: now + chrono::Duration::days(INVITATION_DAYS),
     };
