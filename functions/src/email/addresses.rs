@@ -23,7 +23,7 @@ async fn own_org(
 ) -> Result<(Caller, wrrk_shared::domain::Organization), ApiError> {
     let caller = Caller::from_request(app, req).await?;
     let id = path_id(req, "id", "Organization")?;
-    if id != caller.org_id() {
+    if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }
     let org = app

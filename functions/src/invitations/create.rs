@@ -56,7 +56,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         app.store.get_organization(org_id),
     )?;
     match owner {
-        Some(o) if o == org_id => {
+        Some(o) if org_id == &o => {
             return Err(ApiError::Conflict(
                 "already_member",
                 "This person is already a member of your organization.".into(),

@@ -23,7 +23,7 @@ use wrrk_shared::rbac::Permission;
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Organization")?;
-    if id != caller.org_id() {
+    if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }
     let mut org = app

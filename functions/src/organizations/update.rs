@@ -95,7 +95,7 @@ fn parse_color(raw: &str) -> Result<String, ApiError> {
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Organization")?;
-    if id != caller.org_id() {
+    if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }
     caller.require(Permission::OrgUpdate)?;

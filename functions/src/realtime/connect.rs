@@ -48,9 +48,9 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
     let caller = Caller::from_token(app, token).await?;
     Ok(Connection {
         id,
-        org_id: caller.user.org_id,
+        org_id: caller.user.org_id.into(),
         kind: ConnectionKind::Agent,
-        user_id: caller.user.id,
+        user_id: caller.user.id.into(),
         name: caller.user.name,
         ticket_id: None,
         connected_at: Utc::now(),

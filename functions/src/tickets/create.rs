@@ -72,7 +72,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         ticket_id: String::new(),
         org_id: String::new(),
         author_type: AuthorType::Agent,
-        author_id: Some(caller.user.id.clone()),
+        author_id: Some(caller.user.id.to_string()),
         author_name: caller.user.name.clone(),
         content,
         internal: false,

@@ -44,7 +44,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     let assignee = match q.get("assignee") {
         None => None,
-        Some("me") => Some(Some(caller.user.id.clone())),
+        Some("me") => Some(Some(caller.user.id.to_string())),
         Some("unassigned") => Some(None),
         Some(_) => Some(id_param(&q, "assignee")?),
     };

@@ -52,7 +52,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         NewMessage {
             author: Author {
                 kind: AuthorType::Agent,
-                id: Some(caller.user.id.clone()),
+                id: Some(caller.user.id.to_string()),
                 name: caller.user.name.clone(),
             },
             content,

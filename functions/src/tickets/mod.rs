@@ -77,8 +77,8 @@ pub(crate) async fn views(
                         email: c.email.as_str().to_string(),
                     });
             let assignee = t.assignee_id.as_ref().and_then(|a| {
-                users.iter().find(|u| &u.id == a).map(|u| UserSummary {
-                    id: u.id.clone(),
+                users.iter().find(|u| u.id == *a).map(|u| UserSummary {
+                    id: u.id.to_string(),
                     name: u.name.clone(),
                     avatar_url: u.avatar_url.clone(),
                 })

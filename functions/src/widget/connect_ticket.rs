@@ -41,7 +41,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         .put_connect_ticket(
             &hash_secret(&secret),
             &ConnectTicket {
-                org_id: org.id.clone(),
+                org_id: org.id.to_string(),
                 customer_id: claims.sub.clone(),
                 ticket_id: ticket.id.clone(),
                 name: claims.name.clone(),

@@ -85,7 +85,7 @@ impl Caller {
     }
 
     /// The caller's organization.
-    pub fn org_id(&self) -> &str {
+    pub fn org_id(&self) -> &crate::ids::OrgId {
         &self.user.org_id
     }
 

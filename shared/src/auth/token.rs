@@ -95,8 +95,8 @@ impl TokenKeys {
     pub fn issue(&self, user: &User, epoch: u64) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
-            sub: user.id.clone(),
-            org: user.org_id.clone(),
+            sub: user.id.to_string(),
+            org: user.org_id.to_string(),
             role: user.role,
             iat: now,
             exp: now + self.ttl_seconds,

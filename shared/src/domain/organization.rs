@@ -1,12 +1,14 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::OrgId;
+
 /// A tenant: a company using wrrk.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Organization {
     /// ULID.
-    pub id: String,
+    pub id: OrgId,
     /// Display name.
     pub name: String,
     /// Prefix of ticket numbers (`ACME`).
@@ -31,7 +33,7 @@ impl Organization {
     /// A new organization named `name`, its ticket prefix derived from the name.
     pub fn new(name: String, now: DateTime<Utc>) -> Self {
         Self {
-            id: crate::ids::new_id(),
+            id: OrgId::new(),
             ticket_prefix: super::TicketPrefix::derive(&name),
             name,
             timezone: "UTC".into(),

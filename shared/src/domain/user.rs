@@ -2,6 +2,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Email, Role};
+use crate::ids::{OrgId, UserId};
 
 /// An agent account. The password hash is stored beside it but is not part of it, so
 /// serializing a `User` can never leak the hash.
@@ -9,9 +10,9 @@ use super::{Email, Role};
 #[serde(rename_all = "camelCase")]
 pub struct User {
     /// ULID.
-    pub id: String,
+    pub id: UserId,
     /// The organization the user belongs to.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Normalized, unique system-wide.
     pub email: Email,
     /// Display name.
@@ -39,8 +40,8 @@ impl User {
     /// A new, active user of `org_id`.
     pub fn new(org_id: &str, email: Email, name: String, role: Role, now: DateTime<Utc>) -> Self {
         Self {
-            id: crate::ids::new_id(),
-            org_id: org_id.to_string(),
+            id: UserId::new(),
+            org_id: OrgId::trusted(org_id),
             email,
             name,
             role,

@@ -242,7 +242,7 @@ impl Store {
             let customer_is_new = existing.is_none();
             let customer = existing.unwrap_or_else(|| Customer {
                 id: new_id(),
-                org_id: org.id.clone(),
+                org_id: org.id.to_string(),
                 email: new.customer_email.clone(),
                 name: new.customer_name.clone(),
                 created_at: now,
@@ -251,7 +251,7 @@ impl Store {
             let number = current + 1;
             let ticket = Ticket {
                 id: new_id(),
-                org_id: org.id.clone(),
+                org_id: org.id.to_string(),
                 number,
                 ticket_number: Ticket::format_key(&org.ticket_prefix, number),
                 subject: new.subject.clone(),
@@ -272,7 +272,7 @@ impl Store {
             let message = new.first_message.clone().map(|mut m| {
                 m.id = new_id();
                 m.ticket_id = ticket.id.clone();
-                m.org_id = org.id.clone();
+                m.org_id = org.id.to_string();
                 if m.author_id.is_none() && m.author_type == crate::domain::AuthorType::Customer {
                     m.author_id = Some(customer.id.clone());
                 }

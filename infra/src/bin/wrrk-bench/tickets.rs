@@ -185,7 +185,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
         name: "Bench Admin".into(),
     }];
     agents.extend(invited.into_iter().map(|u| Agent {
-        id: u.id,
+        id: u.id.into(),
         name: u.name,
     }));
     let org = app
