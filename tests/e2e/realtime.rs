@@ -175,10 +175,7 @@ async fn internal_notes_and_other_tickets_never_reach_a_visitor() {
             3600,
         )
         .unwrap();
-    let mut visitor = app
-        .ws_try_connect(&format!("visitorToken={token}"))
-        .await
-        .expect("a visitor connects");
+    let mut visitor = app.ws_visitor_connect(&token).await;
     // Already in its ticket's room; subscribing again is acknowledged.
     visitor.subscribe(&t).await;
 
@@ -201,30 +198,72 @@ async fn internal_notes_and_other_tickets_never_reach_a_visitor() {
     let before = visitor.barrier(&t).await;
     assert!(before.is_empty(), "the visitor heard: {before:?}");
 
-    // A visitor token for a ticket of another customer is refused at connect.
+    // A visitor token for a ticket of another customer gets no connect ticket.
     let forged = app
         .stack
         .app
         .tokens
         .issue_visitor(&admin.org_id, "01J0000000000000000000000", "X", &t, 3600)
         .unwrap();
-    assert_eq!(
-        app.ws_try_connect(&format!("visitorToken={forged}"))
-            .await
-            .err(),
-        Some(401)
-    );
+    let r = app
+        .post("/api/widget/connect-ticket", &forged, json!({}))
+        .await;
+    assert_eq!(r.status, 401, "{:?}", r.body);
     // A visitor token is not an agent token, nor the other way round.
     assert_eq!(
         app.ws_try_connect(&format!("token={token}")).await.err(),
         Some(401)
     );
-    assert_eq!(
-        app.ws_try_connect(&format!("visitorToken={}", admin.token))
-            .await
-            .err(),
-        Some(401)
-    );
+    let r = app
+        .post("/api/widget/connect-ticket", &admin.token, json!({}))
+        .await;
+    assert_eq!(r.status, 401, "{:?}", r.body);
+}
+
+#[tokio::test]
+async fn a_visitor_session_token_in_the_url_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let ticket = open_ticket(&app, &admin, "Widget chat").await;
+    let t = id(&ticket);
+    let token = app
+        .stack
+        .app
+        .tokens
+        .issue_visitor(
+            &admin.org_id,
+            ticket["customerId"].as_str().unwrap(),
+            "Vi Sitor",
+            &t,
+            3600,
+        )
+        .unwrap();
+
+    // A valid visitor session token is refused in the URL, under any name: session tokens
+    // never travel in URLs (they end up in logs, histories and referrers).
+    for query in [format!("visitorToken={token}"), format!("token={token}")] {
+        assert_eq!(app.ws_try_connect(&query).await.err(), Some(401), "{query}");
+    }
+    assert_eq!(app.stack.websocket.open_connections(), 0);
+    let stored: Vec<_> = app
+        .all_items()
+        .await
+        .into_iter()
+        .filter(|i| {
+            // The connection, its org listing and its room membership.
+            i["PK"].as_s().unwrap().starts_with("CONN#")
+                || i["SK"].as_s().unwrap().starts_with("CONN#")
+        })
+        .collect();
+    assert!(stored.is_empty(), "{stored:?}");
+
+    // The same visitor connects with a connect ticket, and hears its ticket's replies.
+    let mut visitor = app.ws_visitor_connect(&token).await;
+    assert_eq!(app.stack.websocket.open_connections(), 1);
+    let reply = post(&app, &admin, &t, "Hello from the desk", false).await;
+    visitor
+        .until("message:new", |d| d["id"] == reply["id"])
+        .await;
 }
 
 #[tokio::test]

@@ -145,10 +145,7 @@ async fn a_visitor_is_never_listed_and_never_hears_who_is_viewing() {
             3600,
         )
         .unwrap();
-    let mut visitor = app
-        .ws_try_connect(&format!("visitorToken={token}"))
-        .await
-        .expect("a visitor connects");
+    let mut visitor = app.ws_visitor_connect(&token).await;
     let ack = subscribe(&mut visitor, &t).await;
     assert!(ack.get("viewers").is_none(), "{ack}");
 

@@ -35,6 +35,19 @@ impl TestApp {
             .await
             .unwrap_or_else(|status| panic!("connect refused with {status}"))
     }
+
+    /// Connects as a chat visitor the way the widget does: the visitor token buys a
+    /// single-use connect ticket over HTTP, and only the ticket goes in the URL.
+    pub async fn ws_visitor_connect(&self, visitor_token: &str) -> WsClient {
+        let r = self
+            .post("/api/widget/connect-ticket", visitor_token, json!({}))
+            .await;
+        assert_eq!(r.status, 201, "connect ticket: {:?}", r.body);
+        let ticket = r.data()["ticket"].as_str().expect("a ticket").to_string();
+        self.ws_try_connect(&format!("ticket={ticket}"))
+            .await
+            .unwrap_or_else(|status| panic!("visitor connect refused with {status}"))
+    }
 }
 
 impl WsClient {

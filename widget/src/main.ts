@@ -22,6 +22,12 @@ interface Stored {
   ticketId: string;
   userId?: string;
 }
+/** A sent message not yet confirmed by the server (kept across a reload, sent again). */
+interface Out {
+  clientId: string;
+  content: string;
+  ticketId: string;
+}
 
 const w = window as unknown as { wrrk?: Fn & { q?: IArguments[]; loaded?: boolean } };
 const script = (document.currentScript ||
@@ -35,13 +41,20 @@ function start(el: HTMLScriptElement) {
   const api = new Api(apiBase);
   const t = words(navigator.languages?.length ? navigator.languages : [navigator.language]);
   const storeKey = `wrrk:${key}`;
+  const outKey = `${storeKey}:out`;
   const listeners: Record<string, Fn[]> = {};
   const seen = new Set<string>();
 
   let init: Init | null = null;
   let user: User | null = null;
   let session: Stored | null = load();
+  // The newest message id read over HTTP: where the next catch-up starts. Live messages do
+  // not move it, so a message stored while the socket was joining is never skipped.
   let lastId = '';
+  // The conversation was read once: messages read after that count as unread.
+  let loaded = false;
+  let loading: Promise<void> | null = null;
+  let loadAgain = false;
   let open = false;
   let unread = 0;
   let ws: WebSocket | null = null;
@@ -104,22 +117,34 @@ function start(el: HTMLScriptElement) {
   root.append(wrap);
 
   // ---- state -------------------------------------------------------------------------
-  function load(): Stored | null {
+  function read(k: string) {
     try {
-      const s = JSON.parse(localStorage.getItem(storeKey) || 'null');
-      return s && s.token ? s : null;
+      return JSON.parse(localStorage.getItem(k) || 'null');
     } catch {
       return null;
     }
   }
-  function save(s: Stored | null) {
+  function write(k: string, v: unknown) {
     try {
-      if (s) localStorage.setItem(storeKey, JSON.stringify(s));
-      else localStorage.removeItem(storeKey);
+      if (v) localStorage.setItem(k, JSON.stringify(v));
+      else localStorage.removeItem(k);
     } catch {
       /* storage blocked: the session lasts as long as the page */
     }
   }
+  function load(): Stored | null {
+    const s = read(storeKey);
+    return s && s.token ? s : null;
+  }
+  const save = (s: Stored | null) => write(storeKey, s);
+  function outbox(): Out[] {
+    const o = read(outKey);
+    return Array.isArray(o) ? o : [];
+  }
+  const setOutbox = (o: Out[]) => write(outKey, o.length ? o : null);
+  /** `idle` (no conversation), `connecting`, or `live` (socket open and caught up). */
+  const setState = (v: string) => (host.dataset.state = v);
+  setState('idle');
   const emit = (name: string, ...args: unknown[]) => {
     for (const f of listeners[name] || []) {
       try {
@@ -165,7 +190,6 @@ function start(el: HTMLScriptElement) {
       return;
     }
     seen.add(m.id);
-    if (m.id > lastId) lastId = m.id;
     const mine = m.authorType === 'CUSTOMER';
     // Our own message echoed live before its send answered: it takes the pending bubble.
     if (mine && !pendingEl) {
@@ -190,11 +214,27 @@ function start(el: HTMLScriptElement) {
   }
 
   // ---- session -----------------------------------------------------------------------
-  function clearSession() {
+  /** Forgets the session in this tab only (another tab may just have stored a new one). */
+  function drop() {
     session = null;
-    save(null);
+    lastId = '';
+    loaded = false;
     ws?.close();
     ws = null;
+    clearTimeout(reconnectTimer);
+    setState('idle');
+  }
+  /** Forgets the session everywhere: it is invalid, or the visitor was reset. */
+  function clearSession() {
+    drop();
+    save(null);
+    setOutbox([]);
+  }
+
+  /** Shows the session's conversation over HTTP at once, and goes live beside it. */
+  function follow() {
+    catchUp();
+    connect();
   }
 
   async function ensureSession(email?: string): Promise<Stored | null> {
@@ -206,34 +246,59 @@ function start(el: HTMLScriptElement) {
       const s = await api.call<SessionData>('POST', '/api/widget/sessions', undefined, body);
       session = { token: s.token, ticketId: s.ticketId, userId: user?.id };
       save(session);
-      connect();
+      // A verified user may have got an existing conversation back.
+      follow();
       return session;
     })().finally(() => (creating = null));
     return creating;
   }
 
+  /**
+   * Reads the conversation after `lastId` over HTTP (everything, the first time). One read
+   * at a time: a call while one runs makes it read once more when it is done (the socket
+   * opened meanwhile), and resolves then. Messages already shown are not shown twice.
+   */
+  function catchUp(): Promise<void> {
+    if (loading) {
+      loadAgain = true;
+      return loading;
+    }
+    loading = (async () => {
+      do {
+        loadAgain = false;
+        await history();
+      } while (loadAgain);
+    })().finally(() => (loading = null));
+    return loading;
+  }
+
   async function history() {
-    if (!session) return;
-    const live = !!lastId;
+    const s = session;
+    if (!s) return;
+    // Fixed for the whole read: the server binds its page cursor to it.
+    const after = lastId;
     try {
       let cursor = '';
       do {
         const q = new URLSearchParams({ limit: '100' });
-        if (lastId) q.set('after', lastId);
+        if (after) q.set('after', after);
         if (cursor) q.set('cursor', cursor);
         const res = await fetch(`${apiBase}/api/widget/messages?${q}`, {
-          headers: { Authorization: `Bearer ${session.token}`, Accept: 'application/json' },
+          headers: { Authorization: `Bearer ${s.token}`, Accept: 'application/json' },
           credentials: 'omit',
         });
-        if (res.status === 401) {
-          clearSession();
-          return;
-        }
+        if (session !== s) return;
+        if (res.status === 401) return clearSession();
         if (!res.ok) return;
         const page = await res.json();
-        for (const m of page.data as Message[]) render(m, undefined, live);
+        if (session !== s) return;
+        for (const m of page.data as Message[]) {
+          render(m, undefined, loaded);
+          if (m.id > lastId) lastId = m.id;
+        }
         cursor = page.nextCursor || '';
       } while (cursor);
+      loaded = true;
     } catch {
       /* offline: the next reconnect catches up */
     }
@@ -243,6 +308,7 @@ function start(el: HTMLScriptElement) {
   async function connect() {
     if (!session || ws || connecting) return;
     clearTimeout(reconnectTimer);
+    setState('connecting');
     const mySession = session;
     let socket: WebSocket;
     connecting = true;
@@ -252,7 +318,11 @@ function start(el: HTMLScriptElement) {
         wsUrl = c.wsUrl;
       }
       const { ticket } = await api.call<{ ticket: string }>('POST', '/api/widget/connect-ticket', mySession.token);
-      if (session !== mySession || ws) return;
+      if (session !== mySession || ws) {
+        // Another session was adopted meanwhile: connect that one (once this call is done).
+        if (!ws) setTimeout(connect);
+        return;
+      }
       socket = new WebSocket(`${wsUrl.replace(/\/$/, '')}/?ticket=${encodeURIComponent(ticket)}`);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) return clearSession();
@@ -264,7 +334,10 @@ function start(el: HTMLScriptElement) {
     socket.onopen = () => {
       retry = 0;
       status.textContent = init?.agentsOnline ? t.online : t.away;
-      history();
+      // What was posted before the socket joined the room (or while it was away).
+      catchUp().then(() => {
+        if (ws === socket && socket.readyState === WebSocket.OPEN) setState('live');
+      });
     };
     socket.onmessage = (ev) => {
       let f: { event?: string; data?: Record<string, unknown> };
@@ -283,6 +356,7 @@ function start(el: HTMLScriptElement) {
     socket.onclose = () => {
       if (ws === socket) {
         ws = null;
+        setState('connecting');
         reconnect();
       }
     };
@@ -297,19 +371,22 @@ function start(el: HTMLScriptElement) {
     reconnectTimer = window.setTimeout(connect, delay);
   }
 
-  function sendTyping(on: boolean) {
-    if (ws?.readyState !== WebSocket.OPEN || !session) return;
+  /** Whether it went out (only then does the 3 s throttle start). */
+  function sendTyping(on: boolean): boolean {
+    if (ws?.readyState !== WebSocket.OPEN || !session) return false;
     ws.send(JSON.stringify({ action: on ? 'typing:start' : 'typing:stop', ticketId: session.ticketId }));
+    return true;
   }
 
   // ---- sending -----------------------------------------------------------------------
   const randomId = () =>
     Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
 
-  async function send(content: string) {
+  /** Sends `content`, or (`again`) a message a previous page load could not confirm. */
+  async function send(content: string, again?: Out) {
     showNote('');
     let email: string | undefined;
-    if (emailWanted()) {
+    if (!again && emailWanted()) {
       email = emailIn.value.trim();
       if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
         showNote(t.badEmail);
@@ -322,12 +399,15 @@ function start(el: HTMLScriptElement) {
     pending.append(h('span', { class: 'who' }, t.you), h('span', {}, content));
     log.append(pending);
     log.scrollTop = log.scrollHeight;
-    text.value = '';
-    const clientId = randomId();
+    if (!again) text.value = '';
+    const clientId = again?.clientId || randomId();
     try {
       const s = await ensureSession(email);
       if (!s) throw new ApiError(0, 'network', 'network');
       emailRow.hidden = true;
+      // Until the server confirms it, the message survives a reload: the next page load
+      // sends it again with the same clientId, so it is stored once.
+      if (!again) setOutbox([...outbox(), { clientId, content, ticketId: s.ticketId }]);
       let m: Message | null = null;
       for (let attempt = 0; !m; attempt++) {
         try {
@@ -351,7 +431,16 @@ function start(el: HTMLScriptElement) {
         clearSession();
         showNote(t.failed);
       } else showNote(t.failed);
+    } finally {
+      setOutbox(outbox().filter((o) => o.clientId !== clientId));
     }
+  }
+
+  /** Sends again, in order, what the last page load could not confirm. */
+  async function resend() {
+    const mine = outbox().filter((o) => o.ticketId === session?.ticketId);
+    setOutbox(mine);
+    for (const o of mine) await send(o.content, o);
   }
 
   form.addEventListener('submit', (ev) => {
@@ -371,10 +460,7 @@ function start(el: HTMLScriptElement) {
   });
   text.addEventListener('input', () => {
     const now = Date.now();
-    if (now - typingSent > 3000) {
-      typingSent = now;
-      sendTyping(true);
-    }
+    if (now - typingSent > 3000 && sendTyping(true)) typingSent = now;
     clearTimeout(typingStop);
     typingStop = window.setTimeout(() => {
       typingSent = 0;
@@ -391,13 +477,12 @@ function start(el: HTMLScriptElement) {
     if (ev.key !== storeKey) return;
     const s = load();
     if (s?.token === session?.token) return;
-    clearSession();
+    drop();
     session = s;
-    lastId = '';
     seen.clear();
     log.replaceChildren();
     welcome();
-    if (session) connect();
+    if (session) follow();
   });
   window.addEventListener('online', () => {
     if (session && !ws) connect();
@@ -428,7 +513,6 @@ function start(el: HTMLScriptElement) {
   function reset(forgetUser: boolean) {
     clearSession();
     if (forgetUser) user = null;
-    lastId = '';
     seen.clear();
     unread = 0;
     setBadge();
@@ -451,7 +535,7 @@ function start(el: HTMLScriptElement) {
         session = { token: s.token, ticketId: s.ticketId, userId: user.id };
         save(session);
         emailRow.hidden = true;
-        connect();
+        follow();
       }
     } catch {
       /* refused or offline: the first send says why */
@@ -485,6 +569,11 @@ function start(el: HTMLScriptElement) {
     setBadge();
     (document.body || document.documentElement).append(host);
     for (const args of queued) wrrk(...Array.from(args));
-    if (session) connect();
+    // The conversation over HTTP at once (a slow or blocked socket must not hide it), then
+    // whatever the last page load sent but could not confirm.
+    if (session) {
+      follow();
+      resend();
+    }
   })();
 }

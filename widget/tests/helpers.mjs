@@ -314,9 +314,36 @@ export function widget(page) {
   };
 }
 
-/** Types and sends `text` through the widget. */
+/** Types and sends `text` through the widget (for sends that may be refused). */
 export async function say(page, text) {
   const w = widget(page);
   await w.message.fill(text);
   await w.send.click();
 }
+
+/**
+ * Waits until the widget shows `text` as a message the server confirmed. A sent message
+ * shows at once as a "Sending…" bubble, so seeing its text alone proves nothing is stored.
+ */
+export async function delivered(page, text) {
+  const w = widget(page);
+  await w.log.getByLabel('Sending…', { exact: true }).filter({ hasText: text }).waitFor({ state: 'detached' });
+  await w.log.getByText(text, { exact: true }).waitFor();
+}
+
+/** Sends `text` through the widget and waits until the server has confirmed it. */
+export async function deliver(page, text) {
+  await say(page, text);
+  await delivered(page, text);
+}
+
+/**
+ * Waits until the widget is live: its socket is open (so it is in the chat's room and
+ * hears replies and typing) and it has caught up (`<wrrk-chat data-state="live">`).
+ */
+export async function live(page) {
+  await page.locator('wrrk-chat[data-state="live"]').waitFor({ state: 'attached' });
+}
+
+/** How many messages in the widget's log read exactly `text`. */
+export const shown = (page, text) => widget(page).log.getByText(text, { exact: true }).count();

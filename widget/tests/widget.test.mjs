@@ -62,9 +62,11 @@ describe('widget', () => {
       assert.equal(stored[0].authorType, 'CUSTOMER');
       assert.equal(stored[0].content, 'Where is my <b>order</b>? <img src=x onerror=alert(1)>');
       // Rendered as text, not HTML.
-      await w.log.getByText('Where is my <b>order</b>?', { exact: false }).waitFor();
+      await h.delivered(page, 'Where is my <b>order</b>? <img src=x onerror=alert(1)>');
       assert.equal(await page.locator('wrrk-chat').evaluate((el) => el.shadowRoot.querySelectorAll('img, b').length), 0);
 
+      // Typing is not caught up later: the agent types once the widget is in the room.
+      await h.live(page);
       await agent.typeOn(ticket.id);
       await page.getByText('Ada Agent is typing…').waitFor();
       // The visitor's typing reaches the agent (who is in the ticket's room now).
@@ -115,37 +117,164 @@ describe('widget', () => {
       await page.goto(host.url(o.key));
       const w = h.widget(page);
       await w.bubble.click();
-      await h.say(page, 'First question');
+      // Stored before the reload (its "Sending…" bubble is not enough: a reload would cut
+      // the send short; that case has its own test below).
+      await h.deliver(page, 'First question');
       const ticket = await theChat(o.api);
-      await w.log.getByText('First question').waitFor();
 
       await page.reload();
       await h.widget(page).bubble.click();
       await h.widget(page).log.getByText('First question').waitFor();
       await h.shot(page, '06-after-reload');
-      const storage = await page.evaluate(() => JSON.stringify(localStorage));
-      assert.match(storage, /token/);
+      const { token } = JSON.parse(await page.evaluate((k) => localStorage.getItem(`wrrk:${k}`), o.key));
+      assert.ok(token);
 
       const second = await context.newPage();
       await second.goto(host.url(o.key));
       await h.widget(second).bubble.click();
       await h.widget(second).log.getByText('First question').waitFor();
-      await h.say(second, 'From the second tab');
+      await h.deliver(second, 'From the second tab');
       await h.widget(page).log.getByText('From the second tab').waitFor();
       await h.shot(second, '07-second-tab');
 
-      // Drop the first tab's socket; a reply sent meanwhile arrives after the reconnect.
-      await h.until(() => sockets.length >= 1, { what: 'a widget socket' });
+      // Drop the first tab's live socket; a reply sent meanwhile arrives after the reconnect.
+      await h.live(page);
       const count = sockets.length;
       await sockets[count - 1].close();
       await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'Sent while you were away' });
       await h.until(() => sockets.length > count, { what: 'a reconnect', timeout: 20_000 });
       await h.widget(page).log.getByText('Sent while you were away').waitFor();
+      await h.live(page);
       const msgs = await h.messagesOf(o.api, ticket.id);
-      assert.equal(msgs.length, 3);
+      assert.deepEqual(msgs.map((m) => m.content), ['First question', 'From the second tab', 'Sent while you were away']);
+      // History, live events and catch-up show each message once.
+      for (const m of msgs) assert.equal(await h.shown(page, m.content), 1, m.content);
       // The session token never appears in a URL.
-      const { token } = JSON.parse(Object.values(JSON.parse(storage))[0]);
       for (const s of sockets) assert.ok(!s.url().includes(token));
+    } finally {
+      await context.close();
+      await o.agent.close();
+    }
+  });
+
+  test('two tabs open before the first message: the other tab follows the new conversation and neither loses it', async () => {
+    const o = await onlineOrg();
+    const { context, page } = await h.newVisitor(browser);
+    try {
+      const other = await context.newPage();
+      for (const p of [page, other]) {
+        await p.goto(host.url(o.key));
+        await h.widget(p).bubble.click();
+      }
+      await h.deliver(page, 'Hi from the first tab');
+      const ticket = await theChat(o.api);
+      await h.widget(other).log.getByText('Hi from the first tab').waitFor();
+      await h.live(other);
+      await h.live(page);
+      // Following it in one tab must not forget it in the other (nor in storage).
+      const stored = (p) => p.evaluate((k) => JSON.parse(localStorage.getItem(`wrrk:${k}`) || 'null')?.ticketId, o.key);
+      assert.equal(await stored(page), ticket.id);
+      await h.deliver(other, 'And from the other tab');
+      await h.widget(page).log.getByText('And from the other tab').waitFor();
+      await page.reload();
+      await h.widget(page).bubble.click();
+      await h.widget(page).log.getByText('And from the other tab').waitFor();
+      assert.equal((await h.tickets(o.api)).length, 1);
+      assert.deepEqual((await h.messagesOf(o.api, ticket.id)).map((m) => m.content), ['Hi from the first tab', 'And from the other tab']);
+    } finally {
+      await context.close();
+      await o.agent.close();
+    }
+  });
+
+  test('a reload while sends are unanswered: each message is sent again after it and stored once', async () => {
+    const o = await onlineOrg();
+    const { context, page } = await h.newVisitor(browser);
+    try {
+      await page.goto(host.url(o.key));
+      const w = h.widget(page);
+      await w.bubble.click();
+      await h.deliver(page, 'Hello');
+      const ticket = await theChat(o.api);
+
+      // One send never reaches the server; another is stored but its answer never comes.
+      const held = [];
+      let stored = false;
+      await page.route('**/api/widget/messages', async (route) => {
+        if (route.request().method() !== 'POST') return route.continue();
+        held.push(route);
+        if (route.request().postDataJSON().content === 'Stored, answer lost') {
+          await route.fetch();
+          stored = true;
+        }
+      });
+      await h.say(page, 'Stored, answer lost');
+      await h.until(() => stored, { what: 'the first send stored' });
+      await h.say(page, 'Not stored yet');
+      await h.until(() => held.length === 2, { what: 'the second send held' });
+      await page.unroute('**/api/widget/messages');
+
+      await page.reload();
+      await h.widget(page).bubble.click();
+      await h.delivered(page, 'Stored, answer lost');
+      await h.delivered(page, 'Not stored yet');
+      await h.live(page);
+      await h.shot(page, '06b-resent-after-reload');
+      const msgs = await h.messagesOf(o.api, ticket.id);
+      assert.deepEqual(msgs.map((m) => m.content).sort(), ['Hello', 'Not stored yet', 'Stored, answer lost']);
+      for (const m of msgs) assert.equal(await h.shown(page, m.content), 1, m.content);
+      // Nothing is left to send.
+      assert.equal(await page.evaluate((k) => localStorage.getItem(`wrrk:${k}:out`), o.key), null);
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+      await o.agent.close();
+    }
+  });
+
+  test('the conversation shows over HTTP while the socket is refused or slow; catching up does not duplicate', async () => {
+    const o = await onlineOrg();
+    const { context, page } = await h.newVisitor(browser);
+    try {
+      // First every socket is refused; then one is held open-ended until released.
+      let mode = 'refuse';
+      let release;
+      const gate = new Promise((r) => (release = r));
+      const held = [];
+      await page.routeWebSocket(/\?ticket=/, async (ws) => {
+        if (mode === 'refuse') return ws.close();
+        held.push(ws);
+        await gate;
+        ws.connectToServer();
+      });
+      await page.goto(host.url(o.key));
+      const w = h.widget(page);
+      await w.bubble.click();
+      await h.deliver(page, 'Can you hear me?');
+      const ticket = await theChat(o.api);
+      await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'Yes, loud and clear.' });
+
+      await page.reload();
+      await h.widget(page).bubble.click();
+      await w.log.getByText('Yes, loud and clear.').waitFor();
+      assert.equal(await page.locator('wrrk-chat').getAttribute('data-state'), 'connecting');
+      await h.shot(page, '06c-no-socket-after-reload');
+
+      // A slow socket: a reply posted before it joins the room comes with its catch-up.
+      mode = 'hold';
+      await page.evaluate(() => window.dispatchEvent(new Event('online'))); // retry now
+      await h.until(() => held.length === 1, { what: 'a held socket' });
+      // Posted before the held socket is in the room: only the catch-up can bring it.
+      await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'Before your socket opened' });
+      release();
+      await h.live(page);
+      await w.log.getByText('Before your socket opened').waitFor();
+      await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'And live again' });
+      await w.log.getByText('And live again').waitFor();
+      const msgs = await h.messagesOf(o.api, ticket.id);
+      assert.equal(msgs.length, 4);
+      for (const m of msgs) assert.equal(await h.shown(page, m.content), 1, m.content);
+      assert.deepEqual(page.pageErrors, []);
     } finally {
       await context.close();
       await o.agent.close();
@@ -163,6 +292,8 @@ describe('widget', () => {
       const ticket = await theChat(o.api);
       await o.api.post(`/api/tickets/${ticket.id}/messages`, { content: 'Reply under CSP' });
       await w.log.getByText('Reply under CSP').waitFor();
+      // The socket too (connect-src): live means it opened.
+      await h.live(page);
       await h.shot(page, '08-strict-csp');
       assert.deepEqual(await page.evaluate(() => window.__violations), []);
       assert.deepEqual(page.pageErrors, []);
@@ -184,9 +315,8 @@ describe('widget', () => {
       assert.ok(box.x > 900 && box.y > 650, `bottom right: ${JSON.stringify(box)}`);
       await w.bubble.click();
       await w.dialog.waitFor({ state: 'visible' });
-      await h.say(page, 'Hello despite hostile CSS');
+      await h.deliver(page, 'Hello despite hostile CSS');
       await theChat(o.api);
-      await w.log.getByText('Hello despite hostile CSS').waitFor();
       await h.shot(page, '09-hostile-css');
     } finally {
       await context.close();
@@ -209,10 +339,10 @@ describe('widget', () => {
       await w.alert.getByText('Please enter a valid email address.').waitFor();
       await w.email.fill('away@example.com');
       await w.send.click();
+      await h.delivered(page, 'Call me back');
       const ticket = await theChat(o.api);
       const full = await o.api.get(`/api/tickets/${ticket.id}`);
       assert.equal(full.customer.email, 'away@example.com');
-      await w.log.getByText('Call me back').waitFor();
       assert.equal(await w.email.isVisible(), false);
       await h.shot(page, '11-offline-sent');
     } finally {
@@ -245,7 +375,7 @@ describe('widget', () => {
       const user = { id: 'user-7', email: 'u7@example.com', name: 'Uma', hash };
       await page.goto(host.url(o.key, 'plain', user));
       await w.bubble.click();
-      await h.say(page, 'Verified hello');
+      await h.deliver(page, 'Verified hello');
       const ticket = await theChat(o.api);
       assert.equal((await o.api.get(`/api/tickets/${ticket.id}`)).customer.email, 'u7@example.com');
 
@@ -268,7 +398,8 @@ describe('widget', () => {
       await page.goto(host.url(o.key));
       const w = h.widget(page);
       await w.bubble.click();
-      await h.say(page, 'Warm-up');
+      // Settled first, so the interception below catches only the next send.
+      await h.deliver(page, 'Warm-up');
       const ticket = await theChat(o.api);
       let lost = 0;
       await page.route('**/api/widget/messages', async (route) => {
@@ -279,9 +410,7 @@ describe('widget', () => {
         }
         return route.continue();
       });
-      await h.say(page, 'Only once please');
-      await w.log.getByText('Only once please').waitFor();
-      await h.until(async () => !(await page.locator('wrrk-chat').evaluate((el) => el.shadowRoot.querySelector('.pending'))), { what: 'the send to settle' });
+      await h.deliver(page, 'Only once please');
       assert.equal(lost, 1);
       const msgs = await h.messagesOf(o.api, ticket.id);
       assert.deepEqual(msgs.map((m) => m.content), ['Warm-up', 'Only once please']);
@@ -299,10 +428,8 @@ describe('widget', () => {
       await page.goto(host.url(o.key));
       const w = h.widget(page);
       await w.bubble.click();
-      for (let i = 0; i < 20; i++) {
-        await h.say(page, `message ${i}`);
-        await w.log.getByText(`message ${i}`, { exact: true }).waitFor();
-      }
+      // One at a time, each stored before the next, so the 21st is the one refused.
+      for (let i = 0; i < 20; i++) await h.deliver(page, `message ${i}`);
       await h.say(page, 'one too many');
       await w.alert.getByText(/You are sending messages a little fast\. Please wait \d+ seconds, then try again\./).waitFor();
       assert.equal(await w.message.inputValue(), 'one too many');

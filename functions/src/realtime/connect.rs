@@ -1,8 +1,9 @@
 //! `$connect`: authenticates before anything is stored. Agents pass their session JWT as
-//! `?token=` (browsers cannot set headers on a WebSocket); chat-widget visitors pass a
-//! visitor token as `?visitorToken=`, or (the chat widget) a single-use connect ticket as
-//! `?ticket=`; either scopes the connection to one ticket. Anything
-//! else is refused with 401 and nothing is written.
+//! `?token=` (browsers cannot set headers on a WebSocket); chat-widget visitors pass only a
+//! single-use connect ticket as `?ticket=` (`POST /api/widget/connect-ticket`), which scopes
+//! the connection to one ticket. A visitor's session token is never accepted in the URL
+//! (URLs end up in logs, histories and referrers). Anything else is refused with 401 and
+//! nothing is written.
 
 use chrono::Utc;
 use wrrk_shared::App;
@@ -22,13 +23,12 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
             .first(name)
             .map(str::to_string)
     };
-    let conn = match (param("token"), param("visitorToken"), param("ticket")) {
-        (Some(token), _, _) => agent(&app, id, &token).await?,
-        (None, Some(token), _) => visitor(&app, id, &token).await?,
-        (None, None, Some(ticket)) => widget_ticket(&app, id, &ticket).await?,
-        (None, None, None) => {
+    let conn = match (param("token"), param("ticket")) {
+        (Some(token), _) => agent(&app, id, &token).await?,
+        (None, Some(ticket)) => widget_ticket(&app, id, &ticket).await?,
+        (None, None) => {
             return Err(ApiError::Unauthorized(
-                "Connect with ?token=<session token>.".into(),
+                "Connect with ?token=<session token> or ?ticket=<connect ticket>.".into(),
             ));
         }
     };
@@ -79,27 +79,6 @@ async fn widget_ticket(app: &App, id: String, ticket: &str) -> Result<Connection
         user_id: t.customer_id,
         name: t.name,
         ticket_id: Some(t.ticket_id),
-        connected_at: Utc::now(),
-        session: None,
-        rooms: Vec::new(),
-    })
-}
-
-async fn visitor(app: &App, id: String, token: &str) -> Result<Connection, ApiError> {
-    let invalid = || ApiError::Unauthorized("Your chat session is invalid or has expired.".into());
-    let claims = app.tokens.verify_visitor(token).ok_or_else(invalid)?;
-    app.store
-        .get_ticket(&claims.org, &claims.ticket)
-        .await?
-        .filter(|t| t.customer_id == claims.sub)
-        .ok_or_else(invalid)?;
-    Ok(Connection {
-        id,
-        org_id: claims.org,
-        kind: ConnectionKind::Visitor,
-        user_id: claims.sub,
-        name: claims.name,
-        ticket_id: Some(claims.ticket),
         connected_at: Utc::now(),
         session: None,
         rooms: Vec::new(),
