@@ -2,12 +2,15 @@
 //! the real `aws-sdk-s3` client talks to, SigV4 and presigned URLs included.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context;
 use hyper_util::rt::TokioIo;
 use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 use tokio::task::JoinHandle;
+
+use crate::meter::Meter;
 
 /// The bucket the local stack creates (raw inbound mail and attachments).
 pub const LOCAL_BUCKET: &str = "wrrk-mail";
@@ -25,8 +28,9 @@ pub struct LocalS3 {
 
 impl LocalS3 {
     /// Serves `root` (or a fresh temporary directory) on a free loopback port, with the
-    /// local credentials (`local`/`local`) and [`LOCAL_BUCKET`] created.
-    pub async fn start(root: Option<&Path>) -> anyhow::Result<Self> {
+    /// local credentials (`local`/`local`) and [`LOCAL_BUCKET`] created; every request is
+    /// counted in `meter`.
+    pub async fn start(root: Option<&Path>, meter: Arc<Meter>) -> anyhow::Result<Self> {
         let (root, temporary) = match root {
             Some(r) => (r.to_path_buf(), false),
             None => (
@@ -52,10 +56,15 @@ impl LocalS3 {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let service = service.clone();
+                let (service, meter) = (service.clone(), meter.clone());
+                let counted = hyper::service::service_fn(move |req| {
+                    meter.s3_request(req.method().as_str());
+                    let service = service.clone();
+                    async move { hyper::service::Service::call(&service, req).await }
+                });
                 tokio::spawn(async move {
                     let conn = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service);
+                        .serve_connection(TokioIo::new(stream), counted);
                     if let Err(e) = conn.await {
                         tracing::debug!(error = %e, "local S3 connection ended");
                     }
