@@ -83,6 +83,5 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         },
     )
     .await?;
-    let view = super::views(&app, &org.id, vec![opened.ticket]).await?;
-    created(&view[0])
+    created(opened.ticket)
 }

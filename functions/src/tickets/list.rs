@@ -12,7 +12,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
     Ok(q.id(name)?.map(str::to_string))
 }
 
-/// One Query per page plus the summaries' BatchGetItems.
+/// The caller's user item and one Query: list rows carry their customer and assignee.
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id().to_string();
@@ -47,6 +47,6 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .list_tickets(&org, &filter, page_req.limit, page_req.start.clone())
         .await?;
     let next = page.next;
-    let items = super::views(&app, &org, page.items).await?;
+    let items = super::complete_rows(&app, &org, page.items).await?;
     page_req.respond(&app, wrrk_shared::store::Page { items, next }, |t| t)
 }
