@@ -18,13 +18,16 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::App;
-use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket};
+use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket, TicketSummary};
 
-/// A new message on a ticket (to its room; internal notes to agents only).
+/// A new message on a ticket, to its room (internal notes to agents only). Agents' copies
+/// carry the ticket's list summary as it is after the message, so a viewer hears one
+/// event per message.
 pub const MESSAGE_NEW: &str = "message:new";
-/// A ticket was opened (to the organization).
+/// A ticket was opened (to the organization's agents; the list summary).
 pub const TICKET_CREATED: &str = "ticket:created";
-/// A ticket changed (to the organization).
+/// A ticket's list summary changed (to the organization's agents; after a message, only to
+/// those not viewing it, who heard `message:new`).
 pub const TICKET_UPDATED: &str = "ticket:updated";
 /// Someone started or stopped typing on a ticket (to its room, not back to the typist).
 pub const TYPING_INDICATOR: &str = "typing:indicator";
@@ -157,6 +160,76 @@ pub async fn to_ticket(
     fan_out(app, targets, except, &frame(event, data), true).await;
 }
 
+/// `message:new` for agents: the message with the ticket's list summary.
+#[derive(Serialize)]
+struct MessageForAgents<'a> {
+    #[serde(flatten)]
+    message: &'a Message,
+    ticket: TicketSummary,
+}
+
+/// A stored message reached `ticket` (as it is after the message): `message:new` to the
+/// ticket's room (agents' copies with the ticket's summary; visitors hear public messages
+/// only) and, when `list_changed`, `ticket:updated` to the organization's other agents.
+/// So each connection hears one event per message. The room and the organization's
+/// connections are read together, and every post goes out in one bounded fan-out.
+pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_changed: bool) {
+    if !app.publisher.enabled() {
+        return;
+    }
+    let org_id = &ticket.org_id;
+    let org_ids = async {
+        if list_changed {
+            app.store.org_connection_ids(org_id).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (members, org_ids) = tokio::join!(app.store.room_members(org_id, &ticket.id), org_ids);
+    let members = match members {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading a room failed");
+            Vec::new()
+        }
+    };
+    let summary = TicketSummary::from(ticket);
+    let for_agents = frame(
+        MESSAGE_NEW,
+        MessageForAgents {
+            message,
+            ticket: summary.clone(),
+        },
+    );
+    let for_visitors = frame(MESSAGE_NEW, message);
+    let mut agents = Vec::new();
+    let mut visitors = Vec::new();
+    for m in members {
+        match m.kind {
+            ConnectionKind::Agent => agents.push(m.connection_id),
+            ConnectionKind::Visitor if !message.internal => visitors.push(m.connection_id),
+            ConnectionKind::Visitor => {}
+        }
+    }
+    let others: Vec<String> = match org_ids {
+        Ok(Some(ids)) => ids.into_iter().filter(|id| !agents.contains(id)).collect(),
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            tracing::error!(error = ?e, org_id, "reading the organization's connections failed");
+            Vec::new()
+        }
+    };
+    let payloads = [for_agents, for_visitors, frame(TICKET_UPDATED, &summary)];
+    let targets = agents
+        .into_iter()
+        .map(|id| (id, 0))
+        .chain(visitors.into_iter().map(|id| (id, 1)))
+        .chain(others.into_iter().map(|id| (id, 2)))
+        .collect();
+    let gone = deliver_each(app, targets, &payloads).await;
+    close_gone(app, gone, true).await;
+}
+
 /// Sends `event` to every agent connection of the organization but `except`.
 pub async fn to_org(
     app: &App,
@@ -202,9 +275,25 @@ async fn fan_out(
 /// Posts `payload` to every target, at most [`FAN_OUT_CONCURRENCY`] at a time; the ids
 /// that answered 410 Gone.
 async fn deliver(app: &App, targets: Vec<String>, payload: &[u8]) -> Vec<String> {
+    let payloads = [payload.to_vec()];
+    deliver_each(
+        app,
+        targets.into_iter().map(|id| (id, 0)).collect(),
+        &payloads,
+    )
+    .await
+}
+
+/// Posts each target the payload it names (an index into `payloads`), at most
+/// [`FAN_OUT_CONCURRENCY`] at a time; the ids that answered 410 Gone.
+async fn deliver_each(
+    app: &App,
+    targets: Vec<(String, usize)>,
+    payloads: &[Vec<u8>],
+) -> Vec<String> {
     futures::stream::iter(targets)
-        .map(|id| async move {
-            match app.publisher.post(&id, payload).await {
+        .map(|(id, which)| async move {
+            match app.publisher.post(&id, &payloads[which]).await {
                 Outcome::Gone => Some(id),
                 Outcome::Delivered | Outcome::Failed => None,
             }
@@ -311,33 +400,29 @@ pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence)
     .await;
 }
 
-/// A message reached its ticket: to the room, internal notes to agents only.
-pub async fn message_new(app: &App, message: &Message) {
-    let audience = if message.internal {
-        Audience::AgentsOnly
-    } else {
-        Audience::Everyone
-    };
-    to_ticket(
+/// A ticket was opened: its list summary to the organization's agents.
+pub async fn ticket_created(app: &App, ticket: &Ticket) {
+    to_org(
         app,
-        &message.org_id,
-        &message.ticket_id,
-        MESSAGE_NEW,
-        message,
-        audience,
+        &ticket.org_id,
+        TICKET_CREATED,
+        TicketSummary::from(ticket),
         None,
     )
     .await;
 }
 
-/// A ticket was opened.
-pub async fn ticket_created(app: &App, ticket: &Ticket) {
-    to_org(app, &ticket.org_id, TICKET_CREATED, ticket, None).await;
-}
-
-/// A ticket changed.
+/// A ticket's fields changed: its list summary to the organization's agents (viewers
+/// included: nothing else tells them).
 pub async fn ticket_updated(app: &App, ticket: &Ticket) {
-    to_org(app, &ticket.org_id, TICKET_UPDATED, ticket, None).await;
+    to_org(
+        app,
+        &ticket.org_id,
+        TICKET_UPDATED,
+        TicketSummary::from(ticket),
+        None,
+    )
+    .await;
 }
 
 /// The `typing:indicator` data: who, on which ticket, and until when it holds without a

@@ -131,6 +131,64 @@ async fn a_message_reaches_every_viewer_of_its_ticket_and_no_one_else() {
 }
 
 #[tokio::test]
+async fn each_agent_hears_one_event_per_message() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let agent = app.add_member(&admin, "AGENT").await;
+    let t1 = id(&open_ticket(&app, &admin, "Printer on fire").await);
+    let t2 = id(&open_ticket(&app, &admin, "Other matter").await);
+    let resolved = app
+        .patch(
+            &format!("/api/tickets/{t1}"),
+            &admin.token,
+            json!({ "status": "RESOLVED" }),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{:?}", resolved.body);
+
+    let mut viewer = app.ws_connect(&admin.token).await;
+    let mut elsewhere = app.ws_connect(&agent.token).await;
+    viewer.subscribe(&t1).await;
+    elsewhere.subscribe(&t2).await;
+
+    // A public reply reopens the ticket and moves it to the top of the lists.
+    let sent = post(&app, &agent, &t1, "It is on fire again.", false).await;
+    let (ev, before) = viewer.until("message:new", |d| d["id"] == sent["id"]).await;
+    assert!(before.is_empty(), "the viewer heard more: {before:?}");
+    // The viewer's one event carries what its lists need.
+    let summary = &ev["data"]["ticket"];
+    assert_eq!(summary["id"], t1.as_str());
+    assert_eq!(summary["status"], "OPEN");
+    assert_eq!(summary["lastActivityAt"], sent["createdAt"]);
+    assert_eq!(summary["customer"]["name"], "Cus Tomer");
+    let after = viewer.barrier(&t2).await;
+    assert!(
+        !after.iter().any(|e| e["data"]["id"] == t1.as_str()),
+        "the viewer also heard: {after:?}"
+    );
+    // An agent not viewing it hears the list change once, and not the message.
+    let heard = elsewhere.barrier(&t2).await;
+    let about_t1: Vec<&Value> = heard
+        .iter()
+        .filter(|e| e["data"]["id"] == t1.as_str() || e["data"]["ticketId"] == t1.as_str())
+        .collect();
+    assert_eq!(about_t1.len(), 1, "{heard:?}");
+    assert_eq!(about_t1[0]["event"], "ticket:updated");
+    assert_eq!(about_t1[0]["data"]["status"], "OPEN");
+    // Only what a list row needs travels organization-wide.
+    assert!(about_t1[0]["data"].get("messageCount").is_none());
+    assert!(about_t1[0]["data"].get("emailReferences").is_none());
+
+    // An internal note changes nothing a list shows: the viewer hears the note, nobody
+    // else hears anything.
+    let note = post(&app, &admin, &t1, "Checked the logs.", true).await;
+    let (ev, _) = viewer.until("message:new", |d| d["id"] == note["id"]).await;
+    assert_eq!(ev["data"]["internal"], true);
+    let heard = elsewhere.barrier(&t2).await;
+    assert!(heard.is_empty(), "{heard:?}");
+}
+
+#[tokio::test]
 async fn ticket_changes_reach_the_whole_organization() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ada@acme.io").await;
