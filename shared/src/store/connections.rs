@@ -9,7 +9,6 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
 
-use super::tx::{Tx, failed_at};
 use super::{
     Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, is_condition_failed, n, s,
     to_item,
@@ -110,12 +109,17 @@ impl Store {
         }
     }
 
-    /// Writes the connection item and, for agents, its organization entry.
+    /// Writes the connection item and, for agents, its organization entry: two single
+    /// writes, not a transaction (which bills each item twice). When the second fails the
+    /// first is undone; were that to fail too, the item would expire by TTL, and the
+    /// connection never opened, so nothing is sent to it.
     async fn store_connection(&self, conn: &Connection) -> StoreResult<()> {
         let ttl = n(expiry(conn.connected_at));
         let mut item = to_item(&keys::connection(&conn.id), conn)?;
         item.insert(attr::TTL.into(), ttl.clone());
-        let mut tx = Tx::new().put_new(self, item)?;
+        self.put_one(item, Some("attribute_not_exists(PK)"))
+            .await
+            .context("storing a connection")?;
         if conn.kind == ConnectionKind::Agent {
             let mut entry = keys::org_connection(&conn.org_id, &conn.id).to_item();
             entry.insert("userId".into(), s(&conn.user_id));
@@ -123,9 +127,37 @@ impl Store {
                 entry.insert("session".into(), s(session));
             }
             entry.insert(attr::TTL.into(), ttl);
-            tx = tx.put(self, entry, None, vec![])?;
+            if let Err(e) = self.put_one(entry, None).await {
+                // The connection never opens: take its item back.
+                let _ = self.delete_keys(vec![keys::connection(&conn.id)]).await;
+                return Err(anyhow::Error::new(e)
+                    .context("listing a connection in its organization")
+                    .into());
+            }
         }
-        tx.run(self, "open connection").await
+        Ok(())
+    }
+
+    /// One PutItem, under `condition` if given.
+    async fn put_one(
+        &self,
+        item: Item,
+        condition: Option<&str>,
+    ) -> Result<
+        (),
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::put_item::PutItemError,
+            aws_sdk_dynamodb::config::http::HttpResponse,
+        >,
+    > {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_string))
+            .send()
+            .await
+            .map(|_| ())
     }
 
     /// Counts one client frame on connection `id` against a fixed window of
@@ -364,31 +396,30 @@ impl Store {
 
     /// Adds `conn` to the room of `ticket_id` (idempotent). `NotFound("Connection")` if
     /// the connection closed meanwhile; `Conflict("too_many_rooms")` past the limit.
+    ///
+    /// Two single writes, not a transaction (which bills each item twice): first the
+    /// connection counts the room (under its limit), then the room entry. If the second
+    /// fails, the connection counts a room it is not in until it closes, which only
+    /// deletes an entry that is not there.
     pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
-        let mut entry = keys::room_member(&conn.org_id, ticket_id, &conn.id).to_item();
-        entry.insert("kind".into(), s(kind_str(conn.kind)));
-        entry.insert(attr::TTL.into(), n(expiry(conn.connected_at)));
-        let result = Tx::new()
-            .update(
-                self,
-                &keys::connection(&conn.id),
-                "ADD rooms :room",
-                Some(
-                    "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
-                ),
-                &[],
-                vec![
-                    (":room", AttributeValue::Ss(vec![ticket_id.to_string()])),
-                    (":ticket", s(ticket_id)),
-                    (":max", n(MAX_ROOMS_PER_CONNECTION)),
-                ],
-            )?
-            .put(self, entry, None, vec![])?
-            .run(self, "join room")
+        let counted = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .update_expression("ADD rooms :room")
+            .condition_expression(
+                "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
+            )
+            .expression_attribute_values(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))
+            .expression_attribute_values(":ticket", s(ticket_id))
+            .expression_attribute_values(":max", n(MAX_ROOMS_PER_CONNECTION))
+            .send()
             .await;
-        match result {
-            Err(StoreError::Cancelled(codes)) if failed_at(&codes, 0) => {
-                match self.get_connection(&conn.id).await? {
+        match counted {
+            Ok(_) => {}
+            Err(e) if is_condition_failed(&e) => {
+                return match self.get_connection(&conn.id).await? {
                     Some(_) => Err(StoreError::Conflict(
                         "too_many_rooms",
                         format!(
@@ -396,35 +427,37 @@ impl Store {
                         ),
                     )),
                     None => Err(StoreError::NotFound("Connection")),
-                }
+                };
             }
-            other => other,
+            Err(e) => return Err(anyhow::Error::new(e).context("joining a room").into()),
         }
+        let mut entry = keys::room_member(&conn.org_id, ticket_id, &conn.id).to_item();
+        entry.insert("kind".into(), s(kind_str(conn.kind)));
+        entry.insert(attr::TTL.into(), n(expiry(conn.connected_at)));
+        self.put_one(entry, None).await.context("joining a room")?;
+        Ok(())
     }
 
-    /// Removes `conn` from the room of `ticket_id` (idempotent).
+    /// Removes `conn` from the room of `ticket_id` (idempotent). Two single writes, as
+    /// in [`Store::join_room`].
     pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
-        let result = Tx::new()
-            .update(
-                self,
-                &keys::connection(&conn.id),
-                "DELETE rooms :room",
-                Some("attribute_exists(PK)"),
-                &[],
-                vec![(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))],
-            )?
-            .delete(
-                self,
-                &keys::room_member(&conn.org_id, ticket_id, &conn.id),
-                None,
-                vec![],
-            )?
-            .run(self, "leave room")
+        let uncounted = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .update_expression("DELETE rooms :room")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))
+            .send()
             .await;
-        match result {
-            Err(StoreError::Cancelled(_)) => Err(StoreError::NotFound("Connection")),
-            other => other,
+        match uncounted {
+            Ok(_) => {}
+            Err(e) if is_condition_failed(&e) => return Err(StoreError::NotFound("Connection")),
+            Err(e) => return Err(anyhow::Error::new(e).context("leaving a room").into()),
         }
+        self.delete_keys(vec![keys::room_member(&conn.org_id, ticket_id, &conn.id)])
+            .await
     }
 
     /// Whether connection `connection_id` is in the room of `ticket_id`.

@@ -89,12 +89,18 @@ impl Store {
 
     /// Reads one item, strongly consistent.
     async fn get_item(&self, key: &Key) -> StoreResult<Option<Item>> {
+        self.read_item(key, true).await
+    }
+
+    /// Reads one item; an eventually consistent read costs half, for data that is no
+    /// longer changing.
+    async fn read_item(&self, key: &Key, consistent: bool) -> StoreResult<Option<Item>> {
         let out = self
             .db
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key.to_item()))
-            .consistent_read(true)
+            .consistent_read(consistent)
             .send()
             .await
             .context("GetItem failed")?;
