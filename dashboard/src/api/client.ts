@@ -22,6 +22,7 @@ import type {
   SignupRequest,
   Team,
   Ticket,
+  TicketSummary,
   TicketPatch,
   User,
   UserPatch,
@@ -217,7 +218,7 @@ export const api = {
     }),
 
   // Tickets
-  tickets: (q: TicketQuery = {}) => page<Ticket>('/api/tickets', { ...q }),
+  tickets: (q: TicketQuery = {}) => page<TicketSummary>('/api/tickets', { ...q }),
   ticket: (id: string) => data<Ticket>('GET', `/api/tickets/${enc(id)}`),
   createTicket: (b: NewTicketRequest) => data<Ticket>('POST', '/api/tickets', { body: b }),
   updateTicket: (id: string, patch: TicketPatch) =>
