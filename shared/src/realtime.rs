@@ -24,10 +24,11 @@ use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket, Ticke
 /// carry the ticket's list summary as it is after the message, so a viewer hears one
 /// event per message.
 pub const MESSAGE_NEW: &str = "message:new";
-/// A ticket was opened (to the organization's agents; the list summary).
+/// A ticket was opened (its list summary, to the organization's lists: agent connections
+/// that follow no ticket).
 pub const TICKET_CREATED: &str = "ticket:created";
-/// A ticket's list summary changed (to the organization's agents; after a message, only to
-/// those not viewing it, who heard `message:new`).
+/// A ticket's list summary changed (to the organization's lists; a change of its fields
+/// also to the agents viewing it, who hear a message's change in `message:new`).
 pub const TICKET_UPDATED: &str = "ticket:updated";
 /// Someone started or stopped typing on a ticket (to its room, not back to the typist).
 pub const TYPING_INDICATOR: &str = "typing:indicator";
@@ -170,22 +171,24 @@ struct MessageForAgents<'a> {
 
 /// A stored message reached `ticket` (as it is after the message): `message:new` to the
 /// ticket's room (agents' copies with the ticket's summary; visitors hear public messages
-/// only) and, when `list_changed`, `ticket:updated` to the organization's other agents.
-/// So each connection hears one event per message. The room and the organization's
-/// connections are read together, and every post goes out in one bounded fan-out.
+/// only) and, when `list_changed`, `ticket:updated` to the organization's lists (agent
+/// connections that follow no ticket; one viewing another ticket shows no list). So each
+/// connection hears at most one event per message, and a busy organization's agents at
+/// work on tickets are not sent every other ticket's activity. The room and the lists are
+/// read together, and every post goes out in one bounded fan-out.
 pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_changed: bool) {
     if !app.publisher.enabled() {
         return;
     }
     let org_id = &ticket.org_id;
-    let org_ids = async {
+    let lists = async {
         if list_changed {
-            app.store.org_connection_ids(org_id).await.map(Some)
+            app.store.list_connection_ids(org_id).await.map(Some)
         } else {
             Ok(None)
         }
     };
-    let (members, org_ids) = tokio::join!(app.store.room_members(org_id, &ticket.id), org_ids);
+    let (members, lists) = tokio::join!(app.store.room_members(org_id, &ticket.id), lists);
     let members = match members {
         Ok(m) => m,
         Err(e) => {
@@ -211,11 +214,11 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
             ConnectionKind::Visitor => {}
         }
     }
-    let others: Vec<String> = match org_ids {
+    let others: Vec<String> = match lists {
         Ok(Some(ids)) => ids.into_iter().filter(|id| !agents.contains(id)).collect(),
         Ok(None) => Vec::new(),
         Err(e) => {
-            tracing::error!(error = ?e, org_id, "reading the organization's connections failed");
+            tracing::error!(error = ?e, org_id, "reading the organization's lists failed");
             Vec::new()
         }
     };
@@ -400,29 +403,48 @@ pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence)
     .await;
 }
 
-/// A ticket was opened: its list summary to the organization's agents.
+/// A ticket was opened: its list summary to the organization's lists.
 pub async fn ticket_created(app: &App, ticket: &Ticket) {
-    to_org(
-        app,
-        &ticket.org_id,
-        TICKET_CREATED,
-        TicketSummary::from(ticket),
-        None,
-    )
-    .await;
+    if !app.publisher.enabled() {
+        return;
+    }
+    match app.store.list_connection_ids(&ticket.org_id).await {
+        Ok(ids) => {
+            let payload = frame(TICKET_CREATED, TicketSummary::from(ticket));
+            fan_out(app, ids.into_iter(), None, &payload, true).await;
+        }
+        Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
+    }
 }
 
-/// A ticket's fields changed: its list summary to the organization's agents (viewers
-/// included: nothing else tells them).
+/// A ticket's fields changed: its list summary to the organization's lists and to the
+/// agents viewing it (nothing else tells them).
 pub async fn ticket_updated(app: &App, ticket: &Ticket) {
-    to_org(
-        app,
-        &ticket.org_id,
-        TICKET_UPDATED,
-        TicketSummary::from(ticket),
-        None,
-    )
-    .await;
+    if !app.publisher.enabled() {
+        return;
+    }
+    let org_id = &ticket.org_id;
+    let (members, lists) = tokio::join!(
+        app.store.room_members(org_id, &ticket.id),
+        app.store.list_connection_ids(org_id)
+    );
+    let mut targets: Vec<String> = match members {
+        Ok(m) => m
+            .into_iter()
+            .filter(|m| m.kind == ConnectionKind::Agent)
+            .map(|m| m.connection_id)
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading a room failed");
+            Vec::new()
+        }
+    };
+    match lists {
+        Ok(ids) => targets.extend(ids),
+        Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
+    }
+    let payload = frame(TICKET_UPDATED, TicketSummary::from(ticket));
+    fan_out(app, targets.into_iter(), None, &payload, true).await;
 }
 
 /// The `typing:indicator` data: who, on which ticket, and until when it holds without a

@@ -50,6 +50,23 @@ fn num_attr(item: &Item, name: &str) -> Option<i64> {
         .and_then(|v| v.parse().ok())
 }
 
+/// The tickets a connection's stored item (or organization entry) lists as followed.
+fn rooms_of(item: &Item) -> Vec<String> {
+    item.get("rooms")
+        .and_then(|v| v.as_ss().ok())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Where a connection's followed tickets are listed: an agent's organization entry (so
+/// list fan-out can tell lists from viewers), a visitor's own item (it has no entry).
+fn rooms_key(conn: &Connection) -> keys::Key {
+    match conn.kind {
+        ConnectionKind::Agent => keys::org_connection(&conn.org_id, &conn.id),
+        ConnectionKind::Visitor => keys::connection(&conn.id),
+    }
+}
+
 /// Whether a TTL'd item is past its expiry (DynamoDB deletes expired items lazily).
 fn expired(item: &Item, now: i64) -> bool {
     num_attr(item, attr::TTL).is_some_and(|t| t <= now)
@@ -324,20 +341,26 @@ impl Store {
         let Some(old) = out.attributes.filter(|a| !a.is_empty()) else {
             return Ok(None);
         };
-        let rooms: Vec<String> = old
-            .get("rooms")
-            .and_then(|v| v.as_ss().ok())
-            .cloned()
-            .unwrap_or_default();
+        let mut rooms = rooms_of(&old);
         let connection: Connection = from_item(old)?;
         let org = &connection.org_id;
-        let mut entries: Vec<keys::Key> = rooms
+        if connection.kind == ConnectionKind::Agent {
+            // An agent's rooms are listed on its organization entry.
+            let entry = self
+                .db
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(keys::org_connection(org, id).to_item()))
+                .return_values(ReturnValue::AllOld)
+                .send()
+                .await
+                .context("deleting a connection's organization entry")?;
+            rooms.extend(entry.attributes.as_ref().map(rooms_of).unwrap_or_default());
+        }
+        let entries: Vec<keys::Key> = rooms
             .iter()
             .map(|t| keys::room_member(org, t, id))
             .collect();
-        if connection.kind == ConnectionKind::Agent {
-            entries.push(keys::org_connection(org, id));
-        }
         self.delete_keys(entries).await?;
         let offline = match connection.kind {
             ConnectionKind::Agent => self.uncount_presence(&connection).await?,
@@ -398,15 +421,17 @@ impl Store {
     /// the connection closed meanwhile; `Conflict("too_many_rooms")` past the limit.
     ///
     /// Two single writes, not a transaction (which bills each item twice): first the
-    /// connection counts the room (under its limit), then the room entry. If the second
-    /// fails, the connection counts a room it is not in until it closes, which only
-    /// deletes an entry that is not there.
+    /// connection lists the room (under its limit), then the room entry. If the second
+    /// fails, the connection lists a room it is not in until it closes, which only
+    /// deletes an entry that is not there. An agent's rooms are listed on its
+    /// organization entry, so the organization's connections that follow no ticket (its
+    /// lists) are one filtered read away ([`Store::list_connection_ids`]).
     pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
         let counted = self
             .db
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .set_key(Some(rooms_key(conn).to_item()))
             .update_expression("ADD rooms :room")
             .condition_expression(
                 "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
@@ -445,7 +470,7 @@ impl Store {
             .db
             .update_item()
             .table_name(&self.table)
-            .set_key(Some(keys::connection(&conn.id).to_item()))
+            .set_key(Some(rooms_key(conn).to_item()))
             .update_expression("DELETE rooms :room")
             .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))
@@ -510,6 +535,25 @@ impl Store {
             keys::CONNECTION_PREFIX.into(),
             true,
         );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The organization's agent connections that follow no ticket: the ones showing
+    /// lists (a connection viewing a ticket hears that ticket's changes in its room). A
+    /// set that loses its last element is removed, so "no rooms" is a missing attribute.
+    pub async fn list_connection_ids(&self, org_id: &str) -> StoreResult<Vec<String>> {
+        let mut q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        q.and_filter("attribute_not_exists(rooms)");
         let items = self.query_all(&q).await?;
         Ok(items
             .iter()
