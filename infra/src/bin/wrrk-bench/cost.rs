@@ -847,6 +847,13 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
         .get(&format!("/api/organizations/{}", admin.org_id), &a0)
         .await?;
     let widget_key = str_at(&org, "/data/widget/widgetKey")?.to_string();
+    let init = b.op("widget init (every page view of the host site)");
+    for _ in 0..n {
+        b.begin();
+        b.post("/api/widget/init", None, json!({ "widgetKey": widget_key }))
+            .await?;
+        b.end(init);
+    }
     let chat_start = b.op("chat start (init, session, connect ticket, socket)");
     let mut chats = Vec::new();
     for i in 0..n {
@@ -992,6 +999,17 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
     println!(
         "    with a typing start and stop before each of the 10 messages: ${:.4}",
         typed.total(ms)
+    );
+    println!(
+        "    every page view of the host site loads the widget (init): ${:.4} per 10,000 views",
+        Usage::default().plus(&b.usage(init), 10_000.0).total(ms)
+    );
+    let messages_only = Usage::default()
+        .plus(&b.usage(widget_message), 5.0 * 10_000.0)
+        .plus(&b.usage(reply), 5.0 * 10_000.0);
+    println!(
+        "    the 10 messages alone (5 widget messages, 5 agent replies, two agents viewing): ${:.4}",
+        messages_only.total(ms)
     );
 
     let per_ticket = Usage::default()
