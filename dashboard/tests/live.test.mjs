@@ -235,6 +235,36 @@ describe('live', () => {
     }
   });
 
+  test('a message elsewhere moves its row to the top; a reopen shows on the open ticket', async () => {
+    const o = await h.newOrg(stack.base);
+    const older = await h.createTicket(o.api, { subject: 'Older matter' });
+    await h.createTicket(o.api, { subject: 'Newer matter' });
+    const { context, page } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('list', { name: 'Online agents' }).getByText('Ada Admin').waitFor();
+      const firstRow = () => page.getByRole('row').nth(1);
+      await firstRow().getByText('Newer matter').waitFor();
+      // A reply on the older ticket, from another client: its row moves to the top.
+      await o.api.post(`/api/tickets/${older.id}/messages`, { content: 'An answer', internal: false });
+      await firstRow().getByText('Older matter').waitFor();
+
+      // On the ticket's page, a resolve elsewhere shows, and so does the reopen that a
+      // new message brings with it (one event: the message carries the ticket).
+      await page.goto(`/tickets/${older.id}`);
+      await page.getByRole('heading', { name: /Older matter/ }).waitFor();
+      const status = page.getByLabel('Status');
+      await o.api.patch(`/api/tickets/${older.id}`, { status: 'RESOLVED' });
+      await h.until(async () => (await status.inputValue()) === 'RESOLVED', { what: 'the resolved status' });
+      await o.api.post(`/api/tickets/${older.id}/messages`, { content: 'One more question', internal: false });
+      await page.getByRole('region', { name: 'Conversation' }).getByText('One more question').waitFor();
+      await h.until(async () => (await status.inputValue()) === 'OPEN', { what: 'the reopened status' });
+    } finally {
+      await context.close();
+    }
+  });
+
   test('an error keeps the reply text', async () => {
     const o = await h.newOrg(stack.base);
     const t = await h.createTicket(o.api, { subject: 'Keep my words' });

@@ -139,14 +139,17 @@ pub async fn ensure_table(
                 .build()?,
         );
     }
-    for (index, schema) in &def.indexes {
+    for index in &def.indexes {
+        let non_key =
+            (!index.non_key_attributes.is_empty()).then(|| index.non_key_attributes.clone());
         create = create.global_secondary_indexes(
             GlobalSecondaryIndex::builder()
-                .index_name(index)
-                .set_key_schema(Some(key_schema(schema)?))
+                .index_name(&index.name)
+                .set_key_schema(Some(key_schema(&index.key_schema)?))
                 .projection(
                     Projection::builder()
-                        .projection_type(ProjectionType::All)
+                        .projection_type(ProjectionType::from(index.projection.as_str()))
+                        .set_non_key_attributes(non_key)
                         .build(),
                 )
                 .build()?,

@@ -16,6 +16,7 @@ use tracing::Instrument;
 use wrrk_functions::registry::{self, Handler};
 use wrrk_shared::App;
 
+use crate::meter::Meter;
 use crate::static_site::{self, Sites};
 use crate::template::{Cors, Setting, Template};
 
@@ -37,6 +38,7 @@ pub struct Gateway {
     app: App,
     routes: Vec<Route>,
     sites: Sites,
+    meter: Arc<Meter>,
 }
 
 /// `cors` with its `!Ref` origins resolved from `parameters`.
@@ -104,7 +106,18 @@ impl Gateway {
                 .as_deref()
                 .map_or(usize::MAX, |p| p.matches('{').count())
         });
-        Ok(Self { app, routes, sites })
+        Ok(Self {
+            app,
+            routes,
+            sites,
+            meter: Arc::default(),
+        })
+    }
+
+    /// Counts requests and handler time in `meter` (the stack's) instead of its own.
+    pub fn with_meter(mut self, meter: Arc<Meter>) -> Self {
+        self.meter = meter;
+        self
     }
 
     /// The CORS configuration of the API that serves `path` (any method).
@@ -237,6 +250,8 @@ pub async fn dispatch(
     let resp = (route.handler)(gw.app.clone(), lambda_req)
         .instrument(span.clone())
         .await;
+    gw.meter.http_request();
+    gw.meter.invocation(&route.name, started.elapsed());
     span.in_scope(|| {
         tracing::info!(
             method = %method,

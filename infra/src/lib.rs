@@ -5,6 +5,7 @@
 pub mod dynamo;
 pub mod front_ends;
 pub mod http_api;
+pub mod meter;
 pub mod runtime_api;
 pub mod s3;
 pub mod seed;

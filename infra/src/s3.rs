@@ -13,6 +13,7 @@ use s3s::auth::SimpleAuth;
 use s3s::service::S3ServiceBuilder;
 use tokio::task::JoinHandle;
 
+use crate::meter::Meter;
 use crate::template::{Cors, Setting};
 
 /// The bucket the local stack creates (raw inbound mail and attachments).
@@ -32,8 +33,12 @@ pub struct LocalS3 {
 impl LocalS3 {
     /// Serves `root` (or a fresh temporary directory) on a free loopback port, with the
     /// local credentials (`local`/`local`) and [`LOCAL_BUCKET`] created, applying the
-    /// bucket's CORS `rules` (origins already resolved).
-    pub async fn start(root: Option<&Path>, rules: Vec<Cors>) -> anyhow::Result<Self> {
+    /// bucket's CORS `rules` (origins already resolved); every request is counted in `meter`.
+    pub async fn start(
+        root: Option<&Path>,
+        rules: Vec<Cors>,
+        meter: Arc<Meter>,
+    ) -> anyhow::Result<Self> {
         let (root, temporary) = match root {
             Some(r) => (r.to_path_buf(), false),
             None => (
@@ -60,8 +65,9 @@ impl LocalS3 {
                     continue;
                 };
                 let _ = stream.set_nodelay(true);
-                let (service, rules) = (service.clone(), rules.clone());
+                let (service, rules, meter) = (service.clone(), rules.clone(), meter.clone());
                 let cors = hyper::service::service_fn(move |req: Request<_>| {
+                    meter.s3_request(req.method().as_str());
                     let (service, rules) = (service.clone(), rules.clone());
                     async move { with_cors(&service, &rules, req).await }
                 });

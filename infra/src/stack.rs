@@ -18,6 +18,7 @@ use wrrk_shared::{App, Endpoints, Settings};
 
 use crate::dynamo::{self, Engine};
 use crate::http_api::{self, Gateway};
+use crate::meter::Meter;
 use crate::s3::{LOCAL_BUCKET, LocalS3};
 use crate::seed::{self, DemoLogin};
 use crate::ses::{self, Outbox};
@@ -104,6 +105,8 @@ pub struct LocalStack {
     pub s3_endpoint: String,
     /// The SMTP door's address, when it is open.
     pub smtp_addr: Option<SocketAddr>,
+    /// What the stack did, counted as AWS bills it (`wrrk-bench cost` reads it).
+    pub meter: Arc<Meter>,
     s3: LocalS3,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -249,12 +252,14 @@ impl LocalStack {
             .iter()
             .map(|c| http_api::resolve(c, &parameters))
             .collect();
+        let meter = Arc::new(Meter::default());
         let s3 = progress
             .step(
                 "starting local S3",
                 LocalS3::start(
                     opts.data_dir.as_ref().map(|d| d.join("s3")).as_deref(),
                     bucket_cors,
+                    meter.clone(),
                 ),
             )
             .await?;
@@ -288,13 +293,13 @@ impl LocalStack {
             .await?;
 
         let outbox = Outbox::open(opts.data_dir.as_ref().map(|d| d.join("outbox")))?;
-        let gateway = Arc::new(Gateway::new(
-            app.clone(),
-            &template,
-            opts.sites.clone(),
-            &parameters,
-        )?);
-        let ws_gateway = Arc::new(WsGateway::new(app.clone(), &template, ws_addr.to_string())?);
+        let gateway = Arc::new(
+            Gateway::new(app.clone(), &template, opts.sites.clone(), &parameters)?
+                .with_meter(meter.clone()),
+        );
+        let ws_gateway = Arc::new(
+            WsGateway::new(app.clone(), &template, ws_addr.to_string())?.with_meter(meter.clone()),
+        );
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
             // Replies carry files: axum's 2 MB default would refuse them before SES's rules.
@@ -325,11 +330,11 @@ impl LocalStack {
                 .await
                 .with_context(|| format!("port {port} is taken (use --smtp-port)"))?;
             smtp_addr = Some(listener.local_addr()?);
-            let app = app.clone();
+            let (app, meter) = (app.clone(), meter.clone());
             let deliver: smtp::Deliver = Arc::new(move |raw, from, to| {
-                let app = app.clone();
+                let (app, meter) = (app.clone(), meter.clone());
                 Box::pin(async move {
-                    deliver_mail(&app, raw, &from, &to, &Verdicts::default())
+                    deliver_mail(&app, &meter, raw, &from, &to, &Verdicts::default())
                         .await
                         .map(|_| ())
                         .map_err(|e| format!("{e:#}"))
@@ -338,7 +343,7 @@ impl LocalStack {
             tasks.push(smtp::spawn(listener, deliver));
         }
         // EventBridge's schedules: every scheduled function runs on its rate.
-        tasks.push(spawn_schedules(app.clone()));
+        tasks.push(spawn_schedules(app.clone(), meter.clone()));
 
         let demo = if fresh && opts.seed_demo {
             Some(
@@ -366,6 +371,7 @@ impl LocalStack {
             engine,
             s3_endpoint: s3.endpoint.clone(),
             smtp_addr,
+            meter,
             s3,
             tasks,
         })
@@ -380,7 +386,15 @@ impl LocalStack {
         recipients: &[String],
         verdicts: &Verdicts,
     ) -> anyhow::Result<serde_json::Value> {
-        deliver_mail(&self.app, raw.to_vec(), envelope_from, recipients, verdicts).await
+        deliver_mail(
+            &self.app,
+            &self.meter,
+            raw.to_vec(),
+            envelope_from,
+            recipients,
+            verdicts,
+        )
+        .await
     }
 
     /// Runs a scheduled function now with an EventBridge event whose `time` is `at`.
@@ -391,9 +405,13 @@ impl LocalStack {
     ) -> anyhow::Result<serde_json::Value> {
         let f = wrrk_functions::registry::event_function(name)
             .with_context(|| format!("no event function {name}"))?;
-        (f.handler)(self.app.clone(), schedule_event(name, at))
-            .await
-            .map_err(|e| anyhow::anyhow!(e))
+        metered(
+            &self.meter,
+            name,
+            (f.handler)(self.app.clone(), schedule_event(name, at)),
+        )
+        .await
+        .map_err(|e| anyhow::anyhow!(e))
     }
 
     /// Where the local S3 keeps its objects.
@@ -426,8 +444,16 @@ fn schedule_event(name: &str, at: chrono::DateTime<chrono::Utc>) -> serde_json::
     })
 }
 
+/// Awaits a function's run, counting it as an invocation of `name`.
+async fn metered<T>(meter: &Meter, name: &str, run: impl Future<Output = T>) -> T {
+    let started = Instant::now();
+    let out = run.await;
+    meter.invocation(name, started.elapsed());
+    out
+}
+
 /// Runs each scheduled function every minute (the template's rates are minutes).
-fn spawn_schedules(app: App) -> JoinHandle<()> {
+fn spawn_schedules(app: App, meter: Arc<Meter>) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(Duration::from_secs(60));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -435,10 +461,14 @@ fn spawn_schedules(app: App) -> JoinHandle<()> {
         loop {
             tick.tick().await;
             for f in wrrk_functions::registry::EVENT_FUNCTIONS {
-                if let wrrk_functions::registry::Trigger::Schedule { .. } = f.trigger
-                    && let Err(e) =
-                        (f.handler)(app.clone(), schedule_event(f.name, chrono::Utc::now())).await
-                {
+                if !matches!(
+                    f.trigger,
+                    wrrk_functions::registry::Trigger::Schedule { .. }
+                ) {
+                    continue;
+                }
+                let run = (f.handler)(app.clone(), schedule_event(f.name, chrono::Utc::now()));
+                if let Err(e) = metered(&meter, f.name, run).await {
                     tracing::error!(function = f.name, error = %e, "scheduled run failed");
                 }
             }
@@ -450,6 +480,7 @@ fn spawn_schedules(app: App) -> JoinHandle<()> {
 /// Lambda action (every SES-inbound function) with the event.
 async fn deliver_mail(
     app: &App,
+    meter: &Meter,
     raw: Vec<u8>,
     envelope_from: &str,
     recipients: &[String],
@@ -465,10 +496,11 @@ async fn deliver_mail(
         .send()
         .await
         .context("storing the mail in S3")?;
+    meter.mail_received();
     let mut last = serde_json::Value::Null;
     for f in wrrk_functions::registry::EVENT_FUNCTIONS {
         if f.trigger == wrrk_functions::registry::Trigger::SesInbound {
-            last = (f.handler)(app.clone(), event.clone())
+            last = metered(meter, f.name, (f.handler)(app.clone(), event.clone()))
                 .await
                 .map_err(|e| anyhow::anyhow!("{} failed: {e}", f.name))?;
         }

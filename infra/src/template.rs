@@ -76,10 +76,23 @@ pub struct TableDef {
     pub attributes: Vec<(String, String)>,
     /// (name, HASH|RANGE) pairs.
     pub key_schema: Vec<(String, String)>,
-    /// Global secondary indexes: name and key schema (all project ALL).
-    pub indexes: Vec<(String, Vec<(String, String)>)>,
+    /// Global secondary indexes.
+    pub indexes: Vec<IndexDef>,
     /// TTL attribute, if enabled.
     pub ttl_attribute: Option<String>,
+}
+
+/// A global secondary index as the template defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    /// Index name.
+    pub name: String,
+    /// (name, HASH|RANGE) pairs.
+    pub key_schema: Vec<(String, String)>,
+    /// `ALL`, `KEYS_ONLY` or `INCLUDE`.
+    pub projection: String,
+    /// With `INCLUDE`: the attributes projected besides the keys.
+    pub non_key_attributes: Vec<String>,
 }
 
 /// CORS as API Gateway applies it (and, from a bucket's rule, as S3 does).
@@ -262,10 +275,17 @@ impl Template {
                             .into_iter()
                             .flatten()
                             .filter_map(|g| {
-                                Some((
-                                    str_of(&g["IndexName"])?,
-                                    pairs(&g["KeySchema"], "AttributeName", "KeyType"),
-                                ))
+                                Some(IndexDef {
+                                    name: str_of(&g["IndexName"])?,
+                                    key_schema: pairs(&g["KeySchema"], "AttributeName", "KeyType"),
+                                    projection: str_of(&g["Projection"]["ProjectionType"])?,
+                                    non_key_attributes: g["Projection"]["NonKeyAttributes"]
+                                        .as_sequence()
+                                        .into_iter()
+                                        .flatten()
+                                        .filter_map(str_of)
+                                        .collect(),
+                                })
                             })
                             .collect(),
                         ttl_attribute: (p["TimeToLiveSpecification"]["Enabled"].as_bool()

@@ -24,6 +24,7 @@ use wrrk_functions::realtime::{WsRequest, WsResponse};
 use wrrk_functions::registry::{self, WsHandler};
 use wrrk_shared::App;
 
+use crate::meter::Meter;
 use crate::template::Template;
 
 /// The stage name the local API presents (the management endpoint's path).
@@ -65,6 +66,7 @@ pub struct WsGateway {
     routes: HashMap<String, WsRoute>,
     domain: String,
     live: Mutex<HashMap<String, Live>>,
+    meter: Arc<Meter>,
 }
 
 impl WsGateway {
@@ -101,7 +103,14 @@ impl WsGateway {
             routes,
             domain,
             live: Mutex::new(HashMap::new()),
+            meter: Arc::default(),
         })
+    }
+
+    /// Counts invocations and messages in `meter` (the stack's) instead of its own.
+    pub fn with_meter(mut self, meter: Arc<Meter>) -> Self {
+        self.meter = meter;
+        self
     }
 
     /// The router: WebSocket upgrades on `/` (and `/{stage}`), the management API on
@@ -155,6 +164,7 @@ impl WsGateway {
         let resp = (route.handler)(self.app.clone(), request)
             .instrument(span.clone())
             .await;
+        self.meter.invocation(&route.name, started.elapsed());
         span.in_scope(|| {
             tracing::info!(
                 status = resp.status_code,
@@ -219,6 +229,7 @@ impl WsGateway {
             live.last_active_at = Utc::now();
             LiveInfo::of(live)
         };
+        self.meter.ws_received(body.len());
         let action = serde_json::from_str::<Value>(&body)
             .ok()
             .and_then(|v| v["action"].as_str().map(str::to_string))
@@ -329,6 +340,7 @@ async fn upgrade(
         && let Some(live) = gw.live_map().get_mut(&id)
     {
         live.open = true;
+        gw.meter.ws_connected();
     }
     if status != 200 {
         gw.live_map().remove(&id);
@@ -381,10 +393,11 @@ async fn run(
                     Some(Ok(_)) => continue,
                     Some(Err(_)) | None => break (1006, "Going away"),
                 };
-                if let Some(reply) = gw.message(&id, body).await
-                    && socket.send(Message::Text(reply.into())).await.is_err()
-                {
-                    break (1006, "Going away");
+                if let Some(reply) = gw.message(&id, body).await {
+                    gw.meter.ws_sent(reply.len(), false);
+                    if socket.send(Message::Text(reply.into())).await.is_err() {
+                        break (1006, "Going away");
+                    }
                 }
             }
         }
@@ -430,7 +443,10 @@ async fn post_to_connection(
         _ => return gone(),
     };
     match tx.try_send(Outbound::Frame(String::from_utf8_lossy(&body).into_owned())) {
-        Ok(()) => StatusCode::OK.into_response(),
+        Ok(()) => {
+            gw.meter.ws_sent(body.len(), true);
+            StatusCode::OK.into_response()
+        }
         Err(mpsc::error::TrySendError::Closed(_)) => gone(),
         Err(mpsc::error::TrySendError::Full(_)) => (
             StatusCode::TOO_MANY_REQUESTS,
@@ -470,5 +486,6 @@ async fn delete_connection(
         _ => return gone(),
     };
     let _ = tx.try_send(Outbound::Close);
+    gw.meter.ws_deleted();
     StatusCode::NO_CONTENT.into_response()
 }

@@ -2,7 +2,8 @@
 //! reply, an inbound email, a widget message). Channels plug in here instead of copying it:
 //!
 //! 1. realtime: everyone viewing the ticket gets `message:new` (internal notes: agents
-//!    only) and the organization gets `ticket:updated`;
+//!    only; agents' copies carry the ticket's list summary) and the organization's other
+//!    agents get `ticket:updated` when the message moved the ticket in their lists;
 //! 2. email: on EMAIL tickets, an agent's public reply is mailed to the customer, threaded;
 //! 3. chat: on CHAT tickets the visitor's connection is one of the realtime viewers; when
 //!    the visitor is away (no connection in the room) and left a real address, the reply
@@ -24,15 +25,18 @@ pub struct Delivery {
     pub email: Option<EmailDelivery>,
 }
 
-/// Runs every after-storage step for `message` on `ticket`, the channels concurrently.
-pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message) -> Delivery {
+/// Runs every after-storage step for `message` on `ticket` (as it is after the message),
+/// the channels concurrently. `moved` says whether the message changed what lists show
+/// (last activity, a reopen); a ticket's first message arrives with its `ticket:created`.
+pub async fn message_stored(
+    app: &App,
+    ticket: &Ticket,
+    message: &Message,
+    moved: bool,
+) -> Delivery {
     let live = async {
-        crate::realtime::message_new(app, message).await;
-        // The ticket moved (last activity, maybe reopened). A ticket's first message
-        // arrives with its `ticket:created`, so only later ones announce an update.
-        if ticket.message_count > 1 {
-            crate::realtime::ticket_updated(app, ticket).await;
-        }
+        let list_changed = moved && ticket.message_count > 1;
+        crate::realtime::message_stored(app, ticket, message, list_changed).await;
     };
     let email = async {
         let wanted = match ticket.channel {

@@ -128,14 +128,15 @@ pub async fn post_message_with(
         created_at: Utc::now(),
     };
     let mut message = message;
+    let moves = !message.internal && !machine;
     let mut ticket = app
         .store
-        .append_message(&message, !message.internal && !machine, &upload_ids)
+        .append_message(&message, moves, &upload_ids)
         .await?;
-    if !message.internal && !machine && ticket.status == TicketStatus::Resolved {
+    if moves && ticket.status == TicketStatus::Resolved {
         ticket = reopen(app, ticket).await?;
     }
-    let delivery = after_message::message_stored(app, &ticket, &message).await;
+    let delivery = after_message::message_stored(app, &ticket, &message, moves).await;
     if let Some(d) = &delivery.email {
         message
             .email
@@ -193,7 +194,7 @@ pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> Store
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
     realtime::ticket_created(app, &ticket).await;
     if let Some(m) = &message {
-        after_message::message_stored(app, &ticket, m).await;
+        after_message::message_stored(app, &ticket, m, true).await;
     }
     tracing::info!(ticket_id = %ticket.id, ticket_number = %ticket.ticket_number, "ticket opened");
     Ok(Opened {

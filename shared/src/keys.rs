@@ -18,10 +18,6 @@ pub mod attr {
     pub const GSI1PK: &str = "GSI1PK";
     /// First overloaded index, sort key.
     pub const GSI1SK: &str = "GSI1SK";
-    /// Second index, partition key.
-    pub const GSI2PK: &str = "GSI2PK";
-    /// Second index, sort key.
-    pub const GSI2SK: &str = "GSI2SK";
     /// Third index, partition key.
     pub const GSI3PK: &str = "GSI3PK";
     /// Third index, sort key.
@@ -30,11 +26,12 @@ pub mod attr {
     pub const TTL: &str = "ttl";
 }
 
-/// Name of the first overloaded global secondary index.
+/// Name of the first overloaded global secondary index (a user's team memberships).
 pub const GSI1: &str = "GSI1";
-/// Second overloaded index: tickets by assignee and status.
-pub const GSI2: &str = "GSI2";
-/// Third overloaded index: all of an organization's tickets.
+/// The index of an organization's tickets by last activity, projecting what a list row
+/// needs (`TicketSummary`). It is the only index a ticket is in, so a message moves one
+/// index entry: every list (status, assignee, team, ...) is a filtered Query on it, and
+/// lists sort by activity, so open tickets, which are the active ones, come first.
 pub const GSI3: &str = "GSI3";
 
 /// A primary key.
@@ -193,25 +190,12 @@ pub fn ticket(org_id: &str, ticket_id: &str) -> Key {
     Key::new(org_pk(org_id), format!("{TICKET_PREFIX}{ticket_id}"))
 }
 
-/// Index sort key of a ticket in every list: last activity (fixed-width, so it sorts as
+/// Index sort key of a ticket in the lists: last activity (fixed-width, so it sorts as
 /// text), then id (ties broken stably).
 pub fn ticket_activity_sk(last_activity: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> String {
     format!(
         "{}#{ticket_id}",
         last_activity.format("%Y-%m-%dT%H:%M:%S%.6fZ")
-    )
-}
-
-/// GSI1 partition: the organization's tickets in one status.
-pub fn tickets_by_status_pk(org_id: &str, status: &str) -> String {
-    format!("ORG#{org_id}#TSTATUS#{status}")
-}
-
-/// GSI2 partition: one assignee's (or nobody's) tickets in one status.
-pub fn tickets_by_assignee_pk(org_id: &str, assignee: Option<&str>, status: &str) -> String {
-    format!(
-        "ORG#{org_id}#TASSIGNEE#{}#{status}",
-        assignee.unwrap_or("NONE")
     )
 }
 

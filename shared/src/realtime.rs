@@ -18,13 +18,17 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::App;
-use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket};
+use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket, TicketSummary};
 
-/// A new message on a ticket (to its room; internal notes to agents only).
+/// A new message on a ticket, to its room (internal notes to agents only). Agents' copies
+/// carry the ticket's list summary as it is after the message, so a viewer hears one
+/// event per message.
 pub const MESSAGE_NEW: &str = "message:new";
-/// A ticket was opened (to the organization).
+/// A ticket was opened (its list summary, to the organization's lists: agent connections
+/// that follow no ticket).
 pub const TICKET_CREATED: &str = "ticket:created";
-/// A ticket changed (to the organization).
+/// A ticket's list summary changed (to the organization's lists; a change of its fields
+/// also to the agents viewing it, who hear a message's change in `message:new`).
 pub const TICKET_UPDATED: &str = "ticket:updated";
 /// Someone started or stopped typing on a ticket (to its room, not back to the typist).
 pub const TYPING_INDICATOR: &str = "typing:indicator";
@@ -161,6 +165,78 @@ pub async fn to_ticket(
     fan_out(app, targets, except, &frame(event, data), true).await;
 }
 
+/// `message:new` for agents: the message with the ticket's list summary.
+#[derive(Serialize)]
+struct MessageForAgents<'a> {
+    #[serde(flatten)]
+    message: &'a Message,
+    ticket: TicketSummary,
+}
+
+/// A stored message reached `ticket` (as it is after the message): `message:new` to the
+/// ticket's room (agents' copies with the ticket's summary; visitors hear public messages
+/// only) and, when `list_changed`, `ticket:updated` to the organization's lists (agent
+/// connections that follow no ticket; one viewing another ticket shows no list). So each
+/// connection hears at most one event per message, and a busy organization's agents at
+/// work on tickets are not sent every other ticket's activity. The room and the lists are
+/// read together, and every post goes out in one bounded fan-out.
+pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_changed: bool) {
+    if !app.publisher.enabled() {
+        return;
+    }
+    let org_id = &ticket.org_id;
+    let lists = async {
+        if list_changed {
+            app.store.list_connection_ids(org_id).await.map(Some)
+        } else {
+            Ok(None)
+        }
+    };
+    let (members, lists) = tokio::join!(app.store.room_members(org_id, &ticket.id), lists);
+    let members = match members {
+        Ok(m) => m,
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading a room failed");
+            Vec::new()
+        }
+    };
+    let summary = TicketSummary::from(ticket);
+    let for_agents = frame(
+        MESSAGE_NEW,
+        MessageForAgents {
+            message,
+            ticket: summary.clone(),
+        },
+    );
+    let for_visitors = frame(MESSAGE_NEW, message);
+    let mut agents = Vec::new();
+    let mut visitors = Vec::new();
+    for m in members {
+        match m.kind {
+            ConnectionKind::Agent => agents.push(m.connection_id),
+            ConnectionKind::Visitor if !message.internal => visitors.push(m.connection_id),
+            ConnectionKind::Visitor => {}
+        }
+    }
+    let others: Vec<String> = match lists {
+        Ok(Some(ids)) => ids.into_iter().filter(|id| !agents.contains(id)).collect(),
+        Ok(None) => Vec::new(),
+        Err(e) => {
+            tracing::error!(error = ?e, org_id, "reading the organization's lists failed");
+            Vec::new()
+        }
+    };
+    let payloads = [for_agents, for_visitors, frame(TICKET_UPDATED, &summary)];
+    let targets = agents
+        .into_iter()
+        .map(|id| (id, 0))
+        .chain(visitors.into_iter().map(|id| (id, 1)))
+        .chain(others.into_iter().map(|id| (id, 2)))
+        .collect();
+    let gone = deliver_each(app, targets, &payloads).await;
+    close_gone(app, gone, true).await;
+}
+
 /// Sends `event` to every agent connection of the organization but `except`.
 pub async fn to_org(
     app: &App,
@@ -206,9 +282,25 @@ async fn fan_out(
 /// Posts `payload` to every target, at most [`FAN_OUT_CONCURRENCY`] at a time; the ids
 /// that answered 410 Gone.
 async fn deliver(app: &App, targets: Vec<String>, payload: &[u8]) -> Vec<String> {
+    let payloads = [payload.to_vec()];
+    deliver_each(
+        app,
+        targets.into_iter().map(|id| (id, 0)).collect(),
+        &payloads,
+    )
+    .await
+}
+
+/// Posts each target the payload it names (an index into `payloads`), at most
+/// [`FAN_OUT_CONCURRENCY`] at a time; the ids that answered 410 Gone.
+async fn deliver_each(
+    app: &App,
+    targets: Vec<(String, usize)>,
+    payloads: &[Vec<u8>],
+) -> Vec<String> {
     futures::stream::iter(targets)
-        .map(|id| async move {
-            match app.publisher.post(&id, payload).await {
+        .map(|(id, which)| async move {
+            match app.publisher.post(&id, &payloads[which]).await {
                 Outcome::Gone => Some(id),
                 Outcome::Delivered | Outcome::Failed => None,
             }
@@ -316,33 +408,48 @@ pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence)
     .await;
 }
 
-/// A message reached its ticket: to the room, internal notes to agents only.
-pub async fn message_new(app: &App, message: &Message) {
-    let audience = if message.internal {
-        Audience::AgentsOnly
-    } else {
-        Audience::Everyone
-    };
-    to_ticket(
-        app,
-        &message.org_id,
-        &message.ticket_id,
-        MESSAGE_NEW,
-        message,
-        audience,
-        None,
-    )
-    .await;
-}
-
-/// A ticket was opened.
+/// A ticket was opened: its list summary to the organization's lists.
 pub async fn ticket_created(app: &App, ticket: &Ticket) {
-    to_org(app, &ticket.org_id, TICKET_CREATED, ticket, None).await;
+    if !app.publisher.enabled() {
+        return;
+    }
+    match app.store.list_connection_ids(&ticket.org_id).await {
+        Ok(ids) => {
+            let payload = frame(TICKET_CREATED, TicketSummary::from(ticket));
+            fan_out(app, ids.into_iter(), None, &payload, true).await;
+        }
+        Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
+    }
 }
 
-/// A ticket changed.
+/// A ticket's fields changed: its list summary to the organization's lists and to the
+/// agents viewing it (nothing else tells them).
 pub async fn ticket_updated(app: &App, ticket: &Ticket) {
-    to_org(app, &ticket.org_id, TICKET_UPDATED, ticket, None).await;
+    if !app.publisher.enabled() {
+        return;
+    }
+    let org_id = &ticket.org_id;
+    let (members, lists) = tokio::join!(
+        app.store.room_members(org_id, &ticket.id),
+        app.store.list_connection_ids(org_id)
+    );
+    let mut targets: Vec<String> = match members {
+        Ok(m) => m
+            .into_iter()
+            .filter(|m| m.kind == ConnectionKind::Agent)
+            .map(|m| m.connection_id)
+            .collect(),
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading a room failed");
+            Vec::new()
+        }
+    };
+    match lists {
+        Ok(ids) => targets.extend(ids),
+        Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
+    }
+    let payload = frame(TICKET_UPDATED, TicketSummary::from(ticket));
+    fan_out(app, targets.into_iter(), None, &payload, true).await;
 }
 
 /// The `typing:indicator` data: who, on which ticket, and until when it holds without a

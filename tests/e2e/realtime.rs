@@ -84,6 +84,7 @@ async fn a_message_reaches_every_viewer_of_its_ticket_and_no_one_else() {
     let mut a = app.ws_connect(&admin.token).await;
     let mut b = app.ws_connect(&agent.token).await;
     let mut c = app.ws_connect(&agent.token).await;
+    let mut list = app.ws_connect(&agent.token).await;
     a.subscribe(&t1).await;
     b.subscribe(&t1).await;
     c.subscribe(&t2).await;
@@ -96,8 +97,12 @@ async fn a_message_reaches_every_viewer_of_its_ticket_and_no_one_else() {
         assert_eq!(ev["data"]["content"], "On our way.");
         assert_eq!(ev["data"]["internal"], false);
     }
-    // The viewer of another ticket hears of the ticket's change, but not its message.
+    // The viewer of another ticket shows no list: it hears nothing of this one.
     let before = c.barrier(&t2).await;
+    assert!(before.is_empty(), "{before:?}");
+    // A connection that follows no ticket (a list) hears of the ticket's change, but not
+    // its message.
+    let before = list.sync().await;
     assert!(
         !names(&before).contains(&"message:new".to_string()),
         "{before:?}"
@@ -128,6 +133,97 @@ async fn a_message_reaches_every_viewer_of_its_ticket_and_no_one_else() {
         !names(&before).contains(&"message:new".to_string()),
         "{before:?}"
     );
+}
+
+#[tokio::test]
+async fn each_agent_hears_one_event_per_message() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let agent = app.add_member(&admin, "AGENT").await;
+    let t1 = id(&open_ticket(&app, &admin, "Printer on fire").await);
+    let t2 = id(&open_ticket(&app, &admin, "Other matter").await);
+    let resolved = app
+        .patch(
+            &format!("/api/tickets/{t1}"),
+            &admin.token,
+            json!({ "status": "RESOLVED" }),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{:?}", resolved.body);
+
+    let mut viewer = app.ws_connect(&admin.token).await;
+    let mut list = app.ws_connect(&agent.token).await;
+    let mut elsewhere = app.ws_connect(&agent.token).await;
+    viewer.subscribe(&t1).await;
+    elsewhere.subscribe(&t2).await;
+
+    // A public reply reopens the ticket and moves it to the top of the lists.
+    let sent = post(&app, &agent, &t1, "It is on fire again.", false).await;
+    let (ev, before) = viewer.until("message:new", |d| d["id"] == sent["id"]).await;
+    assert!(before.is_empty(), "the viewer heard more: {before:?}");
+    // The viewer's one event carries what its lists need.
+    let summary = &ev["data"]["ticket"];
+    assert_eq!(summary["id"], t1.as_str());
+    assert_eq!(summary["status"], "OPEN");
+    assert_eq!(summary["lastActivityAt"], sent["createdAt"]);
+    assert_eq!(summary["customer"]["name"], "Cus Tomer");
+    let after = viewer.barrier(&t2).await;
+    assert!(
+        !after.iter().any(|e| e["data"]["id"] == t1.as_str()),
+        "the viewer also heard: {after:?}"
+    );
+    // A connection showing lists hears the list change once, and not the message; one
+    // viewing another ticket hears nothing.
+    // (The viewer's barrier joined t2, which its viewers hear of: not about the message.)
+    let heard_elsewhere: Vec<Value> = elsewhere
+        .barrier(&t2)
+        .await
+        .into_iter()
+        .filter(|e| e["event"] != "ticket:viewers")
+        .collect();
+    assert!(heard_elsewhere.is_empty(), "{heard_elsewhere:?}");
+    let heard = list.sync().await;
+    let about_t1: Vec<&Value> = heard
+        .iter()
+        .filter(|e| e["data"]["id"] == t1.as_str() || e["data"]["ticketId"] == t1.as_str())
+        .collect();
+    assert_eq!(about_t1.len(), 1, "{heard:?}");
+    assert_eq!(about_t1[0]["event"], "ticket:updated");
+    assert_eq!(about_t1[0]["data"]["status"], "OPEN");
+    // Only what a list row needs travels organization-wide.
+    assert!(about_t1[0]["data"].get("messageCount").is_none());
+    assert!(about_t1[0]["data"].get("emailReferences").is_none());
+
+    // An internal note changes nothing a list shows: the viewer hears the note, nobody
+    // else hears anything.
+    let note = post(&app, &admin, &t1, "Checked the logs.", true).await;
+    let (ev, _) = viewer.until("message:new", |d| d["id"] == note["id"]).await;
+    assert_eq!(ev["data"]["internal"], true);
+    let heard = list.sync().await;
+    assert!(heard.is_empty(), "{heard:?}");
+
+    // A change of the ticket's fields reaches its viewer and the lists, once each.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{t1}"),
+            &admin.token,
+            json!({ "priority": "URGENT" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for conn in [&mut viewer, &mut list] {
+        let ev = conn.expect("ticket:updated").await;
+        assert_eq!(ev["data"]["priority"], "URGENT");
+        assert!(conn.sync().await.is_empty());
+    }
+    // (The viewer's barrier joined t2, which its viewers hear of: not about the message.)
+    let heard_elsewhere: Vec<Value> = elsewhere
+        .barrier(&t2)
+        .await
+        .into_iter()
+        .filter(|e| e["event"] != "ticket:viewers")
+        .collect();
+    assert!(heard_elsewhere.is_empty(), "{heard_elsewhere:?}");
 }
 
 #[tokio::test]
@@ -371,11 +467,12 @@ async fn another_organization_can_neither_follow_nor_overhear() {
     assert_eq!(err["data"]["action"], "ticket:subscribe");
 
     let mut a_tab = app.ws_connect(&a_admin.token).await;
+    let mut a_list = app.ws_connect(&a_admin.token).await;
     a_tab.subscribe(&a_ticket).await;
     post(&app, &a_admin, &a_ticket, "Acme-only reply", false).await;
     a_tab.expect("message:new").await;
     open_ticket(&app, &a_admin, "Another Acme ticket").await;
-    a_tab.expect("ticket:created").await;
+    a_list.expect("ticket:created").await;
     a_tab
         .send(json!({ "action": "typing:start", "ticketId": a_ticket }))
         .await;

@@ -155,3 +155,136 @@ fn websocket_actions_answer_with_a_frame_and_the_required_routes_exist() {
         assert_eq!(r.two_way, expects_reply, "{}", r.route_key);
     }
 }
+
+/// Resource types that cost nothing without traffic (requests, messages, mail and stored
+/// bytes are billed; nothing by the hour). A new type must be checked against this and
+/// `docs/cost.md` ("$0 at rest") before it joins the list.
+const PAY_PER_USE: &[&str] = &[
+    "AWS::ApiGatewayV2::Api",
+    "AWS::ApiGatewayV2::Integration",
+    "AWS::ApiGatewayV2::Route",
+    "AWS::ApiGatewayV2::RouteResponse",
+    "AWS::ApiGatewayV2::Stage",
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+    "AWS::DynamoDB::Table",
+    "AWS::Lambda::Permission",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
+    "AWS::SES::ReceiptRule",
+    "AWS::SES::ReceiptRuleSet",
+    "AWS::Serverless::Function",
+    "AWS::Serverless::HttpApi",
+];
+
+#[test]
+fn nothing_in_the_template_costs_money_at_rest() {
+    let raw: serde_yaml::Value =
+        serde_yaml::from_str(wrrk_local::template::TEMPLATE_YAML).expect("template.yaml parses");
+    let resources = raw["Resources"].as_mapping().expect("Resources");
+    for (id, resource) in resources {
+        let kind = resource["Type"].as_str().unwrap_or_default();
+        assert!(
+            PAY_PER_USE.contains(&kind),
+            "{id:?} is a {kind}: check whether it bills by the hour (docs/cost.md) and list it"
+        );
+    }
+    assert_eq!(
+        raw["Resources"]["Table"]["Properties"]["BillingMode"].as_str(),
+        Some("PAY_PER_REQUEST"),
+        "the table is on-demand"
+    );
+    // Provisioned throughput (table or index) and provisioned concurrency bill by the hour.
+    for word in [
+        "ProvisionedThroughput",
+        "ProvisionedConcurrency",
+        "OnDemandThroughput",
+    ] {
+        assert!(
+            !wrrk_local::template::TEMPLATE_YAML.contains(word),
+            "template.yaml mentions {word}"
+        );
+    }
+}
+
+#[test]
+fn the_ticket_list_index_projects_exactly_a_list_row() {
+    let t = template();
+    let index = t
+        .table
+        .indexes
+        .iter()
+        .find(|i| i.name == wrrk_shared::keys::GSI3)
+        .expect("the tickets-by-activity index");
+    assert_eq!(index.projection, "INCLUDE");
+    let projected: BTreeSet<&str> = index
+        .non_key_attributes
+        .iter()
+        .map(String::as_str)
+        .collect();
+    let row: BTreeSet<&str> = wrrk_shared::domain::TicketSummary::ATTRIBUTES
+        .into_iter()
+        .collect();
+    assert_eq!(projected, row);
+}
+
+/// An index as compared: key schema, projection type, projected attributes.
+type IndexShape = (Vec<(String, String)>, String, BTreeSet<String>);
+
+#[tokio::test]
+async fn the_local_table_has_the_template_s_indexes() {
+    let app = wrrk_tests::TestApp::spawn().await;
+    let described = app
+        .stack
+        .dynamodb_client()
+        .describe_table()
+        .table_name(app.stack.app.store.table())
+        .send()
+        .await
+        .expect("DescribeTable");
+    let table = described.table.expect("a table");
+    let local: BTreeMap<String, IndexShape> = table
+        .global_secondary_indexes()
+        .iter()
+        .map(|g| {
+            let keys = g
+                .key_schema()
+                .iter()
+                .map(|k| {
+                    (
+                        k.attribute_name().to_string(),
+                        k.key_type().as_str().to_string(),
+                    )
+                })
+                .collect();
+            let projection = g.projection().expect("a projection");
+            (
+                g.index_name().unwrap_or_default().to_string(),
+                (
+                    keys,
+                    projection
+                        .projection_type()
+                        .map(|p| p.as_str().to_string())
+                        .unwrap_or_default(),
+                    projection.non_key_attributes().iter().cloned().collect(),
+                ),
+            )
+        })
+        .collect();
+    let declared: BTreeMap<String, IndexShape> = template()
+        .table
+        .indexes
+        .into_iter()
+        .map(|i| {
+            (
+                i.name,
+                (
+                    i.key_schema,
+                    i.projection,
+                    i.non_key_attributes.into_iter().collect(),
+                ),
+            )
+        })
+        .collect();
+    assert_eq!(local, declared);
+}

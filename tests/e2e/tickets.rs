@@ -779,3 +779,67 @@ async fn a_ticket_is_found_by_its_number_as_people_type_it_and_only_in_its_organ
         r.body
     );
 }
+
+#[tokio::test]
+async fn list_rows_carry_customer_and_assignee_and_follow_a_rename() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let agent = member(&app, &admin, "agent@acme.io", "AGENT").await;
+    let t = open(&app, &admin, "Where is my parcel", "carl@customer.io").await;
+    let id = t["id"].as_str().unwrap();
+    assert_eq!(t["customer"]["email"], "carl@customer.io");
+    let r = app
+        .patch(
+            &format!("/api/tickets/{id}"),
+            &admin.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.data()["assignee"]["id"], agent.user_id.as_str());
+
+    let row = |list: &Resp| {
+        list.data()
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["id"] == id)
+            .cloned()
+            .expect("the ticket is listed")
+    };
+    let list = app.get("/api/tickets?status=OPEN", &admin.token).await;
+    let listed = row(&list);
+    assert_eq!(listed["customer"]["email"], "carl@customer.io");
+    assert_eq!(listed["assignee"]["id"], agent.user_id.as_str());
+    // A list row is what a list shows, not the whole ticket.
+    assert!(listed.get("messageCount").is_none(), "{listed}");
+
+    // The assignee changes their name and avatar: their tickets' rows follow.
+    let r = app
+        .patch(
+            &format!("/api/users/{}", agent.user_id),
+            &agent.token,
+            json!({ "name": "Agnes Renamed", "avatarUrl": "https://example.com/a.png" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let list = app.get("/api/tickets?assignee=me", &agent.token).await;
+    let listed = row(&list);
+    assert_eq!(listed["assignee"]["name"], "Agnes Renamed");
+    assert_eq!(listed["assignee"]["avatarUrl"], "https://example.com/a.png");
+    let got = app.get(&format!("/api/tickets/{id}"), &admin.token).await;
+    assert_eq!(got.data()["assignee"]["name"], "Agnes Renamed");
+
+    // Unassigning clears the summary with the id.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{id}"),
+            &admin.token,
+            json!({ "assigneeId": null }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let listed = row(&app.get("/api/tickets", &admin.token).await);
+    assert!(listed["assignee"].is_null(), "{listed}");
+    assert!(listed["assigneeId"].is_null(), "{listed}");
+}

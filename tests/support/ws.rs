@@ -123,6 +123,15 @@ impl WsClient {
         self.subscribe(ticket_id).await
     }
 
+    /// A round trip that changes nothing (an unknown action, answered with an error
+    /// frame): the events that arrived before its answer. Unlike [`WsClient::barrier`],
+    /// it leaves a connection that follows no ticket (a list) as it is.
+    pub async fn sync(&mut self) -> Vec<Value> {
+        self.send(json!({ "action": "sync" })).await;
+        let (_, before) = self.until("error", |d| d["code"] == "unknown_action").await;
+        before
+    }
+
     /// Reads until the server closes the connection; the events that came before. Panics
     /// if it stays open past the deadline.
     pub async fn until_closed(&mut self) -> Vec<Value> {

@@ -24,6 +24,7 @@ import type {
   SignupRequest,
   Team,
   Ticket,
+  TicketSummary,
   TicketPatch,
   Upload,
   User,
@@ -220,10 +221,10 @@ export const api = {
     }),
 
   // Tickets
-  tickets: (q: TicketQuery = {}) => page<Ticket>('/api/tickets', { ...q }),
+  tickets: (q: TicketQuery = {}) => page<TicketSummary>('/api/tickets', { ...q }),
   /** The ticket with a human number (`ACME-0042`, `acme-42`), if there is one. */
   ticketByNumber: async (number: string) =>
-    (await page<Ticket>('/api/tickets', { number })).data[0] ?? null,
+    (await page<TicketSummary>('/api/tickets', { number })).data[0] ?? null,
   ticket: (id: string) => data<Ticket>('GET', `/api/tickets/${enc(id)}`),
   createTicket: (b: NewTicketRequest) => data<Ticket>('POST', '/api/tickets', { body: b }),
   updateTicket: (id: string, patch: TicketPatch) =>

@@ -187,12 +187,11 @@ export interface PersonSummary {
 }
 
 /**
- * A ticket. Lists and `GET /api/tickets/{id}` add `customer` and `assignee` summaries;
- * `ticket:created` / `ticket:updated` events carry the bare ticket.
+ * A ticket as a list row and the organization-wide `ticket:created` / `ticket:updated`
+ * events carry it: what a row shows and what the list filters match.
  */
-export interface Ticket {
+export interface TicketSummary {
   id: string;
-  orgId: string;
   number: number;
   /** The human number (`ACME-0042`); older backends call it `key`. Read via ticketNumber(). */
   ticketNumber?: string;
@@ -205,13 +204,18 @@ export interface Ticket {
   assigneeId?: string | null;
   teamId?: string | null;
   tags: string[];
-  messageCount: number;
   createdAt: string;
-  updatedAt: string;
   lastActivityAt: string;
-  version: number;
   customer?: CustomerSummary | null;
   assignee?: PersonSummary | null;
+}
+
+/** A ticket (`GET|POST|PATCH /api/tickets[/{id}]`): its summary and the rest. */
+export interface Ticket extends TicketSummary {
+  orgId: string;
+  messageCount: number;
+  updatedAt: string;
+  version: number;
 }
 
 export function ticketNumber(t: Pick<Ticket, 'ticketNumber' | 'key' | 'number'>): string {
@@ -381,12 +385,17 @@ export interface ClientFrame {
 }
 
 /** Server frames: `{event, data}`. */
+/** `message:new` as agents receive it: the message and the ticket's summary after it. */
+export interface MessageEvent extends Message {
+  ticket?: TicketSummary;
+}
+
 export interface ServerEvents {
-  'message:new': Message;
+  'message:new': MessageEvent;
   /** A stored message changed (its email's delivery state): replace it by id. */
   'message:updated': Message;
-  'ticket:created': Ticket;
-  'ticket:updated': Ticket;
+  'ticket:created': TicketSummary;
+  'ticket:updated': TicketSummary;
   'typing:indicator': TypingIndicator;
   'presence:update': Presence;
   'ticket:viewers': TicketViewers;

@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, describe, type TicketQuery } from '../api/client';
-import { CHANNELS, PRIORITIES, STATUSES, ticketNumber, type Team, type Ticket } from '../api/types';
+import { CHANNELS, PRIORITIES, STATUSES, ticketNumber, type Team, type TicketSummary } from '../api/types';
 import { live } from '../live';
 import { Link, location, navigate } from '../router';
 import { me, org, userNames } from '../state';
@@ -54,7 +54,7 @@ function toQuery(f: Filters): TicketQuery {
 }
 
 /** Whether a ticket belongs in the list the filters describe (for live events). */
-function matches(t: Ticket, q: TicketQuery, meId: string | undefined): boolean {
+function matches(t: TicketSummary, q: TicketQuery, meId: string | undefined): boolean {
   if (q.assignee === 'me' && t.assigneeId !== meId) return false;
   if (q.assignee === 'unassigned' && t.assigneeId) return false;
   if (q.status && t.status !== q.status) return false;
@@ -71,10 +71,11 @@ function hrefFor(f: Filters): string {
   return s ? `/?${s}` : '/';
 }
 
-const byActivity = (a: Ticket, b: Ticket) => b.lastActivityAt.localeCompare(a.lastActivityAt);
+const byActivity = (a: TicketSummary, b: TicketSummary) => b.lastActivityAt.localeCompare(a.lastActivityAt);
 
-/** Keeps the summaries a list row shows when an event carries the bare ticket. */
-function merge(old: Ticket | undefined, t: Ticket): Ticket {
+/** The row for an event's ticket (events carry the customer and assignee; an older
+ * backend's bare ticket keeps the row's). */
+function merge(old: TicketSummary | undefined, t: TicketSummary): TicketSummary {
   const next = { ...old, ...t };
   if (t.customer === undefined && old) next.customer = old.customer;
   if (t.assignee === undefined) {
@@ -104,7 +105,7 @@ const SUBJECT_WINDOW = 100;
  * SUBJECT_WINDOW: subjects have no index, and reading a whole view per keystroke is not
  * worth it).
  */
-async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: Ticket[]; info: string }> {
+async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: TicketSummary[]; info: string }> {
   const [customers, recent] = await Promise.all([
     api.customers({ search: text, limit: 20 }).then((p) => p.data),
     api.tickets({ ...q, limit: SUBJECT_WINDOW }),
@@ -113,7 +114,7 @@ async function searchTickets(text: string, q: TicketQuery): Promise<{ tickets: T
   const byCustomer = pages.flatMap((p) => p.data);
   const needle = text.toLocaleLowerCase();
   const bySubject = recent.data.filter((t) => t.subject.toLocaleLowerCase().startsWith(needle));
-  const all = new Map<string, Ticket>();
+  const all = new Map<string, TicketSummary>();
   for (const t of [...byCustomer, ...bySubject]) all.set(t.id, t);
   const tickets = [...all.values()].sort(byActivity);
   const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -127,7 +128,7 @@ export function Inbox() {
   const f = readFilters(location.value.search);
   const query = toQuery(f);
   const key = hrefFor(f);
-  const [tickets, setTickets] = useState<Ticket[]>([]);
+  const [tickets, setTickets] = useState<TicketSummary[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
   // Which filters the rows on screen belong to: busy from the first render of new filters.
@@ -137,7 +138,7 @@ export function Inbox() {
   const [searchInfo, setSearchInfo] = useState<string | null>(null);
   const [teams, setTeams] = useState<Team[]>([]);
   const [showNew, setShowNew] = useState(false);
-  const listRef = useRef<Ticket[]>([]);
+  const listRef = useRef<TicketSummary[]>([]);
   listRef.current = tickets;
   const welcome = new URLSearchParams(location.value.search).get('welcome') === '1';
   const reset = new URLSearchParams(location.value.search).get('reset') === '1';
@@ -201,9 +202,9 @@ export function Inbox() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [key]);
 
-  // Live: new and changed tickets update the open list in place.
+  // Live: new and changed tickets update the open list in place. Events carry the row.
   useEffect(() => {
-    const upsert = async (t: Ticket, created: boolean) => {
+    const upsert = async (t: TicketSummary) => {
       const list = listRef.current;
       const old = list.find((x) => x.id === t.id);
       const fits = matches(t, query, me.value?.id) && !f.q;
@@ -214,7 +215,8 @@ export function Inbox() {
         return;
       }
       let view = merge(old, t);
-      if (!old || (created && !view.customer)) {
+      if (!view.customer) {
+        // Only an older backend's event lacks the customer.
         try {
           view = await api.ticket(t.id);
         } catch {
@@ -227,8 +229,10 @@ export function Inbox() {
       });
     };
     const offs = [
-      live.on('ticket:created', (t) => void upsert(t, true)),
-      live.on('ticket:updated', (t) => void upsert(t, false)),
+      live.on('ticket:created', (t) => void upsert(t)),
+      live.on('ticket:updated', (t) => void upsert(t)),
+      // A followed ticket's change comes with its message, not as ticket:updated.
+      live.on('message:new', (m) => void (m.ticket && upsert(m.ticket))),
       live.onReconnect(() => void load()),
     ];
     return () => offs.forEach((o) => o());

@@ -13,6 +13,7 @@ import {
   type Message,
   type Team,
   type Ticket,
+  type TicketSummary,
   type TicketPatch,
   type User,
 } from '../api/types';
@@ -493,7 +494,7 @@ function Controls({ ticket, onChange }: { ticket: Ticket; onChange: (t: Ticket) 
 }
 
 function CustomerPanel({ ticket }: { ticket: Ticket }) {
-  const [others, setOthers] = useState<Ticket[] | null>(null);
+  const [others, setOthers] = useState<TicketSummary[] | null>(null);
   useEffect(() => {
     api.tickets({ customer: ticket.customerId, limit: 20 }).then(
       (p) => setOthers(p.data.filter((t) => t.id !== ticket.id)),
@@ -589,6 +590,21 @@ export function TicketPage({ id }: { id: string }) {
     }
   };
 
+  /** Takes a list summary's fields into the ticket shown (the rest stays as loaded). */
+  const applySummary = (t: TicketSummary) =>
+    setTicket((old) => {
+      if (!old) return old;
+      const next = { ...old, ...t, customer: t.customer ?? old.customer };
+      if (t.assignee === undefined) {
+        if (t.assigneeId !== old.assigneeId)
+          next.assignee = t.assigneeId
+            ? { id: t.assigneeId, name: userNames.value.get(t.assigneeId) ?? 'Someone' }
+            : null;
+        else next.assignee = old.assignee;
+      }
+      return next;
+    });
+
   useEffect(() => {
     byId.current = new Map();
     loaded.current = (async () => {
@@ -620,23 +636,17 @@ export function TicketPage({ id }: { id: string }) {
         if (d.ticketId === id) void catchUp();
       }),
       live.on('message:new', (m) => {
-        if (m.ticketId === id) add([m]);
+        if (m.ticketId !== id) return;
+        // One event per message: it carries the ticket as it is after it (a reopen).
+        const { ticket: summary, ...message } = m;
+        add([message]);
+        if (summary) applySummary(summary);
       }),
       live.on('message:updated', (m) => {
         if (m.ticketId === id) put([m]);
       }),
       live.on('ticket:updated', (t) => {
-        if (t.id !== id) return;
-        setTicket((old) => {
-          if (!old) return old;
-          const next = { ...old, ...t, customer: old.customer };
-          if (t.assigneeId !== old.assigneeId)
-            next.assignee = t.assigneeId
-              ? { id: t.assigneeId, name: userNames.value.get(t.assigneeId) ?? 'Someone' }
-              : null;
-          else next.assignee = old.assignee;
-          return next;
-        });
+        if (t.id === id) applySummary(t);
       }),
     ];
     return () => {

@@ -40,14 +40,11 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
         ));
     }
     ticket.ok_or(ApiError::NotFound("Ticket"))?;
-    app.store.join_room(&conn, &ticket_id).await?;
+    let was_following = app.store.join_room(&conn, &ticket_id).await?;
     // Agents learn who else has the ticket open in this acknowledgement (no extra post),
     // and the others hear of them.
     let viewers = match conn.kind {
-        ConnectionKind::Agent => {
-            let was_following = conn.rooms.contains(&ticket_id);
-            viewers::joined(&app, &conn, &ticket_id, was_following).await
-        }
+        ConnectionKind::Agent => viewers::joined(&app, &conn, &ticket_id, was_following).await,
         ConnectionKind::Visitor => None,
     };
     reply(

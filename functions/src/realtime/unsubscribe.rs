@@ -10,8 +10,8 @@ use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
 pub async fn handle(app: App, event: WsRequest) -> WsResult {
     let conn = caller_connection(&app, &event).await?;
     let action = TicketAction::parse(&event)?;
-    app.store.leave_room(&conn, &action.ticket_id).await?;
-    if conn.rooms.contains(&action.ticket_id) {
+    let was_following = app.store.leave_room(&conn, &action.ticket_id).await?;
+    if was_following && conn.kind == wrrk_shared::domain::ConnectionKind::Agent {
         viewers::left(&app, &conn, &action.ticket_id).await;
     }
     reply(

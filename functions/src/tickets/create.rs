@@ -40,7 +40,7 @@ struct CustomerBody {
     tag = "tickets",
     request_body = Body,
     responses(
-        (status = 201, description = "Opened", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+        (status = 201, description = "Opened", body = wrrk_shared::http::Data<wrrk_shared::domain::Ticket>),
     ),
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -95,6 +95,5 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         },
     )
     .await?;
-    let view = super::views(&app, &org.id, vec![opened.ticket]).await?;
-    created(&view[0])
+    created(opened.ticket)
 }

@@ -5,7 +5,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, ok, path_id};
 
-/// One GetItem, then the summaries.
+/// One GetItem: the ticket carries its customer and assignee.
 #[utoipa::path(
     get,
     path = "/api/tickets/{id}",
@@ -15,13 +15,12 @@ use wrrk_shared::http::{ApiResult, ok, path_id};
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "The ticket", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+        (status = 200, description = "The ticket", body = wrrk_shared::http::Data<wrrk_shared::domain::Ticket>),
     ),
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let id = path_id(&req, "id", "Ticket")?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
-    let view = super::views(&app, caller.org_id(), vec![ticket]).await?;
-    ok(&view[0])
+    ok(super::complete(&app, ticket).await?)
 }

@@ -6,7 +6,7 @@
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::Ticket;
+use wrrk_shared::domain::{Ticket, TicketSummary};
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, page, parse_enum};
 use wrrk_shared::store::TicketFilter;
 
@@ -14,7 +14,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
     Ok(q.id(name)?.map(str::to_string))
 }
 
-/// One Query per page plus the summaries' BatchGetItems.
+/// The caller's user item and one Query: list rows carry their customer and assignee.
 #[utoipa::path(
     get,
     path = "/api/tickets",
@@ -32,7 +32,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
         ("number" = Option<String>, Query, description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
     ),
     responses(
-        (status = 200, description = "A page of tickets, newest activity first", body = wrrk_shared::http::Paged<wrrk_shared::store::TicketView>),
+        (status = 200, description = "A page of tickets, newest activity first", body = wrrk_shared::http::Paged<wrrk_shared::domain::TicketSummary>),
     ),
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -72,7 +72,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .list_tickets(&org, &filter, page_req.limit, page_req.start.clone())
         .await?;
     let next = page.next;
-    let items = super::views(&app, &org, page.items).await?;
+    let items = super::complete_rows(&app, &org, page.items).await?;
     page_req.respond(&app, wrrk_shared::store::Page { items, next }, |t| t)
 }
 
@@ -86,6 +86,6 @@ async fn by_number(app: &App, org: &str, raw: &str) -> ApiResult {
         Some(id) => app.store.get_ticket(org, &id).await?,
         None => None,
     };
-    let items = super::views(app, org, ticket.into_iter().collect()).await?;
-    page(items, None)
+    let rows = ticket.iter().map(TicketSummary::from).collect();
+    page(super::complete_rows(app, org, rows).await?, None)
 }

@@ -11,9 +11,8 @@ pub mod update;
 use std::collections::BTreeSet;
 
 use wrrk_shared::App;
-use wrrk_shared::domain::Ticket;
+use wrrk_shared::domain::{CustomerSummary, PersonSummary, Ticket, TicketSummary};
 use wrrk_shared::http::ApiError;
-use wrrk_shared::store::{CustomerSummary, TicketView, UserSummary};
 
 /// Most bytes of plain text in one message.
 pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
@@ -42,52 +41,73 @@ pub(crate) async fn load(app: &App, org_id: &str, id: &str) -> Result<Ticket, Ap
         .ok_or(ApiError::NotFound("Ticket"))
 }
 
-/// Tickets with customer and assignee summaries: two BatchGetItems, run together.
-pub(crate) async fn views(
+/// Customer and assignee summaries for tickets stored before summaries were copied onto
+/// tickets: read (at most one BatchGetItem each) only for the ids given, so a list of
+/// current tickets reads nothing more.
+async fn summaries_of(
     app: &App,
     org_id: &str,
-    tickets: Vec<Ticket>,
-) -> Result<Vec<TicketView>, ApiError> {
-    let customer_ids: Vec<String> = tickets
-        .iter()
-        .map(|t| t.customer_id.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let user_ids: Vec<String> = tickets
-        .iter()
-        .filter_map(|t| t.assignee_id.clone())
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let (customers, users) = tokio::try_join!(
-        app.store.get_customers(org_id, &customer_ids),
-        app.store.get_users(org_id, &user_ids)
-    )?;
-    Ok(tickets
-        .into_iter()
-        .map(|t| {
-            let customer =
-                customers
-                    .iter()
-                    .find(|c| c.id == t.customer_id)
-                    .map(|c| CustomerSummary {
-                        id: c.id.clone(),
-                        name: c.name.clone(),
-                        email: c.email.as_str().to_string(),
-                    });
-            let assignee = t.assignee_id.as_ref().and_then(|a| {
-                users.iter().find(|u| u.id == *a).map(|u| UserSummary {
-                    id: u.id.to_string(),
-                    name: u.name.clone(),
-                    avatar_url: u.avatar_url.clone(),
-                })
-            });
-            TicketView {
-                ticket: t,
-                customer,
-                assignee,
-            }
-        })
-        .collect())
+    customer_ids: BTreeSet<String>,
+    user_ids: BTreeSet<String>,
+) -> Result<(Vec<CustomerSummary>, Vec<PersonSummary>), ApiError> {
+    let customer_ids: Vec<String> = customer_ids.into_iter().collect();
+    let user_ids: Vec<String> = user_ids.into_iter().collect();
+    let customers = async {
+        if customer_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        app.store.get_customers(org_id, &customer_ids).await
+    };
+    let users = async {
+        if user_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        app.store.get_users(org_id, &user_ids).await
+    };
+    let (customers, users) = tokio::try_join!(customers, users)?;
+    Ok((
+        customers.iter().map(CustomerSummary::from).collect(),
+        users.iter().map(PersonSummary::from).collect(),
+    ))
+}
+
+/// A page of list rows, with the summaries of rows stored before they were copied onto
+/// tickets filled in.
+pub(crate) async fn complete_rows(
+    app: &App,
+    org_id: &str,
+    mut rows: Vec<TicketSummary>,
+) -> Result<Vec<TicketSummary>, ApiError> {
+    let old: Vec<&TicketSummary> = rows.iter().filter(|t| !t.has_summaries()).collect();
+    if old.is_empty() {
+        return Ok(rows);
+    }
+    let customer_ids = old.iter().map(|t| t.customer_id.clone()).collect();
+    let user_ids = old.iter().filter_map(|t| t.assignee_id.clone()).collect();
+    let (customers, users) = summaries_of(app, org_id, customer_ids, user_ids).await?;
+    for t in rows.iter_mut().filter(|t| !t.has_summaries()) {
+        t.customer = customers.iter().find(|c| c.id == t.customer_id).cloned();
+        t.assignee = t
+            .assignee_id
+            .as_ref()
+            .and_then(|a| users.iter().find(|u| &u.id == a).cloned());
+    }
+    Ok(rows)
+}
+
+/// A ticket with its summaries (filled in when it was stored before they were copied).
+pub(crate) async fn complete(app: &App, mut ticket: Ticket) -> Result<Ticket, ApiError> {
+    if ticket.has_summaries() {
+        return Ok(ticket);
+    }
+    let (customers, users) = summaries_of(
+        app,
+        &ticket.org_id,
+        BTreeSet::from([ticket.customer_id.clone()]),
+        ticket.assignee_id.iter().cloned().collect(),
+    )
+    .await?;
+    ticket.customer = customers.into_iter().next();
+    ticket.assignee = users.into_iter().next();
+    Ok(ticket)
 }

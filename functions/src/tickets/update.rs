@@ -6,7 +6,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::{Priority, Ticket, TicketStatus, TrimmedText};
+use wrrk_shared::domain::{PersonSummary, Priority, Ticket, TicketStatus, TrimmedText};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
@@ -53,33 +53,34 @@ fn parse_tags(raw: &[String]) -> Result<Vec<String>, ApiError> {
 
 /// Assigning anyone but yourself, or taking a ticket a colleague holds (directly or by
 /// clearing it), needs `tickets:assign`; a new assignee must be an active user of the org.
+/// Their summary, as the ticket will carry it.
 async fn check_assignment(
     app: &App,
     caller: &Caller,
     current: &Ticket,
     new_assignee: Option<&str>,
-) -> Result<(), ApiError> {
+) -> Result<Option<PersonSummary>, ApiError> {
     let me = caller.user.id.as_str();
     let held_by_other = current.assignee_id.as_deref().is_some_and(|a| a != me);
     let assigns_other = new_assignee.is_some_and(|a| a != me);
     if held_by_other || assigns_other {
         caller.require(Permission::TicketsAssign)?;
     }
-    if let Some(a) = new_assignee {
-        let active = is_valid_id(a)
-            && app
-                .store
-                .get_user(caller.org_id(), a)
-                .await?
-                .is_some_and(|u| u.active);
-        if !active {
-            return Err(ApiError::invalid(
-                "assigneeId",
-                "assigneeId: must be an active user of your organization",
-            ));
-        }
+    let Some(a) = new_assignee else {
+        return Ok(None);
+    };
+    let user = if is_valid_id(a) {
+        app.store.get_user(caller.org_id(), a).await?
+    } else {
+        None
+    };
+    match user {
+        Some(u) if u.active => Ok(Some(PersonSummary::from(&u))),
+        _ => Err(ApiError::invalid(
+            "assigneeId",
+            "assigneeId: must be an active user of your organization",
+        )),
     }
-    Ok(())
 }
 
 /// Validates references once (assignee active in the org, team exists), then applies the
@@ -94,7 +95,7 @@ async fn check_assignment(
         ("id" = String, Path),
     ),
     responses(
-        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::store::TicketView>),
+        (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::Ticket>),
     ),
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
@@ -120,9 +121,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .transpose()?;
     let tags = body.tags.as_deref().map(parse_tags).transpose()?;
 
-    if let Some(assignee) = &body.assignee_id {
-        check_assignment(&app, &caller, &current, assignee.as_deref()).await?;
-    }
+    let assignee = match &body.assignee_id {
+        Some(a) => Some(check_assignment(&app, &caller, &current, a.as_deref()).await?),
+        None => None,
+    };
     if let Some(Some(team)) = &body.team_id {
         let exists = is_valid_id(team) && app.store.get_team(&org, team).await?.is_some();
         if !exists {
@@ -133,13 +135,13 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let changes = TicketChanges {
         status,
         priority,
-        assignee_id: body.assignee_id.clone(),
+        assignee,
         team_id: body.team_id.clone(),
         subject,
         tags,
     };
-    // Only the named fields are written. A lost race on status or assignee (the list keys
-    // depend on both) is retried on the fresh ticket, re-checking who may reassign it.
+    // Only the named fields are written. A lost race on status or assignee is retried on
+    // the fresh ticket, re-checking who may reassign it.
     let mut current = current;
     let mut tries = 0;
     let ticket = loop {
@@ -156,6 +158,5 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
     };
     realtime::ticket_updated(&app, &ticket).await;
-    let view = super::views(&app, &org, vec![ticket]).await?;
-    ok(&view[0])
+    ok(super::complete(&app, ticket).await?)
 }

@@ -8,7 +8,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::{HttpsUrl, PersonName, Role, User};
+use wrrk_shared::domain::{HttpsUrl, PersonName, PersonSummary, Role, User};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
@@ -118,6 +118,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     })
     .await?;
     let (before, user) = user;
+    // Tickets carry their assignee's name and avatar for the lists.
+    if user.name != before.name || user.avatar_url != before.avatar_url {
+        app.store
+            .refresh_assignee(&user.org_id, &PersonSummary::from(&user))
+            .await?;
+    }
     let demoted = !rbac::outranks_or_equals(user.role, before.role);
     if demoted {
         realtime::end_connections(&app, &user.org_id, &user.id, None).await;

@@ -18,7 +18,10 @@ pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
 pub use team::Team;
-pub use ticket::{AuthorType, Channel, Customer, Message, Priority, Ticket, TicketStatus};
+pub use ticket::{
+    AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,
+    TicketStatus, TicketSummary,
+};
 pub use user::User;
 pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
 

@@ -91,6 +91,14 @@ pub struct Ticket {
     /// Lower-case labels.
     #[serde(default)]
     pub tags: Vec<String>,
+    /// The customer as lists show them, copied onto the ticket when it opens (a customer's
+    /// name and address never change). Tickets stored before the copy existed have none.
+    #[serde(default)]
+    pub customer: Option<CustomerSummary>,
+    /// The assignee as lists show them, written with `assignee_id` and refreshed on all
+    /// their tickets when they change name or avatar.
+    #[serde(default)]
+    pub assignee: Option<PersonSummary>,
     /// Messages so far (notes included).
     #[serde(default)]
     pub message_count: u64,
@@ -128,6 +136,149 @@ impl Ticket {
             &prefix.to_ascii_uppercase(),
             digits.parse().ok()?,
         ))
+    }
+
+    /// Whether the customer and assignee summaries are there (tickets stored before they
+    /// were copied onto tickets lack them).
+    pub fn has_summaries(&self) -> bool {
+        self.customer.is_some() && (self.assignee_id.is_none() || self.assignee.is_some())
+    }
+}
+
+/// A customer as a ticket list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerSummary {
+    /// The customer's id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Email address.
+    pub email: String,
+}
+
+impl From<&Customer> for CustomerSummary {
+    fn from(c: &Customer) -> Self {
+        Self {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            email: c.email.as_str().to_string(),
+        }
+    }
+}
+
+/// An agent as a ticket list shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct PersonSummary {
+    /// The user's id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Optional https avatar.
+    #[serde(default)]
+    pub avatar_url: Option<String>,
+}
+
+impl From<&super::User> for PersonSummary {
+    fn from(u: &super::User) -> Self {
+        Self {
+            id: u.id.to_string(),
+            name: u.name.clone(),
+            avatar_url: u.avatar_url.clone(),
+        }
+    }
+}
+
+/// A ticket as lists and organization-wide events carry it: what a row shows and what the
+/// list filters match. The tickets-by-activity index projects exactly these attributes
+/// ([`TicketSummary::ATTRIBUTES`]), so a list page is one Query, and a change to anything
+/// else (message count, version, email references) writes nothing to the index.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketSummary {
+    /// ULID.
+    pub id: String,
+    /// Sequential number within the organization.
+    pub number: u64,
+    /// Human number, `ACME-0042`.
+    pub ticket_number: String,
+    /// Subject line.
+    pub subject: String,
+    /// Where it stands.
+    pub status: TicketStatus,
+    /// How urgent.
+    pub priority: Priority,
+    /// Where it came from.
+    pub channel: Channel,
+    /// The customer.
+    pub customer_id: String,
+    /// The agent working it.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    /// The team it belongs to.
+    #[serde(default)]
+    pub team_id: Option<String>,
+    /// Lower-case labels.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    /// When it was opened.
+    pub created_at: DateTime<Utc>,
+    /// When the last message arrived (lists sort by this).
+    pub last_activity_at: DateTime<Utc>,
+    /// The customer's name and address.
+    #[serde(default)]
+    pub customer: Option<CustomerSummary>,
+    /// The assignee's name and avatar.
+    #[serde(default)]
+    pub assignee: Option<PersonSummary>,
+}
+
+impl TicketSummary {
+    /// The item attributes a summary is made of (the index's projection).
+    pub const ATTRIBUTES: [&'static str; 15] = [
+        "id",
+        "number",
+        "ticketNumber",
+        "subject",
+        "status",
+        "priority",
+        "channel",
+        "customerId",
+        "assigneeId",
+        "teamId",
+        "tags",
+        "createdAt",
+        "lastActivityAt",
+        "customer",
+        "assignee",
+    ];
+
+    /// Whether the customer and assignee summaries are there.
+    pub fn has_summaries(&self) -> bool {
+        self.customer.is_some() && (self.assignee_id.is_none() || self.assignee.is_some())
+    }
+}
+
+impl From<&Ticket> for TicketSummary {
+    fn from(t: &Ticket) -> Self {
+        Self {
+            id: t.id.clone(),
+            number: t.number,
+            ticket_number: t.ticket_number.clone(),
+            subject: t.subject.clone(),
+            status: t.status,
+            priority: t.priority,
+            channel: t.channel,
+            customer_id: t.customer_id.clone(),
+            assignee_id: t.assignee_id.clone(),
+            team_id: t.team_id.clone(),
+            tags: t.tags.clone(),
+            created_at: t.created_at,
+            last_activity_at: t.last_activity_at,
+            customer: t.customer.clone(),
+            assignee: t.assignee.clone(),
+        }
     }
 }
 
@@ -196,7 +347,39 @@ pub struct Customer {
 
 #[cfg(test)]
 mod tests {
-    use super::Ticket;
+    use super::*;
+
+    #[test]
+    fn a_summary_is_made_of_exactly_its_listed_attributes() {
+        let summary = TicketSummary {
+            id: "t".into(),
+            number: 1,
+            ticket_number: "A-0001".into(),
+            subject: "s".into(),
+            status: TicketStatus::Open,
+            priority: Priority::Medium,
+            channel: Channel::Chat,
+            customer_id: "c".into(),
+            assignee_id: Some("u".into()),
+            team_id: Some("team".into()),
+            tags: vec!["x".into()],
+            created_at: Utc::now(),
+            last_activity_at: Utc::now(),
+            customer: None,
+            assignee: None,
+        };
+        let json = serde_json::to_value(&summary).expect("serializes");
+        let mut fields: Vec<&str> = json
+            .as_object()
+            .expect("an object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut listed = TicketSummary::ATTRIBUTES.to_vec();
+        fields.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(fields, listed);
+    }
 
     #[test]
     fn ticket_numbers_are_read_as_people_type_them() {

@@ -10,7 +10,6 @@ use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
 
 use super::Conflict;
-use super::tx::Tx;
 use super::{
     Item, Page, QuerySpec, Store, StoreError, StoreResult, from_item, is_condition_failed, n, s,
     to_item,
@@ -50,6 +49,23 @@ fn num_attr(item: &Item, name: &str) -> Option<i64> {
     item.get(name)
         .and_then(|v| v.as_n().ok())
         .and_then(|v| v.parse().ok())
+}
+
+/// The tickets a connection's stored item (or organization entry) lists as followed.
+fn rooms_of(item: &Item) -> Vec<String> {
+    item.get("rooms")
+        .and_then(|v| v.as_ss().ok())
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Where a connection's followed tickets are listed: an agent's organization entry (so
+/// list fan-out can tell lists from viewers), a visitor's own item (it has no entry).
+fn rooms_key(conn: &Connection) -> keys::Key {
+    match conn.kind {
+        ConnectionKind::Agent => keys::org_connection(&conn.org_id, &conn.id),
+        ConnectionKind::Visitor => keys::connection(&conn.id),
+    }
 }
 
 /// Whether a TTL'd item is past its expiry (DynamoDB deletes expired items lazily).
@@ -109,12 +125,17 @@ impl Store {
         }
     }
 
-    /// Writes the connection item and, for agents, its organization entry.
+    /// Writes the connection item and, for agents, its organization entry: two single
+    /// writes, not a transaction (which bills each item twice). When the second fails the
+    /// first is undone; were that to fail too, the item would expire by TTL, and the
+    /// connection never opened, so nothing is sent to it.
     async fn store_connection(&self, conn: &Connection) -> StoreResult<()> {
         let ttl = n(expiry(conn.connected_at));
         let mut item = to_item(&keys::connection(&conn.id), conn)?;
         item.insert(attr::TTL.into(), ttl.clone());
-        let mut tx = Tx::new().put_new(self, item)?;
+        self.put_one(item, Some("attribute_not_exists(PK)"))
+            .await
+            .context("storing a connection")?;
         if conn.kind == ConnectionKind::Agent {
             let mut entry = keys::org_connection(&conn.org_id, &conn.id).to_item();
             entry.insert("userId".into(), s(&conn.user_id));
@@ -122,9 +143,37 @@ impl Store {
                 entry.insert("session".into(), s(session));
             }
             entry.insert(attr::TTL.into(), ttl);
-            tx = tx.put(self, entry, None, vec![])?;
+            if let Err(e) = self.put_one(entry, None).await {
+                // The connection never opens: take its item back.
+                let _ = self.delete_keys(vec![keys::connection(&conn.id)]).await;
+                return Err(anyhow::Error::new(e)
+                    .context("listing a connection in its organization")
+                    .into());
+            }
         }
-        tx.run(self, "open connection").await
+        Ok(())
+    }
+
+    /// One PutItem, under `condition` if given.
+    async fn put_one(
+        &self,
+        item: Item,
+        condition: Option<&str>,
+    ) -> Result<
+        (),
+        aws_sdk_dynamodb::error::SdkError<
+            aws_sdk_dynamodb::operation::put_item::PutItemError,
+            aws_sdk_dynamodb::config::http::HttpResponse,
+        >,
+    > {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .set_condition_expression(condition.map(str::to_string))
+            .send()
+            .await
+            .map(|_| ())
     }
 
     /// Counts one client frame on connection `id` against a fixed window of
@@ -292,21 +341,29 @@ impl Store {
         let Some(old) = out.attributes.filter(|a| !a.is_empty()) else {
             return Ok(None);
         };
-        let rooms: Vec<String> = old
-            .get("rooms")
-            .and_then(|v| v.as_ss().ok())
-            .cloned()
-            .unwrap_or_default();
-        let connection: Connection = from_item(old)?;
+        let mut rooms = rooms_of(&old);
+        let mut connection: Connection = from_item(old)?;
         let org = &connection.org_id;
-        let mut entries: Vec<keys::Key> = rooms
+        if connection.kind == ConnectionKind::Agent {
+            // An agent's rooms are listed on its organization entry.
+            let entry = self
+                .db
+                .delete_item()
+                .table_name(&self.table)
+                .set_key(Some(keys::org_connection(org, id).to_item()))
+                .return_values(ReturnValue::AllOld)
+                .send()
+                .await
+                .context("deleting a connection's organization entry")?;
+            rooms.extend(entry.attributes.as_ref().map(rooms_of).unwrap_or_default());
+        }
+        let entries: Vec<keys::Key> = rooms
             .iter()
             .map(|t| keys::room_member(org, t, id))
             .collect();
-        if connection.kind == ConnectionKind::Agent {
-            entries.push(keys::org_connection(org, id));
-        }
         self.delete_keys(entries).await?;
+        // Whoever handles the closing (viewers) sees every room it followed.
+        connection.rooms = rooms;
         let offline = match connection.kind {
             ConnectionKind::Agent => self.uncount_presence(&connection).await?,
             ConnectionKind::Visitor => None,
@@ -364,66 +421,82 @@ impl Store {
 
     /// Adds `conn` to the room of `ticket_id` (idempotent). `NotFound("Connection")` if
     /// the connection closed meanwhile; `Conflict("too_many_rooms")` past the limit.
-    pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
+    ///
+    /// Two single writes, not a transaction (which bills each item twice): first the
+    /// connection lists the room (under its limit), then the room entry. If the second
+    /// fails, the connection lists a room it is not in until it closes, which only
+    /// deletes an entry that is not there. An agent's rooms are listed on its
+    /// organization entry, so the organization's connections that follow no ticket (its
+    /// lists) are one filtered read away ([`Store::list_connection_ids`]).
+    /// Returns whether the connection already followed the ticket (a repeated subscribe).
+    pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<bool> {
+        let counted = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(rooms_key(conn).to_item()))
+            .update_expression("ADD rooms :room")
+            .condition_expression(
+                "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
+            )
+            .expression_attribute_values(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))
+            .expression_attribute_values(":ticket", s(ticket_id))
+            .expression_attribute_values(":max", n(MAX_ROOMS_PER_CONNECTION))
+            .return_values(ReturnValue::UpdatedOld)
+            .send()
+            .await;
+        let was_following = match counted {
+            Ok(out) => out
+                .attributes
+                .as_ref()
+                .is_some_and(|old| rooms_of(old).iter().any(|t| t == ticket_id)),
+            Err(e) if is_condition_failed(&e) => {
+                return match self.get_connection(&conn.id).await? {
+                    // The condition also fails when the connection is gone.
+                    Some(_) => Err(Conflict::TooManyRooms {
+                        max: MAX_ROOMS_PER_CONNECTION,
+                    }
+                    .into()),
+                    None => Err(StoreError::NotFound("Connection")),
+                };
+            }
+            Err(e) => return Err(anyhow::Error::new(e).context("joining a room").into()),
+        };
         let mut entry = keys::room_member(&conn.org_id, ticket_id, &conn.id).to_item();
         entry.insert("kind".into(), s(kind_str(conn.kind)));
         // Who, so the room's one Query also answers "who else is viewing".
         entry.insert("userId".into(), s(&conn.user_id));
         entry.insert("name".into(), s(&conn.name));
         entry.insert(attr::TTL.into(), n(expiry(conn.connected_at)));
-        let result = Tx::new()
-            .update(
-                self,
-                &keys::connection(&conn.id),
-                "ADD rooms :room",
-                Some(
-                    "attribute_exists(PK) AND (attribute_not_exists(rooms) OR contains(rooms, :ticket) OR size(rooms) < :max)",
-                ),
-                &[],
-                vec![
-                    (":room", AttributeValue::Ss(vec![ticket_id.to_string()])),
-                    (":ticket", s(ticket_id)),
-                    (":max", n(MAX_ROOMS_PER_CONNECTION)),
-                ],
-            )?
-            .or_conflict(Conflict::TooManyRooms {
-                max: MAX_ROOMS_PER_CONNECTION,
-            })
-            .put(self, entry, None, vec![])?
-            .run(self, "join room")
-            .await;
-        match result {
-            // The condition also fails when the connection is gone.
-            Err(StoreError::Conflict(c @ Conflict::TooManyRooms { .. })) => {
-                match self.get_connection(&conn.id).await? {
-                    Some(_) => Err(c.into()),
-                    None => Err(StoreError::NotFound("Connection")),
-                }
-            }
-            other => other,
-        }
+        self.put_one(entry, None).await.context("joining a room")?;
+        Ok(was_following)
     }
 
-    /// Removes `conn` from the room of `ticket_id` (idempotent).
-    pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<()> {
-        Tx::new()
-            .update(
-                self,
-                &keys::connection(&conn.id),
-                "DELETE rooms :room",
-                Some("attribute_exists(PK)"),
-                &[],
-                vec![(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))],
-            )?
-            .or_not_found("Connection")
-            .delete(
-                self,
-                &keys::room_member(&conn.org_id, ticket_id, &conn.id),
-                None,
-                vec![],
-            )?
-            .run(self, "leave room")
-            .await
+    /// Removes `conn` from the room of `ticket_id` (idempotent). Two single writes, as
+    /// in [`Store::join_room`]. Returns whether the connection followed the ticket.
+    pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<bool> {
+        let uncounted = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(rooms_key(conn).to_item()))
+            .update_expression("DELETE rooms :room")
+            .condition_expression("attribute_exists(PK)")
+            .expression_attribute_values(":room", AttributeValue::Ss(vec![ticket_id.to_string()]))
+            .return_values(ReturnValue::UpdatedOld)
+            .send()
+            .await;
+        let was_following = match uncounted {
+            Ok(out) => out
+                .attributes
+                .as_ref()
+                .is_some_and(|old| rooms_of(old).iter().any(|t| t == ticket_id)),
+            Err(e) if is_condition_failed(&e) => return Err(StoreError::NotFound("Connection")),
+            Err(e) => return Err(anyhow::Error::new(e).context("leaving a room").into()),
+        };
+        self.delete_keys(vec![keys::room_member(&conn.org_id, ticket_id, &conn.id)])
+            .await?;
+        Ok(was_following)
     }
 
     /// Whether connection `connection_id` is in the room of `ticket_id`.
@@ -478,6 +551,25 @@ impl Store {
             keys::CONNECTION_PREFIX.into(),
             true,
         );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX))
+            .map(str::to_string)
+            .collect())
+    }
+
+    /// The organization's agent connections that follow no ticket: the ones showing
+    /// lists (a connection viewing a ticket hears that ticket's changes in its room). A
+    /// set that loses its last element is removed, so "no rooms" is a missing attribute.
+    pub async fn list_connection_ids(&self, org_id: &str) -> StoreResult<Vec<String>> {
+        let mut q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        q.and_filter("attribute_not_exists(rooms)");
         let items = self.query_all(&q).await?;
         Ok(items
             .iter()

@@ -31,9 +31,7 @@ pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, Uplo
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::LoginWindow;
-pub use tickets::{
-    CustomerSummary, NewTicket, TicketChanges, TicketFilter, TicketView, UserSummary,
-};
+pub use tickets::{NewTicket, TicketChanges, TicketFilter};
 pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};
 
@@ -211,12 +209,18 @@ impl Store {
 
     /// Reads one item, strongly consistent.
     async fn get_item(&self, key: &Key) -> StoreResult<Option<Item>> {
+        self.read_item(key, true).await
+    }
+
+    /// Reads one item; an eventually consistent read costs half, for data that is no
+    /// longer changing.
+    async fn read_item(&self, key: &Key, consistent: bool) -> StoreResult<Option<Item>> {
         let out = self
             .db
             .get_item()
             .table_name(&self.table)
             .set_key(Some(key.to_item()))
-            .consistent_read(true)
+            .consistent_read(consistent)
             .send()
             .await
             .context("GetItem failed")?;
@@ -269,15 +273,22 @@ impl Store {
     ) -> StoreResult<Page<Item>> {
         let mut items: Vec<Item> = Vec::new();
         let mut start = start;
+        let mut round: u32 = 0;
         loop {
             let want = limit + 1 - items.len();
             // A filter discards items after they are read, so read big pages: fewer round
-            // trips for the same capacity (DynamoDB still stops each page at 1 MB).
-            let eval_limit = if q.filter.is_some() {
-                want.max(FILTERED_PAGE)
-            } else {
-                want
+            // trips for the same capacity (DynamoDB still stops each page at 1 MB). A query
+            // whose matches are usually dense asks for `first_read` items first and four
+            // times more each further round, so the common page costs what it returns.
+            let eval_limit = match (&q.filter, q.first_read) {
+                (None, _) => want,
+                (Some(_), Some(first)) => first
+                    .max(want)
+                    .saturating_mul(4usize.saturating_pow(round))
+                    .min(FILTERED_PAGE),
+                (Some(_), None) => want.max(FILTERED_PAGE),
             };
+            round += 1;
             let out = self
                 .db
                 .query()
@@ -358,6 +369,8 @@ struct QuerySpec {
     names: HashMap<String, String>,
     values: HashMap<String, AttributeValue>,
     forward: bool,
+    /// With a filter: items to evaluate in the first round (see [`Store::query_page`]).
+    first_read: Option<usize>,
 }
 
 impl QuerySpec {
@@ -382,6 +395,7 @@ impl QuerySpec {
             names: HashMap::from([("#pk".to_string(), pk_attr.to_string())]),
             values: HashMap::from([(":pk".to_string(), AttributeValue::S(pk))]),
             forward,
+            first_read: None,
         }
     }
 
@@ -398,7 +412,6 @@ impl QuerySpec {
 fn index_keys(index: Option<&str>) -> (&'static str, &'static str) {
     match index {
         Some(keys::GSI1) => (attr::GSI1PK, attr::GSI1SK),
-        Some(keys::GSI2) => (attr::GSI2PK, attr::GSI2SK),
         Some(keys::GSI3) => (attr::GSI3PK, attr::GSI3SK),
         _ => (attr::PK, attr::SK),
     }

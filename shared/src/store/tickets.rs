@@ -9,12 +9,15 @@ use rand::Rng;
 
 use super::Conflict;
 use super::tx::Tx;
+use futures::StreamExt;
+
 use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, in_order_of, n, s, to_item};
 use crate::domain::{
-    Channel, Customer, Email, Message, Organization, Priority, Ticket, TicketStatus,
+    Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Ticket, TicketStatus,
+    TicketSummary,
 };
 use crate::ids::new_id;
-use crate::keys::{self, GSI1, GSI2, GSI3, attr};
+use crate::keys::{self, GSI3, attr};
 
 /// How many times opening a ticket retries when another ticket took the number first.
 const MAX_NUMBER_ATTEMPTS: u32 = 200;
@@ -38,10 +41,10 @@ pub struct NewTicket {
     pub email_references: Vec<String>,
 }
 
-/// Which tickets a list wants. Each combination is one Query on the narrowest index.
+/// Which tickets a list wants: a Query on the tickets-by-activity index, filtered.
 #[derive(Debug, Default, Clone)]
 pub struct TicketFilter {
-    /// Only this status (GSI1, or GSI2 with an assignee).
+    /// Only this status.
     pub status: Option<TicketStatus>,
     /// Only this assignee; `Some(None)` means unassigned.
     pub assignee: Option<Option<String>>,
@@ -63,8 +66,8 @@ pub struct TicketChanges {
     pub status: Option<TicketStatus>,
     /// New priority.
     pub priority: Option<Priority>,
-    /// New assignee.
-    pub assignee_id: Option<Option<String>>,
+    /// New assignee (their summary is stored with their id).
+    pub assignee: Option<Option<PersonSummary>>,
     /// New team.
     pub team_id: Option<Option<String>>,
     /// New subject.
@@ -148,43 +151,6 @@ impl UpdateBuilder {
     }
 }
 
-/// A ticket as an agent sees it, with who it is for and who works it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct TicketView {
-    /// The ticket.
-    #[serde(flatten)]
-    pub ticket: Ticket,
-    /// The customer.
-    pub customer: Option<CustomerSummary>,
-    /// The assignee.
-    pub assignee: Option<UserSummary>,
-}
-
-/// Who a ticket is for, as lists show it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-pub struct CustomerSummary {
-    /// Customer id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Email address.
-    pub email: String,
-}
-
-/// Who works a ticket, as lists show it.
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct UserSummary {
-    /// User id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Avatar, when set.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub avatar_url: Option<String>,
-}
-
 fn wire<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
@@ -193,27 +159,14 @@ fn wire<T: serde::Serialize>(v: &T) -> String {
 }
 
 impl Store {
-    /// The ticket's item with the keys of every list it appears in.
+    /// The ticket's item with its key in the tickets-by-activity index.
     fn ticket_item(&self, t: &Ticket) -> StoreResult<Item> {
         let mut item = to_item(&keys::ticket(&t.org_id, &t.id), t)?;
-        let status = t.status.as_str();
-        let sk = keys::ticket_activity_sk(t.last_activity_at, &t.id);
-        item.insert(
-            attr::GSI1PK.into(),
-            s(keys::tickets_by_status_pk(&t.org_id, status)),
-        );
-        item.insert(attr::GSI1SK.into(), s(&sk));
-        item.insert(
-            attr::GSI2PK.into(),
-            s(keys::tickets_by_assignee_pk(
-                &t.org_id,
-                t.assignee_id.as_deref(),
-                status,
-            )),
-        );
-        item.insert(attr::GSI2SK.into(), s(&sk));
         item.insert(attr::GSI3PK.into(), s(keys::tickets_all_pk(&t.org_id)));
-        item.insert(attr::GSI3SK.into(), s(sk));
+        item.insert(
+            attr::GSI3SK.into(),
+            s(keys::ticket_activity_sk(t.last_activity_at, &t.id)),
+        );
         Ok(item)
     }
 
@@ -262,6 +215,8 @@ impl Store {
                 assignee_id: None,
                 team_id: None,
                 tags: Vec::new(),
+                customer: Some((&customer).into()),
+                assignee: None,
                 message_count: u64::from(new.first_message.is_some()),
                 email_references: new.email_references.clone(),
                 created_at: now,
@@ -343,9 +298,10 @@ impl Store {
 
     /// Applies `changes` to `current` in one UpdateItem: only the fields that change are
     /// written, so a concurrent message (activity, count) or a PATCH of other fields is never
-    /// overwritten. When status or assignee change, the list keys that depend on both are
-    /// rewritten under the condition that neither moved since `current` was read;
-    /// otherwise `Conflict("stale_write")` (the caller re-reads and tries again).
+    /// overwritten. When status or assignee change, the update is conditioned on neither
+    /// having moved since `current` was read (a reopen applies only to a ticket still
+    /// RESOLVED; who may reassign depends on who holds it); otherwise
+    /// `Conflict("stale_write")` (the caller re-reads and tries again).
     pub async fn update_ticket(
         &self,
         current: &Ticket,
@@ -359,8 +315,9 @@ impl Store {
         if let Some(v) = changes.priority {
             u.set("priority", s(wire(&v)));
         }
-        if let Some(v) = &changes.assignee_id {
-            u.set("assigneeId", opt_s(v.as_deref()));
+        if let Some(v) = &changes.assignee {
+            u.set("assigneeId", opt_s(v.as_ref().map(|a| a.id.as_str())));
+            u.set("assignee", summary_attr(v.as_ref())?);
         }
         if let Some(v) = &changes.team_id {
             u.set("teamId", opt_s(v.as_deref()));
@@ -375,24 +332,7 @@ impl Store {
             );
         }
         let mut condition = "attribute_exists(PK)".to_string();
-        if changes.status.is_some() || changes.assignee_id.is_some() {
-            let status = changes.status.unwrap_or(current.status);
-            let assignee = changes
-                .assignee_id
-                .clone()
-                .unwrap_or_else(|| current.assignee_id.clone());
-            u.set(
-                attr::GSI1PK,
-                s(keys::tickets_by_status_pk(&current.org_id, status.as_str())),
-            );
-            u.set(
-                attr::GSI2PK,
-                s(keys::tickets_by_assignee_pk(
-                    &current.org_id,
-                    assignee.as_deref(),
-                    status.as_str(),
-                )),
-            );
+        if changes.status.is_some() || changes.assignee.is_some() {
             let st = u.value(s(current.status.as_str()));
             let sn = u.name("status");
             let an = u.name("assigneeId");
@@ -418,14 +358,14 @@ impl Store {
     }
 
     /// Stores `message` and moves its ticket: one more message and, when `activity`, new
-    /// last activity (which re-sorts every list). Two single-item writes, no transaction
-    /// and no version check, so concurrent messages on one ticket never conflict with each
-    /// other or with a PATCH. A message whose id is already stored is not stored again:
-    /// `Conflict("duplicate_message")`. `uploads` are agent uploads the message carries:
-    /// then the message and their claims (each `pending` on this ticket becomes `used` by
-    /// this message) are one transaction, so a file goes with one message only and a
-    /// refused claim stores nothing (`Conflict("attachment_used")`). Returns the ticket
-    /// as it is now.
+    /// last activity (which moves its one index entry, re-sorting the lists). Two
+    /// single-item writes, no transaction and no version check, so concurrent messages on
+    /// one ticket never conflict with each other or with a PATCH. A message whose id is
+    /// already stored is not stored again: [`Conflict::DuplicateMessage`]. `uploads` are
+    /// agent uploads the message carries: then the message and their claims (each
+    /// `pending` on this ticket becomes `used` by this message) are one transaction, so a
+    /// file goes with one message only and a refused claim stores nothing
+    /// ([`Conflict::AttachmentUsed`]). Returns the ticket as it is now.
     pub async fn append_message(
         &self,
         message: &Message,
@@ -478,10 +418,10 @@ impl Store {
         u.set("updatedAt", s(super::ts(now)));
         if activity {
             u.set("lastActivityAt", s(super::ts(now)));
-            let sk = keys::ticket_activity_sk(now, &message.ticket_id);
-            for a in [attr::GSI1SK, attr::GSI2SK, attr::GSI3SK] {
-                u.set(a, s(&sk));
-            }
+            u.set(
+                attr::GSI3SK,
+                s(keys::ticket_activity_sk(now, &message.ticket_id)),
+            );
         }
         u.add("messageCount", n(1));
         let ticket_key = keys::ticket(&message.org_id, &message.ticket_id);
@@ -576,53 +516,117 @@ impl Store {
         self.query_as(&q, limit, start).await
     }
 
-    /// A page of tickets, newest activity first, from the index that serves `filter`.
+    /// A page of tickets, newest activity first: one Query on the tickets-by-activity
+    /// index with `filter` applied to what it projects. Open tickets are the active ones,
+    /// so the usual lists find their rows near the top; a sparse filter reads further.
     pub async fn list_tickets(
         &self,
         org_id: &str,
         filter: &TicketFilter,
         limit: usize,
         start: Option<Item>,
-    ) -> StoreResult<Page<Ticket>> {
-        let mut q = match (&filter.assignee, filter.status) {
-            (Some(assignee), Some(status)) => QuerySpec::partition(
-                Some(GSI2),
-                keys::tickets_by_assignee_pk(org_id, assignee.as_deref(), status.as_str()),
-                false,
-            ),
-            (_, Some(status)) => QuerySpec::partition(
-                Some(GSI1),
-                keys::tickets_by_status_pk(org_id, status.as_str()),
-                false,
-            ),
-            (_, None) => QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false),
-        };
-        if filter.status.is_none() {
-            match &filter.assignee {
-                Some(Some(user)) => {
-                    q.and_filter("assigneeId = :assignee");
-                    q.values.insert(":assignee".into(), s(user));
-                }
-                Some(None) => {
-                    q.and_filter("(attribute_not_exists(assigneeId) OR assigneeId = :null)")
-                }
-                None => {}
+    ) -> StoreResult<Page<TicketSummary>> {
+        let mut q = QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false);
+        match &filter.assignee {
+            Some(Some(user)) => {
+                q.and_filter("assigneeId = :assignee");
+                q.values.insert(":assignee".into(), s(user));
             }
-            if matches!(filter.assignee, Some(None)) {
+            Some(None) => {
+                q.and_filter("(attribute_not_exists(assigneeId) OR assigneeId = :null)");
                 q.values.insert(":null".into(), AttributeValue::Null(true));
             }
+            None => {}
         }
         let mut eq = |attr_name: &str, placeholder: &'static str, value: Option<String>| {
             if let Some(v) = value {
-                q.and_filter(&format!("{attr_name} = {placeholder}"));
+                let name = format!("#{}", &placeholder[1..]);
+                q.and_filter(&format!("{name} = {placeholder}"));
+                q.names.insert(name, attr_name.into());
                 q.values.insert(placeholder.into(), s(v));
             }
         };
+        eq(
+            "status",
+            ":status",
+            filter.status.map(|v| v.as_str().to_string()),
+        );
         eq("priority", ":priority", filter.priority.map(|p| wire(&p)));
         eq("teamId", ":team", filter.team.clone());
         eq("channel", ":channel", filter.channel.map(|c| wire(&c)));
         eq("customerId", ":customer", filter.customer.clone());
+        // Three times the page covers the usual lists in one read.
+        q.first_read = Some((limit + 1) * 3);
         self.query_as(&q, limit, start).await
+    }
+
+    /// Writes `assignee`'s new name and avatar onto every ticket assigned to them (a
+    /// filtered read of the organization's list index, then one conditional update per
+    /// ticket, a few at a time). A profile change is rare; lists then need no look-up.
+    pub async fn refresh_assignee(
+        &self,
+        org_id: &str,
+        assignee: &PersonSummary,
+    ) -> StoreResult<usize> {
+        let mut q = QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false);
+        q.and_filter("assigneeId = :assignee");
+        q.values.insert(":assignee".into(), s(&assignee.id));
+        let value = summary_attr(Some(assignee))?;
+        let mut start = None;
+        let mut updated = 0;
+        loop {
+            let page = self.query_page(&q, 100, start).await?;
+            let ids: Vec<String> = page
+                .items
+                .iter()
+                .filter_map(|i| i.get("id").and_then(|v| v.as_s().ok()).cloned())
+                .collect();
+            // Owned inputs: the stream's futures borrow nothing from this one.
+            let writes = ids.into_iter().map(|id| {
+                let (db, table, value) = (self.db.clone(), self.table.clone(), value.clone());
+                let (key, assignee) = (keys::ticket(org_id, &id), assignee.id.clone());
+                async move {
+                    let result = db
+                        .update_item()
+                        .table_name(table)
+                        .set_key(Some(key.to_item()))
+                        .update_expression("SET assignee = :summary")
+                        .condition_expression("assigneeId = :assignee")
+                        .expression_attribute_values(":summary", value)
+                        .expression_attribute_values(":assignee", s(assignee))
+                        .send()
+                        .await;
+                    match result {
+                        Ok(_) => Ok(true),
+                        // Reassigned meanwhile: its new assignee's summary is already there.
+                        Err(e) if super::is_condition_failed(&e) => Ok(false),
+                        Err(e) => Err(StoreError::from(
+                            anyhow::Error::new(e).context("refreshing an assignee summary"),
+                        )),
+                    }
+                }
+            });
+            let results: Vec<StoreResult<bool>> = futures::stream::iter(writes)
+                .buffer_unordered(16)
+                .collect()
+                .await;
+            for r in results {
+                updated += usize::from(r?);
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(updated),
+            }
+        }
+    }
+}
+
+/// A summary as an item attribute (NULL for none, as serde writes `None`).
+fn summary_attr<T: serde::Serialize>(v: Option<&T>) -> StoreResult<AttributeValue> {
+    match v {
+        Some(v) => Ok(serde_dynamo::to_attribute_value(v)
+            .map_err(|e| anyhow::anyhow!("serializing a summary: {e}"))?),
+        None => Ok(AttributeValue::Null(true)),
     }
 }
 

@@ -161,8 +161,9 @@ impl Store {
         window_seconds: i64,
     ) -> StoreResult<(u64, u64)> {
         let previous = async {
+            // The previous window is over: its count no longer changes.
             let item = self
-                .get_item(&keys::widget_rate(subject, window - 1))
+                .read_item(&keys::widget_rate(subject, window - 1), false)
                 .await?;
             Ok::<u64, StoreError>(
                 item.as_ref()

@@ -322,6 +322,45 @@ impl Drop for CountedApi {
     }
 }
 
+/// A counting proxy in front of a DynamoDB engine for a whole stack: every call of every
+/// handler (HTTP, WebSocket, mail, schedules) is tallied, not only a second gateway's.
+pub struct CountingEngine {
+    /// The proxy's URL, for `Options::external_dynamodb`.
+    pub url: String,
+    proxy: ProxyServer,
+    /// The embedded engine, when no external endpoint was given.
+    _engine: Option<wrrk_local::dynamo::Engine>,
+}
+
+impl CountingEngine {
+    /// Starts the embedded engine (or uses `external`) and a counting proxy in front of it.
+    pub async fn start(external: Option<String>) -> anyhow::Result<Self> {
+        let (upstream, engine) = match external {
+            Some(url) => (url, None),
+            None => {
+                let engine = wrrk_local::dynamo::Engine::start(None).await?;
+                (engine.endpoint.clone(), Some(engine))
+            }
+        };
+        let proxy = ProxyServer::start(&upstream, Rewrite::AskForCapacity).await?;
+        Ok(Self {
+            url: proxy.url.clone(),
+            proxy,
+            _engine: engine,
+        })
+    }
+
+    /// The tally since the last call, starting a new one.
+    pub fn take(&self) -> Tally {
+        std::mem::take(&mut *self.proxy.state.tally.lock().expect("tally lock"))
+    }
+
+    /// The engine's `Server` header, once it has answered.
+    pub fn engine(&self) -> Option<String> {
+        self.proxy.state.server.lock().expect("server lock").clone()
+    }
+}
+
 /// An [`App`] for seeding through the store, with the proxy it goes through.
 pub struct SeedingApp {
     /// The handlers' context, its DynamoDB client pointed at the proxy.

@@ -7,6 +7,7 @@
 
 mod auth;
 mod concurrency;
+mod cost;
 mod counting;
 mod email;
 mod endpoint;
@@ -50,6 +51,8 @@ enum Bench {
     Email(email::EmailArgs),
     /// Chat-widget visitors and agents: message post latency and errors under load.
     Widget(widget::WidgetArgs),
+    /// What each operation asks of AWS and what two workloads cost at list prices.
+    Cost(cost::CostArgs),
 }
 
 #[tokio::main]
@@ -64,6 +67,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Concurrency(args) => concurrency::concurrency(args).await,
         Bench::Email(args) => email::email(args).await,
         Bench::Widget(args) => widget::widget(args).await,
+        Bench::Cost(args) => cost::cost(args).await,
     }
 }
 
@@ -91,6 +95,7 @@ async fn start_stack(external_dynamodb: Option<String>) -> anyhow::Result<LocalS
 }
 
 /// A signed-up administrator.
+#[derive(Clone)]
 struct Session {
     /// Bearer token.
     token: String,

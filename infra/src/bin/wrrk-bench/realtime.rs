@@ -159,8 +159,8 @@ pub async fn realtime(args: RealtimeArgs) -> anyhow::Result<()> {
     let base = stack.http_url.clone();
     let admin = signup(&http, &base, "realtime@bench.test").await?;
     println!("realtime: message:new fan-out on the local WebSocket API");
-    println!("  one agent per socket, all in one organization; each message also sends");
-    println!("  ticket:updated to every socket of the organization (2 posts per socket).");
+    println!("  one agent per socket, all in one organization, all viewing the ticket: one post");
+    println!("  per socket per message (viewers hear no ticket:updated for a message).");
     println!();
 
     for &size in &args.sizes {

@@ -12,8 +12,8 @@ use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::domain::{
-    AuthorType, Channel, Customer, Email, Message, Organization, Priority, Role, Ticket,
-    TicketStatus,
+    AuthorType, Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Role,
+    Ticket, TicketStatus,
 };
 use wrrk_shared::ids::new_id;
 use wrrk_shared::store::{NewTicket, TicketChanges};
@@ -466,7 +466,11 @@ async fn fill(
         // What `PATCH /api/tickets/{id}` with a status and an assignee writes.
         let changes = TicketChanges {
             status: Some(plan.status),
-            assignee_id: Some(plan.assignee.map(|a| agents[a].id.clone())),
+            assignee: Some(plan.assignee.map(|a| PersonSummary {
+                id: agents[a].id.clone(),
+                name: agents[a].name.clone(),
+                avatar_url: None,
+            })),
             ..TicketChanges::default()
         };
         ticket = app

@@ -15,6 +15,7 @@ use tokio::sync::Mutex;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::load::{ms, percentile};
+use crate::seed::{Person, add_users};
 use crate::{signup, start_stack};
 
 /// Flags of the `widget` subcommand.
@@ -23,7 +24,8 @@ pub struct WidgetArgs {
     /// Widget visitors (each with a session, a CHAT ticket and a socket).
     #[arg(long, default_value_t = 2000)]
     visitors: usize,
-    /// Agent sockets (each follows an equal share of the visitors' tickets and replies).
+    /// Agents, one socket each (each follows an equal share of the visitors' tickets and
+    /// replies to them).
     #[arg(long, default_value_t = 200)]
     agents: usize,
     /// Seconds of the load phase.
@@ -172,15 +174,27 @@ pub async fn widget(args: WidgetArgs) -> anyhow::Result<()> {
         setup_errors
     );
 
-    // Agents: each socket follows its share of the tickets.
+    // Agents: the admin and colleagues (a user may hold 20 sockets), each socket following
+    // its share of the tickets.
     let started = Instant::now();
-    let share = visitors.len().div_ceil(args.agents.max(1)).max(1);
+    let people = (1..args.agents.max(1))
+        .map(|n| Person {
+            name: format!("Agent {n}"),
+            email: format!("agent{n}@widget.bench.test"),
+            role: wrrk_shared::domain::Role::Agent,
+        })
+        .collect();
+    let colleagues = add_users(&stack.app, &admin, people, 8, "agents added").await?;
+    let mut tokens = vec![admin.token.clone()];
+    for user in &colleagues {
+        tokens.push(stack.app.tokens.issue(user, 0)?);
+    }
+    let share = visitors.len().div_ceil(tokens.len()).max(1);
     let tickets: Vec<String> = visitors.iter().map(|v| v.ticket.clone()).collect();
     let mut agent_tasks = Vec::new();
     let mut agent_writers = Vec::new();
-    for chunk in tickets.chunks(share) {
-        let (socket, _) =
-            tokio_tungstenite::connect_async(format!("{ws}/?token={}", admin.token)).await?;
+    for (chunk, token) in tickets.chunks(share).zip(&tokens) {
+        let (socket, _) = tokio_tungstenite::connect_async(format!("{ws}/?token={token}")).await?;
         let (mut write, mut read) = socket.split();
         for t in chunk {
             let f = json!({ "action": "ticket:subscribe", "ticketId": t }).to_string();
@@ -202,7 +216,7 @@ pub async fn widget(args: WidgetArgs) -> anyhow::Result<()> {
                 }
             }
         }));
-        agent_writers.push((Arc::new(Mutex::new(write)), chunk.to_vec()));
+        agent_writers.push((Arc::new(Mutex::new(write)), chunk.to_vec(), token.clone()));
     }
     println!(
         "  agent sockets ready      {} in {:.1} s, {} tickets each",
@@ -246,11 +260,11 @@ pub async fn widget(args: WidgetArgs) -> anyhow::Result<()> {
             let _ = v.ticket;
         }));
     }
-    for (a, (_, chunk)) in agent_writers.iter().enumerate() {
+    for (a, (_, chunk, token)) in agent_writers.iter().enumerate() {
         let (http, base, token, tally, chunk) = (
             http.clone(),
             base.clone(),
-            admin.token.clone(),
+            token.clone(),
             tally.clone(),
             chunk.clone(),
         );
