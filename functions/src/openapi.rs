@@ -13,7 +13,7 @@ use wrrk_shared::http::ErrorBody;
 #[openapi(
     info(
         title = "wrrk",
-        description = "wrrk's HTTP API. Every success is `{\"data\": ...}` (lists add `nextCursor`); every error is `{\"error\", \"code\"}` with a 4xx or 5xx status. The WebSocket events are the `WsEvent` schema.",
+        description = "wrrk's HTTP API. Every success is `{\"data\": ...}` (lists add `nextCursor`); every error is `{\"error\", \"code\"}` with a 4xx or 5xx status. The WebSocket frames are the `Event` schema (agents' sockets) and the `VisitorEvent` schema (the chat widget's).",
         license(name = "MIT")
     ),
     paths(
@@ -68,7 +68,7 @@ use wrrk_shared::http::ErrorBody;
         crate::email::quarantine::handle,
         crate::email::attachments::handle
     ),
-    components(schemas(ErrorBody)),
+    components(schemas(ErrorBody, wrrk_shared::events::Event, wrrk_shared::events::VisitorEvent)),
     modifiers(&Contract),
     security(("session" = []))
 )]

@@ -6,9 +6,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
-use wrrk_shared::domain::{
-    Attachment, AuthorType, Customer, Organization, Role, Team, Ticket, User,
-};
+use wrrk_shared::domain::{Attachment, Customer, Organization, Role, Team, Ticket, User};
 
 /// A new session: sign-up, invitation accepted, password changed or reset.
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,33 +225,8 @@ pub struct WidgetSession {
     pub expires_in: u64,
 }
 
-/// A message as a visitor sees it (internal notes never are).
-#[derive(Debug, Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct VisitorMessage {
-    /// Message id.
-    pub id: String,
-    /// Agent, customer or system.
-    pub author_type: AuthorType,
-    /// Shown name.
-    pub author_name: String,
-    /// Plain text.
-    pub content: String,
-    /// When it was written.
-    pub created_at: DateTime<Utc>,
-}
-
-impl From<&wrrk_shared::domain::Message> for VisitorMessage {
-    fn from(m: &wrrk_shared::domain::Message) -> Self {
-        Self {
-            id: m.id.clone(),
-            author_type: m.author_type,
-            author_name: m.author_name.clone(),
-            content: m.content.clone(),
-            created_at: m.created_at,
-        }
-    }
-}
+/// A message as a visitor sees it: the same type its socket carries.
+pub use wrrk_shared::events::VisitorMessage;
 
 /// A single-use ticket for opening the widget's WebSocket.
 #[derive(Debug, Serialize, ToSchema)]

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod conversation;
 pub mod domain;
 pub mod email;
+pub mod events;
 pub mod http;
 pub mod ids;
 pub mod keys;

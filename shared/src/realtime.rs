@@ -14,30 +14,10 @@ use aws_sdk_apigatewaymanagement::operation::post_to_connection::PostToConnectio
 use aws_sdk_apigatewaymanagement::primitives::Blob;
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
-use serde::Serialize;
-use serde_json::json;
 
 use crate::App;
 use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket, TicketSummary};
-
-/// A new message on a ticket, to its room (internal notes to agents only). Agents' copies
-/// carry the ticket's list summary as it is after the message, so a viewer hears one
-/// event per message.
-pub const MESSAGE_NEW: &str = "message:new";
-/// A ticket was opened (its list summary, to the organization's lists: agent connections
-/// that follow no ticket).
-pub const TICKET_CREATED: &str = "ticket:created";
-/// A ticket's list summary changed (to the organization's lists; a change of its fields
-/// also to the agents viewing it, who hear a message's change in `message:new`).
-pub const TICKET_UPDATED: &str = "ticket:updated";
-/// Someone started or stopped typing on a ticket (to its room, not back to the typist).
-pub const TYPING_INDICATOR: &str = "typing:indicator";
-/// A user came online or went offline (to the organization).
-pub const PRESENCE_UPDATE: &str = "presence:update";
-/// Who has a ticket open changed (to the agents in its room).
-pub const TICKET_VIEWERS: &str = "ticket:viewers";
-/// A stored message changed, e.g. its email's delivery state (to the agents in its room).
-pub const MESSAGE_UPDATED: &str = "message:updated";
+use crate::events::{Event, NewMessage, PresenceChange, PresenceStatus, Typing, VisitorEvent};
 
 /// Posts in flight at once during one fan-out.
 const FAN_OUT_CONCURRENCY: usize = 64;
@@ -122,30 +102,14 @@ impl Publisher {
     }
 }
 
-/// The frame for `event` with `data`.
-pub fn frame(event: &str, data: impl Serialize) -> Vec<u8> {
-    json!({ "event": event, "data": data })
-        .to_string()
-        .into_bytes()
-}
-
-/// Who in a room hears an event.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Audience {
-    /// Agents and visitors.
-    Everyone,
-    /// Agents only (internal notes).
-    AgentsOnly,
-}
-
-/// Sends `event` to every connection following `ticket_id`, but `except` (the sender).
+/// Sends `for_agents` to the agents following `ticket_id` and `for_visitors` (when
+/// given) to its visitors, but not to `except` (the sender).
 pub async fn to_ticket(
     app: &App,
     org_id: &str,
     ticket_id: &str,
-    event: &str,
-    data: impl Serialize,
-    audience: Audience,
+    for_agents: &Event,
+    for_visitors: Option<&VisitorEvent>,
     except: Option<&str>,
 ) {
     if !app.publisher.enabled() {
@@ -154,23 +118,25 @@ pub async fn to_ticket(
     let members = match app.store.room_members(org_id, ticket_id).await {
         Ok(m) => m,
         Err(e) => {
-            tracing::error!(error = ?e, ticket_id, event, "reading a room failed");
+            tracing::error!(error = ?e, ticket_id, event = for_agents.name(), "reading a room failed");
             return;
         }
     };
+    let payloads = [
+        for_agents.frame(),
+        for_visitors.map(VisitorEvent::frame).unwrap_or_default(),
+    ];
     let targets = members
         .into_iter()
-        .filter(|m| audience == Audience::Everyone || m.kind == ConnectionKind::Agent)
-        .map(|m| m.connection_id);
-    fan_out(app, targets, except, &frame(event, data), true).await;
-}
-
-/// `message:new` for agents: the message with the ticket's list summary.
-#[derive(Serialize)]
-struct MessageForAgents<'a> {
-    #[serde(flatten)]
-    message: &'a Message,
-    ticket: TicketSummary,
+        .filter(|m| m.kind == ConnectionKind::Agent || for_visitors.is_some())
+        .filter(|m| Some(m.connection_id.as_str()) != except)
+        .map(|m| {
+            let which = usize::from(m.kind == ConnectionKind::Visitor);
+            (m.connection_id, which)
+        })
+        .collect();
+    let gone = deliver_each(app, targets, &payloads).await;
+    close_gone(app, gone, true).await;
 }
 
 /// A stored message reached `ticket` (as it is after the message): `message:new` to the
@@ -201,14 +167,12 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
         }
     };
     let summary = TicketSummary::from(ticket);
-    let for_agents = frame(
-        MESSAGE_NEW,
-        MessageForAgents {
-            message,
-            ticket: summary.clone(),
-        },
-    );
-    let for_visitors = frame(MESSAGE_NEW, message);
+    let for_agents = Event::MessageNew(Box::new(NewMessage {
+        message: message.clone(),
+        ticket: summary.clone(),
+    }))
+    .frame();
+    let for_visitors = VisitorEvent::MessageNew(message.into()).frame();
     let mut agents = Vec::new();
     let mut visitors = Vec::new();
     for m in members {
@@ -226,7 +190,11 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
             Vec::new()
         }
     };
-    let payloads = [for_agents, for_visitors, frame(TICKET_UPDATED, &summary)];
+    let payloads = [
+        for_agents,
+        for_visitors,
+        Event::TicketUpdated(summary).frame(),
+    ];
     let targets = agents
         .into_iter()
         .map(|id| (id, 0))
@@ -238,14 +206,8 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
 }
 
 /// Sends `event` to every agent connection of the organization but `except`.
-pub async fn to_org(
-    app: &App,
-    org_id: &str,
-    event: &str,
-    data: impl Serialize,
-    except: Option<&str>,
-) {
-    to_org_inner(app, org_id, &frame(event, data), except, true).await;
+pub async fn to_org(app: &App, org_id: &str, event: &Event, except: Option<&str>) {
+    to_org_inner(app, org_id, &event.frame(), except, true).await;
 }
 
 async fn to_org_inner(
@@ -327,10 +289,8 @@ async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
             Ok(Some(closed)) => {
                 tracing::info!(connection_id = %id, "connection gone; removed it");
                 if let (Some(presence), true) = (closed.offline, announce) {
-                    let payload = frame(
-                        PRESENCE_UPDATE,
-                        presence_data(&closed.connection, &presence),
-                    );
+                    let payload =
+                        Event::PresenceUpdate(presence_data(&closed.connection, &presence)).frame();
                     Box::pin(to_org_inner(
                         app,
                         &closed.connection.org_id,
@@ -384,15 +344,19 @@ pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Op
 }
 
 /// The `presence:update` data for `conn`'s user.
-pub fn presence_data(conn: &Connection, presence: &Presence) -> serde_json::Value {
-    json!({
-        "userId": conn.user_id,
-        "name": conn.name,
-        "status": if presence.connections > 0 { "online" } else { "offline" },
-        "connections": presence.connections,
-        "onlineSince": presence.online_since,
-        "lastSeenAt": presence.last_seen_at,
-    })
+pub fn presence_data(conn: &Connection, presence: &Presence) -> PresenceChange {
+    PresenceChange {
+        user_id: conn.user_id.clone(),
+        name: conn.name.clone(),
+        status: if presence.connections > 0 {
+            PresenceStatus::Online
+        } else {
+            PresenceStatus::Offline
+        },
+        connections: presence.connections,
+        online_since: presence.online_since,
+        last_seen_at: presence.last_seen_at,
+    }
 }
 
 /// Announces `conn`'s user's presence change to the organization (not to `conn` itself,
@@ -401,8 +365,7 @@ pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence)
     to_org(
         app,
         &conn.org_id,
-        PRESENCE_UPDATE,
-        presence_data(conn, presence),
+        &Event::PresenceUpdate(presence_data(conn, presence)),
         Some(&conn.id),
     )
     .await;
@@ -415,7 +378,7 @@ pub async fn ticket_created(app: &App, ticket: &Ticket) {
     }
     match app.store.list_connection_ids(&ticket.org_id).await {
         Ok(ids) => {
-            let payload = frame(TICKET_CREATED, TicketSummary::from(ticket));
+            let payload = Event::TicketCreated(TicketSummary::from(ticket)).frame();
             fan_out(app, ids.into_iter(), None, &payload, true).await;
         }
         Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
@@ -448,41 +411,30 @@ pub async fn ticket_updated(app: &App, ticket: &Ticket) {
         Ok(ids) => targets.extend(ids),
         Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
     }
-    let payload = frame(TICKET_UPDATED, TicketSummary::from(ticket));
+    let payload = Event::TicketUpdated(TicketSummary::from(ticket)).frame();
     fan_out(app, targets.into_iter(), None, &payload, true).await;
 }
 
 /// The `typing:indicator` data: who, on which ticket, and until when it holds without a
 /// `typing:stop` (clients drop it then, so a lost stop clears by itself).
-pub fn typing_data(
-    conn: &Connection,
-    ticket_id: &str,
-    typing: bool,
-    now: DateTime<Utc>,
-) -> serde_json::Value {
-    json!({
-        "ticketId": ticket_id,
-        "userId": conn.user_id,
-        "name": conn.name,
-        "kind": conn.kind,
-        "typing": typing,
-        "expiresAt": typing.then(|| now + chrono::Duration::seconds(TYPING_TTL_SECONDS)),
-    })
+pub fn typing_data(conn: &Connection, ticket_id: &str, typing: bool, now: DateTime<Utc>) -> Typing {
+    Typing {
+        ticket_id: ticket_id.to_string(),
+        user_id: conn.user_id.clone(),
+        name: conn.name.clone(),
+        kind: conn.kind,
+        typing,
+        expires_at: typing.then(|| now + chrono::Duration::seconds(TYPING_TTL_SECONDS)),
+    }
 }
 
 /// Sends `event` to `targets` (connection ids the caller has already read, so it need not
 /// query again) but `except`.
-pub async fn to_connections(
-    app: &App,
-    targets: Vec<String>,
-    event: &str,
-    data: impl Serialize,
-    except: Option<&str>,
-) {
+pub async fn to_connections(app: &App, targets: Vec<String>, event: &Event, except: Option<&str>) {
     if !app.publisher.enabled() || targets.is_empty() {
         return;
     }
-    fan_out(app, targets.into_iter(), except, &frame(event, data), true).await;
+    fan_out(app, targets.into_iter(), except, &event.frame(), true).await;
 }
 
 /// A stored message changed (its email's delivery state moved): to the agents in its
@@ -492,9 +444,8 @@ pub async fn message_updated(app: &App, message: &Message) {
         app,
         &message.org_id,
         &message.ticket_id,
-        MESSAGE_UPDATED,
-        message,
-        Audience::AgentsOnly,
+        &Event::MessageUpdated(message.clone()),
+        None,
         None,
     )
     .await;

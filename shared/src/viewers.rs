@@ -10,34 +10,13 @@
 
 use std::collections::HashSet;
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
+use chrono::Utc;
 
 use crate::App;
 use crate::domain::{Connection, ConnectionKind, RoomMember};
-use crate::realtime::{self, TICKET_VIEWERS};
-
-/// One person viewing a ticket.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Viewer {
-    /// The agent's user id.
-    pub user_id: String,
-    /// Their display name when they opened the ticket.
-    pub name: String,
-}
-
-/// The `ticket:viewers` data: everyone with the ticket open (the receiver included).
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Viewers {
-    /// The ticket.
-    pub ticket_id: String,
-    /// Distinct agents, by name.
-    pub viewers: Vec<Viewer>,
-    /// When the room was read (newer snapshots win).
-    pub at: DateTime<Utc>,
-}
+use crate::events::Event;
+pub use crate::events::{Viewer, Viewers};
+use crate::realtime;
 
 /// The distinct agents among a room's connections, by name.
 pub fn viewers_of(members: &[RoomMember]) -> Vec<Viewer> {
@@ -95,7 +74,7 @@ async fn announce(app: &App, members: &[RoomMember], viewers: &Viewers, except: 
         .filter(|m| m.kind == ConnectionKind::Agent)
         .map(|m| m.connection_id.clone())
         .collect();
-    realtime::to_connections(app, targets, TICKET_VIEWERS, viewers, except).await;
+    realtime::to_connections(app, targets, &Event::TicketViewers(viewers.clone()), except).await;
 }
 
 /// Agent connection `conn` has joined the room of `ticket_id` (`was_following`: it

@@ -113,3 +113,23 @@ fn responses_that_break_the_contract_are_caught() {
         serde_json::json!({ "data": { "status": "SLEEPING" } })
     ));
 }
+
+#[test]
+fn websocket_frames_that_break_the_contract_are_caught() {
+    let check = |schema: &'static str, frame: serde_json::Value| {
+        std::panic::catch_unwind(|| wrrk_tests::contract::check_frame(schema, &frame)).is_ok()
+    };
+    let unsubscribed =
+        serde_json::json!({ "event": "ticket:unsubscribed", "data": { "ticketId": "t" } });
+    assert!(check("Event", unsubscribed.clone()));
+    // An unknown event, a field the type lacks, and an agent-only event to a visitor.
+    assert!(!check(
+        "Event",
+        serde_json::json!({ "event": "ticket:exploded", "data": {} })
+    ));
+    assert!(!check(
+        "Event",
+        serde_json::json!({ "event": "ticket:unsubscribed", "data": { "ticketId": "t", "x": 1 } })
+    ));
+    assert!(!check("VisitorEvent", unsubscribed));
+}

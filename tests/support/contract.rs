@@ -138,10 +138,34 @@ pub fn check(method: &str, url_path: &str, status: u16, body: &Value) {
         // No such operation: the answer must be an error.
         None => "#/components/schemas/ErrorBody".to_string(),
     };
+    let errors = violations(&pointer, body);
+    assert!(
+        errors.is_empty(),
+        "{method} {path} answered {status} with a body the OpenAPI document does not allow \
+         ({pointer}):\n  {}\nbody: {body}",
+        errors.join("\n  ")
+    );
+}
+
+/// Panics, naming the error, when a WebSocket frame is not what the document's `schema`
+/// (`Event` or `VisitorEvent`) allows.
+pub fn check_frame(schema: &str, frame: &Value) {
+    let pointer = format!("#/components/schemas/{schema}");
+    let errors = violations(&pointer, frame);
+    assert!(
+        errors.is_empty(),
+        "a WebSocket frame the OpenAPI document's {schema} does not allow:\n  {}\nframe: {frame}",
+        errors.join("\n  ")
+    );
+}
+
+/// What is wrong with `body` against the schema at `pointer` (nothing: valid).
+fn violations(pointer: &str, body: &Value) -> Vec<String> {
+    let c = contract();
     let validator = {
         let mut cache = c.validators.lock().expect("validator cache");
         cache
-            .entry(pointer.clone())
+            .entry(pointer.to_string())
             .or_insert_with(|| {
                 let mut schema = Map::new();
                 schema.insert("$ref".into(), json!(pointer));
@@ -154,14 +178,8 @@ pub fn check(method: &str, url_path: &str, status: u16, body: &Value) {
             })
             .clone()
     };
-    let errors: Vec<String> = validator
+    validator
         .iter_errors(body)
         .map(|e| format!("{} at {}", e, e.instance_path))
-        .collect();
-    assert!(
-        errors.is_empty(),
-        "{method} {path} answered {status} with a body the OpenAPI document does not allow \
-         ({pointer}):\n  {}\nbody: {body}",
-        errors.join("\n  ")
-    );
+        .collect()
 }

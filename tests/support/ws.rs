@@ -17,13 +17,22 @@ const FRAME_DEADLINE: Duration = Duration::from_secs(15);
 /// One open connection.
 pub struct WsClient {
     stream: WebSocketStream<MaybeTlsStream<TcpStream>>,
+    /// The document's schema every frame must match (`Event`, or a widget's
+    /// `VisitorEvent`).
+    schema: &'static str,
 }
 
 impl TestApp {
     /// Connects with `query` (e.g. `token=...`); the handshake's HTTP status on refusal.
     pub async fn ws_try_connect(&self, query: &str) -> Result<WsClient, u16> {
         match connect_async(format!("{}/?{query}", self.stack.ws_url)).await {
-            Ok((stream, _)) => Ok(WsClient { stream }),
+            Ok((stream, _)) => Ok(WsClient {
+                stream,
+                schema: match query.starts_with("ticket=") {
+                    true => "VisitorEvent",
+                    false => "Event",
+                },
+            }),
             Err(tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
             Err(e) => panic!("WebSocket connect failed unexpectedly: {e}"),
         }
@@ -64,8 +73,17 @@ impl WsClient {
             .expect("frame sent");
     }
 
-    /// The next event frame (`{"event", "data"}`), parsed.
+    /// The next event frame (`{"event", "data"}`), parsed and held to the OpenAPI
+    /// document's frame schema.
     pub async fn next(&mut self) -> Value {
+        let frame = self.next_unchecked().await;
+        crate::contract::check_frame(self.schema, &frame);
+        frame
+    }
+
+    /// The next frame, parsed, whatever it is (a test's own post through the management
+    /// API).
+    pub async fn next_unchecked(&mut self) -> Value {
         loop {
             let msg = tokio::time::timeout(FRAME_DEADLINE, self.stream.next())
                 .await

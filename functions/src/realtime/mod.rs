@@ -18,6 +18,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use wrrk_shared::App;
 use wrrk_shared::domain::Connection;
+use wrrk_shared::events::{ActionError, Event};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::is_valid_id;
 
@@ -44,22 +45,25 @@ pub fn accepted() -> WsResult {
     Ok(response(200, None))
 }
 
-/// 200 with `{"event": event, "data": data}` sent back to the caller.
-pub fn reply(event: &str, data: impl serde::Serialize) -> WsResult {
-    let frame = wrrk_shared::realtime::frame(event, data);
+/// 200 with `event` sent back to the caller.
+pub fn reply(event: &Event) -> WsResult {
     Ok(response(
         200,
-        Some(String::from_utf8_lossy(&frame).into_owned()),
+        Some(String::from_utf8_lossy(&event.frame()).into_owned()),
     ))
 }
 
 /// The error frame for a failed action: `{"event": "error", "data": {action, code, error}}`.
 pub fn error_frame(action: &str, e: &ApiError) -> WsResponse {
-    let frame = wrrk_shared::realtime::frame(
-        "error",
-        serde_json::json!({ "action": action, "code": e.code(), "error": e.to_string() }),
-    );
-    response(200, Some(String::from_utf8_lossy(&frame).into_owned()))
+    let event = Event::Error(ActionError {
+        action: action.to_string(),
+        code: e.code().to_string(),
+        error: e.to_string(),
+    });
+    response(
+        200,
+        Some(String::from_utf8_lossy(&event.frame()).into_owned()),
+    )
 }
 
 /// The connection id API Gateway assigned.

@@ -2,12 +2,11 @@
 //! own organization (anything else is "not found"); visitors only their own ticket. An
 //! agent's acknowledgement lists who has the ticket open (`wrrk_shared::viewers`).
 
-use chrono::{DateTime, Utc};
-use serde::Serialize;
 use wrrk_shared::App;
 use wrrk_shared::domain::ConnectionKind;
+use wrrk_shared::events::{Event, Subscribed};
 use wrrk_shared::http::ApiError;
-use wrrk_shared::viewers::{self, Viewer};
+use wrrk_shared::viewers;
 
 use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
 
@@ -47,25 +46,9 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
         ConnectionKind::Agent => viewers::joined(&app, &conn, &ticket_id, was_following).await,
         ConnectionKind::Visitor => None,
     };
-    reply(
-        "ticket:subscribed",
-        Subscribed {
-            ticket_id,
-            viewers: viewers.as_ref().map(|v| v.viewers.as_slice()),
-            at: viewers.as_ref().map(|v| v.at),
-        },
-    )
-}
-
-/// The `ticket:subscribed` acknowledgement.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Subscribed<'a> {
-    ticket_id: String,
-    /// Agents only: everyone with the ticket open, the subscriber included.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    viewers: Option<&'a [Viewer]>,
-    /// When `viewers` was read.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    at: Option<DateTime<Utc>>,
+    reply(&Event::TicketSubscribed(Subscribed {
+        ticket_id,
+        at: viewers.as_ref().map(|v| v.at),
+        viewers: viewers.map(|v| v.viewers),
+    }))
 }

@@ -6,8 +6,9 @@
 
 use chrono::Utc;
 use wrrk_shared::App;
+use wrrk_shared::events::{Event, VisitorEvent};
 use wrrk_shared::http::ApiError;
-use wrrk_shared::realtime::{self, Audience, TYPING_INDICATOR};
+use wrrk_shared::realtime;
 
 use super::{TicketAction, WsRequest, WsResult, accepted, caller_connection};
 
@@ -48,9 +49,8 @@ async fn indicate(app: App, event: WsRequest, typing: bool) -> WsResult {
         &app,
         &conn.org_id,
         &ticket,
-        TYPING_INDICATOR,
-        data,
-        Audience::Everyone,
+        &Event::TypingIndicator(data.clone()),
+        Some(&VisitorEvent::TypingIndicator(data)),
         Some(&conn.id),
     )
     .await;

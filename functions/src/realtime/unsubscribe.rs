@@ -2,6 +2,7 @@
 //! still viewing it hear `ticket:viewers` if this user no longer has it open.
 
 use wrrk_shared::App;
+use wrrk_shared::events::{Event, TicketRef};
 use wrrk_shared::viewers;
 
 use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
@@ -14,8 +15,7 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     if was_following && conn.kind == wrrk_shared::domain::ConnectionKind::Agent {
         viewers::left(&app, &conn, &action.ticket_id).await;
     }
-    reply(
-        "ticket:unsubscribed",
-        serde_json::json!({ "ticketId": action.ticket_id }),
-    )
+    reply(&Event::TicketUnsubscribed(TicketRef {
+        ticket_id: action.ticket_id,
+    }))
 }
