@@ -101,7 +101,7 @@ live.onReconnect(() => {
  */
 export const ticketViewers = signal<Map<string, { at: number; viewers: Viewer[] }>>(new Map());
 
-function takeViewers(d: { ticketId: string; viewers?: Viewer[]; at?: string }) {
+function takeViewers(d: { ticketId: string; viewers?: Viewer[] | null; at?: string | null }) {
   // A late frame for a ticket no view follows any more would only go stale.
   if (!d.viewers || !d.at || !live.follows(d.ticketId)) return;
   const at = Date.parse(d.at);

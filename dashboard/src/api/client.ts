@@ -129,7 +129,7 @@ async function raw(method: string, path: string, opts: Options = {}): Promise<un
       res.status,
       e.code ?? `http_${res.status}`,
       e.error ?? `The server answered ${res.status} ${res.statusText}.`.trim(),
-      e.field,
+      e.field ?? undefined,
     );
     // A 401 for a token that has since been replaced (password change) is not the end
     // of the session.

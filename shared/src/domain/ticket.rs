@@ -90,6 +90,7 @@ pub struct Ticket {
     pub team_id: Option<String>,
     /// Lower-case labels.
     #[serde(default)]
+    #[schema(required = true)]
     pub tags: Vec<String>,
     /// The customer as lists show them, copied onto the ticket when it opens (a customer's
     /// name and address never change). Tickets stored before the copy existed have none.
@@ -221,6 +222,7 @@ pub struct TicketSummary {
     pub team_id: Option<String>,
     /// Lower-case labels.
     #[serde(default)]
+    #[schema(required = true)]
     pub tags: Vec<String>,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
