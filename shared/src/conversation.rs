@@ -114,7 +114,7 @@ pub async fn post_message_with(
         Some(meta)
     };
     let message = Message {
-        id: message_id,
+        id: message_id.into(),
         ticket_id: ticket.id.clone(),
         org_id: ticket.org_id.clone(),
         author_type: new.author.kind,

@@ -123,7 +123,7 @@ pub struct VisitorMessage {
 impl From<&Message> for VisitorMessage {
     fn from(m: &Message) -> Self {
         Self {
-            id: m.id.clone(),
+            id: m.id.to_string(),
             author_type: m.author_type,
             author_name: m.author_name.clone(),
             content: m.content.clone(),

@@ -110,6 +110,24 @@ macro_rules! typed_ids {
             }
         }
 
+        impl PartialEq<$name> for String {
+            fn eq(&self, other: &$name) -> bool {
+                *self == other.0
+            }
+        }
+
+        impl From<&str> for $name {
+            fn from(raw: &str) -> Self {
+                Self(raw.to_string())
+            }
+        }
+
+        impl From<String> for $name {
+            fn from(raw: String) -> Self {
+                Self(raw)
+            }
+        }
+
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -186,7 +186,7 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
         Ok(Some(ids)) => ids.into_iter().filter(|id| !agents.contains(id)).collect(),
         Ok(None) => Vec::new(),
         Err(e) => {
-            tracing::error!(error = ?e, org_id, "reading the organization's lists failed");
+            tracing::error!(error = ?e, %org_id, "reading the organization's lists failed");
             Vec::new()
         }
     };

@@ -130,7 +130,7 @@ pub async fn create(
             &ticket.org_id,
             &StoredAttachment {
                 attachment: attachment.clone(),
-                ticket_id: ticket.id.clone(),
+                ticket_id: ticket.id.to_string(),
                 s3_key,
                 state: Some(UploadState::Pending),
                 uploaded_by: Some(uploader.to_string()),

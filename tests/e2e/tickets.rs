@@ -438,9 +438,9 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                 customer_email: Email::parse("e", "erin@customer.io").unwrap(),
                 customer_name: "Erin".into(),
                 first_message: Some(Message {
-                    id: String::new(),
-                    ticket_id: String::new(),
-                    org_id: String::new(),
+                    id: "".into(),
+                    ticket_id: "".into(),
+                    org_id: "".into(),
                     author_type: AuthorType::Customer,
                     author_id: None,
                     author_name: "Erin".into(),

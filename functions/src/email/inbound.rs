@@ -470,7 +470,7 @@ async fn handle_claimed(
         store_attachments(app, org_id, &posted.ticket.id, meta.1).await?;
         return Ok(Outcome::Machine {
             org_id: org_id.to_string(),
-            ticket_id: posted.ticket.id,
+            ticket_id: posted.ticket.id.into(),
             kind: MailKind::AutoReply,
         });
     }
@@ -483,7 +483,7 @@ async fn handle_claimed(
             remember_thread(app, &posted.ticket, mail).await?;
             return Ok(Outcome::Added {
                 org_id: org_id.to_string(),
-                ticket_id: posted.ticket.id,
+                ticket_id: posted.ticket.id.into(),
             });
         }
         linked_to = Some(ticket);
@@ -539,7 +539,7 @@ async fn post(
         NewMessage {
             author: Author {
                 kind: AuthorType::Customer,
-                id: is_customer.then(|| ticket.customer_id.clone()),
+                id: is_customer.then(|| ticket.customer_id.to_string()),
                 name,
             },
             content: fold_quotes(&mail.text),
@@ -667,9 +667,9 @@ async fn open(
             customer_email: from.clone(),
             customer_name: name.chars().take(100).collect(),
             first_message: Some(Message {
-                id: String::new(),
-                ticket_id: String::new(),
-                org_id: String::new(),
+                id: "".into(),
+                ticket_id: "".into(),
+                org_id: "".into(),
                 author_type: AuthorType::Customer,
                 author_id: None,
                 author_name: mail.from_name.clone().unwrap_or_else(|| from.to_string()),
@@ -706,7 +706,7 @@ async fn open(
     tracing::info!(org_id, ticket_id = %ticket.id, linked_to = ?linked, "ticket opened from mail");
     Ok(Outcome::Opened {
         org_id: org_id.to_string(),
-        ticket_id: ticket.id,
+        ticket_id: ticket.id.into(),
         linked_to: linked,
     })
 }
@@ -808,7 +808,7 @@ async fn handle_bounce(
     store_attachments(app, org_id, &ticket.id, attachments).await?;
     Ok(Outcome::Machine {
         org_id: org_id.to_string(),
-        ticket_id: posted.ticket.id,
+        ticket_id: posted.ticket.id.into(),
         kind: MailKind::Bounce,
     })
 }

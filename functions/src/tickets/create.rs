@@ -68,9 +68,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .await?
         .context("caller's organization is missing")?;
     let first = Message {
-        id: String::new(),
-        ticket_id: String::new(),
-        org_id: String::new(),
+        id: "".into(),
+        ticket_id: "".into(),
+        org_id: "".into(),
         author_type: AuthorType::Agent,
         author_id: Some(caller.user.id.to_string()),
         author_name: caller.user.name.clone(),

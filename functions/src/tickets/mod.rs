@@ -82,8 +82,11 @@ pub(crate) async fn complete_rows(
     if old.is_empty() {
         return Ok(rows);
     }
-    let customer_ids = old.iter().map(|t| t.customer_id.clone()).collect();
-    let user_ids = old.iter().filter_map(|t| t.assignee_id.clone()).collect();
+    let customer_ids = old.iter().map(|t| t.customer_id.to_string()).collect();
+    let user_ids = old
+        .iter()
+        .filter_map(|t| t.assignee_id.as_ref().map(|a| a.to_string()))
+        .collect();
     let (customers, users) = summaries_of(app, org_id, customer_ids, user_ids).await?;
     for t in rows.iter_mut().filter(|t| !t.has_summaries()) {
         t.customer = customers.iter().find(|c| c.id == t.customer_id).cloned();
@@ -103,8 +106,8 @@ pub(crate) async fn complete(app: &App, mut ticket: Ticket) -> Result<Ticket, Ap
     let (customers, users) = summaries_of(
         app,
         &ticket.org_id,
-        BTreeSet::from([ticket.customer_id.clone()]),
-        ticket.assignee_id.iter().cloned().collect(),
+        BTreeSet::from([ticket.customer_id.to_string()]),
+        ticket.assignee_id.iter().map(|a| a.to_string()).collect(),
     )
     .await?;
     ticket.customer = customers.into_iter().next();

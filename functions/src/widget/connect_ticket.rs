@@ -43,7 +43,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             &ConnectTicket {
                 org_id: org.id.to_string(),
                 customer_id: claims.sub.clone(),
-                ticket_id: ticket.id.clone(),
+                ticket_id: ticket.id.to_string(),
                 name: claims.name.clone(),
             },
             CONNECT_TICKET_TTL_SECONDS,

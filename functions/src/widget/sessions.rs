@@ -173,8 +173,8 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
                 &org.id,
                 u.id.trim(),
                 &WidgetUser {
-                    ticket_id: opened.ticket.id.clone(),
-                    customer_id: opened.customer.id.clone(),
+                    ticket_id: opened.ticket.id.to_string(),
+                    customer_id: opened.customer.id.to_string(),
                 },
             )
             .await?;
@@ -204,7 +204,7 @@ fn respond(
             .issue_visitor(&org.id, customer_id, name, &ticket.id, SESSION_TTL_SECONDS)?;
     let data = crate::wire::WidgetSession {
         token,
-        ticket_id: ticket.id.clone(),
+        ticket_id: ticket.id.to_string(),
         ticket_number: ticket.ticket_number.clone(),
         name: name.to_string(),
         has_email,

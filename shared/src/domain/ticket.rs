@@ -1,6 +1,8 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{CustomerId, MessageId, OrgId, TeamId, TicketId, UserId};
+
 /// Where a ticket stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
@@ -64,9 +66,9 @@ pub enum Channel {
 #[serde(rename_all = "camelCase")]
 pub struct Ticket {
     /// ULID.
-    pub id: String,
+    pub id: TicketId,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Sequential number within the organization.
     pub number: u64,
     /// Human number, `ACME-0042` (prefix as it was when the ticket was opened).
@@ -81,13 +83,13 @@ pub struct Ticket {
     /// Where it came from.
     pub channel: Channel,
     /// The customer.
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     /// The agent working it.
     #[serde(default)]
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     /// The team it belongs to.
     #[serde(default)]
-    pub team_id: Option<String>,
+    pub team_id: Option<TeamId>,
     /// Lower-case labels.
     #[serde(default)]
     #[schema(required = true)]
@@ -151,7 +153,7 @@ impl Ticket {
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSummary {
     /// The customer's id.
-    pub id: String,
+    pub id: CustomerId,
     /// Display name.
     pub name: String,
     /// Email address.
@@ -173,7 +175,7 @@ impl From<&Customer> for CustomerSummary {
 #[serde(rename_all = "camelCase")]
 pub struct PersonSummary {
     /// The user's id.
-    pub id: String,
+    pub id: UserId,
     /// Display name.
     pub name: String,
     /// Optional https avatar.
@@ -184,7 +186,7 @@ pub struct PersonSummary {
 impl From<&super::User> for PersonSummary {
     fn from(u: &super::User) -> Self {
         Self {
-            id: u.id.to_string(),
+            id: u.id.clone(),
             name: u.name.clone(),
             avatar_url: u.avatar_url.clone(),
         }
@@ -199,7 +201,7 @@ impl From<&super::User> for PersonSummary {
 #[serde(rename_all = "camelCase")]
 pub struct TicketSummary {
     /// ULID.
-    pub id: String,
+    pub id: TicketId,
     /// Sequential number within the organization.
     pub number: u64,
     /// Human number, `ACME-0042`.
@@ -213,13 +215,13 @@ pub struct TicketSummary {
     /// Where it came from.
     pub channel: Channel,
     /// The customer.
-    pub customer_id: String,
+    pub customer_id: CustomerId,
     /// The agent working it.
     #[serde(default)]
-    pub assignee_id: Option<String>,
+    pub assignee_id: Option<UserId>,
     /// The team it belongs to.
     #[serde(default)]
-    pub team_id: Option<String>,
+    pub team_id: Option<TeamId>,
     /// Lower-case labels.
     #[serde(default)]
     #[schema(required = true)]
@@ -301,11 +303,11 @@ pub enum AuthorType {
 #[serde(rename_all = "camelCase")]
 pub struct Message {
     /// ULID (messages sort by it).
-    pub id: String,
+    pub id: MessageId,
     /// The ticket.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Who wrote it.
     pub author_type: AuthorType,
     /// The agent's or customer's id.
@@ -333,9 +335,9 @@ pub struct Message {
 #[serde(rename_all = "camelCase")]
 pub struct Customer {
     /// ULID.
-    pub id: String,
+    pub id: CustomerId,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// Normalized email, unique within the organization.
     pub email: super::Email,
     /// Display name.

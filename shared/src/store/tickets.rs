@@ -1,6 +1,7 @@
 //! Tickets and their messages. Ticket numbers come from a per-organization counter that
 //! moves in the same transaction as the ticket it numbers: unique, and without gaps.
 
+use crate::ids::{CustomerId, MessageId, TicketId};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -16,7 +17,6 @@ use crate::domain::{
     Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Ticket, TicketStatus,
     TicketSummary,
 };
-use crate::ids::new_id;
 use crate::keys::{self, GSI3, attr};
 
 /// How many times opening a ticket retries when another ticket took the number first.
@@ -194,8 +194,8 @@ impl Store {
             let now = Utc::now();
             let customer_is_new = existing.is_none();
             let customer = existing.unwrap_or_else(|| Customer {
-                id: new_id(),
-                org_id: org.id.to_string(),
+                id: CustomerId::new(),
+                org_id: org.id.clone(),
                 email: new.customer_email.clone(),
                 name: new.customer_name.clone(),
                 created_at: now,
@@ -203,8 +203,8 @@ impl Store {
             });
             let number = current + 1;
             let ticket = Ticket {
-                id: new_id(),
-                org_id: org.id.to_string(),
+                id: TicketId::new(),
+                org_id: org.id.clone(),
                 number,
                 ticket_number: Ticket::format_key(&org.ticket_prefix, number),
                 subject: new.subject.clone(),
@@ -225,11 +225,11 @@ impl Store {
                 version: 1,
             };
             let message = new.first_message.clone().map(|mut m| {
-                m.id = new_id();
+                m.id = MessageId::new();
                 m.ticket_id = ticket.id.clone();
-                m.org_id = org.id.to_string();
+                m.org_id = org.id.clone();
                 if m.author_id.is_none() && m.author_type == crate::domain::AuthorType::Customer {
-                    m.author_id = Some(customer.id.clone());
+                    m.author_id = Some(customer.id.to_string());
                 }
                 m.created_at = now;
                 m

@@ -232,7 +232,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
     let threads: Vec<String> = filled
         .iter()
         .filter(|t| t.message_count == longest)
-        .map(|t| t.id.clone())
+        .map(|t| t.id.to_string())
         .collect();
     measure
         .endpoint(
@@ -253,7 +253,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
             t.channel == Channel::Email
                 && matches!(t.status, TicketStatus::Open | TicketStatus::Pending)
         })
-        .map(|t| t.id.clone())
+        .map(|t| t.id.to_string())
         .collect();
     measure
         .endpoint(
@@ -271,7 +271,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
         )
         .await?;
 
-    let all: Vec<String> = filled.iter().map(|t| t.id.clone()).collect();
+    let all: Vec<String> = filled.iter().map(|t| t.id.to_string()).collect();
     measure
         .endpoint(
             &format!(
@@ -357,9 +357,9 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
         customer_email: Email::parse("email", &email).expect("seeded emails are valid"),
         customer_name: customer_name.clone(),
         first_message: Some(Message {
-            id: String::new(),
-            ticket_id: String::new(),
-            org_id: String::new(),
+            id: "".into(),
+            ticket_id: "".into(),
+            org_id: "".into(),
             author_type: if by_customer {
                 AuthorType::Customer
             } else {
@@ -428,7 +428,7 @@ async fn fill(
         let id = new_id();
         let now = Utc::now();
         let message = Message {
-            id: id.clone(),
+            id: id.as_str().into(),
             ticket_id: ticket.id.clone(),
             org_id: ticket.org_id.clone(),
             author_type: if by_customer {
@@ -437,7 +437,7 @@ async fn fill(
                 AuthorType::Agent
             },
             author_id: Some(if by_customer {
-                customer.id.clone()
+                customer.id.to_string()
             } else {
                 agent.id.clone()
             }),
@@ -467,7 +467,7 @@ async fn fill(
         let changes = TicketChanges {
             status: Some(plan.status),
             assignee: Some(plan.assignee.map(|a| PersonSummary {
-                id: agents[a].id.clone(),
+                id: agents[a].id.as_str().into(),
                 name: agents[a].name.clone(),
                 avatar_url: None,
             })),
