@@ -1,6 +1,7 @@
 //! `GET /api/tickets`: filters `status`, `priority`, `assignee` (id, `me`, `unassigned`),
-//! `team`, `channel`, `customer`; newest activity first; cursor pagination. Each filter
-//! combination is one Query on the index that serves it (see `TicketFilter`).
+//! `team`, `channel`, `customer`; newest activity first; cursor pagination. Every list is
+//! a filtered Query on the tickets-by-activity index, whose rows carry customer and
+//! assignee (see `TicketFilter`).
 
 use lambda_http::Request;
 use wrrk_shared::App;
