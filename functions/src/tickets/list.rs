@@ -1,6 +1,7 @@
 //! `GET /api/tickets`: filters `status`, `priority`, `assignee` (id, `me`, `unassigned`),
-//! `team`, `channel`, `customer`; newest activity first; cursor pagination. Each filter
-//! combination is one Query on the index that serves it (see `TicketFilter`).
+//! `team`, `channel`, `customer`; newest activity first; cursor pagination. Every list is
+//! a filtered Query on the tickets-by-activity index, whose rows carry customer and
+//! assignee (see `TicketFilter`).
 //! `number=ACME-0042` instead finds one ticket by its human number.
 
 use lambda_http::Request;

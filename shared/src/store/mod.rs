@@ -36,7 +36,7 @@ pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};
 
 /// Items evaluated per request by a filtered Query.
-const FILTERED_PAGE: usize = 1000;
+pub(super) const FILTERED_PAGE: usize = 1000;
 
 /// A raw DynamoDB item.
 pub type Item = HashMap<String, AttributeValue>;

@@ -555,8 +555,17 @@ impl Store {
         eq("teamId", ":team", filter.team.clone());
         eq("channel", ":channel", filter.channel.map(|c| wire(&c)));
         eq("customerId", ":customer", filter.customer.clone());
-        // Three times the page covers the usual lists in one read.
-        q.first_read = Some((limit + 1) * 3);
+        // Status, priority and channel match much of the recent activity: three pages'
+        // worth covers them in one read. An assignee's, a team's or a customer's tickets are
+        // a thin slice of the organization's: read a full page (up to 1 MB) at once, one
+        // round trip instead of several growing ones.
+        let sparse =
+            filter.assignee.is_some() || filter.team.is_some() || filter.customer.is_some();
+        q.first_read = Some(if sparse {
+            super::FILTERED_PAGE
+        } else {
+            (limit + 1) * 3
+        });
         self.query_as(&q, limit, start).await
     }
 

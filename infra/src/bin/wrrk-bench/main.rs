@@ -55,6 +55,11 @@ enum Bench {
     Cost(cost::CostArgs),
 }
 
+/// mimalloc, as the Lambda binary uses (glibc's malloc and free were a fifth of the CPU
+/// samples under load).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
