@@ -26,7 +26,7 @@ use serde::de::DeserializeOwned;
 
 use crate::keys::{self, Key, attr};
 
-pub use connections::{Closed, MAX_ROOMS_PER_CONNECTION};
+pub use connections::{Closed, MAX_CONNECTIONS_PER_USER, MAX_ROOMS_PER_CONNECTION};
 pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, UploadState};
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};

@@ -14,7 +14,9 @@ use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 
 use crate::load::{ms, percentile};
+use crate::seed::{Person, add_users};
 use crate::{Session, signup, start_stack};
+use wrrk_shared::store::MAX_CONNECTIONS_PER_USER;
 
 /// Flags of the `realtime` subcommand.
 #[derive(Args)]
@@ -53,12 +55,42 @@ impl Drop for Room {
     }
 }
 
-/// Opens `size` agent connections, subscribes each to `ticket`, and starts a reader per
-/// socket that reports every `message:new`.
-async fn open_room(ws_url: &str, token: &str, ticket: &str, size: usize) -> anyhow::Result<Room> {
+/// Session tokens of enough agents of `owner`'s organization (the owner first) to hold
+/// `sockets` connections: one user may hold only `MAX_CONNECTIONS_PER_USER`.
+async fn agent_tokens(
+    stack: &wrrk_local::LocalStack,
+    owner: &Session,
+    sockets: usize,
+) -> anyhow::Result<Vec<String>> {
+    let per_user = MAX_CONNECTIONS_PER_USER as usize;
+    let tag = &owner.org_id[owner.org_id.len().saturating_sub(6)..];
+    let people = (1..sockets.div_ceil(per_user))
+        .map(|n| Person {
+            name: format!("Agent {n}"),
+            email: format!("agent{n}-{}@realtime.bench.test", tag.to_lowercase()),
+            role: wrrk_shared::domain::Role::Agent,
+        })
+        .collect();
+    let colleagues = add_users(&stack.app, owner, people, 8, "agents added").await?;
+    let mut tokens = vec![owner.token.clone()];
+    for user in &colleagues {
+        tokens.push(stack.app.tokens.issue(user, 0)?);
+    }
+    Ok(tokens)
+}
+
+/// Opens `size` agent connections (spread over `tokens`' agents), subscribes each to
+/// `ticket`, and starts a reader per socket that reports every `message:new`.
+async fn open_room(
+    ws_url: &str,
+    tokens: &[String],
+    ticket: &str,
+    size: usize,
+) -> anyhow::Result<Room> {
     let (tx, receipts) = mpsc::unbounded_channel();
     let mut readers = Vec::with_capacity(size);
     for i in 0..size {
+        let token = &tokens[i % tokens.len().max(1)];
         let (mut socket, _) = tokio_tungstenite::connect_async_with_config(
             format!("{ws_url}/?token={token}"),
             None,
@@ -159,14 +191,18 @@ pub async fn realtime(args: RealtimeArgs) -> anyhow::Result<()> {
     let base = stack.http_url.clone();
     let admin = signup(&http, &base, "realtime@bench.test").await?;
     println!("realtime: message:new fan-out on the local WebSocket API");
-    println!("  one agent per socket, all in one organization, all viewing the ticket: one post");
+    println!(
+        "  agents of one organization (at most 20 sockets each), all viewing the ticket: one post"
+    );
     println!("  per socket per message (viewers hear no ticket:updated for a message).");
     println!();
+    let largest = args.sizes.iter().copied().max().unwrap_or(1);
+    let tokens = agent_tokens(&stack, &admin, largest).await?;
 
     for &size in &args.sizes {
         let ticket = open_ticket(&http, &base, &admin, &format!("Room of {size}")).await?;
         let opened = Instant::now();
-        let mut room = open_room(&stack.ws_url, &admin.token, &ticket, size).await?;
+        let mut room = open_room(&stack.ws_url, &tokens, &ticket, size).await?;
         let open_time = opened.elapsed();
         let mut after_return = Vec::with_capacity(args.messages);
         let mut from_send = Vec::with_capacity(args.messages);
@@ -234,7 +270,8 @@ async fn sustained(
     let owner = signup(http, &base, "sustained@bench.test").await?;
     let ticket = open_ticket(http, &base, &owner, "Sustained").await?;
     let size = args.sustain_room;
-    let mut room = open_room(&stack.ws_url, &owner.token, &ticket, size).await?;
+    let tokens = agent_tokens(stack, &owner, size).await?;
+    let mut room = open_room(&stack.ws_url, &tokens, &ticket, size).await?;
     let posted = Arc::new(AtomicU64::new(0));
     let deadline = Instant::now() + Duration::from_secs(args.sustain_seconds);
     let started = Instant::now();
