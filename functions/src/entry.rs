@@ -59,8 +59,13 @@ pub async fn respond_ws(route: &str, result: impl Future<Output = WsResult>) -> 
     match result.await {
         Ok(r) => r,
         Err(e) if route == "$connect" => {
-            let body = serde_json::json!({ "error": e.to_string(), "code": e.code() });
-            realtime::response(i64::from(e.status()), Some(body.to_string()))
+            let body = wrrk_shared::http::ErrorBody {
+                error: e.to_string(),
+                code: e.code(),
+                field: None,
+            };
+            let text = serde_json::to_string(&body).unwrap_or_default();
+            realtime::response(i64::from(e.status()), Some(text))
         }
         Err(e) => {
             if e.status() >= 500 {

@@ -11,8 +11,8 @@ use std::collections::HashMap;
 
 use anyhow::Context;
 use chrono::Utc;
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 use wrrk_shared::App;
 use wrrk_shared::conversation::{self, Author, NewMessage};
@@ -144,9 +144,9 @@ pub async fn handle(app: App, event: Value) -> Result<Value, String> {
             tracing::error!(error = %format!("{e:#}"), ses_message_id = %mail.message_id, "inbound mail failed; SES retries");
             format!("{e:#}")
         })?;
-        results.push(outcome.to_json());
+        results.push(outcome);
     }
-    Ok(json!({ "results": results }))
+    serde_json::to_value(Handled { results }).map_err(|e| e.to_string())
 }
 
 async fn read_object(app: &App, bucket: &str, key: &str) -> anyhow::Result<Vec<u8>> {
@@ -166,8 +166,19 @@ async fn read_object(app: &App, bucket: &str, key: &str) -> anyhow::Result<Vec<u
     Ok(bytes.into_bytes().to_vec())
 }
 
-/// What became of one mail.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The function's answer: what became of each record's mail.
+#[derive(Serialize)]
+struct Handled {
+    results: Vec<Outcome>,
+}
+
+/// What became of one mail (the function's answer lists one per record, for the logs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "outcome",
+    rename_all = "lowercase",
+    rename_all_fields = "camelCase"
+)]
 pub enum Outcome {
     /// A new ticket.
     Opened {
@@ -188,40 +199,13 @@ pub enum Outcome {
     /// Kept aside, not a ticket (`spam`, `virus`, `dmarc`).
     Quarantined { org_id: String, reason: String },
     /// Not kept: why.
-    Dropped(&'static str),
+    Dropped {
+        /// Why.
+        reason: &'static str,
+    },
 }
 
 impl Outcome {
-    /// The JSON answer of the function.
-    pub fn to_json(&self) -> Value {
-        match self {
-            Self::Opened {
-                org_id,
-                ticket_id,
-                linked_to,
-            } => {
-                json!({ "outcome": "opened", "orgId": org_id, "ticketId": ticket_id, "linkedTo": linked_to })
-            }
-            Self::Added { org_id, ticket_id } => {
-                json!({ "outcome": "added", "orgId": org_id, "ticketId": ticket_id })
-            }
-            Self::Duplicate { org_id, earlier } => {
-                json!({ "outcome": "duplicate", "orgId": org_id, "earlier": earlier })
-            }
-            Self::Machine {
-                org_id,
-                ticket_id,
-                kind,
-            } => {
-                json!({ "outcome": "machine", "orgId": org_id, "ticketId": ticket_id, "kind": kind })
-            }
-            Self::Quarantined { org_id, reason } => {
-                json!({ "outcome": "quarantined", "orgId": org_id, "reason": reason })
-            }
-            Self::Dropped(why) => json!({ "outcome": "dropped", "reason": why }),
-        }
-    }
-
     fn record(&self) -> String {
         match self {
             Self::Opened { ticket_id, .. }
@@ -229,7 +213,7 @@ impl Outcome {
             | Self::Machine { ticket_id, .. } => ticket_id.clone(),
             Self::Duplicate { earlier, .. } => earlier.clone(),
             Self::Quarantined { reason, .. } => format!("quarantined:{reason}"),
-            Self::Dropped(why) => format!("dropped:{why}"),
+            Self::Dropped { reason: why } => format!("dropped:{why}"),
         }
     }
 }
@@ -300,11 +284,15 @@ fn dedupe_key(mail: &InboundMail, raw: &[u8]) -> String {
 pub async fn process(app: &App, raw: &[u8], envelope: &Envelope) -> anyhow::Result<Outcome> {
     let Some(mail) = parse(raw) else {
         tracing::warn!(ses_message_id = %envelope.ses_message_id, "dropped: not a MIME message");
-        return Ok(Outcome::Dropped("unparseable"));
+        return Ok(Outcome::Dropped {
+            reason: "unparseable",
+        });
     };
     let Some(route) = route(app, envelope, &mail).await? else {
         tracing::warn!(ses_message_id = %envelope.ses_message_id, recipients = ?envelope.recipients, "dropped: no organization has this address");
-        return Ok(Outcome::Dropped("unknown_recipient"));
+        return Ok(Outcome::Dropped {
+            reason: "unknown_recipient",
+        });
     };
     let org_id = route.org_id.clone();
     let dedupe = dedupe_key(&mail, raw);
@@ -432,14 +420,20 @@ async fn handle_claimed(
     }
     let Some(from) = mail.from.clone() else {
         tracing::warn!(org_id, "dropped: no From address");
-        return Ok(Outcome::Dropped("no_sender"));
+        return Ok(Outcome::Dropped {
+            reason: "no_sender",
+        });
     };
     if let Some(bounce) = &mail.bounce {
         return handle_bounce(app, org_id, mail, bounce).await;
     }
     let from_email = match Email::parse("from", &from) {
         Ok(e) => e,
-        Err(_) => return Ok(Outcome::Dropped("invalid_sender")),
+        Err(_) => {
+            return Ok(Outcome::Dropped {
+                reason: "invalid_sender",
+            });
+        }
     };
     if envelope.dmarc_enforced_fail
         && app
@@ -455,7 +449,9 @@ async fn handle_claimed(
     if machine {
         let Some((ticket, _)) = thread else {
             tracing::info!(org_id, "dropped: an auto-reply to no ticket");
-            return Ok(Outcome::Dropped("auto_reply"));
+            return Ok(Outcome::Dropped {
+                reason: "auto_reply",
+            });
         };
         let meta = build_meta(app, org_id, mail, Some(MailKind::AutoReply)).await?;
         let posted = post(
@@ -769,7 +765,9 @@ async fn handle_bounce(
     }
     let Some(ticket) = ticket else {
         tracing::info!(org_id, recipients = ?bounce.recipients, "bounce about no known ticket");
-        return Ok(Outcome::Dropped("bounce_without_ticket"));
+        return Ok(Outcome::Dropped {
+            reason: "bounce_without_ticket",
+        });
     };
     let what = if bounce.complaint {
         "A complaint report"

@@ -2,7 +2,7 @@
 //! `time` is "now", so a retry is due by the clock of the event, not of the machine.
 
 use chrono::{DateTime, Utc};
-use serde_json::{Value, json};
+use serde_json::Value;
 use wrrk_shared::App;
 
 /// How often the schedule runs (its registry line and template event use this).
@@ -20,5 +20,12 @@ pub async fn handle(app: App, event: Value) -> Result<Value, String> {
     if tried > 0 {
         tracing::info!(tried, sent, "outbound mail retried");
     }
-    Ok(json!({ "tried": tried, "sent": sent }))
+    serde_json::to_value(Retried { tried, sent }).map_err(|e| e.to_string())
+}
+
+/// The function's answer (for the logs): mails tried and sent.
+#[derive(serde::Serialize)]
+struct Retried {
+    tried: usize,
+    sent: usize,
 }
