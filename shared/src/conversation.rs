@@ -11,7 +11,7 @@ use crate::domain::{
     Attachment, AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket,
     TicketStatus,
 };
-use crate::ids::new_id;
+use crate::ids::{MessageId, new_id};
 use crate::realtime;
 use crate::store::{Conflict, NewTicket, StoreError, StoreResult, TicketChanges};
 
@@ -114,7 +114,8 @@ pub async fn post_message_with(
         Some(meta)
     };
     let message = Message {
-        id: message_id.into(),
+        // A dedupe key may have given back the id claimed earlier (read from the store).
+        id: MessageId::trusted(message_id),
         ticket_id: ticket.id.clone(),
         org_id: ticket.org_id.clone(),
         author_type: new.author.kind,

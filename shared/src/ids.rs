@@ -116,18 +116,6 @@ macro_rules! typed_ids {
             }
         }
 
-        impl From<&str> for $name {
-            fn from(raw: &str) -> Self {
-                Self(raw.to_string())
-            }
-        }
-
-        impl From<String> for $name {
-            fn from(raw: String) -> Self {
-                Self(raw)
-            }
-        }
-
         impl From<$name> for String {
             fn from(id: $name) -> String {
                 id.0

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::{Value, json};
 use wrrk_shared::domain::{AuthorType, Channel, Email, Message, Priority};
+use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::NewTicket;
 use wrrk_tests::{PASSWORD, Resp, Session, TestApp};
 
@@ -438,9 +439,9 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                 customer_email: Email::parse("e", "erin@customer.io").unwrap(),
                 customer_name: "Erin".into(),
                 first_message: Some(Message {
-                    id: "".into(),
-                    ticket_id: "".into(),
-                    org_id: "".into(),
+                    id: MessageId::new(),
+                    ticket_id: TicketId::new(),
+                    org_id: OrgId::new(),
                     author_type: AuthorType::Customer,
                     author_id: None,
                     author_name: "Erin".into(),

@@ -22,6 +22,7 @@ use wrrk_shared::domain::{
 use wrrk_shared::email::content::{fold_quotes, safe_filename, sanitize_html};
 use wrrk_shared::email::thread::{self, clean_subject, subject_tokens};
 use wrrk_shared::email::{InboundMail, parse};
+use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::{InboundClaim, NewTicket, QuarantinedMail, StoredAttachment};
 
 /// The S3 prefix the receipt rule stores raw mail under.
@@ -663,9 +664,10 @@ async fn open(
             customer_email: from.clone(),
             customer_name: name.chars().take(100).collect(),
             first_message: Some(Message {
-                id: "".into(),
-                ticket_id: "".into(),
-                org_id: "".into(),
+                // The store gives the first message its ids.
+                id: MessageId::new(),
+                ticket_id: TicketId::new(),
+                org_id: OrgId::new(),
                 author_type: AuthorType::Customer,
                 author_id: None,
                 author_name: mail.from_name.clone().unwrap_or_else(|| from.to_string()),

@@ -10,6 +10,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation;
 use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
+use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::NewTicket;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -68,9 +69,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .await?
         .context("caller's organization is missing")?;
     let first = Message {
-        id: "".into(),
-        ticket_id: "".into(),
-        org_id: "".into(),
+        // The store gives the first message its ids.
+        id: MessageId::new(),
+        ticket_id: TicketId::new(),
+        org_id: OrgId::new(),
         author_type: AuthorType::Agent,
         author_id: Some(caller.user.id.to_string()),
         author_name: caller.user.name.clone(),

@@ -356,16 +356,16 @@ mod tests {
     #[test]
     fn a_summary_is_made_of_exactly_its_listed_attributes() {
         let summary = TicketSummary {
-            id: "t".into(),
+            id: TicketId::new(),
             number: 1,
             ticket_number: "A-0001".into(),
             subject: "s".into(),
             status: TicketStatus::Open,
             priority: Priority::Medium,
             channel: Channel::Chat,
-            customer_id: "c".into(),
-            assignee_id: Some("u".into()),
-            team_id: Some("team".into()),
+            customer_id: CustomerId::new(),
+            assignee_id: Some(UserId::new()),
+            team_id: Some(TeamId::new()),
             tags: vec!["x".into()],
             created_at: Utc::now(),
             last_activity_at: Utc::now(),

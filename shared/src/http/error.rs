@@ -73,9 +73,6 @@ pub enum ApiError {
     /// Too many attempts; retry after the given seconds.
     #[error("Too many attempts. Try again in {0} seconds.")]
     TooManyRequests(i64),
-    /// Over a limit that waiting does not lift by a known time (too many connections).
-    #[error("{0}")]
-    TooManyRequestsBecause(String),
     /// Our fault. Logged in full, answered with a generic sentence.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -97,7 +94,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => 413,
             Self::UnsupportedMediaType => 415,
             Self::Validation { .. } => 422,
-            Self::TooManyRequests(_) | Self::TooManyRequestsBecause(_) => 429,
+            Self::TooManyRequests(_) => 429,
             Self::Internal(_) => 500,
         }
     }
@@ -119,7 +116,7 @@ impl ApiError {
             Self::PayloadTooLarge(_) => "payload_too_large",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",
-            Self::TooManyRequests(_) | Self::TooManyRequestsBecause(_) => "too_many_requests",
+            Self::TooManyRequests(_) => "too_many_requests",
             Self::Internal(_) => "internal_error",
         }
     }

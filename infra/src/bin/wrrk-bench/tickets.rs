@@ -15,7 +15,7 @@ use wrrk_shared::domain::{
     AuthorType, Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Role,
     Ticket, TicketStatus,
 };
-use wrrk_shared::ids::new_id;
+use wrrk_shared::ids::{MessageId, OrgId, TicketId, UserId, new_id};
 use wrrk_shared::store::{NewTicket, TicketChanges};
 
 use crate::counting::{CountArgs, CountedApi, seeding_app};
@@ -357,9 +357,10 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
         customer_email: Email::parse("email", &email).expect("seeded emails are valid"),
         customer_name: customer_name.clone(),
         first_message: Some(Message {
-            id: "".into(),
-            ticket_id: "".into(),
-            org_id: "".into(),
+            // The store gives the first message its ids.
+            id: MessageId::new(),
+            ticket_id: TicketId::new(),
+            org_id: OrgId::new(),
             author_type: if by_customer {
                 AuthorType::Customer
             } else {
@@ -428,7 +429,7 @@ async fn fill(
         let id = new_id();
         let now = Utc::now();
         let message = Message {
-            id: id.as_str().into(),
+            id: MessageId::trusted(id.as_str()),
             ticket_id: ticket.id.clone(),
             org_id: ticket.org_id.clone(),
             author_type: if by_customer {
@@ -467,7 +468,7 @@ async fn fill(
         let changes = TicketChanges {
             status: Some(plan.status),
             assignee: Some(plan.assignee.map(|a| PersonSummary {
-                id: agents[a].id.as_str().into(),
+                id: UserId::trusted(agents[a].id.as_str()),
                 name: agents[a].name.clone(),
                 avatar_url: None,
             })),
