@@ -179,6 +179,16 @@ pub async fn post_message_with(
     };
     let mut message = message;
     let moves = !message.internal && !machine;
+    // A customer who writes on a closed ticket that was already followed up writes on the
+    // follow-up (one follow-up per closed ticket, however many messages come).
+    let followed;
+    let ticket = if message.author_type == AuthorType::Customer && moves {
+        followed = latest(app, ticket.clone()).await?;
+        message.ticket_id = followed.id.clone();
+        &followed
+    } else {
+        ticket
+    };
     if status_effect(
         ticket.status,
         message.author_type,
@@ -241,6 +251,24 @@ pub async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
                     .ok_or(StoreError::NotFound("Ticket"))?;
             }
             Err(e) => return Err(e),
+        }
+    }
+    Ok(ticket)
+}
+
+/// Most follow-ups a chain is followed through (a bound, not a limit anyone meets).
+const MAX_FOLLOWS: usize = 10;
+
+/// `ticket`, or the ticket that continues it ([`follow_up`]), and so on: where its
+/// customer's conversation goes on now.
+pub async fn latest(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
+    for _ in 0..MAX_FOLLOWS {
+        let Some(next) = &ticket.followed_by else {
+            break;
+        };
+        match app.store.get_ticket(&ticket.org_id, next).await? {
+            Some(t) if t.customer_id == ticket.customer_id => ticket = t,
+            _ => break,
         }
     }
     Ok(ticket)

@@ -122,7 +122,8 @@ pub(crate) fn session(app: &App, req: &Request) -> Result<VisitorClaims, ApiErro
 }
 
 /// The session's organization and ticket (read together): the widget key not rotated since
-/// the session began, the ticket still the visitor's.
+/// the session began, the ticket still the visitor's. A closed chat the visitor wrote to
+/// again continues in its follow-up, which the session then follows.
 pub(crate) async fn session_context(
     app: &App,
     claims: &VisitorClaims,
@@ -138,7 +139,7 @@ pub(crate) async fn session_context(
     let ticket = ticket
         .filter(|t| t.customer_id == claims.sub)
         .ok_or_else(invalid)?;
-    Ok((org, ticket))
+    Ok((org, wrrk_shared::conversation::latest(app, ticket).await?))
 }
 
 /// A send's client message id (what makes a retried send store its message once): 1 to 64
