@@ -305,11 +305,11 @@ async fn copy_final(
     a: &StoredAttachment,
     etag: &str,
 ) -> Result<String, ApiError> {
-    let name = a.s3_key.rsplit('/').next().unwrap_or("file");
-    // A fresh segment per copy: an attempt that fails before its claim leaves an orphan
-    // object, never overwrites one a claimed message already names.
+    // A fresh name per copy: an attempt that fails before its claim leaves an orphan
+    // object, never overwrites one a claimed message already names. No file name in the
+    // key (downloads name the file from the item), which keeps it short.
     let key = format!(
-        "attachments/{org_id}/{}/{}/{name}",
+        "attachments/{org_id}/{}/{}",
         a.attachment.id,
         crate::ids::new_id().to_lowercase()
     );

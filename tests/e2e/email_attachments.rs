@@ -118,11 +118,11 @@ async fn email_attachments_an_agent_reply_mails_uploaded_files_as_mime_attachmen
     assert_eq!(up["attachment"]["contentType"], "application/pdf");
     assert_eq!(up["attachment"]["size"], pdf.len());
     assert_eq!(up["uploadMethod"], "PUT");
-    assert_eq!(up["expiresIn"], 900);
+    assert_eq!(up["expiresIn"], 300);
     assert_eq!(up["uploadHeaders"]["content-type"], "application/pdf");
     let url = up["uploadUrl"].as_str().unwrap();
     assert!(
-        url.contains("X-Amz-Signature") && url.contains("X-Amz-Expires=900"),
+        url.contains("X-Amz-Signature") && url.contains("X-Amz-Expires=300"),
         "{url}"
     );
     assert!(
