@@ -222,6 +222,14 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         },
     )
     .await?;
+    if opened.message.is_some() {
+        // The first message counts against the new session's allowance like any other.
+        super::throttle(
+            app,
+            &[(limits::MESSAGES_PER_SESSION, opened.ticket.id.as_str())],
+        )
+        .await?;
+    }
     if let Some(u) = user {
         app.store
             .put_widget_user(
