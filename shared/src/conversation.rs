@@ -196,7 +196,9 @@ pub async fn post_message_with(
         machine,
     ) == StatusEffect::OpensFollowUp
     {
-        return follow_up(app, ticket, message, &upload_ids).await;
+        // Boxed: opening a ticket inside posting a message would make every post's future
+        // (and the stack that polls it) as large as both.
+        return Box::pin(follow_up(app, ticket, message, &upload_ids)).await;
     }
     let mut ticket = app
         .store

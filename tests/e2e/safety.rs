@@ -519,3 +519,70 @@ async fn safety_a_flooding_socket_is_cut_off_with_a_reason() {
         "the frames after the cut were never acted on"
     );
 }
+
+#[tokio::test]
+async fn safety_mail_to_a_closed_ticket_follows_the_same_rule_as_the_widget() {
+    use crate::email::{mail, messages, org, smtp, tickets};
+    let app = TestApp::spawn().await;
+    let o = org(&app, "Acme", "ada@acme.io").await;
+    let customer = "carl@customer.io";
+    smtp(
+        &app,
+        customer,
+        &[&o.address],
+        &mail(
+            customer,
+            &o.address,
+            "Broken",
+            "c1@customer.io",
+            "",
+            "It broke.",
+        ),
+    )
+    .await;
+    let closed = tickets(&app, &o.admin).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let r = app
+        .patch(
+            &format!("/api/tickets/{closed}"),
+            &o.admin.token,
+            json!({ "status": "CLOSED" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    for (id, body) in [
+        ("c2@customer.io", "Broke again."),
+        ("c3@customer.io", "Still broken."),
+    ] {
+        smtp(
+            &app,
+            customer,
+            &[&o.address],
+            &mail(
+                customer,
+                &o.address,
+                "Re: Broken",
+                id,
+                "In-Reply-To: <c1@customer.io>\r\nReferences: <c1@customer.io>\r\n",
+                body,
+            ),
+        )
+        .await;
+    }
+    let old = app
+        .get(&format!("/api/tickets/{closed}"), &o.admin.token)
+        .await;
+    assert_eq!(old.data()["status"], "CLOSED");
+    let follow_up = old.data()["followedBy"].as_str().expect("a follow-up");
+    assert_eq!(tickets(&app, &o.admin).await.len(), 2, "one follow-up only");
+    let public: Vec<String> = messages(&app, &o.admin, follow_up)
+        .await
+        .iter()
+        .filter(|m| m["internal"] != true)
+        .map(|m| m["content"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(public, ["Broke again.", "Still broken."]);
+    assert_eq!(messages(&app, &o.admin, &closed).await.len(), 1);
+}
