@@ -189,6 +189,7 @@ async fn safety_a_typed_email_never_claims_an_existing_customer() {
         .await;
     let contact = t.data()["customerId"].as_str().unwrap().to_string();
     assert_ne!(contact, alice, "the chat is not Alice's");
+    assert_eq!(t.data()["customer"]["unverifiedEmail"], "alice@example.com");
     let c = app
         .get(&format!("/api/customers/{contact}"), &admin.token)
         .await;

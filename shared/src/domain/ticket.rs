@@ -164,6 +164,9 @@ pub struct CustomerSummary {
     pub name: String,
     /// Email address.
     pub email: String,
+    /// An unverified contact's typed, unproven address ([`Customer::unverified_email`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_email: Option<String>,
 }
 
 impl From<&Customer> for CustomerSummary {
@@ -172,6 +175,7 @@ impl From<&Customer> for CustomerSummary {
             id: c.id.clone(),
             name: c.name.clone(),
             email: c.email.as_str().to_string(),
+            unverified_email: c.unverified_email.clone(),
         }
     }
 }
