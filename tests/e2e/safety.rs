@@ -472,6 +472,19 @@ async fn safety_a_widget_chat_opens_with_its_first_message() {
         contents(&app, &admin, &ticket_id).await,
         ["Where is my order?"]
     );
+    // Sent again with its client id (a widget unsure it arrived): stored once.
+    let token = s.data()["token"].as_str().unwrap();
+    let again = widget(
+        &app,
+        Method::POST,
+        "/api/widget/messages",
+        Some(SITE),
+        Some(token),
+        Some(json!({ "clientId": "c-1", "content": "Where is my order?" })),
+    )
+    .await;
+    assert_eq!(again.status, 200, "{:?}", again.body);
+    assert_eq!(again.data()["id"], s.data()["firstMessage"]["id"]);
     // A bad first message opens nothing.
     let bad = start_session(
         &app,

@@ -222,13 +222,19 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         },
     )
     .await?;
-    if opened.message.is_some() {
-        // The first message counts against the new session's allowance like any other.
+    if let (Some(m), Some(first)) = (&opened.message, &body.message) {
+        // The first message counts against the new session's allowance like any other,
+        // and its client id is claimed as later sends' are, so sending it again through
+        // `POST /api/widget/messages` (a widget unsure it arrived) stores it once.
         super::throttle(
             app,
             &[(limits::MESSAGES_PER_SESSION, opened.ticket.id.as_str())],
         )
         .await?;
+        let key = format!("widget:{}:{}", opened.ticket.id, first.client_id.trim());
+        app.store
+            .claim_dedupe(&org.id, &key, &opened.ticket.id, &m.id)
+            .await?;
     }
     if let Some(u) = user {
         app.store
