@@ -115,4 +115,36 @@ describe('widget', () => {
       await visitor.close();
     }
   });
+
+  test('a chat from a visitor who only typed an address shows it as unverified', async () => {
+    const o = await h.newOrg(stack.base);
+    const org = await o.api.patch(`/api/organizations/${o.org.id}`, { widget: { allowedOrigins: [host.origin] } });
+    // A server-side call (no Origin), as the widget's first send makes it.
+    const res = await fetch(`${stack.base}/api/widget/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        widgetKey: org.widget.widgetKey,
+        name: 'Maybe Alice',
+        email: 'alice@shop.test',
+        message: { clientId: 'c-1', content: 'Send my invoices here' },
+      }),
+    });
+    assert.equal(res.status, 201);
+    const session = (await res.json()).data;
+    const agent = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(agent.page, o.email, o.password);
+      await agent.page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await agent.page.goto(`/tickets/${session.ticketId}`);
+      const panel = agent.page.getByRole('region', { name: 'Customer' });
+      await panel.getByText('None proven').waitFor();
+      await panel.getByText('alice@shop.test').waitFor();
+      await panel.getByText(/not proven: replies are not mailed/).waitFor();
+      await h.shot(agent.page, 'widget-04-unverified-contact');
+      assert.deepEqual(agent.page.pageErrors, []);
+    } finally {
+      await agent.context.close();
+    }
+  });
 });

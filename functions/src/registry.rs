@@ -119,7 +119,7 @@ http_functions! {
     "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
     "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections] => crate::tickets::update::handle,
     "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
-    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketRead] => crate::tickets::messages_create::handle,
+    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::tickets::messages_create::handle,
     "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
     "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,

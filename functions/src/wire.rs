@@ -219,10 +219,13 @@ pub struct WidgetSession {
     pub ticket_number: String,
     /// The visitor's name.
     pub name: String,
-    /// Whether replies can be emailed.
+    /// Whether replies can be emailed (only to a verified user's address).
     pub has_email: bool,
     /// Seconds the token lives.
     pub expires_in: u64,
+    /// The first message, when the request carried one (it opened the conversation).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_message: Option<VisitorMessage>,
 }
 
 /// A message as a visitor sees it: the same type its socket carries.

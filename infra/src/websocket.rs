@@ -377,9 +377,16 @@ async fn run(
                         break (1006, "Going away");
                     }
                 }
+                // API Gateway closes a deleted connection with 1000 and no reason of its
+                // own (a function that wants to say why posts a last frame first).
                 Some(Outbound::Close) => {
-                    let _ = socket.send(Message::Close(None)).await;
-                    break (1005, "Connection deleted");
+                    let _ = socket
+                        .send(Message::Close(Some(axum::extract::ws::CloseFrame {
+                            code: 1000,
+                            reason: "".into(),
+                        })))
+                        .await;
+                    break (1000, "Connection Closed Normally");
                 }
                 None => break (1011, "Gateway stopped"),
             },

@@ -8,8 +8,7 @@ use chrono::Utc;
 use crate::App;
 use crate::after_message::{self, Delivery};
 use crate::domain::{
-    Attachment, AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket,
-    TicketStatus,
+    AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket, TicketStatus,
 };
 use crate::ids::{MessageId, new_id};
 use crate::realtime;
@@ -46,7 +45,7 @@ pub struct NewMessage {
     /// An agent's uploaded files (checked by [`crate::uploads::check`]): listed on the
     /// message like inbound mail's files (`email.attachments`), and claimed in the
     /// message's own write, so each goes with one message only.
-    pub uploads: Vec<Attachment>,
+    pub uploads: Vec<crate::uploads::Checked>,
 }
 
 /// What posting achieved.
@@ -62,9 +61,45 @@ pub struct Posted {
     pub duplicate: bool,
 }
 
+/// What a message does to its ticket's status: the one rule of every channel (agent API,
+/// email, chat widget).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusEffect {
+    /// The status stays.
+    Stays,
+    /// The ticket goes back to OPEN ([`reopen`]).
+    Reopens,
+    /// The ticket stays CLOSED; the message opens a new ticket that follows it
+    /// ([`follow_up`]).
+    OpensFollowUp,
+}
+
+/// The rule: a person's public message brings a RESOLVED ticket back to OPEN; the
+/// customer's (a visitor's, a mail's sender's) also a PENDING one (the wait for them is
+/// over), and on a CLOSED ticket, which stays closed, it opens a new ticket that follows
+/// it. Notes and machine mail (auto-replies, bounces) change nothing.
+pub fn status_effect(
+    status: TicketStatus,
+    author: AuthorType,
+    public: bool,
+    machine: bool,
+) -> StatusEffect {
+    if !public || machine {
+        return StatusEffect::Stays;
+    }
+    let customer = author == AuthorType::Customer;
+    match status {
+        TicketStatus::Resolved => StatusEffect::Reopens,
+        TicketStatus::Pending if customer => StatusEffect::Reopens,
+        TicketStatus::Closed if customer => StatusEffect::OpensFollowUp,
+        _ => StatusEffect::Stays,
+    }
+}
+
 /// Posts a message on `ticket` (as read by the caller, already checked to belong to the
-/// caller's organization): stores it, moves the ticket (count, activity, a RESOLVED ticket
-/// reopens on a public message), then runs the after-message path.
+/// caller's organization): stores it, moves the ticket (count, activity, status by
+/// [`status_effect`]), then runs the after-message path. A customer's message on a CLOSED
+/// ticket lands on a new ticket instead ([`follow_up`]); `Posted::ticket` says which.
 pub async fn post_message(app: &App, ticket: &Ticket, new: NewMessage) -> StoreResult<Posted> {
     post_message_with(app, ticket, new, None).await
 }
@@ -85,32 +120,46 @@ pub async fn post_message_with(
             .claim_dedupe(&ticket.org_id, key, &ticket.id, &message_id)
             .await?
     {
-        if let Some(message) = app
+        let claimed_on = app
             .store
-            .get_message(&ticket.org_id, &ticket_id, &earlier)
+            .get_ticket(&ticket.org_id, &ticket_id)
             .await?
+            .ok_or(StoreError::NotFound("Ticket"))?;
+        // A message that opened a follow-up lives on the follow-up, under the claimed id.
+        let mut homes = vec![claimed_on.clone()];
+        if let Some(next) = &claimed_on.followed_by
+            && let Some(t) = app.store.get_ticket(&ticket.org_id, next).await?
         {
-            let ticket = app
+            homes.push(t);
+        }
+        for home in homes {
+            if let Some(message) = app
                 .store
-                .get_ticket(&ticket.org_id, &ticket_id)
+                .get_message(&ticket.org_id, &home.id, &earlier)
                 .await?
-                .ok_or(StoreError::NotFound("Ticket"))?;
-            return Ok(Posted {
-                ticket,
-                message,
-                delivery: Delivery::default(),
-                duplicate: true,
-            });
+            {
+                return Ok(Posted {
+                    ticket: home,
+                    message,
+                    delivery: Delivery::default(),
+                    duplicate: true,
+                });
+            }
         }
         // The earlier attempt stopped between claiming and storing: finish it.
         message_id = earlier;
     }
-    let upload_ids: Vec<String> = new.uploads.iter().map(|a| a.id.clone()).collect();
+    let upload_ids: Vec<(String, String)> = new
+        .uploads
+        .iter()
+        .map(|u| (u.attachment.id.clone(), u.s3_key.clone()))
+        .collect();
     let email = if new.uploads.is_empty() {
         email
     } else {
         let mut meta = email.unwrap_or_default();
-        meta.attachments.extend(new.uploads);
+        meta.attachments
+            .extend(new.uploads.into_iter().map(|u| u.attachment));
         Some(meta)
     };
     let message = Message {
@@ -130,11 +179,38 @@ pub async fn post_message_with(
     };
     let mut message = message;
     let moves = !message.internal && !machine;
+    // A customer who writes on a closed ticket that was already followed up writes on the
+    // follow-up (one follow-up per closed ticket, however many messages come).
+    let followed;
+    let ticket = if message.author_type == AuthorType::Customer && moves {
+        followed = latest(app, ticket.clone()).await?;
+        message.ticket_id = followed.id.clone();
+        &followed
+    } else {
+        ticket
+    };
+    if status_effect(
+        ticket.status,
+        message.author_type,
+        !message.internal,
+        machine,
+    ) == StatusEffect::OpensFollowUp
+    {
+        // Boxed: opening a ticket inside posting a message would make every post's future
+        // (and the stack that polls it) as large as both.
+        return Box::pin(follow_up(app, ticket, message, &upload_ids)).await;
+    }
     let mut ticket = app
         .store
         .append_message(&message, moves, &upload_ids)
         .await?;
-    if moves && ticket.status == TicketStatus::Resolved {
+    if status_effect(
+        ticket.status,
+        message.author_type,
+        !message.internal,
+        machine,
+    ) == StatusEffect::Reopens
+    {
         ticket = reopen(app, ticket).await?;
     }
     let delivery = after_message::message_stored(app, &ticket, &message, moves).await;
@@ -152,14 +228,19 @@ pub async fn post_message_with(
     })
 }
 
-/// Reopens a RESOLVED ticket; the ticket as it is when someone else moved it first.
-async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
+/// Reopens a RESOLVED or PENDING ticket (after a message [`status_effect`] says reopens
+/// it); the ticket as it is when someone else moved it first. Whatever else should happen
+/// on a reopen belongs here, so every channel gets it.
+pub async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
     let changes = TicketChanges {
         status: Some(TicketStatus::Open),
         ..TicketChanges::default()
     };
     for _ in 0..5 {
-        if ticket.status != TicketStatus::Resolved {
+        if !matches!(
+            ticket.status,
+            TicketStatus::Resolved | TicketStatus::Pending
+        ) {
             return Ok(ticket);
         }
         match app.store.update_ticket(&ticket, &changes).await {
@@ -175,6 +256,104 @@ async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
         }
     }
     Ok(ticket)
+}
+
+/// Most follow-ups a chain is followed through (a bound, not a limit anyone meets).
+const MAX_FOLLOWS: usize = 10;
+
+/// `ticket`, or the ticket that continues it ([`follow_up`]), and so on: where its
+/// customer's conversation goes on now.
+pub async fn latest(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
+    for _ in 0..MAX_FOLLOWS {
+        let Some(next) = &ticket.followed_by else {
+            break;
+        };
+        match app.store.get_ticket(&ticket.org_id, next).await? {
+            Some(t) if t.customer_id == ticket.customer_id => ticket = t,
+            _ => break,
+        }
+    }
+    Ok(ticket)
+}
+
+/// The customer wrote on CLOSED ticket `closed`: opens a new ticket of the same customer,
+/// channel and subject with `message` as its first message (keeping its id, which a dedupe
+/// claim may name), notes the link on both sides, and announces it like any new ticket.
+/// Agent uploads cannot reach here (only agents attach them, and agents' messages never
+/// open follow-ups).
+pub async fn follow_up(
+    app: &App,
+    closed: &Ticket,
+    message: Message,
+    upload_ids: &[(String, String)],
+) -> StoreResult<Posted> {
+    debug_assert!(upload_ids.is_empty());
+    let org = app
+        .store
+        .get_organization(&closed.org_id)
+        .await?
+        .ok_or(StoreError::NotFound("Organization"))?;
+    let customer = app
+        .store
+        .get_customer(&closed.org_id, &closed.customer_id)
+        .await?
+        .ok_or(StoreError::NotFound("Customer"))?;
+    let (ticket, _, first) = app
+        .store
+        .open_ticket(
+            &org,
+            NewTicket {
+                subject: closed.subject.clone(),
+                priority: closed.priority,
+                channel: closed.channel,
+                customer_email: customer.email.clone(),
+                customer_name: customer.name.clone(),
+                customer_unverified_email: None,
+                first_message: Some(message),
+                email_references: closed.email_references.clone(),
+                follows: Some(closed.id.clone()),
+            },
+        )
+        .await?;
+    app.store
+        .set_followed_by(&closed.org_id, &closed.id, &ticket.id)
+        .await?;
+    realtime::ticket_created(app, &ticket).await;
+    let message = first.ok_or(StoreError::NotFound("Message"))?;
+    let delivery = after_message::message_stored(app, &ticket, &message, true).await;
+    tracing::info!(ticket_id = %ticket.id, follows = %closed.id, "follow-up ticket opened");
+    Box::pin(post_message(
+        app,
+        &ticket,
+        NewMessage {
+            author: Author {
+                kind: AuthorType::System,
+                id: None,
+                name: "wrrk".into(),
+            },
+            content: format!(
+                "{} wrote again after {} was closed: this ticket continues it.",
+                message.author_name, closed.ticket_number
+            ),
+            internal: true,
+            channel: None,
+            email_message_id: None,
+            dedupe_key: None,
+            uploads: Vec::new(),
+        },
+    ))
+    .await?;
+    let ticket = app
+        .store
+        .get_ticket(&ticket.org_id, &ticket.id)
+        .await?
+        .ok_or(StoreError::NotFound("Ticket"))?;
+    Ok(Posted {
+        ticket,
+        message,
+        delivery,
+        duplicate: false,
+    })
 }
 
 /// What opening a ticket achieved.
@@ -203,4 +382,45 @@ pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> Store
         customer,
         message,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_customer_reopens_resolved_and_pending_and_follows_up_closed() {
+        use AuthorType::{Agent, Customer};
+        use StatusEffect::*;
+        use TicketStatus::*;
+        let cases = [
+            (Open, Customer, Stays),
+            (Pending, Customer, Reopens),
+            (Resolved, Customer, Reopens),
+            (Closed, Customer, OpensFollowUp),
+            (Open, Agent, Stays),
+            (Pending, Agent, Stays),
+            (Resolved, Agent, Reopens),
+            (Closed, Agent, Stays),
+        ];
+        for (status, author, effect) in cases {
+            assert_eq!(
+                status_effect(status, author, true, false),
+                effect,
+                "{status:?} {author:?}"
+            );
+        }
+        for status in TicketStatus::ALL {
+            assert_eq!(
+                status_effect(status, Customer, false, false),
+                Stays,
+                "a note"
+            );
+            assert_eq!(
+                status_effect(status, Customer, true, true),
+                Stays,
+                "an auto-reply"
+            );
+        }
+    }
 }

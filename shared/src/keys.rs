@@ -168,6 +168,15 @@ pub fn login_throttle(subject: &str, window: i64) -> Key {
     )
 }
 
+/// Marks that `email` signed in successfully from source IP `ip` (a *known network*: the
+/// login ceilings do not apply there); both hashed.
+pub fn login_network(email: &str, ip: &str) -> Key {
+    Key::new(
+        format!("LOGINNET#{}", hashed(&format!("{email}#{ip}"))),
+        "LOGINNET",
+    )
+}
+
 /// A fixed-window counter of some other action (`what`) by one subject, hashed.
 pub fn rate_counter(what: &str, subject: &str, window: i64) -> Key {
     Key::new(

@@ -327,20 +327,33 @@ pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Op
         }
     };
     for id in ids {
-        match app.store.close_connection(&id).await {
-            Ok(Some(closed)) => {
-                if let Some(presence) = &closed.offline {
-                    presence_changed(app, &closed.connection, presence).await;
-                }
-                crate::viewers::connection_closed(app, &closed.connection).await;
-            }
-            Ok(None) => {}
-            Err(e) => {
-                tracing::error!(error = ?e, connection_id = %id, "removing a connection failed")
-            }
-        }
-        app.publisher.disconnect(&id).await;
+        end_connection(app, &id).await;
     }
+}
+
+/// Ends one connection: forgets it (presence and viewers follow), then closes it at the
+/// gateway.
+pub async fn end_connection(app: &App, id: &str) {
+    match app.store.close_connection(id).await {
+        Ok(Some(closed)) => {
+            if let Some(presence) = &closed.offline {
+                presence_changed(app, &closed.connection, presence).await;
+            }
+            crate::viewers::connection_closed(app, &closed.connection).await;
+        }
+        Ok(None) => {}
+        Err(e) => {
+            tracing::error!(error = ?e, connection_id = %id, "removing a connection failed")
+        }
+    }
+    app.publisher.disconnect(id).await;
+}
+
+/// Cuts off a connection for what it did: its last frame says why (`DeleteConnection`
+/// carries no reason: API Gateway closes with 1000 whatever the cause), then it ends.
+pub async fn cut_off(app: &App, id: &str, why: &Event) {
+    let _ = app.publisher.post(id, &why.frame()).await;
+    end_connection(app, id).await;
 }
 
 /// The `presence:update` data for `conn`'s user.

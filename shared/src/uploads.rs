@@ -3,6 +3,15 @@
 //! at 6 MB, and the bytes never need to pass through a function). Until a message carries
 //! it, an upload is a `pending` attachment item that expires; a message links it with the
 //! same shape inbound mail's files have, so listing and downloading work unchanged.
+//!
+//! The presigned PUT writes a *staging* object (`uploads/...`) that nothing ever serves.
+//! Sending the message copies it, on the condition that it is still the object just
+//! checked (`CopySourceIfMatch` with its ETag), to a final key of its own
+//! (`attachments/...`), and the claim records that key: a later PUT to the staging key
+//! changes nothing anyone downloads or mails. An upload belongs to the session that asked
+//! for it: only that session (still signed in, since its token is checked) can send it, so
+//! after logout, a password change or deactivation a leftover URL can only fill a staging
+//! object that no message will ever carry; the URL itself lives 5 minutes.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
@@ -25,7 +34,7 @@ pub const MAX_MESSAGE_BYTES: u64 = 25 * 1024 * 1024;
 /// Most files on one message.
 pub const MAX_FILES: usize = 10;
 /// How long an upload URL works.
-pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(15 * 60);
+pub const UPLOAD_URL_LIFETIME: Duration = Duration::from_secs(5 * 60);
 /// How long an unused upload stays usable (then its item expires).
 pub const PENDING_LIFETIME_SECONDS: i64 = 24 * 3600;
 
@@ -68,12 +77,24 @@ pub fn content_type(raw: &str) -> Result<String, ApiError> {
     }
 }
 
-/// Records a pending upload of `filename` for `ticket` and presigns its PUT. The URL fixes
-/// the object key, its content type and its length, so what lands is what was declared.
+/// An upload checked for a message: as the message lists it, and the final object it was
+/// copied to (what the claim records).
+#[derive(Debug, Clone)]
+pub struct Checked {
+    /// As the message lists it.
+    pub attachment: Attachment,
+    /// Its own copy, which no upload URL can reach.
+    pub s3_key: String,
+}
+
+/// Records a pending upload of `filename` for `ticket` by session `session_id` of
+/// `uploader` and presigns its PUT to a staging key. The URL fixes the object key, its
+/// content type and its length, so what lands is what was declared.
 pub async fn create(
     app: &App,
     ticket: &Ticket,
     uploader: &str,
+    session_id: &str,
     filename: &str,
     content_type_raw: &str,
     size: u64,
@@ -104,7 +125,7 @@ pub async fn create(
             }
         })
         .collect();
-    let s3_key = format!("attachments/{}/{id}/{key_name}", ticket.org_id);
+    let s3_key = format!("uploads/{}/{id}/{key_name}", ticket.org_id);
     let attachment = Attachment {
         id,
         filename,
@@ -134,6 +155,7 @@ pub async fn create(
                 s3_key,
                 state: Some(UploadState::Pending),
                 uploaded_by: Some(uploader.to_string()),
+                upload_session: Some(session_id.to_string()),
                 message_id: None,
                 ttl: Some(Utc::now().timestamp() + PENDING_LIFETIME_SECONDS),
             },
@@ -156,16 +178,18 @@ pub async fn create(
     })
 }
 
-/// Checks the uploads a message on `ticket` wants to carry: each one this organization's
-/// (else 404), for this ticket, pending and not expired, uploaded in full as declared
-/// (HeadObject), and together within [`MAX_FILES`] and [`MAX_MESSAGE_BYTES`]. Returns
-/// them as the message will list them. The claim itself happens when the message is
-/// stored ([`crate::conversation::post_message`]), so two messages cannot both take one.
+/// Checks the uploads a message on `ticket` by session `session_id` wants to carry: each
+/// one this organization's (else 404), for this ticket, asked for by this session, pending
+/// and not expired, uploaded in full as declared (HeadObject), and together within
+/// [`MAX_FILES`] and [`MAX_MESSAGE_BYTES`]; then copies each, as checked, to its final key.
+/// The claim itself happens when the message is stored
+/// ([`crate::conversation::post_message`]), so two messages cannot both take one.
 pub async fn check(
     app: &App,
     ticket: &Ticket,
+    session_id: &str,
     ids: &[String],
-) -> Result<Vec<Attachment>, ApiError> {
+) -> Result<Vec<Checked>, ApiError> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -206,6 +230,12 @@ pub async fn check(
                 format!("{name} was already sent with another message; upload it again."),
             ));
         }
+        if a.upload_session.as_deref() != Some(session_id) {
+            return Err(ApiError::Gone(
+                "upload_expired",
+                format!("{name} was uploaded in another session; upload it again."),
+            ));
+        }
         if a.ttl.is_some_and(|t| t <= now) {
             return Err(ApiError::Gone(
                 "upload_expired",
@@ -236,15 +266,22 @@ pub async fn check(
             Ok(h) => {
                 let size = h.content_length().and_then(|n| u64::try_from(n).ok());
                 let ct = h.content_type().map(str::to_ascii_lowercase);
+                let declared = || {
+                    ApiError::invalid(
+                        "attachmentIds",
+                        format!("attachmentIds: {name} was not uploaded as declared"),
+                    )
+                };
                 if size != Some(a.attachment.size)
                     || ct.as_deref() != Some(a.attachment.content_type.as_str())
                 {
-                    return Err(ApiError::invalid(
-                        "attachmentIds",
-                        format!("attachmentIds: {name} was not uploaded as declared"),
-                    ));
+                    return Err(declared());
                 }
-                Ok(a.attachment.clone())
+                let etag = h.e_tag().ok_or_else(declared)?;
+                Ok(Checked {
+                    attachment: a.attachment.clone(),
+                    s3_key: copy_final(app, &ticket.org_id, a, etag).await?,
+                })
             }
             Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => {
                 Err(ApiError::invalid(
@@ -258,6 +295,48 @@ pub async fn check(
         }
     });
     futures::future::try_join_all(heads).await
+}
+
+/// Copies the staging object of `a` to a final key of its own, only if it is still the
+/// object with `etag` (the one just checked): a PUT in between is refused, not copied.
+async fn copy_final(
+    app: &App,
+    org_id: &str,
+    a: &StoredAttachment,
+    etag: &str,
+) -> Result<String, ApiError> {
+    // A fresh name per copy: an attempt that fails before its claim leaves an orphan
+    // object, never overwrites one a claimed message already names. No file name in the
+    // key (downloads name the file from the item), which keeps it short.
+    let key = format!(
+        "attachments/{org_id}/{}/{}",
+        a.attachment.id,
+        crate::ids::new_id().to_lowercase()
+    );
+    let copied = app
+        .s3
+        .copy_object()
+        .bucket(&app.settings.bucket_name)
+        .copy_source(format!("{}/{}", app.settings.bucket_name, a.s3_key))
+        .copy_source_if_match(etag)
+        .key(&key)
+        .send()
+        .await;
+    match copied {
+        Ok(_) => Ok(key),
+        Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 412) => {
+            Err(ApiError::Conflict(
+                "upload_changed",
+                format!(
+                    "{} changed while it was being sent; send the message again.",
+                    a.attachment.filename
+                ),
+            ))
+        }
+        Err(e) => Err(ApiError::Internal(
+            anyhow::Error::new(e).context("copying an upload to its final key"),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -26,6 +26,17 @@ pub fn identity_valid(secret: &str, user_id: &str, hash: &str) -> bool {
     mac.verify_slice(&bytes).is_ok()
 }
 
+/// A short digest of a widget key that visitor tokens carry: rotating the key changes it,
+/// which ends every session issued under the old key (the key itself stays out of tokens).
+pub fn key_fingerprint(widget_key: &str) -> String {
+    use sha2::Digest;
+    Sha256::digest(widget_key.as_bytes())
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if s.len() != 64 || !s.is_ascii() {
         return None;

@@ -31,7 +31,7 @@ async fn email_ticket(app: &TestApp, o: &crate::email::Org, customer: &str) -> S
 }
 
 /// Asks for an upload URL.
-async fn upload_url(
+pub(crate) async fn upload_url(
     app: &TestApp,
     s: &Session,
     ticket_id: &str,
@@ -48,7 +48,7 @@ async fn upload_url(
 }
 
 /// PUTs `bytes` to an upload the way a browser would: the given headers, the body.
-async fn put(app: &TestApp, upload: &Value, bytes: &[u8]) -> reqwest::Response {
+pub(crate) async fn put(app: &TestApp, upload: &Value, bytes: &[u8]) -> reqwest::Response {
     let mut req = app
         .http
         .put(upload["uploadUrl"].as_str().unwrap())
@@ -85,7 +85,7 @@ async fn post(app: &TestApp, s: &Session, ticket_id: &str, body: Value) -> Resp 
 }
 
 /// Bytes that are not text (every byte value), `len` long.
-fn binary(len: usize, seed: u8) -> Vec<u8> {
+pub(crate) fn binary(len: usize, seed: u8) -> Vec<u8> {
     (0..len)
         .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
         .collect()
@@ -118,11 +118,11 @@ async fn email_attachments_an_agent_reply_mails_uploaded_files_as_mime_attachmen
     assert_eq!(up["attachment"]["contentType"], "application/pdf");
     assert_eq!(up["attachment"]["size"], pdf.len());
     assert_eq!(up["uploadMethod"], "PUT");
-    assert_eq!(up["expiresIn"], 900);
+    assert_eq!(up["expiresIn"], 300);
     assert_eq!(up["uploadHeaders"]["content-type"], "application/pdf");
     let url = up["uploadUrl"].as_str().unwrap();
     assert!(
-        url.contains("X-Amz-Signature") && url.contains("X-Amz-Expires=900"),
+        url.contains("X-Amz-Signature") && url.contains("X-Amz-Expires=300"),
         "{url}"
     );
     assert!(

@@ -12,14 +12,14 @@ use wrrk_tests::{PASSWORD, Resp, Session, TestApp};
 
 /// A client whose requests come from `ip` (any address of 127.0.0.0/8 reaches the stack),
 /// so tests can play a second network.
-fn client_from(ip: [u8; 4]) -> reqwest::Client {
+pub(crate) fn client_from(ip: [u8; 4]) -> reqwest::Client {
     reqwest::Client::builder()
         .local_address(IpAddr::from(ip))
         .build()
         .unwrap()
 }
 
-async fn login_from(app: &TestApp, client: &reqwest::Client, body: Value) -> Resp {
+pub(crate) async fn login_from(app: &TestApp, client: &reqwest::Client, body: Value) -> Resp {
     let r = client
         .post(app.url("/api/auth/login"))
         .json(&body)

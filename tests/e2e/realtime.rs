@@ -260,17 +260,13 @@ async fn internal_notes_and_other_tickets_never_reach_a_visitor() {
     let other = open_ticket(&app, &admin, "Someone else").await;
     let t = id(&ticket);
     let token = app
-        .stack
-        .app
-        .tokens
-        .issue_visitor(
+        .visitor_token(
             &admin.org_id,
             ticket["customerId"].as_str().unwrap(),
             "Vi Sitor",
             &t,
-            3600,
         )
-        .unwrap();
+        .await;
     let mut visitor = app.ws_visitor_connect(&token).await;
     // Already in its ticket's room; subscribing again is acknowledged.
     visitor.subscribe(&t).await;
@@ -296,11 +292,8 @@ async fn internal_notes_and_other_tickets_never_reach_a_visitor() {
 
     // A visitor token for a ticket of another customer gets no connect ticket.
     let forged = app
-        .stack
-        .app
-        .tokens
-        .issue_visitor(&admin.org_id, "01J0000000000000000000000", "X", &t, 3600)
-        .unwrap();
+        .visitor_token(&admin.org_id, "01J0000000000000000000000", "X", &t)
+        .await;
     let r = app
         .post("/api/widget/connect-ticket", &forged, json!({}))
         .await;
@@ -323,17 +316,13 @@ async fn a_visitor_session_token_in_the_url_is_refused_and_stores_nothing() {
     let ticket = open_ticket(&app, &admin, "Widget chat").await;
     let t = id(&ticket);
     let token = app
-        .stack
-        .app
-        .tokens
-        .issue_visitor(
+        .visitor_token(
             &admin.org_id,
             ticket["customerId"].as_str().unwrap(),
             "Vi Sitor",
             &t,
-            3600,
         )
-        .unwrap();
+        .await;
 
     // A valid visitor session token is refused in the URL, under any name: session tokens
     // never travel in URLs (they end up in logs, histories and referrers).

@@ -438,6 +438,7 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                 channel: Channel::Email,
                 customer_email: Email::parse("e", "erin@customer.io").unwrap(),
                 customer_name: "Erin".into(),
+                customer_unverified_email: None,
                 first_message: Some(Message {
                     id: MessageId::new(),
                     ticket_id: TicketId::new(),
@@ -453,6 +454,7 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                     created_at: chrono::Utc::now(),
                 }),
                 email_references: vec!["first@mail.customer.io".into()],
+                follows: None,
             },
         )
         .await

@@ -134,17 +134,13 @@ async fn a_visitor_is_never_listed_and_never_hears_who_is_viewing() {
     let ticket = r.data().clone();
     let t = ticket["id"].as_str().unwrap().to_string();
     let token = app
-        .stack
-        .app
-        .tokens
-        .issue_visitor(
+        .visitor_token(
             &ada.org_id,
             ticket["customerId"].as_str().unwrap(),
             "Vi Sitor",
             &t,
-            3600,
         )
-        .unwrap();
+        .await;
     let mut visitor = app.ws_visitor_connect(&token).await;
     let ack = subscribe(&mut visitor, &t).await;
     assert!(ack.get("viewers").is_none(), "{ack}");

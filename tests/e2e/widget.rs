@@ -7,10 +7,10 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use wrrk_tests::{Resp, Session, TestApp};
 
-const SITE: &str = "https://shop.example.com";
+pub(crate) const SITE: &str = "https://shop.example.com";
 
 /// A widget API call from `origin` (none: a server), with an optional session token.
-async fn widget(
+pub(crate) async fn widget(
     app: &TestApp,
     method: Method,
     path: &str,
@@ -45,7 +45,7 @@ async fn widget(
 }
 
 /// An organization whose widget may be embedded on [`SITE`]; its admin and widget key.
-async fn org_with_widget(app: &TestApp) -> (Session, String) {
+pub(crate) async fn org_with_widget(app: &TestApp) -> (Session, String) {
     let admin = app
         .signup(
             "Shop",
@@ -68,7 +68,7 @@ async fn org_with_widget(app: &TestApp) -> (Session, String) {
     (admin, key)
 }
 
-async fn start_session(app: &TestApp, key: &str, extra: Value) -> Resp {
+pub(crate) async fn start_session(app: &TestApp, key: &str, extra: Value) -> Resp {
     let mut body = json!({ "widgetKey": key });
     if let (Some(b), Some(e)) = (body.as_object_mut(), extra.as_object()) {
         b.extend(e.clone());
@@ -453,7 +453,12 @@ async fn widget_offline_asks_for_an_email_and_stores_it_on_the_customer() {
     let t = app
         .get(&format!("/api/tickets/{ticket_id}"), &admin.token)
         .await;
-    assert_eq!(t.data()["customer"]["email"], "away@example.com");
+    // Typed, not proven: kept on a new unverified contact (see tests/e2e/safety.rs).
+    let customer = t.data()["customerId"].as_str().unwrap();
+    let c = app
+        .get(&format!("/api/customers/{customer}"), &admin.token)
+        .await;
+    assert_eq!(c.data()["unverifiedEmail"], "away@example.com");
 
     let _ws = app.ws_connect(&admin.token).await;
     let online = init().await;
@@ -465,10 +470,20 @@ async fn widget_offline_asks_for_an_email_and_stores_it_on_the_customer() {
 async fn widget_replies_reach_an_away_visitor_by_email_and_their_answer_threads_back() {
     let app = TestApp::spawn().await;
     let (admin, key) = org_with_widget(&app).await;
+    // Only a proven address is mailed: the site vouches for its signed-in user.
+    let r = app
+        .patch(
+            &format!("/api/organizations/{}", admin.org_id),
+            &admin.token,
+            json!({ "widget": { "rotateIdentitySecret": true } }),
+        )
+        .await;
+    let secret = r.data()["widget"]["identitySecret"].as_str().unwrap();
+    let hash = wrrk_shared::widget::identity_hash(secret, "ann-1");
     let s = start_session(
         &app,
         &key,
-        json!({ "email": "away@example.com", "name": "Ann" }),
+        json!({ "user": { "id": "ann-1", "email": "away@example.com", "name": "Ann", "hash": hash } }),
     )
     .await;
     assert_eq!(s.status, 201, "{:?}", s.body);

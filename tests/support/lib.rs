@@ -189,6 +189,37 @@ impl TestApp {
         session(&r.body["data"], email)
     }
 
+    /// A widget session token for `customer_id` on `ticket_id`, issued directly (as
+    /// `POST /api/widget/sessions` would, under the organization's current widget key).
+    pub async fn visitor_token(
+        &self,
+        org_id: &str,
+        customer_id: &str,
+        name: &str,
+        ticket_id: &str,
+    ) -> String {
+        let org = self
+            .stack
+            .app
+            .store
+            .get_organization(org_id)
+            .await
+            .unwrap()
+            .expect("the organization");
+        self.stack
+            .app
+            .tokens
+            .issue_visitor(
+                org_id,
+                customer_id,
+                name,
+                ticket_id,
+                &wrrk_shared::widget::key_fingerprint(&org.widget.widget_key),
+                3600,
+            )
+            .unwrap()
+    }
+
     /// Attempts a login.
     pub async fn try_login(&self, email: &str, password: &str) -> Resp {
         self.call(

@@ -237,20 +237,36 @@ function start(el: HTMLScriptElement) {
     connect();
   }
 
-  async function ensureSession(email?: string): Promise<Stored | null> {
-    if (session) return session;
-    creating ||= (async () => {
+  /**
+   * The session, opened if need be with `first` as the conversation's first message (one
+   * request: agents never see an empty chat). `first` is the stored message when this call
+   * opened the conversation with it; otherwise it still has to be sent.
+   */
+  async function ensureSession(
+    email?: string,
+    message?: { clientId: string; content: string },
+  ): Promise<{ s: Stored; first: Message | null } | null> {
+    if (session) return { s: session, first: null };
+    if (creating) {
+      const s = await creating;
+      return s && { s, first: null };
+    }
+    let first: Message | null = null;
+    creating = (async () => {
       const body: Record<string, unknown> = { widgetKey: key };
       if (user) body.user = user;
       if (email) body.email = email;
+      if (message) body.message = message;
       const s = await api.call<SessionData>('POST', '/api/widget/sessions', undefined, body);
+      first = s.firstMessage ?? null;
       session = { token: s.token, ticketId: s.ticketId, userId: user?.id };
       save(session);
       // A verified user may have got an existing conversation back.
       follow();
       return session;
     })().finally(() => (creating = null));
-    return creating;
+    const s = await creating;
+    return s && { s, first };
   }
 
   /**
@@ -402,13 +418,14 @@ function start(el: HTMLScriptElement) {
     if (!again) text.value = '';
     const clientId = again?.clientId || randomId();
     try {
-      const s = await ensureSession(email);
-      if (!s) throw new ApiError(0, 'network', 'network');
+      const opened = await ensureSession(email, { clientId, content });
+      if (!opened) throw new ApiError(0, 'network', 'network');
+      const s = opened.s;
       emailRow.hidden = true;
       // Until the server confirms it, the message survives a reload: the next page load
       // sends it again with the same clientId, so it is stored once.
-      if (!again) setOutbox([...outbox(), { clientId, content, ticketId: s.ticketId }]);
-      let m: Message | null = null;
+      if (!again && !opened.first) setOutbox([...outbox(), { clientId, content, ticketId: s.ticketId }]);
+      let m: Message | null = opened.first;
       for (let attempt = 0; !m; attempt++) {
         try {
           m = await api.call<Message>('POST', '/api/widget/messages', s.token, { clientId, content });

@@ -511,8 +511,20 @@ function CustomerPanel({ ticket }: { ticket: Ticket }) {
           <dd>{c.name}</dd>
           <dt>Email</dt>
           <dd>
-            <a href={`mailto:${c.email}`}>{c.email}</a>
+            {c.email.endsWith('@visitors.wrrk.invalid') ? (
+              <span class="muted">None proven</span>
+            ) : (
+              <a href={`mailto:${c.email}`}>{c.email}</a>
+            )}
           </dd>
+          {c.unverifiedEmail && (
+            <>
+              <dt>Unverified email</dt>
+              <dd>
+                {c.unverifiedEmail} <span class="muted">(typed in the chat, not proven: replies are not mailed)</span>
+              </dd>
+            </>
+          )}
         </dl>
       ) : (
         <p class="muted">Unknown customer.</p>

@@ -1,14 +1,16 @@
 //! `POST /api/auth/login`: email and password for a session token, throttled so that
 //! guessing is slow and a guesser cannot lock out the account's owner:
 //!
-//! - every attempt is counted before the password is checked (atomic ADDs), so parallel
-//!   guesses cannot slip past a limit while the hash runs;
+//! - an attempt is admitted before the password is checked, by conditional atomic ADDs on
+//!   its counters, so parallel guesses cannot slip past a limit while the hash runs; an
+//!   attempt a limit refuses is counted nowhere (refusals never pile up into a lockout);
 //! - the tight limit is per email *and* source (IP, or a known device): 5 per 15 minutes.
 //!   An attacker elsewhere exhausts only their own allowance, never the owner's;
 //! - ceilings per source IP (100) and per email across all sources (50) stop spraying and
-//!   distributed guessing, but a *known device* (one that signed in as that email before:
-//!   it holds a `deviceToken` from that login) passes them, so an office behind one NAT
-//!   or a targeted account is never locked out of the browsers it already uses;
+//!   distributed guessing, but they do not apply to a *known device* (a browser holding the
+//!   `deviceToken` of an earlier login as that email) nor to a *known network* (a source IP
+//!   that email signed in from in the last 90 days), so an attacker elsewhere cannot lock
+//!   the owner out of the browsers and networks they already use;
 //! - a correct password forgets its pair counter and takes the attempt back from the
 //!   ceilings, which therefore count failures only.
 
@@ -18,7 +20,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Email;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
-use wrrk_shared::store::LoginWindow;
+use wrrk_shared::store::{LoginLimit, LoginWindow};
 
 /// Attempts per email and source (IP or known device) per window.
 pub const MAX_ATTEMPTS_PER_PAIR: u64 = 5;
@@ -73,21 +75,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .filter(|t| t.len() <= 2048)
         .is_some_and(|t| app.tokens.verify_device(t, &email_text));
 
+    let known_network = !known_device && app.store.is_known_network(&email_text, &ip).await?;
+    let device = body.device_token.as_deref().filter(|_| known_device);
+    let limits = limits(&email_text, &ip, device, known_network);
     let window = LoginWindow::now();
-    let pair = match known_device {
-        // A known device has its own allowance, whatever network it is on.
-        true => format!(
-            "EMAIL+DEVICE#{email_text}#{}",
-            body.device_token.as_deref().unwrap_or("")
-        ),
-        false => format!("EMAIL+IP#{email_text}#{ip}"),
-    };
-    let ceilings = [format!("IP#{ip}"), format!("EMAIL#{email_text}")];
-    let subjects = [pair.clone(), ceilings[0].clone(), ceilings[1].clone()];
-    let counts = app.store.count_login_attempts(&subjects, window).await?;
-    let over_ceiling = counts[1] > MAX_FAILURES_PER_IP || counts[2] > MAX_FAILURES_PER_EMAIL;
-    if counts[0] > MAX_ATTEMPTS_PER_PAIR || (over_ceiling && !known_device) {
-        tracing::warn!(ip = %ip, known_device, "login throttled");
+    if !app.store.admit_login_attempt(&limits, window).await? {
+        tracing::warn!(ip = %ip, known_device, known_network, "login throttled");
         return Err(ApiError::TooManyRequests(window.seconds_left()));
     }
 
@@ -103,9 +96,13 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let Some(user) = user.filter(|_| verified) else {
         return Err(ApiError::InvalidCredentials);
     };
+    let ceilings: Vec<String> = limits[1..].iter().map(|l| l.subject.clone()).collect();
     app.store
-        .refund_login_attempt(&pair, &ceilings, window)
+        .refund_login_attempt(&limits[0].subject, &ceilings, window)
         .await?;
+    if !known_network {
+        app.store.remember_network(&email_text, &ip).await?;
+    }
     let token = app.tokens.issue(&user, epoch)?;
     let device_token = app.tokens.issue_device(user.email.as_str())?;
     ok(crate::wire::LoggedIn {
@@ -113,4 +110,58 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         user,
         device_token,
     })
+}
+
+/// The counters one attempt must pass, the email+source pair first: a known device has
+/// an allowance of its own wherever it is; a known device or network passes the ceilings.
+fn limits(email: &str, ip: &str, device: Option<&str>, known_network: bool) -> Vec<LoginLimit> {
+    let pair = match device {
+        Some(token) => format!("EMAIL+DEVICE#{email}#{token}"),
+        None => format!("EMAIL+IP#{email}#{ip}"),
+    };
+    let mut limits = vec![LoginLimit {
+        subject: pair,
+        max: MAX_ATTEMPTS_PER_PAIR,
+    }];
+    if device.is_none() && !known_network {
+        limits.push(LoginLimit {
+            subject: format!("IP#{ip}"),
+            max: MAX_FAILURES_PER_IP,
+        });
+        limits.push(LoginLimit {
+            subject: format!("EMAIL#{email}"),
+            max: MAX_FAILURES_PER_EMAIL,
+        });
+    }
+    limits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unknown_source_meets_the_pair_limit_and_both_ceilings() {
+        let l = limits("ada@acme.io", "10.0.0.1", None, false);
+        let got: Vec<(&str, u64)> = l.iter().map(|l| (l.subject.as_str(), l.max)).collect();
+        assert_eq!(
+            got,
+            [
+                ("EMAIL+IP#ada@acme.io#10.0.0.1", 5),
+                ("IP#10.0.0.1", 100),
+                ("EMAIL#ada@acme.io", 50)
+            ]
+        );
+    }
+
+    #[test]
+    fn a_known_device_or_network_meets_only_its_own_allowance() {
+        let device = limits("ada@acme.io", "10.0.0.1", Some("tok"), false);
+        assert_eq!(device.len(), 1);
+        assert_eq!(device[0].subject, "EMAIL+DEVICE#ada@acme.io#tok");
+        assert_eq!(device[0].max, MAX_ATTEMPTS_PER_PAIR);
+        let network = limits("ada@acme.io", "10.0.0.1", None, true);
+        assert_eq!(network.len(), 1);
+        assert_eq!(network[0].subject, "EMAIL+IP#ada@acme.io#10.0.0.1");
+    }
 }

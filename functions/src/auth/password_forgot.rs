@@ -1,6 +1,8 @@
 //! `POST /api/auth/forgot-password` (public): `{email}`. Mails a single-use reset link if
 //! an active account has that address. The answer is the same either way, so it tells
-//! nobody which addresses have accounts; requests per address are limited.
+//! nobody which addresses have accounts, and neither does its timing: every answer is held
+//! until [`ANSWER_AFTER`] has passed since the request arrived (mailing a link takes longer
+//! than finding no account); requests per address are limited.
 
 use lambda_http::Request;
 use serde::Deserialize;
@@ -20,6 +22,10 @@ struct Body {
 /// Reset mails per address per hour (more would make us a mail cannon).
 const MAX_PER_HOUR: u64 = 3;
 
+/// Every answer leaves this long after the request came in, whatever was done (far above
+/// the few milliseconds storing and mailing a link take, so both paths look alike).
+pub const ANSWER_AFTER: std::time::Duration = std::time::Duration::from_millis(300);
+
 /// 202 whatever happens.
 #[utoipa::path(
     post,
@@ -34,6 +40,13 @@ const MAX_PER_HOUR: u64 = 3;
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
+    let until = tokio::time::Instant::now() + ANSWER_AFTER;
+    let answer = run(&app, body).await;
+    tokio::time::sleep_until(until).await;
+    answer
+}
+
+async fn run(app: &App, body: Body) -> ApiResult {
     let accepted = || {
         response::accepted(crate::wire::Notice {
             message: "If an account uses this address, a reset link is on its way.".into(),
@@ -54,7 +67,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         && user.active
     {
         super::send_account_link(
-            &app,
+            app,
             &user,
             AccountTokenKind::ResetPassword,
             "reset-password",

@@ -1,5 +1,6 @@
 //! `POST /api/auth/reset-password` (public): `{token, newPassword}` from the emailed link.
-//! The link works once; every session of the user ends; the answer signs them in.
+//! The link works once, and only while it is the user's newest one and no reset or
+//! password change came after it; every session of the user ends; the answer signs them in.
 
 use lambda_http::Request;
 use serde::Deserialize;
@@ -52,7 +53,11 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .await?
         .filter(|u| u.active)
         .ok_or_else(invalid)?;
-    let epoch = app.store.set_password(&user, &new_hash).await?;
+    let epoch = app
+        .store
+        .reset_password(&user, &new_hash, &hash)
+        .await?
+        .ok_or_else(invalid)?;
     realtime::end_connections(&app, &org_id, &user_id, None).await;
     let token = app.tokens.issue(&user, epoch)?;
     tracing::info!(user_id = %user.id, "password reset");

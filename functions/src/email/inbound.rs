@@ -618,6 +618,7 @@ async fn store_attachments(
                     s3_key,
                     state: None,
                     uploaded_by: None,
+                    upload_session: None,
                     message_id: None,
                     ttl: None,
                 },
@@ -663,6 +664,7 @@ async fn open(
             channel: Channel::Email,
             customer_email: from.clone(),
             customer_name: name.chars().take(100).collect(),
+            customer_unverified_email: None,
             first_message: Some(Message {
                 // The store gives the first message its ids.
                 id: MessageId::new(),
@@ -679,6 +681,7 @@ async fn open(
                 created_at: Utc::now(),
             }),
             email_references: mail.message_id.iter().cloned().collect(),
+            follows: None,
         },
     )
     .await?;

@@ -55,20 +55,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         app.store.pending_invitation_for(org_id, &email),
         app.store.get_organization(org_id),
     )?;
-    match owner {
-        Some(o) if org_id == &o => {
-            return Err(ApiError::Conflict(
-                "already_member",
-                "This person is already a member of your organization.".into(),
-            ));
-        }
-        Some(_) => {
-            return Err(ApiError::Conflict(
-                "email_taken",
-                "This email already belongs to a wrrk account.".into(),
-            ));
-        }
-        None => {}
+    // An account in another organization is not this admin's business: the invitation is
+    // made and mailed like any other, and only its recipient learns, on accepting, that
+    // their address is taken.
+    if owner.is_some_and(|o| org_id == &o) {
+        return Err(ApiError::Conflict(
+            "already_member",
+            "This person is already a member of your organization.".into(),
+        ));
     }
     let org = org.ok_or_else(|| anyhow::anyhow!("caller's organization is missing"))?;
     if let Some(pending) = &replaces

@@ -21,6 +21,7 @@ use wrrk_shared::domain::Connection;
 use wrrk_shared::events::{ActionError, Event};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::store::{Conflict, StoreError};
 
 /// The event API Gateway sends for a WebSocket route.
 pub type WsRequest = ApiGatewayWebsocketProxyRequest;
@@ -82,7 +83,9 @@ pub const MAX_FRAMES_PER_WINDOW: u64 = 50;
 pub const FRAME_WINDOW_SECONDS: i64 = 10;
 
 /// The caller's stored connection, this frame counted against its limit; an unknown,
-/// closed or expired one must reconnect, and one over its limit is told to slow down.
+/// closed or expired one must reconnect. The first frame over the limit cuts the
+/// connection off: a last `error` frame (`too_many_requests`) says why, then it is closed,
+/// so a flood costs one refusal, not one per frame.
 pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connection, ApiError> {
     let id = connection_id(event)?;
     match app
@@ -94,7 +97,23 @@ pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connectio
         Ok(None) => Err(ApiError::Unauthorized(
             "This connection is closed; reconnect.".into(),
         )),
-        // Over the frame limit is a 429 (the one error mapping, `ApiError::Store`).
+        Err(e @ StoreError::Conflict(Conflict::FrameLimit { .. })) => {
+            // Over the frame limit is a 429 (the one error mapping, `ApiError::Store`).
+            let e = ApiError::from(e);
+            let action = event
+                .request_context
+                .route_key
+                .as_deref()
+                .unwrap_or("$default");
+            let why = Event::Error(ActionError {
+                action: action.to_string(),
+                code: e.code().to_string(),
+                error: format!("{e} This connection is closed; reconnect later."),
+            });
+            tracing::warn!(connection_id = id, "frame flood: connection cut off");
+            wrrk_shared::realtime::cut_off(app, id, &why).await;
+            Err(e)
+        }
         Err(e) => Err(e.into()),
     }
 }

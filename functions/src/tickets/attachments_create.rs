@@ -1,6 +1,6 @@
 //! `POST /api/tickets/{id}/attachments` `{filename, contentType, size}`: an upload URL for
 //! one file an agent will attach to a reply or note on the ticket. The answer carries the
-//! attachment's id and a presigned S3 PUT valid 15 minutes, bound to the declared type and
+//! attachment's id and a presigned S3 PUT valid 5 minutes, bound to the declared type and
 //! size (at most 10 MB); the file goes with a message once its id is listed in the
 //! message's `attachmentIds`.
 
@@ -42,6 +42,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         &app,
         &ticket,
         &caller.user.id,
+        &caller.session.id,
         &body.filename,
         &body.content_type,
         body.size,

@@ -92,8 +92,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             channel: Channel::Manual,
             customer_email: email,
             customer_name: name,
+            customer_unverified_email: None,
             first_message: Some(first),
             email_references: Vec::new(),
+            follows: None,
         },
     )
     .await?;

@@ -45,7 +45,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, super::MAX_MESSAGE_BODY)?;
     let content = super::parse_content(&body.content)?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
-    let uploads = uploads::check(&app, &ticket, &body.attachment_ids).await?;
+    let uploads = uploads::check(&app, &ticket, &caller.session.id, &body.attachment_ids).await?;
     let posted = conversation::post_message(
         &app,
         &ticket,

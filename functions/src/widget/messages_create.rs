@@ -7,7 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::conversation::{self, Author, NewMessage};
 use wrrk_shared::domain::AuthorType;
-use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok};
+use wrrk_shared::http::{ApiResult, created, json_body, ok};
 use wrrk_shared::widget::limits;
 
 use super::Cors;
@@ -44,18 +44,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
     let (org, ticket) = super::session_context(app, &claims).await?;
     cors.check(req, &org)?;
     let body: Body = json_body(req, crate::tickets::MAX_MESSAGE_BODY)?;
-    let client_id = body.client_id.trim();
-    let id_ok = !client_id.is_empty()
-        && client_id.len() <= 64
-        && client_id
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if !id_ok {
-        return Err(ApiError::invalid(
-            "clientId",
-            "clientId: 1 to 64 letters, digits, '-' or '_'",
-        ));
-    }
+    let client_id = super::client_id(&body.client_id)?;
     let content = crate::tickets::parse_content(&body.content)?;
     let ip = super::source_ip(req);
     super::throttle(

@@ -16,7 +16,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::token::VisitorClaims;
 use wrrk_shared::domain::{Message, Organization, Ticket};
 use wrrk_shared::http::{ApiError, ApiResult};
-use wrrk_shared::widget::{Limit, ip_limit_factor, parse_origin};
+use wrrk_shared::widget::{Limit, ip_limit_factor, key_fingerprint, parse_origin};
 
 /// How long a widget session token lives (30 days: the conversation survives reloads).
 pub const SESSION_TTL_SECONDS: i64 = 30 * 24 * 3600;
@@ -121,7 +121,9 @@ pub(crate) fn session(app: &App, req: &Request) -> Result<VisitorClaims, ApiErro
     app.tokens.verify_visitor(token.trim()).ok_or_else(invalid)
 }
 
-/// The session's organization and ticket (read together), the ticket still the visitor's.
+/// The session's organization and ticket (read together): the widget key not rotated since
+/// the session began, the ticket still the visitor's. A closed chat the visitor wrote to
+/// again continues in its follow-up, which the session then follows.
 pub(crate) async fn session_context(
     app: &App,
     claims: &VisitorClaims,
@@ -131,11 +133,31 @@ pub(crate) async fn session_context(
         app.store.get_organization(&claims.org),
         app.store.get_ticket(&claims.org, &claims.ticket)
     )?;
-    let org = org.ok_or_else(invalid)?;
+    let org = org
+        .filter(|o| key_fingerprint(&o.widget.widget_key) == claims.key)
+        .ok_or_else(invalid)?;
     let ticket = ticket
         .filter(|t| t.customer_id == claims.sub)
         .ok_or_else(invalid)?;
-    Ok((org, ticket))
+    Ok((org, wrrk_shared::conversation::latest(app, ticket).await?))
+}
+
+/// A send's client message id (what makes a retried send store its message once): 1 to 64
+/// letters, digits, '-' or '_'.
+pub(crate) fn client_id(raw: &str) -> Result<&str, ApiError> {
+    let id = raw.trim();
+    let ok = !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if !ok {
+        return Err(ApiError::invalid(
+            "clientId",
+            "clientId: 1 to 64 letters, digits, '-' or '_'",
+        ));
+    }
+    Ok(id)
 }
 
 /// A message as the visitor sees it (internal notes are never passed here).

@@ -1,18 +1,26 @@
-//! `POST /api/widget/sessions` `{widgetKey, name?, email?, user?: {id, email?, name?, hash}}`:
-//! the server issues the visitor's session, a token scoped to one CHAT conversation, opened
-//! through the one open-a-ticket path (it announces `ticket:created`). A verified user
-//! (`hash` = HMAC-SHA256 of `id` under the identity secret) gets their conversation back on
-//! any device (`resume: true` only looks it up). When the organization enforces identity, a chat without a valid hash is
-//! refused and no ticket is opened.
+//! `POST /api/widget/sessions` `{widgetKey, name?, email?, user?: {id, email?, name?, hash},
+//! message?: {clientId, content}}`: the server issues the visitor's session, a token scoped
+//! to one CHAT conversation, opened through the one open-a-ticket path with the visitor's
+//! first message in the same write (so agents never see an empty chat; `ticket:created`
+//! carries it). A verified user (`hash` = HMAC-SHA256 of `id` under the identity secret)
+//! gets their conversation back on any device (`resume: true` only looks it up), and their
+//! email links the chat to that customer. An email typed without a hash proves nothing: the
+//! chat belongs to a new *unverified contact* carrying it (`unverifiedEmail`), never to the
+//! customer with that address, and no mail goes to it. When the organization enforces
+//! identity, a chat without a valid hash is refused and no ticket is opened.
 
+use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::conversation;
-use wrrk_shared::domain::{Channel, Email, Organization, PersonName, Priority};
+use wrrk_shared::domain::{
+    AuthorType, Channel, Email, Message, Organization, PersonName, Priority,
+};
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::{NewTicket, WidgetUser};
-use wrrk_shared::widget::{identity_valid, limits};
+use wrrk_shared::widget::{identity_valid, key_fingerprint, limits};
 
 use super::{Cors, SESSION_TTL_SECONDS};
 
@@ -30,6 +38,17 @@ struct Body {
     /// Only find a verified user's conversation; open none (`data: null` when there is none).
     #[serde(default)]
     resume: bool,
+    /// The visitor's first message: the conversation opens with it.
+    #[serde(default)]
+    message: Option<FirstMessage>,
+}
+
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = WidgetSessionsMessage)]
+struct FirstMessage {
+    client_id: String,
+    content: String,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -126,22 +145,56 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         && let Some(found) = app.store.get_widget_user(&org.id, u.id.trim()).await?
         && let Some(ticket) = app.store.get_ticket(&org.id, &found.ticket_id).await?
     {
-        return respond(
+        return ok(session(
             app,
             &org,
             &found.customer_id,
             &name,
             &ticket,
             email.is_some(),
-            false,
-        );
+        )?);
     }
 
     if body.resume {
         return ok(serde_json::Value::Null);
     }
-    // An anonymous visitor is a customer with an address of their own that mail never
-    // reaches, until they give a real one.
+    let first = match &body.message {
+        Some(m) => {
+            super::client_id(&m.client_id)?;
+            let content = crate::tickets::parse_content(&m.content)?;
+            super::throttle(
+                app,
+                &[
+                    (limits::MESSAGES_PER_IP, ip.as_str()),
+                    (limits::MESSAGES_PER_KEY, org.widget.widget_key.as_str()),
+                ],
+            )
+            .await?;
+            Some(Message {
+                // The store gives the first message its ids.
+                id: MessageId::new(),
+                ticket_id: TicketId::new(),
+                org_id: OrgId::new(),
+                author_type: AuthorType::Customer,
+                author_id: None,
+                author_name: name.clone(),
+                content,
+                internal: false,
+                channel: Channel::Chat,
+                email_message_id: None,
+                email: None,
+                created_at: Utc::now(),
+            })
+        }
+        None => None,
+    };
+    // Only a verified user's address names the customer. Anyone else is a customer with an
+    // address of their own that mail never reaches; a typed address is kept beside it,
+    // unproven.
+    let (email, unverified_email) = match (user, email) {
+        (Some(_), Some(e)) => (Some(e), None),
+        (_, e) => (None, e.map(|e| e.as_str().to_string())),
+    };
     let has_email = email.is_some();
     let email = match email {
         Some(e) => e,
@@ -162,11 +215,27 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             channel: Channel::Chat,
             customer_email: email,
             customer_name: name.clone(),
-            first_message: None,
+            customer_unverified_email: unverified_email,
+            first_message: first,
             email_references: Vec::new(),
+            follows: None,
         },
     )
     .await?;
+    if let (Some(m), Some(first)) = (&opened.message, &body.message) {
+        // The first message counts against the new session's allowance like any other,
+        // and its client id is claimed as later sends' are, so sending it again through
+        // `POST /api/widget/messages` (a widget unsure it arrived) stores it once.
+        super::throttle(
+            app,
+            &[(limits::MESSAGES_PER_SESSION, opened.ticket.id.as_str())],
+        )
+        .await?;
+        let key = format!("widget:{}:{}", opened.ticket.id, first.client_id.trim());
+        app.store
+            .claim_dedupe(&org.id, &key, &opened.ticket.id, &m.id)
+            .await?;
+    }
     if let Some(u) = user {
         app.store
             .put_widget_user(
@@ -179,29 +248,34 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             )
             .await?;
     }
-    respond(
+    let mut answer = session(
         app,
         &org,
         &opened.customer.id,
         &name,
         &opened.ticket,
         has_email,
-        true,
-    )
+    )?;
+    answer.first_message = opened.message.as_ref().map(super::visitor_message);
+    created(answer)
 }
 
-fn respond(
+fn session(
     app: &App,
     org: &Organization,
     customer_id: &str,
     name: &str,
     ticket: &wrrk_shared::domain::Ticket,
     has_email: bool,
-    new: bool,
-) -> ApiResult {
-    let token =
-        app.tokens
-            .issue_visitor(&org.id, customer_id, name, &ticket.id, SESSION_TTL_SECONDS)?;
+) -> Result<crate::wire::WidgetSession, ApiError> {
+    let token = app.tokens.issue_visitor(
+        &org.id,
+        customer_id,
+        name,
+        &ticket.id,
+        &key_fingerprint(&org.widget.widget_key),
+        SESSION_TTL_SECONDS,
+    )?;
     let data = crate::wire::WidgetSession {
         token,
         ticket_id: ticket.id.to_string(),
@@ -209,6 +283,7 @@ fn respond(
         name: name.to_string(),
         has_email,
         expires_in: SESSION_TTL_SECONDS as u64,
+        first_message: None,
     };
-    if new { created(data) } else { ok(data) }
+    Ok(data)
 }

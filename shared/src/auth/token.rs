@@ -42,6 +42,10 @@ pub struct VisitorClaims {
     pub ticket: String,
     /// Display name (shown in typing indicators).
     pub name: String,
+    /// The fingerprint of the widget key it was issued under
+    /// ([`crate::widget::key_fingerprint`]); a rotated key voids the token.
+    #[serde(default)]
+    pub key: String,
     /// Always [`VISITOR_AUDIENCE`].
     pub aud: String,
     /// Issued at, epoch seconds.
@@ -134,13 +138,15 @@ impl TokenKeys {
             .map(|d| d.claims)
     }
 
-    /// A token for a visitor of `ticket` (the chat widget's session), valid `ttl_seconds`.
+    /// A token for a visitor of `ticket` (the chat widget's session) under the widget key
+    /// with fingerprint `key`, valid `ttl_seconds`.
     pub fn issue_visitor(
         &self,
         org_id: &str,
         customer_id: &str,
         name: &str,
         ticket_id: &str,
+        key: &str,
         ttl_seconds: i64,
     ) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
@@ -149,6 +155,7 @@ impl TokenKeys {
             org: org_id.to_string(),
             ticket: ticket_id.to_string(),
             name: name.to_string(),
+            key: key.to_string(),
             aud: VISITOR_AUDIENCE.to_string(),
             iat: now,
             exp: now + ttl_seconds,

@@ -108,6 +108,12 @@ pub struct Ticket {
     /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_references: Vec<String>,
+    /// The CLOSED ticket this one continues: its customer wrote again after it was closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follows: Option<TicketId>,
+    /// Set on a CLOSED ticket once its customer wrote again: the ticket that continues it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub followed_by: Option<TicketId>,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
     /// When any field last changed.
@@ -158,6 +164,9 @@ pub struct CustomerSummary {
     pub name: String,
     /// Email address.
     pub email: String,
+    /// An unverified contact's typed, unproven address ([`Customer::unverified_email`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_email: Option<String>,
 }
 
 impl From<&Customer> for CustomerSummary {
@@ -166,6 +175,7 @@ impl From<&Customer> for CustomerSummary {
             id: c.id.clone(),
             name: c.name.clone(),
             email: c.email.as_str().to_string(),
+            unverified_email: c.unverified_email.clone(),
         }
     }
 }
@@ -347,6 +357,12 @@ pub struct Customer {
     /// Mail to this address bounced or drew a complaint.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub email_bouncing: bool,
+    /// An *unverified contact*: a chat visitor who typed this address without proving it
+    /// (no identity hash). Their `email` is a placeholder that mail never reaches, they
+    /// are never matched to the customer who really has this address, and an agent may
+    /// merge them into that customer once satisfied it is the same person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unverified_email: Option<String>,
 }
 
 #[cfg(test)]

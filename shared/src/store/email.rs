@@ -62,6 +62,10 @@ pub struct StoredAttachment {
     /// Agent uploads only: who asked for the upload URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_by: Option<String>,
+    /// Agent uploads only: the session (token id) that asked for the upload, the only one
+    /// that can send it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub upload_session: Option<String>,
     /// Agent uploads only: the message it went with, once used.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,

@@ -30,7 +30,7 @@ pub use connections::{Closed, MAX_CONNECTIONS_PER_USER, MAX_ROOMS_PER_CONNECTION
 pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, UploadState};
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
-pub use throttle::LoginWindow;
+pub use throttle::{LoginLimit, LoginWindow};
 pub use tickets::{NewTicket, TicketChanges, TicketFilter};
 pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};

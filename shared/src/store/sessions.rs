@@ -15,6 +15,9 @@ use crate::keys::{self, attr};
 const SESSION_EPOCH: &str = "sessionEpoch";
 /// Attribute: ids of logged-out sessions (`jti:exp`) whose tokens have not expired yet.
 const REVOKED_SESSIONS: &str = "revokedSessions";
+/// Attribute: the hash of the user's one live password-reset link (a newer link, a reset
+/// or a password change replaces or removes it, which voids the older links).
+const LIVE_RESET: &str = "liveResetToken";
 /// Past this many logged-out sessions, the next logout ends them all (moves the epoch),
 /// which keeps the user item small.
 const MAX_REVOKED: usize = 50;
@@ -134,34 +137,69 @@ impl Store {
 
     /// Ends every session of `user` (moves the epoch on); returns the new epoch.
     pub async fn end_all_sessions(&self, user: &User) -> StoreResult<u64> {
-        self.move_epoch(user, None).await
+        self.move_epoch(user, None, None).await
     }
 
     /// Sets a new password hash and ends every session; returns the new epoch.
     pub async fn set_password(&self, user: &User, hash: &str) -> StoreResult<u64> {
-        self.move_epoch(user, Some(hash)).await
+        self.move_epoch(user, Some(hash), None).await
     }
 
-    async fn move_epoch(&self, user: &User, hash: Option<&str>) -> StoreResult<u64> {
-        let mut expression = format!("ADD {SESSION_EPOCH} :one REMOVE {REVOKED_SESSIONS}");
+    /// [`Store::set_password`] through the reset link `token_hash`: only while that link is
+    /// still the user's live one (`None` when a newer link, a reset or a password change
+    /// came in between).
+    pub async fn reset_password(
+        &self,
+        user: &User,
+        hash: &str,
+        token_hash: &str,
+    ) -> StoreResult<Option<u64>> {
+        match self.move_epoch(user, Some(hash), Some(token_hash)).await {
+            Ok(epoch) => Ok(Some(epoch)),
+            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Moves the epoch on (every session ends) and voids every reset link, optionally
+    /// setting a new password hash, and only while `live_reset` is the live reset link
+    /// when given (else `NotFound`).
+    async fn move_epoch(
+        &self,
+        user: &User,
+        hash: Option<&str>,
+        live_reset: Option<&str>,
+    ) -> StoreResult<u64> {
+        let mut expression =
+            format!("ADD {SESSION_EPOCH} :one REMOVE {REVOKED_SESSIONS}, {LIVE_RESET}");
+        let mut condition = "attribute_exists(PK)".to_string();
         let mut req = self
             .db
             .update_item()
             .table_name(&self.table)
             .set_key(Some(keys::user(&user.org_id, &user.id).to_item()))
-            .condition_expression("attribute_exists(PK)")
             .expression_attribute_values(":one", n(1))
             .return_values(ReturnValue::AllNew);
         if let Some(h) = hash {
             expression.insert_str(0, "SET passwordHash = :hash ");
             req = req.expression_attribute_values(":hash", s(h));
         }
+        if let Some(t) = live_reset {
+            condition.push_str(&format!(" AND {LIVE_RESET} = :reset"));
+            req = req.expression_attribute_values(":reset", s(t));
+        }
         let out = req
             .update_expression(expression)
+            .condition_expression(condition)
             .send()
-            .await
-            .context("moving the session epoch")?;
-        Ok(Sessions::of(&out.attributes.unwrap_or_default()).epoch)
+            .await;
+        match out {
+            Ok(out) => Ok(Sessions::of(&out.attributes.unwrap_or_default()).epoch),
+            Err(e) if is_condition_failed(&e) => Err(StoreError::NotFound("User")),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("moving the session epoch")
+                .into()),
+        }
     }
 
     /// The stored password hash of `user`.
@@ -190,10 +228,19 @@ impl Store {
         item.insert("orgId".into(), s(&user.org_id));
         item.insert("userId".into(), s(&user.id));
         item.insert(attr::TTL.into(), n(Utc::now().timestamp() + ttl_seconds));
-        Tx::new()
-            .put_new(self, item)?
-            .run(self, "creating an account token")
-            .await
+        let mut tx = Tx::new().put_new(self, item)?;
+        if kind == AccountTokenKind::ResetPassword {
+            // The newest link is the only live one: the user item names it.
+            tx = tx.update(
+                self,
+                &keys::user(&user.org_id, &user.id),
+                "SET #live = :hash",
+                Some("attribute_exists(PK)"),
+                &[("#live", LIVE_RESET)],
+                vec![(":hash", s(token_hash))],
+            )?;
+        }
+        tx.run(self, "creating an account token").await
     }
 
     /// Uses up the account token with `token_hash` if it is of `kind` and unexpired:

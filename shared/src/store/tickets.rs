@@ -1,7 +1,7 @@
 //! Tickets and their messages. Ticket numbers come from a per-organization counter that
 //! moves in the same transaction as the ticket it numbers: unique, and without gaps.
 
-use crate::ids::{CustomerId, MessageId, TicketId};
+use crate::ids::{CustomerId, TicketId};
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -34,11 +34,16 @@ pub struct NewTicket {
     pub customer_email: Email,
     /// The customer's name, used when the customer is new.
     pub customer_name: String,
+    /// An address a chat visitor typed but did not prove: the customer is then always a
+    /// new unverified contact (`customer_email` a placeholder) carrying it.
+    pub customer_unverified_email: Option<String>,
     /// The first message, written in the same transaction (`ticket_id` and `id` are set
     /// by the store).
     pub first_message: Option<Message>,
     /// Message-IDs of the email that opened it.
     pub email_references: Vec<String>,
+    /// The CLOSED ticket it continues (its customer wrote again).
+    pub follows: Option<TicketId>,
 }
 
 /// Which tickets a list wants: a Query on the tickets-by-activity index, filtered.
@@ -200,6 +205,7 @@ impl Store {
                 name: new.customer_name.clone(),
                 created_at: now,
                 email_bouncing: false,
+                unverified_email: new.customer_unverified_email.clone(),
             });
             let number = current + 1;
             let ticket = Ticket {
@@ -219,13 +225,15 @@ impl Store {
                 assignee: None,
                 message_count: u64::from(new.first_message.is_some()),
                 email_references: new.email_references.clone(),
+                follows: new.follows.clone(),
+                followed_by: None,
                 created_at: now,
                 updated_at: now,
                 last_activity_at: now,
                 version: 1,
             };
+            // The caller's fresh message id is kept (a dedupe claim may already name it).
             let message = new.first_message.clone().map(|mut m| {
-                m.id = MessageId::new();
                 m.ticket_id = ticket.id.clone();
                 m.org_id = org.id.clone();
                 if m.author_id.is_none() && m.author_type == crate::domain::AuthorType::Customer {
@@ -370,7 +378,7 @@ impl Store {
         &self,
         message: &Message,
         activity: bool,
-        uploads: &[String],
+        uploads: &[(String, String)],
     ) -> StoreResult<Ticket> {
         let key = keys::message(&message.org_id, &message.ticket_id, &message.id);
         let item = to_item(&key, message)?;
@@ -393,18 +401,19 @@ impl Store {
             let mut tx = Tx::new()
                 .put_new(self, item)?
                 .or_conflict(Conflict::DuplicateMessage);
-            for id in uploads {
+            for (id, final_key) in uploads {
                 tx = tx
                     .update(
                         self,
                         &keys::attachment(&message.org_id, id),
-                        "SET #state = :used, messageId = :message REMOVE #ttl",
+                        "SET #state = :used, messageId = :message, s3Key = :key REMOVE #ttl",
                         Some("#state = :pending AND ticketId = :ticket"),
                         &[("#state", "state"), ("#ttl", attr::TTL)],
                         vec![
                             (":used", s("used")),
                             (":pending", s("pending")),
                             (":message", s(&message.id)),
+                            (":key", s(final_key)),
                             (":ticket", s(&message.ticket_id)),
                         ],
                     )?
@@ -430,6 +439,28 @@ impl Store {
             .await?
         {
             Some(item) => super::from_item(item),
+            None => Err(StoreError::NotFound("Ticket")),
+        }
+    }
+
+    /// Marks CLOSED ticket `closed_id` as continued by `follow_up_id`.
+    pub async fn set_followed_by(
+        &self,
+        org_id: &str,
+        closed_id: &str,
+        follow_up_id: &str,
+    ) -> StoreResult<()> {
+        let mut u = UpdateBuilder::default();
+        u.set("followedBy", s(follow_up_id));
+        match u
+            .run(
+                self,
+                &keys::ticket(org_id, closed_id),
+                Some("attribute_exists(PK)"),
+            )
+            .await?
+        {
+            Some(_) => Ok(()),
             None => Err(StoreError::NotFound("Ticket")),
         }
     }

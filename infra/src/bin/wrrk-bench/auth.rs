@@ -103,6 +103,63 @@ async fn failed_logins(http: &reqwest::Client, base: &str, samples: usize) -> an
     Ok(())
 }
 
+/// Flags of the `forgot-password` subcommand.
+#[derive(Args)]
+pub struct ForgotArgs {
+    /// Requests for existing accounts and for unknown addresses (each, interleaved).
+    #[arg(long, default_value_t = 20)]
+    samples: usize,
+}
+
+/// `POST /api/auth/forgot-password` for an existing account (a link is stored and mailed)
+/// and for an unknown address (nothing is done): both answers should take the same time.
+pub async fn forgot_password(args: ForgotArgs) -> anyhow::Result<()> {
+    let stack = start_stack(None).await?;
+    let http = reqwest::Client::new();
+    let url = format!("{}/api/auth/forgot-password", stack.http_url);
+    let mut accounts = Vec::with_capacity(args.samples);
+    for n in 0..args.samples {
+        // One request per account: the per-address limit (3 an hour) is never reached.
+        accounts.push(
+            signup(
+                &http,
+                &stack.http_url,
+                &format!("bench-forgot-{n}@bench.test"),
+            )
+            .await?
+            .email,
+        );
+    }
+    let (mut known, mut unknown, mut unexpected) = (Vec::new(), Vec::new(), 0);
+    for (i, account) in accounts.into_iter().enumerate() {
+        let attempts = [
+            (&mut known, account),
+            (&mut unknown, format!("bench-nobody-{i}@bench.test")),
+        ];
+        for (into, email) in attempts {
+            let sent = Instant::now();
+            let status = http
+                .post(&url)
+                .json(&json!({ "email": email }))
+                .send()
+                .await?
+                .status();
+            into.push(sent.elapsed());
+            if status != reqwest::StatusCode::ACCEPTED {
+                unexpected += 1;
+            }
+        }
+    }
+    println!(
+        "POST /api/auth/forgot-password, sequential, {} of each interleaved",
+        args.samples
+    );
+    print_spread("existing account", &mut known);
+    print_spread("unknown address", &mut unknown);
+    println!("  answers other than 202: {unexpected}");
+    Ok(())
+}
+
 /// Where the release-built `name` binary sits: next to this executable.
 fn sibling_binary(name: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe().context("locating wrrk-bench")?;

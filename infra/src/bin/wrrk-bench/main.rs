@@ -39,6 +39,8 @@ struct Cli {
 enum Bench {
     /// `/api/auth/me`, `/api/auth/login`, failed-login cost and the `auth-me` cold start.
     Auth(auth::AuthArgs),
+    /// `/api/auth/forgot-password` for existing and unknown addresses (their timings match).
+    ForgotPassword(auth::ForgotArgs),
     /// `GET /api/users` (first page and searches) in an organization of many users.
     Users(users::UsersArgs),
     /// Ticket lists, a ticket's messages and replying, in an organization of many tickets.
@@ -66,6 +68,7 @@ async fn main() -> anyhow::Result<()> {
     print_caveats();
     match cli.bench {
         Bench::Auth(args) => auth::auth(args).await,
+        Bench::ForgotPassword(args) => auth::forgot_password(args).await,
         Bench::Users(args) => users::users(args).await,
         Bench::Tickets(args) => tickets::tickets(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,

@@ -356,6 +356,7 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
         channel: plan.channel,
         customer_email: Email::parse("email", &email).expect("seeded emails are valid"),
         customer_name: customer_name.clone(),
+        customer_unverified_email: None,
         first_message: Some(Message {
             // The store gives the first message its ids.
             id: MessageId::new(),
@@ -380,6 +381,7 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
             created_at: now,
         }),
         email_references: email_id.into_iter().collect(),
+        follows: None,
     }
 }
 
