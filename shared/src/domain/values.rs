@@ -341,7 +341,9 @@ mod tests {
         // Emails: spaces around are trimmed, controls anywhere refused, the local part is
         // counted in characters.
         assert_eq!(
-            Email::parse("e", "\u{00A0}Ada@Example.com ").unwrap().as_str(),
+            Email::parse("e", "\u{00A0}Ada@Example.com ")
+                .unwrap()
+                .as_str(),
             "ada@example.com"
         );
         assert!(Email::parse("e", "ada@example.com\n").is_err());
