@@ -34,19 +34,26 @@ fn route_path<'a>(path: &'a str, stage: Option<&str>) -> &'a str {
 
 // A plain fn, so the async handler's type does not depend on the table that lists it.
 fn unmatched(method: &str, path: &str) -> ApiError {
-    let path_known = HTTP_FUNCTIONS
+    let mut allow: Vec<&'static str> = HTTP_FUNCTIONS
         .iter()
-        .any(|f| f.path != "$default" && path_matches(f.path, path));
-    if path_known {
-        ApiError::MethodNotAllowed(method.to_string())
-    } else {
-        ApiError::RouteNotFound(path.to_string())
+        .filter(|f| f.path != "$default" && path_matches(f.path, path))
+        .map(|f| f.method)
+        .collect();
+    if allow.is_empty() {
+        return ApiError::RouteNotFound(path.to_string());
+    }
+    allow.sort_unstable();
+    allow.dedup();
+    ApiError::MethodNotAllowed {
+        method: method.to_string(),
+        allow,
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use super::route_path;
+    use super::{route_path, unmatched};
+    use wrrk_shared::http::ApiError;
 
     #[test]
     fn a_named_stage_is_not_part_of_the_route() {
@@ -54,5 +61,20 @@ mod tests {
         assert_eq!(route_path("/api/users", Some("$default")), "/api/users");
         assert_eq!(route_path("/lively/api", Some("live")), "/lively/api");
         assert_eq!(route_path("/api/users", None), "/api/users");
+    }
+
+    #[test]
+    fn a_405_lists_the_methods_the_path_has() {
+        match unmatched("PUT", "/api/tickets/01ARZ3NDEKTSV4RRFFQ69G5FAV") {
+            ApiError::MethodNotAllowed { allow, .. } => assert_eq!(allow, ["GET", "PATCH"]),
+            other => panic!("expected a 405, got {other:?}"),
+        }
+        let response = unmatched("TRACE", "/api/auth/login").into_response();
+        assert_eq!(response.status(), 405);
+        assert_eq!(response.headers()["allow"], "POST");
+        assert!(matches!(
+            unmatched("GET", "/api/nothing"),
+            ApiError::RouteNotFound(_)
+        ));
     }
 }

@@ -7,6 +7,8 @@ pub mod auth;
 pub mod customers;
 pub mod email;
 pub mod entry;
+#[cfg(test)]
+mod event_fixtures;
 pub mod fallback;
 pub mod invitations;
 pub mod openapi;

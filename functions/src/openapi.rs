@@ -68,7 +68,12 @@ use wrrk_shared::http::ErrorBody;
         crate::email::quarantine::handle,
         crate::email::attachments::handle
     ),
-    components(schemas(ErrorBody, wrrk_shared::events::Event, wrrk_shared::events::VisitorEvent)),
+    components(schemas(
+        ErrorBody,
+        wrrk_shared::events::Event,
+        wrrk_shared::events::VisitorEvent,
+        wrrk_shared::ids::AttachmentId
+    )),
     modifiers(&Contract),
     security(("session" = []))
 )]
@@ -158,4 +163,55 @@ pub fn document_json() -> String {
     let mut text = document().to_pretty_json().unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use wrrk_shared::domain::{
+        CONTENT_PATTERN, EMAIL_PATTERN, OPTIONAL_TEXT_PATTERN, TEXT_PATTERN,
+    };
+
+    fn patterns(value: &serde_json::Value, out: &mut Vec<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("pattern", serde_json::Value::String(p)) => out.push(p.clone()),
+                        _ => patterns(v, out),
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| patterns(v, out)),
+            _ => {}
+        }
+    }
+
+    /// The attributes repeat the text and email patterns as literals: each copy must be
+    /// the one the server's parsers are written to.
+    #[test]
+    fn every_text_and_email_pattern_is_the_shared_one() {
+        let doc: serde_json::Value =
+            serde_json::from_str(&super::document_json()).expect("the document is JSON");
+        let mut found = Vec::new();
+        patterns(&doc, &mut found);
+        let text = found.iter().filter(|p| p.as_str() == TEXT_PATTERN).count();
+        let email = found.iter().filter(|p| p.as_str() == EMAIL_PATTERN).count();
+        assert!(text >= 5 && email >= 5, "text {text}, email {email}");
+        let content = found
+            .iter()
+            .filter(|p| p.as_str() == CONTENT_PATTERN)
+            .count();
+        assert_eq!(
+            content, 4,
+            "message content: agents, new tickets, the widget and its first message"
+        );
+        for p in &found {
+            if p.contains("\\u0000") {
+                assert!(
+                    [TEXT_PATTERN, EMAIL_PATTERN, OPTIONAL_TEXT_PATTERN].contains(&p.as_str()),
+                    "a stale copy: {p}"
+                );
+            }
+        }
+    }
 }

@@ -228,7 +228,7 @@ pub struct ActionError {
     /// The action that failed.
     pub action: String,
     /// A stable machine code, as in HTTP errors.
-    pub code: String,
+    pub code: crate::http::ErrorCode,
     /// A sentence for people.
     pub error: String,
 }

@@ -12,7 +12,19 @@ pub fn new_id() -> String {
 
 /// Whether `s` looks like an id we issued (so junk never reaches a key).
 pub fn is_valid_id(s: &str) -> bool {
-    ulid::Ulid::from_string(s).is_ok()
+    // Exactly what the document's id pattern says: 26 upper-case Crockford base32
+    // characters, the first at most 7 (a 128-bit value).
+    const ALPHABET: &[u8] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    let b = s.as_bytes();
+    b.len() == 26 && (b'0'..=b'7').contains(&b[0]) && b.iter().all(|c| ALPHABET.contains(c))
+}
+
+/// Whether `s` has the shape of a secret [`new_secret`] issues (43 URL-safe base64
+/// characters), as the document's token pattern says; other text is refused unread.
+pub fn is_valid_secret(s: &str) -> bool {
+    s.len() == 43
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
 }
 
 /// A 256-bit random secret, URL-safe.
@@ -40,7 +52,7 @@ macro_rules! typed_ids {
             serde::Serialize, serde::Deserialize, utoipa::ToSchema,
         )]
         #[serde(transparent)]
-        #[schema(value_type = String, format = "ulid")]
+        #[schema(value_type = String, format = "ulid", pattern = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$")]
         pub struct $name(String);
 
         #[allow(clippy::new_without_default)] // a default id would be a random one
@@ -145,6 +157,8 @@ typed_ids! {
     CustomerId,
     /// An invitation's id.
     InvitationId,
+    /// An uploaded or received file's id.
+    AttachmentId,
 }
 
 #[cfg(test)]
@@ -159,6 +173,11 @@ mod typed_id_tests {
         let back: TicketId = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, id);
         assert!(TicketId::parse("not-an-id").is_none());
+        // Only the form the document's pattern allows: upper case, a 128-bit value.
+        assert!(TicketId::parse(&id.as_str().to_lowercase()).is_none());
+        assert!(TicketId::parse("8ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_none());
+        assert!(TicketId::parse("7ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_some());
+        assert!(TicketId::parse("01ARZ3NDEKTSV4RRFFQ69G5FAI").is_none());
         assert_eq!(TicketId::parse(id.as_str()), Some(id.clone()));
         // Store calls that take `&str` take a typed id as it is.
         fn takes_str(s: &str) -> usize {

@@ -83,4 +83,49 @@ mod tests {
         assert!(outranks_or_equals(Admin, Manager));
         assert!(!outranks_or_equals(Manager, Admin));
     }
+
+    /// The whole matrix, written out apart from [`TABLE`]: a change to who may do what
+    /// must change both.
+    #[test]
+    fn the_permission_matrix() {
+        // (permission, ADMIN, MANAGER, SUPERVISOR, AGENT)
+        let matrix = [
+            (UsersUpdate, true, true, false, false),
+            (UsersChangeRole, true, false, false, false),
+            (UsersDeactivate, true, true, false, false),
+            (InvitationsCreate, true, true, false, false),
+            (TeamsManage, true, true, false, false),
+            (OrgUpdate, true, false, false, false),
+            (TicketsAssign, true, true, true, false),
+        ];
+        assert_eq!(
+            matrix.len(),
+            TABLE.len(),
+            "every permission is in the matrix"
+        );
+        for (p, admin, manager, supervisor, agent) in matrix {
+            for (role, want) in [
+                (Admin, admin),
+                (Manager, manager),
+                (Supervisor, supervisor),
+                (Agent, agent),
+            ] {
+                assert_eq!(allows(role, p), want, "{role:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn nobody_acts_on_someone_above_them() {
+        let order = [Admin, Manager, Supervisor, Agent];
+        for (i, actor) in order.iter().enumerate() {
+            for (j, target) in order.iter().enumerate() {
+                assert_eq!(
+                    outranks_or_equals(*actor, *target),
+                    i <= j,
+                    "{actor:?} -> {target:?}"
+                );
+            }
+        }
+    }
 }

@@ -59,6 +59,16 @@ pub struct Upload {
 /// A MIME type as a header may carry it: `type/subtype`, lower case, no parameters
 /// (empty: `application/octet-stream`, what browsers leave unnamed).
 pub fn content_type(raw: &str) -> Result<String, ApiError> {
+    let bad = || {
+        ApiError::invalid(
+            "contentType",
+            "contentType: must be a MIME type such as application/pdf",
+        )
+    };
+    // At most 127 characters as sent (the document's `maxLength`).
+    if raw.chars().count() > 127 {
+        return Err(bad());
+    }
     let ct = raw.trim().to_ascii_lowercase();
     if ct.is_empty() {
         return Ok("application/octet-stream".into());
@@ -69,11 +79,8 @@ pub fn content_type(raw: &str) -> Result<String, ApiError> {
                 .all(|c| c.is_ascii_alphanumeric() || "!#$&^_.+-".contains(c))
     };
     match ct.split_once('/') {
-        Some((t, s)) if ct.len() <= 127 && token(t) && token(s) => Ok(ct),
-        _ => Err(ApiError::invalid(
-            "contentType",
-            "contentType: must be a MIME type such as application/pdf",
-        )),
+        Some((t, s)) if token(t) && token(s) => Ok(ct),
+        _ => Err(bad()),
     }
 }
 
@@ -205,8 +212,16 @@ pub async fn check(
             "attachmentIds: the same file is listed twice",
         ));
     }
-    if !ids.iter().all(|id| crate::ids::is_valid_id(id)) {
-        return Err(ApiError::NotFound("Attachment"));
+    // The ticket exists; an id that names no upload of this organization is a fault of
+    // the body (422), whoever else may have such an id.
+    let unknown = |id: &str| {
+        ApiError::invalid(
+            "attachmentIds",
+            format!("attachmentIds: no upload has the id {id}"),
+        )
+    };
+    if let Some(bad) = ids.iter().find(|id| !crate::ids::is_valid_id(id)) {
+        return Err(unknown(bad));
     }
     let stored = app.store.get_attachments(&ticket.org_id, ids).await?;
     let now = Utc::now().timestamp();
@@ -215,7 +230,7 @@ pub async fn check(
         let a = stored
             .iter()
             .find(|a| &a.attachment.id == id)
-            .ok_or(ApiError::NotFound("Attachment"))?;
+            .ok_or_else(|| unknown(id))?;
         let name = &a.attachment.filename;
         if a.ticket_id != ticket.id {
             return Err(ApiError::invalid(
@@ -226,19 +241,19 @@ pub async fn check(
         // Inbound mail's files (no state) cannot be re-sent by id either.
         if a.state != Some(UploadState::Pending) {
             return Err(ApiError::Conflict(
-                "attachment_used",
+                crate::http::ErrorCode::AttachmentUsed,
                 format!("{name} was already sent with another message; upload it again."),
             ));
         }
         if a.upload_session.as_deref() != Some(session_id) {
             return Err(ApiError::Gone(
-                "upload_expired",
+                crate::http::ErrorCode::UploadExpired,
                 format!("{name} was uploaded in another session; upload it again."),
             ));
         }
         if a.ttl.is_some_and(|t| t <= now) {
             return Err(ApiError::Gone(
-                "upload_expired",
+                crate::http::ErrorCode::UploadExpired,
                 format!("The upload of {name} expired; upload it again."),
             ));
         }
@@ -326,7 +341,7 @@ async fn copy_final(
         Ok(_) => Ok(key),
         Err(e) if e.raw_response().is_some_and(|r| r.status().as_u16() == 412) => {
             Err(ApiError::Conflict(
-                "upload_changed",
+                crate::http::ErrorCode::UploadChanged,
                 format!(
                     "{} changed while it was being sent; send the message again.",
                     a.attachment.filename

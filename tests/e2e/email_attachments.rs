@@ -333,15 +333,15 @@ async fn email_attachments_refuse_foreign_unknown_used_unuploaded_and_oversize_f
     };
     let reply = |ids: Value| json!({ "content": "See attached", "attachmentIds": ids });
 
-    // Unknown ids and malformed ones.
+    // Unknown ids and malformed ones: the ticket exists, the body is at fault.
     let unknown = ulid::Ulid::new().to_string();
     refused(
         &post(&app, &o.admin, &ticket_id, reply(json!([unknown]))).await,
-        404,
+        422,
     );
     refused(
         &post(&app, &o.admin, &ticket_id, reply(json!(["../x"]))).await,
-        404,
+        422,
     );
     // Uploaded for another ticket of the same organization.
     let elsewhere = uploaded(
@@ -360,7 +360,7 @@ async fn email_attachments_refuse_foreign_unknown_used_unuploaded_and_oversize_f
         "{:?}",
         r.body
     );
-    // Another organization's upload, on its own ticket: 404 to us.
+    // Another organization's upload, on its own ticket: to us it is an unknown id.
     let theirs = uploaded(
         &app,
         &globex.admin,
@@ -372,7 +372,7 @@ async fn email_attachments_refuse_foreign_unknown_used_unuploaded_and_oversize_f
     .await;
     refused(
         &post(&app, &o.admin, &ticket_id, reply(json!([theirs]))).await,
-        404,
+        422,
     );
     // An upload URL handed out but never used.
     let r = upload_url(
@@ -430,7 +430,7 @@ async fn email_attachments_refuse_foreign_unknown_used_unuploaded_and_oversize_f
     // One bad id spoils the message: the good one stays unused.
     refused(
         &post(&app, &o.admin, &ticket_id, reply(json!([ok_id, unknown]))).await,
-        404,
+        422,
     );
 
     assert_eq!(

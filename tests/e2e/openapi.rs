@@ -81,9 +81,9 @@ fn responses_that_break_the_contract_are_caught() {
     // The validator itself: a ticket missing its number, or carrying an undeclared field,
     // must fail, so the checks on every other test's responses mean something.
     let ticket = serde_json::json!({
-        "id": "01J0000000000000000000000A", "orgId": "o", "number": 1,
+        "id": "01J0000000000000000000000A", "orgId": "01J0000000000000000000000B", "number": 1,
         "ticketNumber": "ACME-0001", "subject": "s", "status": "OPEN", "priority": "LOW",
-        "channel": "MANUAL", "customerId": "c", "tags": [], "messageCount": 0,
+        "channel": "MANUAL", "customerId": "01J0000000000000000000000C", "tags": [], "messageCount": 0,
         "createdAt": "2026-01-01T00:00:00Z", "updatedAt": "2026-01-01T00:00:00Z",
         "lastActivityAt": "2026-01-01T00:00:00Z", "version": 1,
         "customer": null, "assignee": null

@@ -609,7 +609,7 @@ async fn invalid_ticket_requests_are_refused_and_write_nothing() {
         (
             Method::POST,
             format!("/api/tickets/{id}/messages"),
-            json!({ "content": "x".repeat(200 * 1024) }),
+            json!({ "content": "x".repeat(300 * 1024) }),
             413,
         ),
         (

@@ -47,8 +47,16 @@ pub(crate) async fn send_account_link(
     Ok(())
 }
 
-/// The token of a `{token}` body field: a 256-bit secret as we issue them, else nothing
-/// can match (any length or character is answered the same way, before the store).
-pub(crate) fn account_token_hash(raw: &str) -> Option<String> {
-    (20..=100).contains(&raw.len()).then(|| hash_secret(raw))
+/// The hash of a `{token}` body field: a 256-bit secret as we issue them, else a 422
+/// before the store (the document's token pattern).
+pub(crate) fn account_token_hash(raw: &str) -> Result<String, wrrk_shared::http::ApiError> {
+    // Only what the link could carry is looked up; other text is a bad request (422).
+    if wrrk_shared::ids::is_valid_secret(raw) {
+        Ok(hash_secret(raw))
+    } else {
+        Err(wrrk_shared::http::ApiError::invalid(
+            "token",
+            "token: not a token from a link we sent",
+        ))
+    }
 }

@@ -16,6 +16,7 @@ use wrrk_shared::store::AccountTokenKind;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = AuthPasswordForgotRequest)]
 struct Body {
+    /// Any text: the answer is the same 202 whether or not it is an address of ours.
     email: String,
 }
 

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Password;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::realtime;
 use wrrk_shared::store::AccountTokenKind;
@@ -15,7 +16,9 @@ use wrrk_shared::store::AccountTokenKind;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = AuthPasswordResetRequest)]
 struct Body {
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     token: String,
+    #[schema(min_length = 8, max_length = 128)]
     new_password: String,
 }
 
@@ -36,11 +39,11 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let new = Password::parse("newPassword", &body.new_password)?;
     let invalid = || {
         ApiError::Gone(
-            "token_invalid",
+            ErrorCode::TokenInvalid,
             "This link is invalid, expired or already used.".into(),
         )
     };
-    let hash = super::account_token_hash(&body.token).ok_or_else(invalid)?;
+    let hash = super::account_token_hash(&body.token)?;
     let new_hash = password::hash(new).await?;
     let (org_id, user_id) = app
         .store

@@ -4,6 +4,7 @@
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
 use wrrk_shared::store::AccountTokenKind;
 
@@ -11,6 +12,7 @@ use wrrk_shared::store::AccountTokenKind;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = AuthVerifyEmailRequest)]
 struct Body {
+    #[schema(pattern = "^[A-Za-z0-9_-]{43}$")]
     token: String,
 }
 
@@ -30,11 +32,11 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let invalid = || {
         ApiError::Gone(
-            "token_invalid",
+            ErrorCode::TokenInvalid,
             "This link is invalid, expired or already used.".into(),
         )
     };
-    let hash = super::account_token_hash(&body.token).ok_or_else(invalid)?;
+    let hash = super::account_token_hash(&body.token)?;
     let (org_id, user_id) = app
         .store
         .consume_account_token(AccountTokenKind::VerifyEmail, &hash)

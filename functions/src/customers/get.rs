@@ -15,7 +15,7 @@ const RECENT_TICKETS: usize = 50;
     operation_id = "customers-get",
     tag = "customers",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::CustomerId, Path),
     ),
     responses(
         (status = 200, description = "The customer and their recent tickets", body = wrrk_shared::http::Data<crate::wire::CustomerDetail>),

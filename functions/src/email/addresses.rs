@@ -14,6 +14,10 @@ use wrrk_shared::rbac::Permission;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = SupportAddressesAddRequest)]
 struct Body {
+    #[schema(
+        pattern = "^[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^@\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]{1,64}@[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+(\\.[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+)+[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
+        max_length = 254
+    )]
     address: String,
 }
 
@@ -41,7 +45,7 @@ async fn own_org(
     operation_id = "support-addresses-list",
     tag = "organizations",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::OrgId, Path),
     ),
     responses(
         (status = 200, description = "The addresses", body = wrrk_shared::http::Data<crate::wire::SupportAddresses>),
@@ -64,7 +68,7 @@ pub async fn list(app: App, req: Request) -> ApiResult {
     tag = "organizations",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::OrgId, Path),
     ),
     responses(
         (status = 201, description = "Added", body = wrrk_shared::http::Data<crate::wire::SupportAddress>),
@@ -102,7 +106,7 @@ pub async fn add(app: App, req: Request) -> ApiResult {
     operation_id = "support-addresses-remove",
     tag = "organizations",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::OrgId, Path),
         ("address" = String, Path),
     ),
     responses(

@@ -19,7 +19,7 @@ pub const URL_LIFETIME: Duration = Duration::from_secs(300);
     operation_id = "attachments-get",
     tag = "attachments",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::AttachmentId, Path),
     ),
     responses(
         (status = 200, description = "A short-lived download link", body = wrrk_shared::http::Data<crate::wire::AttachmentLink>),

@@ -14,7 +14,12 @@ use wrrk_shared::store::{Conflict, StoreError};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = InvitationsAcceptRequest)]
 struct Body {
+    #[schema(
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$",
+        max_length = 100
+    )]
     name: String,
+    #[schema(min_length = 8, max_length = 128)]
     password: String,
 }
 
@@ -26,7 +31,7 @@ struct Body {
     tag = "invitations",
     request_body = Body,
     params(
-        ("token" = String, Path),
+        ("token" = String, Path, pattern = "^[A-Za-z0-9_-]{43}$"),
     ),
     responses(
         (status = 201, description = "Joined and signed in", body = wrrk_shared::http::Data<crate::wire::SessionStarted>),

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Email, INVITATION_DAYS, Invitation, InvitationStatus, Role};
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
 use wrrk_shared::ids::{InvitationId, OrgId, UserId, hash_secret, new_secret};
 use wrrk_shared::mail::invitation_email;
@@ -20,7 +21,12 @@ pub const MAX_INVITATIONS_PER_DAY: u64 = 50;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = InvitationsCreateRequest)]
 struct Body {
+    #[schema(
+        pattern = "^[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^@\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]{1,64}@[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+(\\.[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+)+[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
+        max_length = 254
+    )]
     email: String,
+    #[schema(value_type = wrrk_shared::domain::Role)]
     role: String,
 }
 
@@ -60,7 +66,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     // their address is taken.
     if owner.is_some_and(|o| org_id == &o) {
         return Err(ApiError::Conflict(
-            "already_member",
+            ErrorCode::AlreadyMember,
             "This person is already a member of your organization.".into(),
         ));
     }

@@ -14,8 +14,7 @@ use wrrk_shared::rbac::Permission;
     operation_id = "invitations-list",
     tag = "invitations",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        wrrk_shared::http::PageParams,
     ),
     responses(
         (status = 200, description = "A page of pending invitations", body = wrrk_shared::http::Paged<wrrk_shared::domain::Invitation>),

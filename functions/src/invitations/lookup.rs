@@ -11,7 +11,7 @@ use wrrk_shared::http::{ApiResult, ok};
     operation_id = "invitations-lookup",
     tag = "invitations",
     params(
-        ("token" = String, Path),
+        ("token" = String, Path, pattern = "^[A-Za-z0-9_-]{43}$"),
     ),
     responses(
         (status = 200, description = "What the link offers", body = wrrk_shared::http::Data<crate::wire::InvitationPreview>),

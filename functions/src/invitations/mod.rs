@@ -11,6 +11,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::domain::{Invitation, InvitationStatus, Organization};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::ids::hash_secret;
 use wrrk_shared::store::status_message;
 
@@ -43,9 +44,9 @@ async fn usable_by_token(app: &App, req: &Request) -> Result<(Invitation, Organi
 /// The 410 for an invitation in `status` (pending but past its expiry means expired).
 fn gone(status: InvitationStatus) -> ApiError {
     let code = match status {
-        InvitationStatus::Pending => "invitation_expired",
-        InvitationStatus::Accepted => "invitation_used",
-        InvitationStatus::Revoked => "invitation_revoked",
+        InvitationStatus::Pending => ErrorCode::InvitationExpired,
+        InvitationStatus::Accepted => ErrorCode::InvitationUsed,
+        InvitationStatus::Revoked => ErrorCode::InvitationRevoked,
     };
     ApiError::Gone(code, status_message(status).into())
 }

@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::InvitationStatus;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, no_content, path_id};
 use wrrk_shared::rbac::{self, Permission};
 
@@ -14,7 +15,7 @@ use wrrk_shared::rbac::{self, Permission};
     operation_id = "invitations-revoke",
     tag = "invitations",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::InvitationId, Path),
     ),
     responses(
         (status = 204, description = "Revoked"),
@@ -38,7 +39,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     if invitation.status != InvitationStatus::Pending {
         return Err(ApiError::Conflict(
-            "invitation_not_pending",
+            ErrorCode::InvitationNotPending,
             "Only pending invitations can be revoked.".into(),
         ));
     }

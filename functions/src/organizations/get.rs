@@ -14,7 +14,7 @@ use wrrk_shared::rbac::Permission;
     operation_id = "organizations-get",
     tag = "organizations",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::OrgId, Path),
     ),
     responses(
         (status = 200, description = "The organization", body = wrrk_shared::http::Data<crate::wire::OrganizationDetail>),

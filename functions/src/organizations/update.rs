@@ -17,7 +17,12 @@ use wrrk_shared::rbac::Permission;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = OrganizationsUpdateRequest)]
 struct Body {
+    #[schema(
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$",
+        max_length = 100
+    )]
     name: Option<String>,
+    #[schema(pattern = "^[A-Za-z]{2,6}$")]
     ticket_prefix: Option<String>,
     timezone: Option<String>,
     widget: Option<WidgetPatch>,
@@ -86,7 +91,7 @@ fn parse_color(raw: &str) -> Result<String, ApiError> {
     tag = "organizations",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::OrgId, Path),
     ),
     responses(
         (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::Organization>),

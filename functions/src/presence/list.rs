@@ -13,8 +13,7 @@ use wrrk_shared::http::{ApiResult, PageRequest, Query};
     operation_id = "presence-list",
     tag = "presence",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        wrrk_shared::http::PageParams,
     ),
     responses(
         (status = 200, description = "Who is online", body = wrrk_shared::http::Paged<crate::wire::PresenceEntry>),

@@ -2,6 +2,7 @@
 
 use wrrk_shared::App;
 use wrrk_shared::http::ApiError;
+use wrrk_shared::http::ErrorCode;
 
 use super::{WsRequest, WsResult};
 
@@ -10,7 +11,7 @@ use super::{WsRequest, WsResult};
 pub async fn handle(_app: App, _event: WsRequest) -> WsResult {
     let actions: Vec<&str> = crate::registry::ws_actions().collect();
     Err(ApiError::BadRequest(
-        "unknown_action",
+        ErrorCode::UnknownAction,
         format!("Send JSON with an \"action\" of: {}.", actions.join(", ")),
     ))
 }

@@ -20,6 +20,7 @@ use wrrk_shared::App;
 use wrrk_shared::domain::Connection;
 use wrrk_shared::events::{ActionError, Event};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::store::{Conflict, StoreError};
 
@@ -58,7 +59,7 @@ pub fn reply(event: &Event) -> WsResult {
 pub fn error_frame(action: &str, e: &ApiError) -> WsResponse {
     let event = Event::Error(ActionError {
         action: action.to_string(),
-        code: e.code().to_string(),
+        code: e.code(),
         error: e.to_string(),
     });
     response(
@@ -73,7 +74,7 @@ pub fn connection_id(event: &WsRequest) -> Result<&str, ApiError> {
         .request_context
         .connection_id
         .as_deref()
-        .ok_or_else(|| ApiError::BadRequest("no_connection", "No connection id.".into()))
+        .ok_or_else(|| ApiError::BadRequest(ErrorCode::NoConnection, "No connection id.".into()))
 }
 
 /// Frames one connection may send per [`FRAME_WINDOW_SECONDS`] (a person types and
@@ -107,7 +108,7 @@ pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connectio
                 .unwrap_or("$default");
             let why = Event::Error(ActionError {
                 action: action.to_string(),
-                code: e.code().to_string(),
+                code: e.code(),
                 error: format!("{e} This connection is closed; reconnect later."),
             });
             tracing::warn!(connection_id = id, "frame flood: connection cut off");

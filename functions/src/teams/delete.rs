@@ -13,7 +13,7 @@ use wrrk_shared::rbac::Permission;
     operation_id = "teams-delete",
     tag = "teams",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TeamId, Path),
     ),
     responses(
         (status = 204, description = "Deleted"),

@@ -12,7 +12,7 @@ use wrrk_shared::http::{ApiResult, ok, path_id};
     operation_id = "teams-get",
     tag = "teams",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TeamId, Path),
     ),
     responses(
         (status = 200, description = "The team", body = wrrk_shared::http::Data<wrrk_shared::domain::Team>),

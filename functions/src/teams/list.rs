@@ -12,8 +12,7 @@ use wrrk_shared::http::{ApiResult, PageRequest, Query, pagination};
     operation_id = "teams-list",
     tag = "teams",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        wrrk_shared::http::PageParams,
     ),
     responses(
         (status = 200, description = "A page of teams", body = wrrk_shared::http::Paged<wrrk_shared::domain::Team>),

@@ -13,6 +13,7 @@ use wrrk_shared::rbac::Permission;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = TeamMembersAddRequest)]
 struct Body {
+    #[schema(value_type = wrrk_shared::ids::UserId)]
     user_id: String,
 }
 
@@ -24,7 +25,7 @@ struct Body {
     tag = "teams",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TeamId, Path),
     ),
     responses(
         (status = 201, description = "Added", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),

@@ -13,9 +13,8 @@ use wrrk_shared::store::Page;
     operation_id = "team-members-list",
     tag = "teams",
     params(
-        ("id" = String, Path),
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        ("id" = wrrk_shared::ids::TeamId, Path),
+        wrrk_shared::http::PageParams,
     ),
     responses(
         (status = 200, description = "A page of members", body = wrrk_shared::http::Paged<wrrk_shared::domain::User>),

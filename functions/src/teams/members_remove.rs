@@ -13,8 +13,8 @@ use wrrk_shared::rbac::Permission;
     operation_id = "team-members-remove",
     tag = "teams",
     params(
-        ("id" = String, Path),
-        ("userId" = String, Path),
+        ("id" = wrrk_shared::ids::TeamId, Path),
+        ("userId" = wrrk_shared::ids::UserId, Path),
     ),
     responses(
         (status = 204, description = "Removed"),

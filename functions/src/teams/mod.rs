@@ -23,12 +23,10 @@ fn parse_name(raw: &str) -> Result<String, ApiError> {
 }
 
 fn parse_description(raw: &str) -> Result<Option<String>, ApiError> {
-    if raw.trim().is_empty() {
-        return Ok(None);
-    }
-    Ok(Some(
-        TrimmedText::parse("description", raw, DESCRIPTION_MAX)?.into_inner(),
-    ))
+    Ok(
+        TrimmedText::parse_or_blank("description", raw, DESCRIPTION_MAX)?
+            .map(TrimmedText::into_inner),
+    )
 }
 
 /// The caller's team `id`, or 404.

@@ -17,7 +17,13 @@ use wrrk_shared::uploads;
 struct Body {
     filename: String,
     #[serde(default)]
+    #[schema(
+        pattern = "^[\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*([A-Za-z0-9!#$&^_.+-]+/[A-Za-z0-9!#$&^_.+-]+)?[\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
+        max_length = 127
+    )]
     content_type: String,
+    #[schema(minimum = 1, maximum = 10485760)]
+    #[serde(deserialize_with = "wrrk_shared::http::request::whole_number")]
     size: u64,
 }
 
@@ -28,7 +34,7 @@ struct Body {
     operation_id = "ticket-attachments-create",
     tag = "tickets",
     request_body = Body,
-    params(("id" = String, Path)),
+    params(("id" = wrrk_shared::ids::TicketId, Path)),
     responses(
         (status = 201, description = "Where to PUT the file", body = wrrk_shared::http::Data<wrrk_shared::uploads::Upload>),
     ),

@@ -12,7 +12,7 @@ use wrrk_shared::http::{ApiResult, ok, path_id};
     operation_id = "tickets-get",
     tag = "tickets",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TicketId, Path),
     ),
     responses(
         (status = 200, description = "The ticket", body = wrrk_shared::http::Data<wrrk_shared::domain::Ticket>),

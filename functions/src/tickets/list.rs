@@ -22,15 +22,14 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
     operation_id = "tickets-list",
     tag = "tickets",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
+        wrrk_shared::http::PageParams,
         ("status" = Option<wrrk_shared::domain::TicketStatus>, Query, description = "Only this status."),
         ("priority" = Option<wrrk_shared::domain::Priority>, Query, description = "Only this priority."),
         ("channel" = Option<wrrk_shared::domain::Channel>, Query, description = "Only this channel."),
-        ("assignee" = Option<String>, Query, description = "A user id, `me` or `unassigned`."),
-        ("team" = Option<String>, Query, description = "Only this team."),
-        ("customer" = Option<String>, Query, description = "Only this customer's tickets."),
-        ("number" = Option<String>, Query, description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
+        ("assignee" = Option<String>, Query, pattern = "^(me|unassigned|[0-7][0-9A-HJKMNP-TV-Z]{25})$", description = "A user id, `me` or `unassigned`."),
+        ("team" = Option<wrrk_shared::ids::TeamId>, Query, description = "Only this team."),
+        ("customer" = Option<wrrk_shared::ids::CustomerId>, Query, description = "Only this customer's tickets."),
+        ("number" = Option<String>, Query, pattern = "^\\s*#*[A-Za-z0-9]{1,10}-[0-9]{1,12}\\s*$", description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
     ),
     responses(
         (status = 200, description = "A page of tickets, newest activity first", body = wrrk_shared::http::Paged<wrrk_shared::domain::TicketSummary>),
@@ -40,9 +39,6 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id().to_string();
     let q = Query::of(&req);
-    if let Some(raw) = q.get("number") {
-        return by_number(&app, &org, raw).await;
-    }
     let assignee = match q.get("assignee") {
         None => None,
         Some("me") => Some(Some(caller.user.id.to_string())),
@@ -66,6 +62,11 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         team: id_param(&q, "team")?,
         customer: id_param(&q, "customer")?,
     };
+    // Every parameter is checked first: a number answers alone, but a bad filter beside it
+    // is still a bad request.
+    if let Some(raw) = q.get("number") {
+        return by_number(&app, &org, raw).await;
+    }
     let scope = format!("tickets:{org}:{filter:?}");
     let page_req = PageRequest::parse(&app, &q, scope)?;
     let page = app

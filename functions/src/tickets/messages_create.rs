@@ -18,11 +18,25 @@ use wrrk_shared::uploads;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = TicketMessagesCreateRequest)]
 struct Body {
+    #[schema(
+        pattern = "[^\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]",
+        max_length = 32768
+    )]
     content: String,
     #[serde(default)]
     internal: bool,
     #[serde(default)]
+    #[schema(schema_with = attachment_ids)]
     attachment_ids: Vec<String>,
+}
+
+/// `attachmentIds`: distinct upload ids, at most [`wrrk_shared::uploads::MAX_FILES`].
+fn attachment_ids() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(utoipa::openapi::Ref::from_schema_name("AttachmentId"))
+        .max_items(Some(wrrk_shared::uploads::MAX_FILES))
+        .unique_items(true)
+        .build()
 }
 
 /// The one post-a-message path, as the agent.
@@ -33,7 +47,7 @@ struct Body {
     tag = "tickets",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TicketId, Path),
     ),
     responses(
         (status = 201, description = "Posted", body = wrrk_shared::http::Data<wrrk_shared::domain::Message>),

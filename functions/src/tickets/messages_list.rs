@@ -14,10 +14,9 @@ use wrrk_shared::ids::is_valid_id;
     operation_id = "ticket-messages-list",
     tag = "tickets",
     params(
-        ("id" = String, Path),
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
-        ("after" = Option<String>, Query, description = "Only messages after this message id (catch-up after a reconnect)."),
+        ("id" = wrrk_shared::ids::TicketId, Path),
+        wrrk_shared::http::PageParams,
+        ("after" = Option<wrrk_shared::ids::MessageId>, Query, description = "Only messages after this message id (catch-up after a reconnect)."),
     ),
     responses(
         (status = 200, description = "A page of messages, oldest first", body = wrrk_shared::http::Paged<wrrk_shared::domain::Message>),

@@ -14,20 +14,22 @@ use wrrk_shared::App;
 use wrrk_shared::domain::{CustomerSummary, PersonSummary, Ticket, TicketSummary};
 use wrrk_shared::http::ApiError;
 
-/// Most bytes of plain text in one message.
-pub const MAX_CONTENT_BYTES: usize = 64 * 1024;
-/// Most bytes of a JSON body carrying a message (content plus escaping and fields).
-pub const MAX_MESSAGE_BODY: usize = 160 * 1024;
+/// Most characters of plain text in one message (the document's `maxLength`; at most
+/// 128 KiB of UTF-8).
+pub const MAX_CONTENT_CHARS: usize = 32 * 1024;
+/// Most bytes of a JSON body carrying a message: the content with every character escaped
+/// (`\uXXXX`, 6 bytes), plus the other fields.
+pub const MAX_MESSAGE_BODY: usize = MAX_CONTENT_CHARS * 6 + 16 * 1024;
 
-/// Checks message content: not blank, at most [`MAX_CONTENT_BYTES`].
+/// Checks message content: not blank, at most [`MAX_CONTENT_CHARS`].
 pub(crate) fn parse_content(raw: &str) -> Result<String, ApiError> {
     if raw.trim().is_empty() {
         return Err(ApiError::invalid("content", "content: must not be empty"));
     }
-    if raw.len() > MAX_CONTENT_BYTES {
+    if raw.chars().count() > MAX_CONTENT_CHARS {
         return Err(ApiError::invalid(
             "content",
-            format!("content: must be at most {MAX_CONTENT_BYTES} bytes"),
+            format!("content: must be at most {MAX_CONTENT_CHARS} characters"),
         ));
     }
     Ok(raw.to_string())

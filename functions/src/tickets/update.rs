@@ -19,12 +19,20 @@ use wrrk_shared::store::{Conflict, StoreError, TicketChanges};
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = TicketsUpdateRequest)]
 struct Body {
+    #[schema(value_type = Option<wrrk_shared::domain::TicketStatus>)]
     status: Option<String>,
+    #[schema(value_type = Option<wrrk_shared::domain::Priority>)]
     priority: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<wrrk_shared::ids::UserId>)]
     assignee_id: Option<Option<String>>,
     #[serde(default, deserialize_with = "nullable")]
+    #[schema(value_type = Option<wrrk_shared::ids::TeamId>)]
     team_id: Option<Option<String>>,
+    #[schema(
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$",
+        max_length = 200
+    )]
     subject: Option<String>,
     tags: Option<Vec<String>>,
 }
@@ -92,7 +100,7 @@ async fn check_assignment(
     tag = "tickets",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::TicketId, Path),
     ),
     responses(
         (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::Ticket>),

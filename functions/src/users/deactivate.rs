@@ -5,6 +5,7 @@ use chrono::Utc;
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id, retry_on_stale};
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
@@ -18,7 +19,7 @@ use super::update::{admin_delta, authorize_edit};
     operation_id = "users-deactivate",
     tag = "users",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::UserId, Path),
     ),
     responses(
         (status = 200, description = "Deactivated", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),
@@ -32,7 +33,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         caller.require(Permission::UsersDeactivate)?;
         if before.id == caller.user.id {
             return Err(ApiError::Conflict(
-                "cannot_deactivate_self",
+                ErrorCode::CannotDeactivateSelf,
                 "You cannot deactivate your own account.".into(),
             ));
         }

@@ -12,7 +12,7 @@ use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
     operation_id = "users-get",
     tag = "users",
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::UserId, Path),
     ),
     responses(
         (status = 200, description = "The user and their teams", body = wrrk_shared::http::Data<crate::wire::UserDetail>),

@@ -15,11 +15,10 @@ use wrrk_shared::store::{Page, UserFilter};
     operation_id = "users-list",
     tag = "users",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
-        ("search" = Option<String>, Query, description = "Name or email prefix, case-insensitive."),
+        wrrk_shared::http::PageParams,
+        ("search" = Option<String>, Query, max_length = 100, description = "Name or email prefix, case-insensitive."),
         ("role" = Option<wrrk_shared::domain::Role>, Query, description = "Only this role."),
-        ("team" = Option<String>, Query, description = "Only members of this team."),
+        ("team" = Option<wrrk_shared::ids::TeamId>, Query, description = "Only members of this team."),
     ),
     responses(
         (status = 200, description = "A page of users", body = wrrk_shared::http::Paged<wrrk_shared::domain::User>),
@@ -30,19 +29,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let org = caller.org_id();
     let q = Query::of(&req);
     let filter = UserFilter {
-        search: q.get("search").map(str::to_lowercase),
+        search: q.search()?,
         role: q.get("role").map(|r| Role::parse("role", r)).transpose()?,
     };
-    if filter
-        .search
-        .as_ref()
-        .is_some_and(|s| s.chars().count() > 100)
-    {
-        return Err(ApiError::invalid(
-            "search",
-            "search: must be at most 100 characters",
-        ));
-    }
     let team = q.id("team")?;
     let scope = format!("users:{org}:{:?}:{:?}:{team:?}", filter.search, filter.role);
     let page_req = PageRequest::parse(&app, &q, scope)?;

@@ -19,9 +19,14 @@ use wrrk_shared::realtime;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = UsersUpdateRequest)]
 struct Body {
+    #[schema(
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$",
+        max_length = 100
+    )]
     name: Option<String>,
     #[serde(default, deserialize_with = "nullable")]
     avatar_url: Option<Option<String>>,
+    #[schema(value_type = Option<wrrk_shared::domain::Role>)]
     role: Option<String>,
     active: Option<bool>,
 }
@@ -56,7 +61,7 @@ pub(crate) fn admin_delta(before: &User, after: &User) -> i64 {
     tag = "users",
     request_body = Body,
     params(
-        ("id" = String, Path),
+        ("id" = wrrk_shared::ids::UserId, Path),
     ),
     responses(
         (status = 200, description = "Updated", body = wrrk_shared::http::Data<wrrk_shared::domain::User>),

@@ -16,7 +16,12 @@ use super::Cors;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = WidgetMessagesCreateRequest)]
 struct Body {
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     client_id: String,
+    #[schema(
+        pattern = "[^\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]",
+        max_length = 32768
+    )]
     content: String,
 }
 

@@ -16,9 +16,8 @@ use super::Cors;
     operation_id = "widget-messages-list",
     tag = "widget",
     params(
-        ("limit" = Option<usize>, Query, description = "Items per page, 1 to 100 (default 20)."),
-        ("cursor" = Option<String>, Query, description = "The `nextCursor` of the previous page."),
-        ("after" = Option<String>, Query, description = "Only messages after this message id."),
+        wrrk_shared::http::PageParams,
+        ("after" = Option<wrrk_shared::ids::MessageId>, Query, description = "Only messages after this message id."),
     ),
     responses(
         (status = 200, description = "A page of the conversation, oldest first", body = wrrk_shared::http::Paged<crate::wire::VisitorMessage>),

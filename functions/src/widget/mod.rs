@@ -145,7 +145,7 @@ pub(crate) async fn session_context(
 /// A send's client message id (what makes a retried send store its message once): 1 to 64
 /// letters, digits, '-' or '_'.
 pub(crate) fn client_id(raw: &str) -> Result<&str, ApiError> {
-    let id = raw.trim();
+    let id = raw;
     let ok = !id.is_empty()
         && id.len() <= 64
         && id

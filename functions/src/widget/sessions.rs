@@ -17,7 +17,7 @@ use wrrk_shared::conversation;
 use wrrk_shared::domain::{
     AuthorType, Channel, Email, Message, Organization, PersonName, Priority,
 };
-use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok};
 use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::{NewTicket, WidgetUser};
 use wrrk_shared::widget::{identity_valid, key_fingerprint, limits};
@@ -30,8 +30,16 @@ use super::{Cors, SESSION_TTL_SECONDS};
 struct Body {
     widget_key: String,
     #[serde(default)]
+    #[schema(
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$",
+        max_length = 100
+    )]
     name: Option<String>,
     #[serde(default)]
+    #[schema(
+        pattern = "^[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^@\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]{1,64}@[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+(\\.[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+)+[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$",
+        max_length = 254
+    )]
     email: Option<String>,
     #[serde(default)]
     user: Option<UserBody>,
@@ -47,7 +55,12 @@ struct Body {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[schema(as = WidgetSessionsMessage)]
 struct FirstMessage {
+    #[schema(pattern = "^[A-Za-z0-9_-]{1,64}$")]
     client_id: String,
+    #[schema(
+        pattern = "[^\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]",
+        max_length = 32768
+    )]
     content: String,
 }
 
@@ -88,7 +101,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
 }
 
 async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
-    let body: Body = json_body(req, MAX_JSON_BYTES)?;
+    // It may carry the first message, as long as any other.
+    let body: Body = json_body(req, crate::tickets::MAX_MESSAGE_BODY)?;
     let org = app
         .store
         .organization_by_widget_key(body.widget_key.trim())

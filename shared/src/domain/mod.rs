@@ -23,7 +23,10 @@ pub use ticket::{
     TicketStatus, TicketSummary,
 };
 pub use user::User;
-pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
+pub use values::{
+    CONTENT_PATTERN, EMAIL_PATTERN, Email, HttpsUrl, OPTIONAL_TEXT_PATTERN, Password, PersonName,
+    TEXT_PATTERN, TicketPrefix, Timezone, TrimmedText,
+};
 
 /// Why a value was rejected; handlers turn it into a 422 naming the field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -11,6 +11,29 @@ fn is_invisible_or_bidi(c: char) -> bool {
         | '\u{061C}' | '\u{FEFF}' | '\u{180E}' | '\u{00AD}')
 }
 
+/// What the document declares for text fields ([`TrimmedText`]): no control, invisible or
+/// direction characters anywhere, and something other than spaces. `maxLength` gives the
+/// length. The handlers' `#[schema(pattern = ...)]` attributes repeat it (they take only
+/// literals); a test in `functions` checks every copy equals this one.
+pub const TEXT_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$";
+
+/// What the document declares for optional text fields (blank means none):
+/// [`TrimmedText::parse_or_blank`].
+pub const OPTIONAL_TEXT_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF]*$";
+
+/// What the document declares for message content: something other than white space
+/// (control characters such as line breaks are allowed).
+pub const CONTENT_PATTERN: &str =
+    "[^\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]";
+
+/// What the document declares for email fields ([`Email`]), with `maxLength: 254`.
+pub const EMAIL_PATTERN: &str = "^[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*[^@\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]{1,64}@[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+(\\.[^@.\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u061C\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2069\\uFEFF \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]+)+[ \\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000]*$";
+
+/// Forbidden anywhere in text: control characters, and those that hide or reorder text.
+fn is_forbidden(c: char) -> bool {
+    c.is_control() || is_invisible_or_bidi(c)
+}
+
 /// Unicode NFC of `raw`, so one text typed two ways (composed or decomposed) is one value.
 fn nfc(raw: &str) -> String {
     raw.nfc().collect()
@@ -26,27 +49,25 @@ impl Email {
     /// Unicode NFC and lower-casing, so composed and decomposed forms are one address.
     pub fn parse(field: &'static str, raw: &str) -> Result<Self, Invalid> {
         let bad = || Invalid::new(field, "must be a valid email address");
-        // Checked before normalizing, so an oversized value costs nothing.
-        if raw.len() > 1024 {
+        // Lengths and characters are checked on the text as sent, as [`EMAIL_PATTERN`]
+        // declares them; only then is it trimmed, normalized and lower-cased.
+        if raw.len() > 1024 || raw.chars().count() > 254 || raw.chars().any(is_forbidden) {
             return Err(bad());
         }
-        let s = nfc(raw.trim()).to_lowercase();
-        if s.len() > 254
-            || s.chars()
-                .any(|c| c.is_whitespace() || c.is_control() || is_invisible_or_bidi(c))
+        let trimmed = raw.trim();
+        let (local, domain) = trimmed.split_once('@').ok_or_else(bad)?;
+        let domain_ok = !domain.is_empty()
+            && domain.split('.').count() >= 2
+            && domain.split('.').all(|label| !label.is_empty())
+            && !domain.contains('@');
+        if local.is_empty()
+            || local.chars().count() > 64
+            || trimmed.chars().any(char::is_whitespace)
+            || !domain_ok
         {
             return Err(bad());
         }
-        let (local, domain) = s.split_once('@').ok_or_else(bad)?;
-        let domain_ok = domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-            && !domain.contains('@')
-            && !domain.contains("..");
-        if local.is_empty() || local.len() > 64 || !domain_ok {
-            return Err(bad());
-        }
-        Ok(Self(s))
+        Ok(Self(nfc(trimmed).to_lowercase()))
     }
 
     /// The normalized address.
@@ -109,10 +130,20 @@ impl TrimmedText {
     /// Normalizes `raw` to NFC, trims it and checks it is 1 to `max` characters with no
     /// control, bidi-override or invisible characters.
     pub fn parse(field: &'static str, raw: &str, max: usize) -> Result<Self, Invalid> {
-        if raw.len() > max * 4 + 64 {
+        // Checked on the text as sent, as [`TEXT_PATTERN`] and `maxLength` declare it.
+        if raw.len() > max * 4 || raw.chars().count() > max {
             return Err(Invalid::new(
                 field,
                 format!("must be at most {max} characters"),
+            ));
+        }
+        if raw.chars().any(char::is_control) {
+            return Err(Invalid::new(field, "must not contain control characters"));
+        }
+        if raw.chars().any(is_invisible_or_bidi) {
+            return Err(Invalid::new(
+                field,
+                "must not contain invisible or text-direction characters",
             ));
         }
         let normalized = nfc(raw);
@@ -120,22 +151,21 @@ impl TrimmedText {
         if s.is_empty() {
             return Err(Invalid::new(field, "must not be empty"));
         }
-        if s.chars().count() > max {
-            return Err(Invalid::new(
-                field,
-                format!("must be at most {max} characters"),
-            ));
-        }
-        if s.chars().any(|c| c.is_control()) {
-            return Err(Invalid::new(field, "must not contain control characters"));
-        }
-        if s.chars().any(is_invisible_or_bidi) {
-            return Err(Invalid::new(
-                field,
-                "must not contain invisible or text-direction characters",
-            ));
-        }
         Ok(Self(s.to_string()))
+    }
+
+    /// Like [`Self::parse`], but blank text (spaces only) is `None`.
+    pub fn parse_or_blank(
+        field: &'static str,
+        raw: &str,
+        max: usize,
+    ) -> Result<Option<Self>, Invalid> {
+        match Self::parse(field, raw, max) {
+            Ok(t) => Ok(Some(t)),
+            // Spaces alone pass every other check: that is "no text".
+            Err(_) if raw.chars().all(|c| c.is_whitespace() && !c.is_control()) => Ok(None),
+            Err(e) => Err(e),
+        }
     }
 
     /// The text.
@@ -287,6 +317,39 @@ mod tests {
         ] {
             assert!(PersonName::parse("n", bad).is_err(), "{bad:?} accepted");
         }
+    }
+
+    #[test]
+    fn lengths_and_characters_are_judged_as_sent_as_the_document_declares() {
+        // Padding counts toward the length, and control characters are refused even at the
+        // ends (trimming would otherwise accept what the document's pattern refuses).
+        let padded = format!(" {} ", "a".repeat(99));
+        assert!(PersonName::parse("n", &padded).is_err());
+        assert_eq!(
+            PersonName::parse("n", &format!(" {} ", "a".repeat(98))).unwrap(),
+            "a".repeat(98)
+        );
+        assert!(PersonName::parse("n", "Ada\n").is_err());
+        assert!(PersonName::parse("n", "\tAda").is_err());
+        assert!(PersonName::parse("n", "\u{3000}").is_err(), "spaces alone");
+        assert_eq!(
+            TrimmedText::parse_or_blank("d", "  ", 10).unwrap(),
+            None,
+            "blank is no text"
+        );
+        assert!(TrimmedText::parse_or_blank("d", "\t", 10).is_err());
+        // Emails: spaces around are trimmed, controls anywhere refused, the local part is
+        // counted in characters.
+        assert_eq!(
+            Email::parse("e", "\u{00A0}Ada@Example.com ")
+                .unwrap()
+                .as_str(),
+            "ada@example.com"
+        );
+        assert!(Email::parse("e", "ada@example.com\n").is_err());
+        assert!(Email::parse("e", &format!("{}@x.io", "é".repeat(64))).is_ok());
+        assert!(Email::parse("e", &format!("{}@x.io", "é".repeat(65))).is_err());
+        assert!(Email::parse("e", "a@b@c.io").is_err());
     }
 
     #[test]

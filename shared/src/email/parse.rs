@@ -267,7 +267,14 @@ fn bounce_info(message: &Message<'_>, mail: &InboundMail) -> Option<BounceInfo> 
         "delivery notification",
     ]
     .iter()
-    .any(|p| subject.contains(p));
+    .filter(|p| subject.contains(*p))
+    .collect::<Vec<_>>();
+    // Mail systems open the subject with the phrase; a person may use the word anywhere.
+    let bounce_subject_leads = bounce_subject
+        .iter()
+        .any(|p| subject.trim_start().starts_with(*p));
+    let bounce_subject_phrases = bounce_subject;
+    let bounce_subject = !bounce_subject_phrases.is_empty();
     let body = mail.text.to_lowercase();
     let bounce_body = [
         "could not be delivered",
@@ -287,7 +294,14 @@ fn bounce_info(message: &Message<'_>, mail: &InboundMail) -> Option<BounceInfo> 
         "not be delivered",
     ]
     .iter()
-    .any(|p| body.contains(p));
+    .filter(|p| body.contains(*p))
+    .collect::<Vec<_>>();
+    // Mail systems say it twice, in other words (subject "delivery failed", body "could not
+    // be delivered"); a person asking about an "undeliverable" parcel repeats their word.
+    let bounce_body = bounce_subject_leads
+        || bounce_body
+            .iter()
+            .any(|p| !bounce_subject_phrases.contains(p));
     let embeds_original = message.parts.iter().any(|p| {
         p.content_type().is_some_and(|ct| {
             ct.ctype().eq_ignore_ascii_case("message")
@@ -351,8 +365,8 @@ fn bounce_info(message: &Message<'_>, mail: &InboundMail) -> Option<BounceInfo> 
     // Non-standard reports: a bounce subject with one more sign (a daemon or null
     // sender, no sender at all, the original attached, the usual wording).
     let heuristic = system_sender
-        || (bounce_subject
-            && (daemon || null_sender || mail.from.is_none() || embeds_original || bounce_body));
+        || (bounce_subject && (daemon || null_sender || mail.from.is_none() || embeds_original))
+        || (bounce_subject && bounce_body);
     if !(standard || heuristic) {
         return None;
     }
@@ -424,6 +438,130 @@ mod tests {
         assert!(b.about.contains(&"orig@in.test".to_string()));
         let ooo = b"From: a@b.test\r\nTo: c@d.test\r\nAuto-Submitted: auto-replied\r\nSubject: Away\r\n\r\nI am away\r\n";
         assert!(parse(ooo).unwrap().auto_reply);
+    }
+}
+
+/// Mail as real clients and mail systems write it (`fixtures/*.eml`), classified: which is
+/// a person, an autoresponder, a bounce (permanent or a delay) or a complaint.
+#[cfg(test)]
+mod fixtures {
+    use super::*;
+
+    /// What a fixture must parse into.
+    #[derive(Debug, PartialEq)]
+    enum Kind {
+        Person,
+        AutoReply,
+        Bounce { permanent: bool, complaint: bool },
+    }
+
+    fn kind(m: &InboundMail) -> Kind {
+        match (&m.bounce, m.auto_reply) {
+            (Some(b), _) => Kind::Bounce {
+                permanent: b.permanent,
+                complaint: b.complaint,
+            },
+            (None, true) => Kind::AutoReply,
+            (None, false) => Kind::Person,
+        }
+    }
+
+    fn fixture(name: &str) -> InboundMail {
+        let path = format!("{}/src/email/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        let raw = std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        parse(&raw).unwrap_or_else(|| panic!("{name} did not parse"))
+    }
+
+    #[test]
+    fn every_fixture_is_classified() {
+        let person = Kind::Person;
+        let failed = Kind::Bounce {
+            permanent: true,
+            complaint: false,
+        };
+        let cases = [
+            ("reply-multipart-qp.eml", person),
+            ("human-auto-submitted-no.eml", Kind::Person),
+            ("human-says-undeliverable.eml", Kind::Person),
+            ("outlook-automatic-reply.eml", Kind::AutoReply),
+            ("vacation-x-autoreply.eml", Kind::AutoReply),
+            ("abwesenheitsnotiz-subject-only.eml", Kind::AutoReply),
+            ("mailing-list.eml", Kind::AutoReply),
+            ("postfix-dsn-failed.eml", failed),
+            (
+                "exim-dsn-delayed.eml",
+                Kind::Bounce {
+                    permanent: false,
+                    complaint: false,
+                },
+            ),
+            (
+                "arf-complaint.eml",
+                Kind::Bounce {
+                    permanent: true,
+                    complaint: true,
+                },
+            ),
+            (
+                "exchange-ndr-nonstandard.eml",
+                Kind::Bounce {
+                    permanent: true,
+                    complaint: false,
+                },
+            ),
+        ];
+        let dir = format!("{}/src/email/fixtures", env!("CARGO_MANIFEST_DIR"));
+        let on_disk = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(on_disk, cases.len(), "every fixture has an expectation");
+        for (name, want) in cases {
+            assert_eq!(kind(&fixture(name)), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_reply_carries_its_thread_and_text() {
+        let m = fixture("reply-multipart-qp.eml");
+        assert_eq!(m.from.as_deref(), Some("joerg@example.de"));
+        assert_eq!(m.from_name.as_deref(), Some("Jörg Müller"));
+        assert_eq!(m.message_id.as_deref(), Some("CAF=reply1@mail.example.de"));
+        assert_eq!(m.in_reply_to, ["0100018c-abc@eu-west-1.amazonses.com"]);
+        assert_eq!(
+            m.references,
+            ["first@example.de", "0100018c-abc@eu-west-1.amazonses.com"]
+        );
+        assert_eq!(
+            m.recipients,
+            [
+                "acme-01jabcdefghjkmnpqrstvwxyz0@in.test",
+                "colleague@example.de"
+            ]
+        );
+        assert!(
+            m.text.starts_with("Danke, das hat geholfen. Schöne Grüße"),
+            "{}",
+            m.text
+        );
+        assert!(m.html.as_deref().is_some_and(|h| h.contains("<p>Danke")));
+    }
+
+    #[test]
+    fn a_bounce_names_who_failed_and_which_mail() {
+        let b = fixture("postfix-dsn-failed.eml").bounce.expect("a bounce");
+        assert_eq!(b.recipients, ["gone@example.net"]);
+        assert!(
+            b.about
+                .contains(&"0100018c-sent@eu-west-1.amazonses.com".to_string())
+        );
+        let b = fixture("arf-complaint.eml").bounce.expect("a complaint");
+        assert_eq!(b.recipients, ["angry@example.com"]);
+        assert!(b.about.contains(&"complained@in.test".to_string()));
+        let b = fixture("exchange-ndr-nonstandard.eml")
+            .bounce
+            .expect("an NDR");
+        assert!(
+            b.about
+                .contains(&"0100018c-orig@eu-west-1.amazonses.com".to_string())
+        );
     }
 }
 

@@ -169,4 +169,95 @@ mod tests {
         let a = default_support_address("ACME", id, "in.test");
         assert_eq!(org_of_default_address(&a, "in.test").as_deref(), Some(id));
     }
+
+    #[test]
+    fn message_id_headers_as_mail_clients_write_them() {
+        let cases: &[(&str, &[&str])] = &[
+            ("<a@b.c>", &["a@b.c"]),
+            ("  <a@b.c>  ", &["a@b.c"]),
+            ("<a@b.c> <d@e.f>", &["a@b.c", "d@e.f"]),
+            // Folded over lines, tabs, no separating space.
+            ("<a@b.c>\r\n\t<d@e.f><g@h.i>", &["a@b.c", "d@e.f", "g@h.i"]),
+            // Comments and junk between ids are skipped.
+            ("(Outlook) <a@b.c> , <d@e.f>", &["a@b.c", "d@e.f"]),
+            // Bare ids without brackets (old clients): only the ones with an @.
+            ("a@b.c d@e.f nonsense", &["a@b.c", "d@e.f"]),
+            // An id with white space inside is not an id; an unclosed one ends the list.
+            ("<a b@c.d> <e@f.g> <unclosed@x", &["e@f.g"]),
+            ("", &[]),
+            ("<>", &[]),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(message_ids_in(raw), *want, "{raw:?}");
+        }
+        assert_eq!(normalize_message_id(" <x@y> "), "x@y");
+        assert_eq!(normalize_address(" <Ada@Example.COM> "), "ada@example.com");
+        assert_eq!(
+            ses_message_id("0100018c-abc", "eu-west-1"),
+            "0100018c-abc@eu-west-1.amazonses.com"
+        );
+    }
+
+    #[test]
+    fn subject_tokens_and_subjects() {
+        let tokens: &[(&str, &[&str])] = &[
+            ("[#ACME-0042] Help", &["ACME-0042"]),
+            ("Re: [#acme-42]", &["ACME-42"]),
+            ("[# ACME-7 ] spaced", &["ACME-7"]),
+            ("[#A-1] and [#B-2]", &["A-1", "B-2"]),
+            ("[#ACME-42x] [#ACME] [#-1] [#A-] [#ACME-0042", &[]),
+            ("[#AC ME-1] [#AC_ME-1]", &[]),
+            ("no token here", &[]),
+        ];
+        for (subject, want) in tokens {
+            assert_eq!(subject_tokens(subject), *want, "{subject:?}");
+        }
+        let subjects = [
+            ("Re: Hello", "Hello"),
+            ("RE: FW: Fwd: AW: SV: WG: TR: Hello", "Hello"),
+            ("Réponse: Hello", "Réponse: Hello"),
+            ("Hello\tthere\r\nfriend", "Hello there friend"),
+            ("   ", "(no subject)"),
+            ("Re:", "(no subject)"),
+            ("Re: re: ", "(no subject)"),
+        ];
+        for (raw, want) in subjects {
+            assert_eq!(clean_subject(raw), want, "{raw:?}");
+        }
+        assert_eq!(clean_subject(&"x".repeat(500)).chars().count(), 200);
+    }
+
+    #[test]
+    fn reply_and_support_addresses() {
+        let t = reply_token("secret", "T1");
+        assert_eq!(t.len(), 30);
+        assert_eq!(t, reply_token("secret", "T1"), "stable for a ticket");
+        assert_ne!(t, reply_token("secret", "T2"), "distinct per ticket");
+        assert_ne!(t, reply_token("other secret", "T1"), "keyed by the secret");
+        let domain = "in.test";
+        for (address, want) in [
+            (reply_address(&t, domain), Some(t.clone())),
+            (reply_address(&t, "other.test"), None),
+            (format!("reply+{}@{domain}", &t[..29]), None),
+            (format!("reply+{}zz@{domain}", &t[..28]), None),
+            (format!("reply{t}@{domain}"), None),
+        ] {
+            assert_eq!(token_of_reply_address(&address, domain), want, "{address}");
+        }
+        let id = "01JABCDEFGHJKMNPQRSTVWXYZ0";
+        let a = default_support_address("ACME", id, domain);
+        assert_eq!(a, format!("acme-{}@{domain}", id.to_lowercase()));
+        for (address, want) in [
+            (a.clone(), Some(id)),
+            (a.replace(domain, "x.test"), None),
+            ("acme-short@in.test".to_string(), None),
+            (format!("acme_{}@{domain}", id.to_lowercase()), None),
+        ] {
+            assert_eq!(
+                org_of_default_address(&address, domain).as_deref(),
+                want,
+                "{address}"
+            );
+        }
+    }
 }

@@ -6,13 +6,145 @@ use serde::Serialize;
 use crate::domain::Invalid;
 use crate::store::{Conflict, StoreError};
 
+/// Every machine code an error can carry: the one list, so clients can switch on it from
+/// the document's types. Serialized in snake_case (`not_found`, `validation_failed`...).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not JSON.
+    MalformedJson,
+    /// `limit` is not a whole number from 1 to 100.
+    InvalidLimit,
+    /// The cursor was not issued for this list.
+    InvalidCursor,
+    /// The WebSocket event has no connection id.
+    NoConnection,
+    /// The WebSocket frame names no known action.
+    UnknownAction,
+    /// No valid session.
+    Unauthorized,
+    /// Wrong email or password.
+    InvalidCredentials,
+    /// Authenticated but not allowed.
+    Forbidden,
+    /// Not found, or another organization's.
+    NotFound,
+    /// No route matches the path.
+    RouteNotFound,
+    /// The path exists with other methods (see `Allow`).
+    MethodNotAllowed,
+    /// An admin cannot deactivate their own account.
+    CannotDeactivateSelf,
+    /// The user is a member already.
+    AlreadyMember,
+    /// An account already uses the email.
+    EmailTaken,
+    /// The invitation was accepted or revoked already.
+    InvitationNotPending,
+    /// Another team has the name.
+    TeamNameTaken,
+    /// The change would leave no active admin.
+    LastAdmin,
+    /// The record changed since it was read.
+    StaleWrite,
+    /// Another writer took the same item at the same moment.
+    WriteConflict,
+    /// The support address is taken.
+    AddressTaken,
+    /// The message was stored already.
+    DuplicateMessage,
+    /// The upload went with another message.
+    AttachmentUsed,
+    /// The invitation was used.
+    InvitationUsed,
+    /// The invitation was revoked.
+    InvitationRevoked,
+    /// The invitation expired.
+    InvitationExpired,
+    /// Another request changed the same thing at the same time.
+    Conflict,
+    /// The user holds the most sockets allowed.
+    TooManyConnections,
+    /// The socket sent too many frames.
+    FrameLimit,
+    /// The socket follows the most tickets allowed.
+    TooManyRooms,
+    /// A rate limit; see `Retry-After`.
+    TooManyRequests,
+    /// A link's token is invalid, expired or used.
+    TokenInvalid,
+    /// The upload expired before it was sent, or belongs to another session.
+    UploadExpired,
+    /// The uploaded file changed between its check and its copy.
+    UploadChanged,
+    /// The body is not declared as JSON.
+    UnsupportedMediaType,
+    /// The body is too large.
+    PayloadTooLarge,
+    /// A field is missing or invalid (see `field`).
+    ValidationFailed,
+    /// Our fault; try again.
+    InternalError,
+}
+
+impl ErrorCode {
+    /// The code as it appears on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::MalformedJson => "malformed_json",
+            Self::InvalidLimit => "invalid_limit",
+            Self::InvalidCursor => "invalid_cursor",
+            Self::NoConnection => "no_connection",
+            Self::UnknownAction => "unknown_action",
+            Self::Unauthorized => "unauthorized",
+            Self::InvalidCredentials => "invalid_credentials",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::RouteNotFound => "route_not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::CannotDeactivateSelf => "cannot_deactivate_self",
+            Self::AlreadyMember => "already_member",
+            Self::EmailTaken => "email_taken",
+            Self::InvitationNotPending => "invitation_not_pending",
+            Self::TeamNameTaken => "team_name_taken",
+            Self::LastAdmin => "last_admin",
+            Self::StaleWrite => "stale_write",
+            Self::WriteConflict => "write_conflict",
+            Self::AddressTaken => "address_taken",
+            Self::DuplicateMessage => "duplicate_message",
+            Self::AttachmentUsed => "attachment_used",
+            Self::InvitationUsed => "invitation_used",
+            Self::InvitationRevoked => "invitation_revoked",
+            Self::InvitationExpired => "invitation_expired",
+            Self::Conflict => "conflict",
+            Self::TooManyConnections => "too_many_connections",
+            Self::FrameLimit => "frame_limit",
+            Self::TooManyRooms => "too_many_rooms",
+            Self::TooManyRequests => "too_many_requests",
+            Self::TokenInvalid => "token_invalid",
+            Self::UploadExpired => "upload_expired",
+            Self::UploadChanged => "upload_changed",
+            Self::UnsupportedMediaType => "unsupported_media_type",
+            Self::PayloadTooLarge => "payload_too_large",
+            Self::ValidationFailed => "validation_failed",
+            Self::InternalError => "internal_error",
+        }
+    }
+}
+
+impl std::fmt::Display for ErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The body of every error response.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ErrorBody {
     /// A sentence for people, safe to show.
     pub error: String,
-    /// A stable machine code (`not_found`, `validation_failed`, `too_many_requests`...).
-    pub code: &'static str,
+    /// A stable machine code.
+    pub code: ErrorCode,
     /// The request field at fault (validation errors).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
@@ -26,7 +158,7 @@ pub enum ApiError {
     MalformedJson(String),
     /// The request is unusable for another reason (bad cursor, bad query parameter).
     #[error("{1}")]
-    BadRequest(&'static str, String),
+    BadRequest(ErrorCode, String),
     /// No valid session.
     #[error("{0}")]
     Unauthorized(String),
@@ -42,18 +174,24 @@ pub enum ApiError {
     /// No route matches the path.
     #[error("No route matches {0}.")]
     RouteNotFound(String),
-    /// The path exists but not with this method.
-    #[error("{0} is not allowed here.")]
-    MethodNotAllowed(String),
+    /// The path exists but not with this method; `allow` lists the methods it has (the
+    /// `Allow` header RFC 9110 requires on a 405).
+    #[error("{method} is not allowed here.")]
+    MethodNotAllowed {
+        /// The method used.
+        method: String,
+        /// The path's methods.
+        allow: Vec<&'static str>,
+    },
     /// Conflicts with existing state (duplicate, stale write).
     #[error("{1}")]
-    Conflict(&'static str, String),
+    Conflict(ErrorCode, String),
     /// A store condition failed: 409, or 429 for limits that waiting lifts.
     #[error("{0}")]
     Store(Conflict),
     /// Existed once, no longer usable (expired or used invitation).
     #[error("{1}")]
-    Gone(&'static str, String),
+    Gone(ErrorCode, String),
     /// A body that is not declared as JSON (`Content-Type: application/json`). Browsers send
     /// `text/plain` cross-site without a preflight, so accepting it would open every JSON
     /// endpoint to cross-site requests.
@@ -86,7 +224,7 @@ impl ApiError {
             Self::Unauthorized(_) | Self::InvalidCredentials => 401,
             Self::Forbidden(_) => 403,
             Self::NotFound(_) | Self::RouteNotFound(_) => 404,
-            Self::MethodNotAllowed(_) => 405,
+            Self::MethodNotAllowed { .. } => 405,
             Self::Conflict(..) => 409,
             Self::Store(c) if c.is_limit() => 429,
             Self::Store(_) => 409,
@@ -100,24 +238,24 @@ impl ApiError {
     }
 
     /// Machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            Self::MalformedJson(_) => "malformed_json",
-            Self::BadRequest(code, _) | Self::Conflict(code, _) | Self::Gone(code, _) => code,
+            Self::MalformedJson(_) => ErrorCode::MalformedJson,
+            Self::BadRequest(code, _) | Self::Conflict(code, _) | Self::Gone(code, _) => *code,
             // Every 429 has the same code, whichever limit it was.
-            Self::Store(c) if c.is_limit() => "too_many_requests",
+            Self::Store(c) if c.is_limit() => ErrorCode::TooManyRequests,
             Self::Store(c) => c.code(),
-            Self::Unauthorized(_) => "unauthorized",
-            Self::InvalidCredentials => "invalid_credentials",
-            Self::Forbidden(_) => "forbidden",
-            Self::NotFound(_) => "not_found",
-            Self::RouteNotFound(_) => "route_not_found",
-            Self::MethodNotAllowed(_) => "method_not_allowed",
-            Self::PayloadTooLarge(_) => "payload_too_large",
-            Self::UnsupportedMediaType => "unsupported_media_type",
-            Self::Validation { .. } => "validation_failed",
-            Self::TooManyRequests(_) => "too_many_requests",
-            Self::Internal(_) => "internal_error",
+            Self::Unauthorized(_) => ErrorCode::Unauthorized,
+            Self::InvalidCredentials => ErrorCode::InvalidCredentials,
+            Self::Forbidden(_) => ErrorCode::Forbidden,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::RouteNotFound(_) => ErrorCode::RouteNotFound,
+            Self::MethodNotAllowed { .. } => ErrorCode::MethodNotAllowed,
+            Self::PayloadTooLarge(_) => ErrorCode::PayloadTooLarge,
+            Self::UnsupportedMediaType => ErrorCode::UnsupportedMediaType,
+            Self::Validation { .. } => ErrorCode::ValidationFailed,
+            Self::TooManyRequests(_) => ErrorCode::TooManyRequests,
+            Self::Internal(_) => ErrorCode::InternalError,
         }
     }
 
@@ -152,8 +290,14 @@ impl ApiError {
         let mut builder = Response::builder()
             .status(status)
             .header(http::header::CONTENT_TYPE, "application/json");
-        if let Self::TooManyRequests(secs) = self {
-            builder = builder.header(http::header::RETRY_AFTER, secs.to_string());
+        match &self {
+            Self::TooManyRequests(secs) => {
+                builder = builder.header(http::header::RETRY_AFTER, secs.to_string());
+            }
+            Self::MethodNotAllowed { allow, .. } => {
+                builder = builder.header(http::header::ALLOW, allow.join(", "));
+            }
+            _ => {}
         }
         builder
             .body(Body::Text(text))

@@ -5,10 +5,10 @@ pub mod pagination;
 pub mod request;
 pub mod response;
 
-pub use error::{ApiError, ErrorBody};
+pub use error::{ApiError, ErrorBody, ErrorCode};
 
 use crate::store::Conflict;
-pub use pagination::PageRequest;
+pub use pagination::{PageParams, PageRequest};
 pub use request::{Query, json_body, nullable, parse_enum, path_id};
 pub use response::{Data, Paged, accepted, created, no_content, ok, page};
 

@@ -13,6 +13,20 @@ pub const DEFAULT_LIMIT: usize = 20;
 /// Largest page size.
 pub const MAX_LIMIT: usize = 100;
 
+/// The query parameters every list takes, as the document declares them (the bounds are
+/// [`MAX_LIMIT`]'s; `Query::limit` enforces the same).
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page (default 20).
+    #[param(minimum = 1, maximum = 100)]
+    pub limit: Option<u32>,
+    /// The `nextCursor` of the previous page of the same list (opaque and signed: one
+    /// from another list, or altered, is a 400 `invalid_cursor`).
+    #[param(min_length = 1)]
+    pub cursor: Option<String>,
+}
+
 /// A parsed page request, bound to the list's scope (org, list and filters).
 pub struct PageRequest {
     /// Items wanted.

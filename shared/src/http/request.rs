@@ -49,6 +49,16 @@ pub fn json_body<T: DeserializeOwned>(req: &Request, limit: usize) -> Result<T, 
             "The request body must be a JSON object.".into(),
         ));
     }
+    // serde reads a struct from an array too (`[null, null]`); the document says object.
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first.is_some_and(|b| *b != b'{')
+        && serde_json::from_slice::<serde_json::Value>(bytes).is_ok()
+    {
+        return Err(ApiError::Validation {
+            field: None,
+            message: "The request body must be a JSON object.".into(),
+        });
+    }
     serde_json::from_slice(bytes).map_err(|e| {
         use serde_json::error::Category;
         match e.classify() {
@@ -91,7 +101,22 @@ impl Query {
 
     /// A non-empty parameter.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.0.first(name).map(str::trim).filter(|s| !s.is_empty())
+        // As sent: a parameter given empty or padded is what the document calls invalid
+        // (ids, enums, numbers); free-text parameters trim for themselves.
+        self.0.first(name)
+    }
+
+    /// `search`: at most 100 characters as sent, then trimmed and lower-cased for a
+    /// case-insensitive prefix match; blank means no search.
+    pub fn search(&self) -> Result<Option<String>, ApiError> {
+        match self.get("search") {
+            Some(s) if s.chars().count() > 100 => Err(ApiError::invalid(
+                "search",
+                "search: must be at most 100 characters",
+            )),
+            Some(s) => Ok(Some(s.trim().to_lowercase()).filter(|s| !s.is_empty())),
+            None => Ok(None),
+        }
     }
 
     /// A parameter that must be one of our ids (it becomes part of a key): 422 otherwise,
@@ -111,7 +136,7 @@ impl Query {
             Some(s) => match s.parse::<usize>() {
                 Ok(n) if (1..=max).contains(&n) => Ok(n),
                 _ => Err(ApiError::BadRequest(
-                    "invalid_limit",
+                    crate::http::ErrorCode::InvalidLimit,
                     format!("limit must be a whole number from 1 to {max}."),
                 )),
             },
@@ -127,6 +152,22 @@ where
     T: serde::Deserialize<'de>,
 {
     Option::<T>::deserialize(d).map(Some)
+}
+
+/// A whole number as JSON Schema counts one: `293` or `293.0` (an integer-valued number
+/// is an integer to the document). Use with `#[serde(deserialize_with)]`.
+pub fn whole_number<'de, D>(d: D) -> Result<u64, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let n = serde_json::Number::deserialize(d)?;
+    n.as_u64()
+        .or_else(|| {
+            n.as_f64()
+                .filter(|f| f.fract() == 0.0 && *f >= 0.0 && *f <= u64::MAX as f64)
+                .map(|f| f as u64)
+        })
+        .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
 }
 
 /// Parses a query or body value into one of our wire enums (`OPEN`, `HIGH`, ...); 422 naming

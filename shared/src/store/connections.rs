@@ -76,7 +76,7 @@ fn expired(item: &Item, now: i64) -> bool {
 impl Store {
     /// Stores a new connection (and its org entry for agents); for agents, first counts it
     /// in their presence, refusing past [`MAX_CONNECTIONS_PER_USER`]
-    /// (`Conflict("too_many_connections")`). Returns the presence when this connection
+    /// (`Conflict::TooManyConnections`). Returns the presence when this connection
     /// brought the user online.
     pub async fn open_connection(&self, conn: &Connection) -> StoreResult<Option<Presence>> {
         let presence = match conn.kind {
@@ -178,7 +178,7 @@ impl Store {
 
     /// Counts one client frame on connection `id` against a fixed window of
     /// `window_seconds` allowing `max` frames, and returns the connection: `Ok(None)` when
-    /// it is closed, `Err(Conflict("frame_limit"))` past the limit. One conditional update
+    /// it is closed, `Err(Conflict::FrameLimit)` past the limit. One conditional update
     /// (two when a new window starts), replacing the read every action made anyway.
     pub async fn count_frame(
         &self,
@@ -420,7 +420,7 @@ impl Store {
     }
 
     /// Adds `conn` to the room of `ticket_id` (idempotent). `NotFound("Connection")` if
-    /// the connection closed meanwhile; `Conflict("too_many_rooms")` past the limit.
+    /// the connection closed meanwhile; `Conflict::TooManyRooms` past the limit.
     ///
     /// Two single writes, not a transaction (which bills each item twice): first the
     /// connection lists the room (under its limit), then the room entry. If the second

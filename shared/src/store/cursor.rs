@@ -68,7 +68,7 @@ impl CursorCodec {
     pub fn decode(&self, scope: &str, cursor: &str) -> Result<Item, ApiError> {
         let bad = || {
             ApiError::BadRequest(
-                "invalid_cursor",
+                crate::http::ErrorCode::InvalidCursor,
                 "The cursor is not valid for this list.".into(),
             )
         };

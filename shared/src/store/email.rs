@@ -296,7 +296,7 @@ impl Store {
     }
 
     /// Adds a support address to `org_id`, unique across all organizations:
-    /// `Conflict("address_taken")` when any organization has it.
+    /// `Conflict::AddressTaken` when any organization has it.
     pub async fn add_support_address(&self, org_id: &str, address: &str) -> StoreResult<()> {
         let mut marker = keys::support_address_marker(address).to_item();
         marker.insert("orgId".into(), s(org_id));

@@ -164,7 +164,7 @@ impl Store {
 
     /// Uses a pending, unexpired invitation to create `user`, exactly once: of two
     /// simultaneous accepts, one creates the user and the other gets
-    /// `Conflict("invitation_used")`. `Conflict("email_taken")` if the email got an account.
+    /// `Conflict::InvitationUsed`. `Conflict::EmailTaken` if the email got an account.
     pub async fn accept_invitation(
         &self,
         invitation: &Invitation,

@@ -104,22 +104,22 @@ pub enum Conflict {
 
 impl Conflict {
     /// The machine code of the API error.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::http::ErrorCode {
         match self {
-            Self::EmailTaken => "email_taken",
-            Self::TeamNameTaken => "team_name_taken",
-            Self::AlreadyMember => "already_member",
-            Self::LastAdmin => "last_admin",
-            Self::StaleWrite => "stale_write",
-            Self::WriteConflict => "write_conflict",
-            Self::AddressTaken => "address_taken",
-            Self::DuplicateMessage => "duplicate_message",
-            Self::AttachmentUsed => "attachment_used",
-            Self::InvitationUsed => "invitation_used",
-            Self::InvitationRace => "conflict",
-            Self::TooManyConnections { .. } => "too_many_connections",
-            Self::FrameLimit { .. } => "frame_limit",
-            Self::TooManyRooms { .. } => "too_many_rooms",
+            Self::EmailTaken => crate::http::ErrorCode::EmailTaken,
+            Self::TeamNameTaken => crate::http::ErrorCode::TeamNameTaken,
+            Self::AlreadyMember => crate::http::ErrorCode::AlreadyMember,
+            Self::LastAdmin => crate::http::ErrorCode::LastAdmin,
+            Self::StaleWrite => crate::http::ErrorCode::StaleWrite,
+            Self::WriteConflict => crate::http::ErrorCode::WriteConflict,
+            Self::AddressTaken => crate::http::ErrorCode::AddressTaken,
+            Self::DuplicateMessage => crate::http::ErrorCode::DuplicateMessage,
+            Self::AttachmentUsed => crate::http::ErrorCode::AttachmentUsed,
+            Self::InvitationUsed => crate::http::ErrorCode::InvitationUsed,
+            Self::InvitationRace => crate::http::ErrorCode::Conflict,
+            Self::TooManyConnections { .. } => crate::http::ErrorCode::TooManyConnections,
+            Self::FrameLimit { .. } => crate::http::ErrorCode::FrameLimit,
+            Self::TooManyRooms { .. } => crate::http::ErrorCode::TooManyRooms,
         }
     }
 

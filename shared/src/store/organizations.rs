@@ -7,7 +7,7 @@ use crate::keys;
 
 impl Store {
     /// Creates an organization, its first admin, the admin's email marker and the admin
-    /// counter in one transaction. `Conflict("email_taken")` if the email is registered.
+    /// counter in one transaction. `Conflict::EmailTaken` if the email is registered.
     pub async fn create_organization(
         &self,
         org: &Organization,

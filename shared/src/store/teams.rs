@@ -14,7 +14,7 @@ fn name_marker(team: &Team) -> Item {
 }
 
 impl Store {
-    /// Creates a team and reserves its name. `Conflict("team_name_taken")` on a duplicate.
+    /// Creates a team and reserves its name. `Conflict::TeamNameTaken` on a duplicate.
     pub async fn create_team(&self, team: &Team) -> StoreResult<()> {
         Tx::new()
             .put_new(self, to_item(&keys::team(&team.org_id, &team.id), team)?)?
@@ -127,7 +127,7 @@ impl Store {
 
     /// Adds an active user of the same organization to a team.
     /// `NotFound("Team")`, `NotFound("User")` (missing or inactive), or
-    /// `Conflict("already_member")`.
+    /// `Conflict::AlreadyMember`.
     pub async fn add_team_member(
         &self,
         org_id: &str,

@@ -309,7 +309,7 @@ impl Store {
     /// overwritten. When status or assignee change, the update is conditioned on neither
     /// having moved since `current` was read (a reopen applies only to a ticket still
     /// RESOLVED; who may reassign depends on who holds it); otherwise
-    /// `Conflict("stale_write")` (the caller re-reads and tries again).
+    /// `Conflict::StaleWrite` (the caller re-reads and tries again).
     pub async fn update_ticket(
         &self,
         current: &Ticket,

@@ -108,7 +108,7 @@ impl Store {
 
     /// Saves a changed user if nobody else changed it first (`version` is the new
     /// version). `admin_delta` (+1/-1) moves the admin counter in the same transaction,
-    /// which refuses to go below one: `Conflict("last_admin")`.
+    /// which refuses to go below one: `Conflict::LastAdmin`.
     pub async fn save_user(&self, user: &User, admin_delta: i64) -> StoreResult<()> {
         let mut set = vec![
             "#name = :name",
