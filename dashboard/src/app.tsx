@@ -8,6 +8,7 @@ import { TicketPage } from './pages/Ticket';
 import { Profile } from './pages/Profile';
 import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
+import { SavedRepliesSettings } from './pages/SavedReplies';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -57,6 +58,7 @@ export function App() {
   else if (path === '/settings' || path === '/settings/profile') page = <Profile />;
   else if (path === '/settings/team') page = <TeamSettings />;
   else if (path === '/settings/organization') page = <OrganizationSettings />;
+  else if (path === '/settings/replies') page = <SavedRepliesSettings />;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

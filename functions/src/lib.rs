@@ -14,6 +14,7 @@ pub mod organizations;
 pub mod presence;
 pub mod realtime;
 pub mod registry;
+pub mod saved_replies;
 pub mod teams;
 pub mod tickets;
 pub mod users;

@@ -237,3 +237,15 @@ pub struct ConnectTicket {
     /// Seconds it stays usable.
     pub expires_in: u64,
 }
+
+/// `GET /api/saved-replies/{id}/render`: a saved reply filled for one ticket.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderedReply {
+    /// The saved reply.
+    pub id: wrrk_shared::ids::SavedReplyId,
+    /// Its title.
+    pub title: String,
+    /// Its body with the placeholders filled: plain text, to insert as text.
+    pub text: String,
+}

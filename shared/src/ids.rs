@@ -145,6 +145,8 @@ typed_ids! {
     CustomerId,
     /// An invitation's id.
     InvitationId,
+    /// A saved reply's id.
+    SavedReplyId,
 }
 
 #[cfg(test)]

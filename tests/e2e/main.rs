@@ -14,6 +14,7 @@ mod openapi;
 mod organizations;
 mod rbac_matrix;
 mod realtime;
+mod saved_replies;
 mod teams;
 mod template_check;
 mod tickets;

@@ -19,7 +19,11 @@ import type {
   OrganizationPatch,
   Page,
   Presence,
+  RenderedReply,
   Role,
+  SavedReply,
+  SavedReplyPatch,
+  NewSavedReply,
   Session,
   SignupRequest,
   Team,
@@ -257,6 +261,17 @@ export const api = {
   customers: (q: { search?: string; limit?: number; cursor?: string | null } = {}) =>
     page<Customer>('/api/customers', q),
   customer: (id: string) => data<Customer>('GET', `/api/customers/${enc(id)}`),
+
+  // Saved replies
+  savedReplies: (q: { scope?: 'shared' | 'personal'; search?: string; limit?: number; cursor?: string | null } = {}) =>
+    page<SavedReply>('/api/saved-replies', q),
+  createSavedReply: (b: NewSavedReply) => data<SavedReply>('POST', '/api/saved-replies', { body: b }),
+  updateSavedReply: (id: string, patch: SavedReplyPatch) =>
+    data<SavedReply>('PATCH', `/api/saved-replies/${enc(id)}`, { body: patch }),
+  deleteSavedReply: (id: string) => data<void>('DELETE', `/api/saved-replies/${enc(id)}`),
+  /** The reply's text filled for the ticket (server-side, plain text). */
+  renderSavedReply: (id: string, ticketId: string) =>
+    data<RenderedReply>('GET', `/api/saved-replies/${enc(id)}/render`, { query: { ticketId } }),
 
   // Presence
   presence: (q: { limit?: number; cursor?: string | null } = {}) => page<Presence>('/api/presence', q),

@@ -108,6 +108,13 @@ export type Upload = S['Upload'];
 
 export type Customer = S['Customer'] & { tickets?: Ticket[] };
 
+/** A saved reply: shared (`ownerId` null) or the caller's own. */
+export type SavedReply = S['SavedReply'];
+export type NewSavedReply = S['SavedRepliesCreateRequest'];
+export type SavedReplyPatch = S['SavedRepliesUpdateRequest'];
+/** A saved reply filled for one ticket (plain text). */
+export type RenderedReply = S['RenderedReply'];
+
 /** `GET /api/presence` items and `presence:update` data. */
 export type Presence = S['PresenceEntry'] & { lastSeenAt?: string | null };
 export type TypingIndicator = S['Typing'];

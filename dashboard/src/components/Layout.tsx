@@ -100,6 +100,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
           <NavLink href="/settings/profile" label="Profile" />
           <NavLink href="/settings/team" label="Team" />
           <NavLink href="/settings/organization" label="Organization" />
+          <NavLink href="/settings/replies" label="Saved replies" />
         </nav>
         <span class="who">
           {user.name} <span class="muted">· {titleCase(user.role)}</span>

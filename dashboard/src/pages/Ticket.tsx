@@ -22,6 +22,7 @@ import { Link } from '../router';
 import { can, forgetViewers, me, rememberUsers, ticketViewers, userAvatars, userNames } from '../state';
 import { Avatar, ErrorText, useTitle } from '../components/ui';
 import { AttachButton, AttachedList, useAttachments } from '../components/AttachFiles';
+import { useSavedReplyPicker } from '../components/SavedReplyPicker';
 import { bytes, titleCase, when } from '../format';
 import { sanitizeHtml } from '../sanitize';
 
@@ -249,6 +250,19 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
   const attachments = useAttachments(ticketId);
   const lastStart = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useSavedReplyPicker(ticketId, (start, end, filled) => {
+    const el = box.current;
+    const current = el?.value ?? text;
+    const next = current.slice(0, start) + filled + current.slice(end);
+    onInput(next);
+    const caret = start + filled.length;
+    requestAnimationFrame(() => {
+      if (!box.current) return;
+      box.current.focus();
+      box.current.setSelectionRange(caret, caret);
+    });
+  });
 
   const stopTyping = () => {
     clearTimeout(idle.current);
@@ -319,16 +333,29 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
       <label class="field">
         <span class="label">{label}</span>
         <textarea
+          ref={box}
           value={text}
           rows={4}
-          onInput={(e) => onInput(e.currentTarget.value)}
-          onBlur={stopTyping}
+          onInput={(e) => {
+            onInput(e.currentTarget.value);
+            picker.update(e.currentTarget.value, e.currentTarget.selectionStart);
+          }}
+          onBlur={() => {
+            stopTyping();
+            picker.close();
+          }}
           onKeyDown={(e) => {
+            if (picker.onKeyDown(e)) {
+              e.preventDefault();
+              return;
+            }
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send(e);
           }}
           aria-describedby="composer-hint"
+          {...picker.textareaProps}
         />
       </label>
+      {picker.view}
       <AttachedList attachments={attachments} />
       <ErrorText error={error} />
       <div class="composer-bar">
@@ -338,7 +365,7 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
           Internal note
         </label>
         <span id="composer-hint" class="hint">
-          {internal ? 'Only your team sees notes.' : 'The customer sees replies.'} Ctrl+Enter sends.
+          {internal ? 'Only your team sees notes.' : 'The customer sees replies.'} Type / for saved replies. Ctrl+Enter sends.
         </span>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Sending…' : internal ? 'Add note' : 'Send reply'}

@@ -5,6 +5,7 @@ mod email;
 mod invitation;
 mod organization;
 mod role;
+mod saved_reply;
 mod team;
 mod ticket;
 mod user;
@@ -17,6 +18,7 @@ pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
+pub use saved_reply::{Placeholders, SavedReply};
 pub use team::Team;
 pub use ticket::{
     AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,

@@ -7,6 +7,7 @@ mod customers;
 mod email;
 mod invitations;
 mod organizations;
+mod saved_replies;
 mod sessions;
 mod teams;
 mod throttle;
