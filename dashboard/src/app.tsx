@@ -9,6 +9,7 @@ import { Profile } from './pages/Profile';
 import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
 import { SavedRepliesSettings } from './pages/SavedReplies';
+import { ContactPage, Contacts } from './pages/Contacts';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -59,6 +60,8 @@ export function App() {
   else if (path === '/settings/team') page = <TeamSettings />;
   else if (path === '/settings/organization') page = <OrganizationSettings />;
   else if (path === '/settings/replies') page = <SavedRepliesSettings />;
+  else if (path === '/contacts') page = <Contacts />;
+  else if ((m = path.match(/^\/contacts\/([^/]+)$/))) page = <ContactPage key={m[1]} id={decodeURIComponent(m[1])} />;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -55,6 +55,8 @@ use wrrk_shared::http::ErrorBody;
         crate::tickets::attachments_create::handle,
         crate::customers::list::handle,
         crate::customers::get::handle,
+        crate::customers::update::handle,
+        crate::customers::merge::handle,
         crate::saved_replies::list::handle,
         crate::saved_replies::create::handle,
         crate::saved_replies::update::handle,

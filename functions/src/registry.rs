@@ -123,6 +123,8 @@ http_functions! {
     "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
     "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
+    "customers-update": "PATCH" "/api/customers/{id}" [TableWrite] => crate::customers::update::handle,
+    "customers-merge": "POST" "/api/customers/{id}/merge" [TableWrite] => crate::customers::merge::handle,
     "saved-replies-list": "GET" "/api/saved-replies" [TableRead] => crate::saved_replies::list::handle,
     "saved-replies-create": "POST" "/api/saved-replies" [TableWrite] => crate::saved_replies::create::handle,
     "saved-replies-update": "PATCH" "/api/saved-replies/{id}" [TableWrite] => crate::saved_replies::update::handle,

@@ -249,3 +249,13 @@ pub struct RenderedReply {
     /// Its body with the placeholders filled: plain text, to insert as text.
     pub text: String,
 }
+
+/// `POST /api/customers/{id}/merge`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerMerged {
+    /// The customer that stays, with the duplicate's addresses as secondary ones.
+    pub customer: Customer,
+    /// Tickets this call moved (0 when repeating a finished merge).
+    pub moved_tickets: u64,
+}

@@ -1,6 +1,7 @@
 //! End-to-end tests: each starts a fresh local stack and drives it like a client would.
 
 mod auth;
+mod contacts;
 mod cross_tenant;
 mod email;
 mod email_attachments;

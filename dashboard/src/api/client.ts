@@ -8,6 +8,8 @@ import type {
   AttachmentLink,
   ApiErrorBody,
   Customer,
+  CustomerMerged,
+  CustomerPatch,
   Invitation,
   InvitationLookup,
   Me,
@@ -261,6 +263,11 @@ export const api = {
   customers: (q: { search?: string; limit?: number; cursor?: string | null } = {}) =>
     page<Customer>('/api/customers', q),
   customer: (id: string) => data<Customer>('GET', `/api/customers/${enc(id)}`),
+  updateCustomer: (id: string, patch: CustomerPatch) =>
+    data<Customer>('PATCH', `/api/customers/${enc(id)}`, { body: patch }),
+  /** Merges the customer `duplicateId` into `id` (which stays). */
+  mergeCustomer: (id: string, duplicateId: string) =>
+    data<CustomerMerged>('POST', `/api/customers/${enc(id)}/merge`, { body: { customerId: duplicateId } }),
 
   // Saved replies
   savedReplies: (q: { scope?: 'shared' | 'personal'; search?: string; limit?: number; cursor?: string | null } = {}) =>

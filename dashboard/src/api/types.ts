@@ -108,6 +108,10 @@ export type Upload = S['Upload'];
 
 export type Customer = S['Customer'] & { tickets?: Ticket[] };
 
+export type CustomerPatch = S['CustomersUpdateRequest'];
+/** `POST /api/customers/{id}/merge`: the customer that stays and the tickets moved. */
+export type CustomerMerged = S['CustomerMerged'];
+
 /** A saved reply: shared (`ownerId` null) or the caller's own. */
 export type SavedReply = S['SavedReply'];
 export type NewSavedReply = S['SavedRepliesCreateRequest'];

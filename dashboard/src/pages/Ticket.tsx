@@ -535,7 +535,9 @@ function CustomerPanel({ ticket }: { ticket: Ticket }) {
       {c ? (
         <dl class="facts">
           <dt>Name</dt>
-          <dd>{c.name}</dd>
+          <dd>
+            <Link href={`/contacts/${ticket.customerId}`}>{c.name}</Link>
+          </dd>
           <dt>Email</dt>
           <dd>
             <a href={`mailto:${c.email}`}>{c.email}</a>

@@ -63,6 +63,10 @@ pub enum StoreError {
 pub enum Conflict {
     /// An account already uses the email.
     EmailTaken,
+    /// Another customer of the organization has the email.
+    CustomerEmailTaken,
+    /// The customer was merged into another one.
+    CustomerMerged,
     /// Another team of the organization has the name.
     TeamNameTaken,
     /// The user is in the team already.
@@ -108,6 +112,8 @@ impl Conflict {
     pub fn code(&self) -> &'static str {
         match self {
             Self::EmailTaken => "email_taken",
+            Self::CustomerEmailTaken => "customer_email_taken",
+            Self::CustomerMerged => "customer_merged",
             Self::TeamNameTaken => "team_name_taken",
             Self::AlreadyMember => "already_member",
             Self::LastAdmin => "last_admin",
@@ -137,6 +143,12 @@ impl std::fmt::Display for Conflict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::EmailTaken => f.write_str("An account with this email already exists."),
+            Self::CustomerEmailTaken => {
+                f.write_str("Another customer has this email; merge the two instead.")
+            }
+            Self::CustomerMerged => {
+                f.write_str("This customer was merged into another one; open that one.")
+            }
             Self::TeamNameTaken => f.write_str("A team with this name already exists."),
             Self::AlreadyMember => f.write_str("This user is already a member of the team."),
             Self::LastAdmin => f.write_str("An organization needs at least one active admin."),
