@@ -5,6 +5,7 @@ mod contacts;
 mod cross_tenant;
 mod email;
 mod email_attachments;
+mod email_cc;
 mod hardening_http;
 mod hardening_realtime;
 mod http_contract;
