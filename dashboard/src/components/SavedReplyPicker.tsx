@@ -102,10 +102,11 @@ export function useSavedReplyPicker(ticketId: string, insert: (start: number, en
 
   const optionId = (i: number) => `${listId}-${i}`;
   const expanded = !!open && !!items && items.length > 0;
+  // A textarea keeps its textbox role (aria-expanded is not allowed on it): the list it
+  // controls and the active option are announced through these.
   const textareaProps = {
     'aria-autocomplete': 'list' as const,
     'aria-controls': expanded ? listId : undefined,
-    'aria-expanded': expanded,
     'aria-activedescendant': expanded ? optionId(active) : undefined,
   };
 
