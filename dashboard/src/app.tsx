@@ -10,6 +10,7 @@ import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
 import { SavedRepliesSettings } from './pages/SavedReplies';
 import { ContactPage, Contacts } from './pages/Contacts';
+import { Rate } from './pages/Rate';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -36,6 +37,7 @@ export function App() {
   if ((m = path.match(/^\/invite\/([^/]+)$/))) return <Invite token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/verify-email\/([^/]+)$/))) return <VerifyEmail token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/reset-password\/([^/]+)$/))) return <ResetPassword token={decodeURIComponent(m[1])} />;
+  if ((m = path.match(/^\/rate\/([^/]+)$/))) return <Rate token={decodeURIComponent(m[1])} />;
 
   if (!me.value) {
     if (!hasToken()) return <Redirect to={`/login?next=${encodeURIComponent(path + search)}`} />;

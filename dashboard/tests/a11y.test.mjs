@@ -48,6 +48,7 @@ describe('accessibility', () => {
         ['/forgot-password', 'Reset your password'],
         ['/reset-password/some-token', 'Choose a new password'],
         ['/invite/not-a-real-invitation-token', 'Join your team'],
+        ['/rate/not-a-real-rating-token', 'Rate our help'],
       ]) {
         await page.goto(path);
         await page.getByRole('heading', { name: heading }).waitFor();

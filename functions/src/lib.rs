@@ -4,6 +4,7 @@
 //! in `wrrk_shared::store`.
 
 pub mod auth;
+pub mod csat;
 pub mod customers;
 pub mod email;
 pub mod entry;

@@ -62,6 +62,8 @@ use wrrk_shared::http::ErrorBody;
         crate::saved_replies::update::handle,
         crate::saved_replies::delete::handle,
         crate::saved_replies::render::handle,
+        crate::csat::get::handle,
+        crate::csat::rate::handle,
         crate::presence::list::handle,
         crate::widget::init::handle,
         crate::widget::sessions::handle,

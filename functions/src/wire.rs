@@ -259,3 +259,19 @@ pub struct CustomerMerged {
     /// Tickets this call moved (0 when repeating a finished merge).
     pub moved_tickets: u64,
 }
+
+/// A satisfaction survey as the customer's rating page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyView {
+    /// Who asks.
+    pub organization_name: String,
+    /// The ticket it is about, `ACME-0042`.
+    pub ticket_number: String,
+    /// Its subject.
+    pub subject: String,
+    /// 1 to 5, once rated.
+    pub rating: Option<u8>,
+    /// The customer's comment, once rated with one.
+    pub comment: Option<String>,
+}

@@ -273,6 +273,11 @@ pub fn saved_reply(org_id: &str, owner: Option<&str>, reply_id: &str) -> Key {
     Key::new(org_pk(org_id), format!("{prefix}{reply_id}"))
 }
 
+/// A customer satisfaction survey (one per resolve of a ticket).
+pub fn survey(org_id: &str, survey_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("SURVEY#{survey_id}"))
+}
+
 /// The global item of a WebSocket connection: API Gateway events name only the connection,
 /// so this points back to its organization, user and rooms.
 pub fn connection(connection_id: &str) -> Key {

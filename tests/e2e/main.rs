@@ -3,6 +3,7 @@
 mod auth;
 mod contacts;
 mod cross_tenant;
+mod csat;
 mod email;
 mod email_attachments;
 mod email_cc;

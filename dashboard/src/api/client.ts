@@ -28,6 +28,7 @@ import type {
   NewSavedReply,
   Session,
   SignupRequest,
+  SurveyView,
   Team,
   Ticket,
   TicketSummary,
@@ -279,6 +280,14 @@ export const api = {
   /** The reply's text filled for the ticket (server-side, plain text). */
   renderSavedReply: (id: string, ticketId: string) =>
     data<RenderedReply>('GET', `/api/saved-replies/${enc(id)}/render`, { query: { ticketId } }),
+
+  // Satisfaction surveys (public: the token of the mailed link authorizes)
+  survey: (token: string) => data<SurveyView>('GET', `/api/csat/${enc(token)}`, { anonymous: true }),
+  rate: (token: string, rating: number, comment?: string) =>
+    data<SurveyView>('POST', `/api/csat/${enc(token)}`, {
+      body: comment ? { rating, comment } : { rating },
+      anonymous: true,
+    }),
 
   // Presence
   presence: (q: { limit?: number; cursor?: string | null } = {}) => page<Presence>('/api/presence', q),

@@ -112,6 +112,9 @@ export type CustomerPatch = S['CustomersUpdateRequest'];
 /** `POST /api/customers/{id}/merge`: the customer that stays and the tickets moved. */
 export type CustomerMerged = S['CustomerMerged'];
 
+/** A satisfaction survey as its public rating page shows it. */
+export type SurveyView = S['SurveyView'];
+
 /** A saved reply: shared (`ownerId` null) or the caller's own. */
 export type SavedReply = S['SavedReply'];
 export type NewSavedReply = S['SavedRepliesCreateRequest'];

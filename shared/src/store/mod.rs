@@ -2,6 +2,7 @@
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
 mod connections;
+mod csat;
 pub mod cursor;
 mod customers;
 mod email;
