@@ -8,6 +8,9 @@ import { TicketPage } from './pages/Ticket';
 import { Profile } from './pages/Profile';
 import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
+import { SavedRepliesSettings } from './pages/SavedReplies';
+import { ContactPage, Contacts } from './pages/Contacts';
+import { Rate } from './pages/Rate';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -34,6 +37,7 @@ export function App() {
   if ((m = path.match(/^\/invite\/([^/]+)$/))) return <Invite token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/verify-email\/([^/]+)$/))) return <VerifyEmail token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/reset-password\/([^/]+)$/))) return <ResetPassword token={decodeURIComponent(m[1])} />;
+  if ((m = path.match(/^\/rate\/([^/]+)$/))) return <Rate token={decodeURIComponent(m[1])} />;
 
   if (!me.value) {
     if (!hasToken()) return <Redirect to={`/login?next=${encodeURIComponent(path + search)}`} />;
@@ -57,6 +61,9 @@ export function App() {
   else if (path === '/settings' || path === '/settings/profile') page = <Profile />;
   else if (path === '/settings/team') page = <TeamSettings />;
   else if (path === '/settings/organization') page = <OrganizationSettings />;
+  else if (path === '/settings/replies') page = <SavedRepliesSettings />;
+  else if (path === '/contacts') page = <Contacts />;
+  else if ((m = path.match(/^\/contacts\/([^/]+)$/))) page = <ContactPage key={m[1]} id={decodeURIComponent(m[1])} />;
   else page = <NotFound />;
   return <Layout>{page}</Layout>;
 }

@@ -10,7 +10,8 @@ export type Permission =
   | 'org:update'
   | 'invitations:create'
   | 'teams:manage'
-  | 'tickets:assign';
+  | 'tickets:assign'
+  | 'saved_replies:manage';
 
 const TABLE: Record<Permission, Role[]> = {
   'users:update': ['ADMIN', 'MANAGER'],
@@ -20,6 +21,7 @@ const TABLE: Record<Permission, Role[]> = {
   'invitations:create': ['ADMIN', 'MANAGER'],
   'teams:manage': ['ADMIN', 'MANAGER'],
   'tickets:assign': ['ADMIN', 'MANAGER', 'SUPERVISOR'],
+  'saved_replies:manage': ['ADMIN', 'MANAGER'],
 };
 
 const RANK: Record<Role, number> = { ADMIN: 0, MANAGER: 1, SUPERVISOR: 2, AGENT: 3 };

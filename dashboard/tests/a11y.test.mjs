@@ -48,6 +48,7 @@ describe('accessibility', () => {
         ['/forgot-password', 'Reset your password'],
         ['/reset-password/some-token', 'Choose a new password'],
         ['/invite/not-a-real-invitation-token', 'Join your team'],
+        ['/rate/not-a-real-rating-token', 'Rate our help'],
       ]) {
         await page.goto(path);
         await page.getByRole('heading', { name: heading }).waitFor();
@@ -70,12 +71,17 @@ describe('accessibility', () => {
         ['/settings/profile', 'Your profile'],
         ['/settings/team', 'Team'],
         ['/settings/organization', 'Organization'],
+        ['/settings/replies', 'Saved replies'],
+        ['/contacts', 'Contacts'],
+        [`/contacts/${t.customerId}`, 'Pat Customer'],
         ['/no/such/page', 'Page not found'],
       ]) {
         await page.goto(path);
         await page.getByRole('heading', { name: heading, level: 1 }).waitFor();
         if (path.startsWith('/tickets/')) await page.getByText('A note').waitFor();
         if (path === '/settings/team') await page.getByRole('heading', { name: /Support/ }).waitFor();
+        if (path === '/contacts') await page.getByRole('link', { name: 'Pat Customer' }).waitFor();
+        if (path.startsWith('/contacts/')) await page.getByRole('link', { name: /Accessible ticket/ }).waitFor();
         problems.push(...(await audit(page, path)));
       }
       await h.shot(page, 'not-found');

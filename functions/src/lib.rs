@@ -4,6 +4,7 @@
 //! in `wrrk_shared::store`.
 
 pub mod auth;
+pub mod csat;
 pub mod customers;
 pub mod email;
 pub mod entry;
@@ -16,6 +17,7 @@ pub mod organizations;
 pub mod presence;
 pub mod realtime;
 pub mod registry;
+pub mod saved_replies;
 pub mod teams;
 pub mod tickets;
 pub mod users;

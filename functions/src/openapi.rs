@@ -55,6 +55,15 @@ use wrrk_shared::http::ErrorBody;
         crate::tickets::attachments_create::handle,
         crate::customers::list::handle,
         crate::customers::get::handle,
+        crate::customers::update::handle,
+        crate::customers::merge::handle,
+        crate::saved_replies::list::handle,
+        crate::saved_replies::create::handle,
+        crate::saved_replies::update::handle,
+        crate::saved_replies::delete::handle,
+        crate::saved_replies::render::handle,
+        crate::csat::get::handle,
+        crate::csat::rate::handle,
         crate::presence::list::handle,
         crate::widget::init::handle,
         crate::widget::sessions::handle,
@@ -168,7 +177,8 @@ pub fn document_json() -> String {
 #[cfg(test)]
 mod tests {
     use wrrk_shared::domain::{
-        CONTENT_PATTERN, EMAIL_PATTERN, OPTIONAL_TEXT_PATTERN, TEXT_PATTERN,
+        CONTENT_PATTERN, EMAIL_PATTERN, LINES_PATTERN, LINES_REQUIRED_PATTERN,
+        OPTIONAL_TEXT_PATTERN, TEXT_PATTERN,
     };
 
     fn patterns(value: &serde_json::Value, out: &mut Vec<String>) {
@@ -208,7 +218,14 @@ mod tests {
         for p in &found {
             if p.contains("\\u0000") {
                 assert!(
-                    [TEXT_PATTERN, EMAIL_PATTERN, OPTIONAL_TEXT_PATTERN].contains(&p.as_str()),
+                    [
+                        TEXT_PATTERN,
+                        EMAIL_PATTERN,
+                        OPTIONAL_TEXT_PATTERN,
+                        LINES_PATTERN,
+                        LINES_REQUIRED_PATTERN
+                    ]
+                    .contains(&p.as_str()),
                     "a stale copy: {p}"
                 );
             }

@@ -240,3 +240,41 @@ pub struct ConnectTicket {
     /// Seconds it stays usable.
     pub expires_in: u64,
 }
+
+/// `GET /api/saved-replies/{id}/render`: a saved reply filled for one ticket.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RenderedReply {
+    /// The saved reply.
+    pub id: wrrk_shared::ids::SavedReplyId,
+    /// Its title.
+    pub title: String,
+    /// Its body with the placeholders filled: plain text, to insert as text.
+    pub text: String,
+}
+
+/// `POST /api/customers/{id}/merge`.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerMerged {
+    /// The customer that stays, with the duplicate's addresses as secondary ones.
+    pub customer: Customer,
+    /// Tickets this call moved (0 when repeating a finished merge).
+    pub moved_tickets: u64,
+}
+
+/// A satisfaction survey as the customer's rating page shows it.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SurveyView {
+    /// Who asks.
+    pub organization_name: String,
+    /// The ticket it is about, `ACME-0042`.
+    pub ticket_number: String,
+    /// Its subject.
+    pub subject: String,
+    /// 1 to 5, once rated.
+    pub rating: Option<u8>,
+    /// The customer's comment, once rated with one.
+    pub comment: Option<String>,
+}

@@ -30,7 +30,7 @@ pub struct OutboxMessage {
     pub id: String,
     /// The envelope sender.
     pub from: String,
-    /// Recipients.
+    /// Every envelope recipient (To, Cc and Bcc).
     pub to: Vec<String>,
     /// Decoded subject.
     pub subject: String,
@@ -209,6 +209,10 @@ pub(crate) struct SendEmailRequest {
 struct Destination {
     #[serde(default)]
     to_addresses: Vec<String>,
+    #[serde(default)]
+    cc_addresses: Vec<String>,
+    #[serde(default)]
+    bcc_addresses: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -273,7 +277,17 @@ pub(crate) async fn send_email(
         .and_then(|m| m.subject())
         .unwrap_or_default()
         .to_string();
-    let mut to = req.destination.map(|d| d.to_addresses).unwrap_or_default();
+    // Every envelope recipient, as SES delivers to each (Bcc ones are in no header).
+    let mut to: Vec<String> = req
+        .destination
+        .map(|d| {
+            d.to_addresses
+                .into_iter()
+                .chain(d.cc_addresses)
+                .chain(d.bcc_addresses)
+                .collect()
+        })
+        .unwrap_or_default();
     if to.is_empty() {
         to = parsed
             .as_ref()

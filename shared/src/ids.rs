@@ -159,6 +159,8 @@ typed_ids! {
     InvitationId,
     /// An uploaded or received file's id.
     AttachmentId,
+    /// A saved reply's id.
+    SavedReplyId,
 }
 
 #[cfg(test)]

@@ -264,6 +264,29 @@ pub fn customer_ticket(org_id: &str, customer_id: &str, ticket_id: &str) -> Key 
     )
 }
 
+/// Sort-key prefix of the organization's shared saved replies.
+pub const SHARED_REPLY_PREFIX: &str = "REPLY#ORG#";
+
+/// Sort-key prefix of one agent's personal saved replies (their own range, so listing
+/// them never reads anyone else's).
+pub fn personal_reply_prefix(user_id: &str) -> String {
+    format!("REPLY#USER#{user_id}#")
+}
+
+/// A saved reply: shared (`owner` `None`) or one agent's own.
+pub fn saved_reply(org_id: &str, owner: Option<&str>, reply_id: &str) -> Key {
+    let prefix = match owner {
+        Some(user_id) => personal_reply_prefix(user_id),
+        None => SHARED_REPLY_PREFIX.to_string(),
+    };
+    Key::new(org_pk(org_id), format!("{prefix}{reply_id}"))
+}
+
+/// A customer satisfaction survey (one per resolve of a ticket).
+pub fn survey(org_id: &str, survey_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("SURVEY#{survey_id}"))
+}
+
 /// The global item of a WebSocket connection: API Gateway events name only the connection,
 /// so this points back to its organization, user and rooms.
 pub fn connection(connection_id: &str) -> Key {

@@ -6,6 +6,7 @@ pub mod after_message;
 pub mod app;
 pub mod auth;
 pub mod conversation;
+pub mod csat;
 pub mod domain;
 pub mod email;
 pub mod events;

@@ -62,8 +62,16 @@ impl Mailer {
             .map_or_else(|| "us-east-1".to_string(), |r| r.to_string())
     }
 
-    /// Sends prepared raw MIME from `from` to `to`; returns the id SES answered with.
-    pub async fn send_raw(&self, from: &str, to: &str, raw: Vec<u8>) -> anyhow::Result<String> {
+    /// Sends prepared raw MIME from `from` to `to`, copying `cc` and `bcc` (the envelope
+    /// decides who receives it: Bcc is in no header); returns the id SES answered with.
+    pub async fn send_raw(
+        &self,
+        from: &str,
+        to: &str,
+        cc: &[String],
+        bcc: &[String],
+        raw: Vec<u8>,
+    ) -> anyhow::Result<String> {
         let out = self
             .ses
             .send_email()
@@ -71,6 +79,8 @@ impl Mailer {
             .destination(
                 aws_sdk_sesv2::types::Destination::builder()
                     .to_addresses(to)
+                    .set_cc_addresses((!cc.is_empty()).then(|| cc.to_vec()))
+                    .set_bcc_addresses((!bcc.is_empty()).then(|| bcc.to_vec()))
                     .build(),
             )
             .content(

@@ -28,6 +28,9 @@ pub enum Permission {
     /// Assign tickets to other agents.
     #[serde(rename = "tickets:assign")]
     TicketsAssign,
+    /// Create, edit and delete the organization's shared saved replies.
+    #[serde(rename = "saved_replies:manage")]
+    SavedRepliesManage,
 }
 
 use Permission::*;
@@ -42,6 +45,7 @@ const TABLE: &[(Permission, &[Role])] = &[
     (TeamsManage, &[Admin, Manager]),
     (OrgUpdate, &[Admin]),
     (TicketsAssign, &[Admin, Manager, Supervisor]),
+    (SavedRepliesManage, &[Admin, Manager]),
 ];
 
 /// Whether `role` holds `permission`.

@@ -8,6 +8,8 @@ import type {
   AttachmentLink,
   ApiErrorBody,
   Customer,
+  CustomerMerged,
+  CustomerPatch,
   Invitation,
   InvitationLookup,
   Me,
@@ -19,9 +21,14 @@ import type {
   OrganizationPatch,
   Page,
   Presence,
+  RenderedReply,
   Role,
+  SavedReply,
+  SavedReplyPatch,
+  NewSavedReply,
   Session,
   SignupRequest,
+  SurveyView,
   Team,
   Ticket,
   TicketSummary,
@@ -257,6 +264,30 @@ export const api = {
   customers: (q: { search?: string; limit?: number; cursor?: string | null } = {}) =>
     page<Customer>('/api/customers', q),
   customer: (id: string) => data<Customer>('GET', `/api/customers/${enc(id)}`),
+  updateCustomer: (id: string, patch: CustomerPatch) =>
+    data<Customer>('PATCH', `/api/customers/${enc(id)}`, { body: patch }),
+  /** Merges the customer `duplicateId` into `id` (which stays). */
+  mergeCustomer: (id: string, duplicateId: string) =>
+    data<CustomerMerged>('POST', `/api/customers/${enc(id)}/merge`, { body: { customerId: duplicateId } }),
+
+  // Saved replies
+  savedReplies: (q: { scope?: 'shared' | 'personal'; search?: string; limit?: number; cursor?: string | null } = {}) =>
+    page<SavedReply>('/api/saved-replies', q),
+  createSavedReply: (b: NewSavedReply) => data<SavedReply>('POST', '/api/saved-replies', { body: b }),
+  updateSavedReply: (id: string, patch: SavedReplyPatch) =>
+    data<SavedReply>('PATCH', `/api/saved-replies/${enc(id)}`, { body: patch }),
+  deleteSavedReply: (id: string) => data<void>('DELETE', `/api/saved-replies/${enc(id)}`),
+  /** The reply's text filled for the ticket (server-side, plain text). */
+  renderSavedReply: (id: string, ticketId: string) =>
+    data<RenderedReply>('GET', `/api/saved-replies/${enc(id)}/render`, { query: { ticketId } }),
+
+  // Satisfaction surveys (public: the token of the mailed link authorizes)
+  survey: (token: string) => data<SurveyView>('GET', `/api/csat/${enc(token)}`, { anonymous: true }),
+  rate: (token: string, rating: number, comment?: string) =>
+    data<SurveyView>('POST', `/api/csat/${enc(token)}`, {
+      body: comment ? { rating, comment } : { rating },
+      anonymous: true,
+    }),
 
   // Presence
   presence: (q: { limit?: number; cursor?: string | null } = {}) => page<Presence>('/api/presence', q),

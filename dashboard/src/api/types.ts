@@ -108,6 +108,20 @@ export type Upload = S['Upload'];
 
 export type Customer = S['Customer'] & { tickets?: Ticket[] };
 
+export type CustomerPatch = S['CustomersUpdateRequest'];
+/** `POST /api/customers/{id}/merge`: the customer that stays and the tickets moved. */
+export type CustomerMerged = S['CustomerMerged'];
+
+/** A satisfaction survey as its public rating page shows it. */
+export type SurveyView = S['SurveyView'];
+
+/** A saved reply: shared (`ownerId` null) or the caller's own. */
+export type SavedReply = S['SavedReply'];
+export type NewSavedReply = S['SavedRepliesCreateRequest'];
+export type SavedReplyPatch = S['SavedRepliesUpdateRequest'];
+/** A saved reply filled for one ticket (plain text). */
+export type RenderedReply = S['RenderedReply'];
+
 /** `GET /api/presence` items and `presence:update` data. */
 export type Presence = S['PresenceEntry'] & { lastSeenAt?: string | null };
 export type TypingIndicator = S['Typing'];

@@ -97,9 +97,11 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <span class="org">{org.value?.name}</span>
         <nav aria-label="Main">
           <NavLink href="/" label="Inbox" />
+          <NavLink href="/contacts" label="Contacts" />
           <NavLink href="/settings/profile" label="Profile" />
           <NavLink href="/settings/team" label="Team" />
           <NavLink href="/settings/organization" label="Organization" />
+          <NavLink href="/settings/replies" label="Saved replies" />
         </nav>
         <span class="who">
           {user.name} <span class="muted">· {titleCase(user.role)}</span>

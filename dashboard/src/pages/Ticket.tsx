@@ -22,6 +22,7 @@ import { Link } from '../router';
 import { can, forgetViewers, me, rememberUsers, ticketViewers, userAvatars, userNames } from '../state';
 import { Avatar, ErrorText, useTitle } from '../components/ui';
 import { AttachButton, AttachedList, useAttachments } from '../components/AttachFiles';
+import { useSavedReplyPicker } from '../components/SavedReplyPicker';
 import { bytes, titleCase, when } from '../format';
 import { sanitizeHtml } from '../sanitize';
 
@@ -139,6 +140,13 @@ function MessageView({ m }: { m: Message }) {
       ) : (
         <div class="body text">{m.content}</div>
       )}
+      {!!(mail?.cc?.length || mail?.bcc?.length) && (
+        <p class="muted copies">
+          {!!mail?.cc?.length && <span>Cc: {mail.cc.join(', ')}</span>}
+          {!!mail?.cc?.length && !!mail?.bcc?.length && ' · '}
+          {!!mail?.bcc?.length && <span>Bcc: {mail.bcc.join(', ')}</span>}
+        </p>
+      )}
       {delivery && <DeliveryState d={delivery} />}
       {files.length > 0 && (
         <ul class="attachments" aria-label="Attachments">
@@ -235,7 +243,15 @@ function Viewers({ ticketId }: { ticketId: string }) {
 // ---------------------------------------------------------------------------------------
 // Reply box (its own state: keystrokes never re-render the thread)
 
-function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message) => void }) {
+/** Addresses typed into a Cc or Bcc box: separated by commas, semicolons or spaces. */
+function addresses(raw: string): string[] {
+  return raw
+    .split(/[,;\s]+/)
+    .map((a) => a.trim())
+    .filter(Boolean);
+}
+
+function Composer({ ticketId, email, onSent }: { ticketId: string; email: boolean; onSent: (m: Message) => void }) {
   const [text, setText] = useState(() => {
     try {
       return localStorage.getItem(DRAFT_KEY(ticketId)) ?? '';
@@ -244,11 +260,27 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
     }
   });
   const [internal, setInternal] = useState(false);
+  const [showCopies, setShowCopies] = useState(false);
+  const [cc, setCc] = useState('');
+  const [bcc, setBcc] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const attachments = useAttachments(ticketId);
   const lastStart = useRef(0);
   const idle = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  const box = useRef<HTMLTextAreaElement>(null);
+  const picker = useSavedReplyPicker(ticketId, (start, end, filled) => {
+    const el = box.current;
+    const current = el?.value ?? text;
+    const next = current.slice(0, start) + filled + current.slice(end);
+    onInput(next);
+    const caret = start + filled.length;
+    requestAnimationFrame(() => {
+      if (!box.current) return;
+      box.current.focus();
+      box.current.setSelectionRange(caret, caret);
+    });
+  });
 
   const stopTyping = () => {
     clearTimeout(idle.current);
@@ -296,8 +328,18 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
     stopTyping();
     try {
       const attachmentIds = attachments.ids;
-      const m = await api.sendMessage(ticketId, { content: text, internal, ...(attachmentIds.length ? { attachmentIds } : {}) });
+      const copies = email && !internal ? { cc: addresses(cc), bcc: addresses(bcc) } : { cc: [], bcc: [] };
+      const m = await api.sendMessage(ticketId, {
+        content: text,
+        internal,
+        ...(attachmentIds.length ? { attachmentIds } : {}),
+        ...(copies.cc.length ? { cc: copies.cc } : {}),
+        ...(copies.bcc.length ? { bcc: copies.bcc } : {}),
+      });
       setText('');
+      setCc('');
+      setBcc('');
+      setShowCopies(false);
       attachments.clear();
       try {
         localStorage.removeItem(DRAFT_KEY(ticketId));
@@ -316,29 +358,59 @@ function Composer({ ticketId, onSent }: { ticketId: string; onSent: (m: Message)
   const label = internal ? 'Internal note' : 'Reply to customer';
   return (
     <form class={`composer${internal ? ' internal' : ''}`} onSubmit={send} aria-label="Reply">
+      {email && !internal && showCopies && (
+        <div class="row copies">
+          <label class="field">
+            <span class="label">Cc</span>
+            <input type="text" value={cc} placeholder="name@example.com, …" onInput={(e) => setCc(e.currentTarget.value)} />
+          </label>
+          <label class="field">
+            <span class="label">Bcc</span>
+            <input type="text" value={bcc} onInput={(e) => setBcc(e.currentTarget.value)} />
+          </label>
+        </div>
+      )}
       <label class="field">
         <span class="label">{label}</span>
         <textarea
+          ref={box}
           value={text}
           rows={4}
-          onInput={(e) => onInput(e.currentTarget.value)}
-          onBlur={stopTyping}
+          onInput={(e) => {
+            onInput(e.currentTarget.value);
+            picker.update(e.currentTarget.value, e.currentTarget.selectionStart);
+          }}
+          onBlur={() => {
+            stopTyping();
+            picker.close();
+          }}
           onKeyDown={(e) => {
+            if (picker.onKeyDown(e)) {
+              e.preventDefault();
+              return;
+            }
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) void send(e);
           }}
           aria-describedby="composer-hint"
+          {...picker.textareaProps}
         />
       </label>
+      {picker.view}
       <AttachedList attachments={attachments} />
       <ErrorText error={error} />
       <div class="composer-bar">
         <AttachButton attachments={attachments} disabled={busy} />
+        {email && !internal && !showCopies && (
+          <button type="button" onClick={() => setShowCopies(true)}>
+            Cc/Bcc
+          </button>
+        )}
         <label class="check">
           <input type="checkbox" checked={internal} onChange={(e) => setInternal(e.currentTarget.checked)} />
           Internal note
         </label>
         <span id="composer-hint" class="hint">
-          {internal ? 'Only your team sees notes.' : 'The customer sees replies.'} Ctrl+Enter sends.
+          {internal ? 'Only your team sees notes.' : 'The customer sees replies.'} Type / for saved replies. Ctrl+Enter sends.
         </span>
         <button type="submit" class="primary" disabled={busy}>
           {busy ? 'Sending…' : internal ? 'Add note' : 'Send reply'}
@@ -508,7 +580,9 @@ function CustomerPanel({ ticket }: { ticket: Ticket }) {
       {c ? (
         <dl class="facts">
           <dt>Name</dt>
-          <dd>{c.name}</dd>
+          <dd>
+            <Link href={`/contacts/${ticket.customerId}`}>{c.name}</Link>
+          </dd>
           <dt>Email</dt>
           <dd>
             {c.email.endsWith('@visitors.wrrk.invalid') ? (
@@ -705,7 +779,7 @@ export function TicketPage({ id }: { id: string }) {
           {loadingThread && <p role="status">Loading messages…</p>}
         </section>
         <Typing ticketId={id} />
-        <Composer ticketId={id} onSent={(m) => put([m])} />
+        <Composer ticketId={id} email={ticket.channel === 'EMAIL'} onSent={(m) => put([m])} />
       </div>
       <div class="side-col">
         <Controls ticket={ticket} onChange={setTicket} />

@@ -397,7 +397,7 @@ async fn find_thread(
     Ok(None)
 }
 
-async fn own_address(app: &App, address: &str) -> anyhow::Result<bool> {
+pub(crate) async fn own_address(app: &App, address: &str) -> anyhow::Result<bool> {
     let domain = &app.settings.inbound_domain;
     if address.rsplit_once('@').is_some_and(|(_, d)| d == domain) {
         return Ok(true);
@@ -598,6 +598,8 @@ async fn build_meta(
         kind,
         from: None,
         delivery: None,
+        cc: Vec::new(),
+        bcc: Vec::new(),
     };
     Ok((meta, attachments))
 }

@@ -3,15 +3,17 @@
 //! moves the ticket's last activity and reopens it if it was RESOLVED. Concurrent posts on
 //! one ticket never conflict: the message is its own item and the ticket moves by atomic
 //! updates. `attachmentIds` are uploads from `POST /api/tickets/{id}/attachments` (at most
-//! 10, 25 MB together); a bad one stores nothing.
+//! 10, 25 MB together); a bad one stores nothing. `cc` and `bcc` copy an emailed reply
+//! (EMAIL tickets, public replies only) to other people; they become participants of the
+//! ticket, so their answers thread into it.
 
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation::{self, Author, NewMessage};
-use wrrk_shared::domain::AuthorType;
-use wrrk_shared::http::{ApiResult, created, json_body, path_id};
+use wrrk_shared::domain::{AuthorType, Channel, Email, EmailMeta, Ticket};
+use wrrk_shared::http::{ApiError, ApiResult, created, json_body, path_id};
 use wrrk_shared::uploads;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -28,6 +30,79 @@ struct Body {
     #[serde(default)]
     #[schema(schema_with = attachment_ids)]
     attachment_ids: Vec<String>,
+    /// Addresses the emailed reply is copied to (its `Cc` header).
+    #[serde(default)]
+    #[schema(schema_with = email_list)]
+    cc: Vec<String>,
+    /// Addresses the emailed reply is copied to unnamed.
+    #[serde(default)]
+    #[schema(schema_with = email_list)]
+    bcc: Vec<String>,
+}
+
+/// Most addresses in `cc` and `bcc` together.
+const MAX_COPIES: usize = 10;
+
+/// The `cc` and `bcc` of a reply: only on a public reply of an EMAIL ticket, valid,
+/// not one of the organization's own addresses (the copy would come back in), not the
+/// customer (who gets the mail anyway), each once.
+async fn copies(
+    app: &App,
+    ticket: &Ticket,
+    body: &Body,
+) -> Result<(Vec<String>, Vec<String>), ApiError> {
+    if body.cc.is_empty() && body.bcc.is_empty() {
+        return Ok((Vec::new(), Vec::new()));
+    }
+    let field = if body.cc.is_empty() { "bcc" } else { "cc" };
+    if ticket.channel != Channel::Email || body.internal {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: only an emailed reply (not a note) can be copied to others"),
+        ));
+    }
+    if body.cc.len() + body.bcc.len() > MAX_COPIES {
+        return Err(ApiError::invalid(
+            field,
+            format!("{field}: at most {MAX_COPIES} addresses in cc and bcc together"),
+        ));
+    }
+    let customer = ticket.customer.as_ref().map(|c| c.email.as_str());
+    let mut seen: Vec<String> = customer.into_iter().map(str::to_string).collect();
+    let mut parse = async |field: &'static str, raw: &[String]| {
+        let mut out = Vec::new();
+        for r in raw {
+            let e = Email::parse(field, r)?.as_str().to_string();
+            if crate::email::inbound::own_address(app, &e).await? {
+                return Err(ApiError::invalid(
+                    field,
+                    format!("{field}: {e} is one of this organization's support addresses"),
+                ));
+            }
+            if !seen.contains(&e) {
+                seen.push(e.clone());
+                out.push(e);
+            }
+        }
+        Ok::<_, ApiError>(out)
+    };
+    let cc = parse("cc", &body.cc).await?;
+    let bcc = parse("bcc", &body.bcc).await?;
+    Ok((cc, bcc))
+}
+
+/// `cc` and `bcc`: addresses as the document declares an email (at most [`MAX_COPIES`]
+/// together, which the document cannot say: more is a 422).
+fn email_list() -> utoipa::openapi::schema::Array {
+    utoipa::openapi::schema::ArrayBuilder::new()
+        .items(
+            utoipa::openapi::schema::ObjectBuilder::new()
+                .schema_type(utoipa::openapi::schema::Type::String)
+                .pattern(Some(wrrk_shared::domain::EMAIL_PATTERN))
+                .max_length(Some(254)),
+        )
+        .max_items(Some(MAX_COPIES))
+        .build()
 }
 
 /// `attachmentIds`: distinct upload ids, at most [`wrrk_shared::uploads::MAX_FILES`].
@@ -60,7 +135,19 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let content = super::parse_content(&body.content)?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
     let uploads = uploads::check(&app, &ticket, &caller.session.id, &body.attachment_ids).await?;
-    let posted = conversation::post_message(
+    let (cc, bcc) = copies(&app, &ticket, &body).await?;
+    // Participants before the mail leaves, so an answer from any of them threads.
+    for address in cc.iter().chain(&bcc) {
+        app.store
+            .add_mail_participant(caller.org_id(), &ticket.id, address)
+            .await?;
+    }
+    let meta = (!cc.is_empty() || !bcc.is_empty()).then(|| EmailMeta {
+        cc,
+        bcc,
+        ..EmailMeta::default()
+    });
+    let posted = conversation::post_message_with(
         &app,
         &ticket,
         NewMessage {
@@ -76,6 +163,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             dedupe_key: None,
             uploads,
         },
+        meta,
     )
     .await?;
     created(posted.message)

@@ -166,5 +166,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
     };
     realtime::ticket_updated(&app, &ticket).await;
+    // This change resolved it: the customer is asked, once per resolve.
+    if status == Some(TicketStatus::Resolved)
+        && current.status != TicketStatus::Resolved
+        && wrrk_shared::csat::asks(&ticket)
+    {
+        wrrk_shared::csat::send_survey(&app, &ticket).await;
+    }
     ok(super::complete(&app, ticket).await?)
 }

@@ -26,6 +26,12 @@ pub struct EmailMeta {
     /// Outbound mail: where delivery stands.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delivery: Option<EmailDelivery>,
+    /// An agent's reply: who else it went to, in its `Cc` header.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cc: Vec<String>,
+    /// An agent's reply: who else it went to unnamed (the envelope only; agents see it).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub bcc: Vec<String>,
 }
 
 /// Mail no person wrote.

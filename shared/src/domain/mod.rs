@@ -5,6 +5,7 @@ mod email;
 mod invitation;
 mod organization;
 mod role;
+mod saved_reply;
 mod team;
 mod ticket;
 mod user;
@@ -17,6 +18,7 @@ pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
+pub use saved_reply::{Placeholders, SavedReply};
 pub use team::Team;
 pub use ticket::{
     AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,
@@ -24,8 +26,8 @@ pub use ticket::{
 };
 pub use user::User;
 pub use values::{
-    CONTENT_PATTERN, EMAIL_PATTERN, Email, HttpsUrl, OPTIONAL_TEXT_PATTERN, Password, PersonName,
-    TEXT_PATTERN, TicketPrefix, Timezone, TrimmedText,
+    CONTENT_PATTERN, EMAIL_PATTERN, Email, HttpsUrl, LINES_PATTERN, LINES_REQUIRED_PATTERN,
+    OPTIONAL_TEXT_PATTERN, Password, PersonName, TEXT_PATTERN, TicketPrefix, Timezone, TrimmedText,
 };
 
 /// Why a value was rejected; handlers turn it into a 422 naming the field.

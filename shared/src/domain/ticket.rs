@@ -94,8 +94,8 @@ pub struct Ticket {
     #[serde(default)]
     #[schema(required = true)]
     pub tags: Vec<String>,
-    /// The customer as lists show them, copied onto the ticket when it opens (a customer's
-    /// name and address never change). Tickets stored before the copy existed have none.
+    /// The customer as lists show them, copied onto the ticket when it opens and refreshed
+    /// when agents edit or merge the customer. Tickets stored before the copy existed have none.
     #[serde(default)]
     pub customer: Option<CustomerSummary>,
     /// The assignee as lists show them, written with `assignee_id` and refreshed on all
@@ -154,7 +154,8 @@ impl Ticket {
     }
 }
 
-/// A customer as a ticket list shows them.
+/// A customer as a ticket list shows them (refreshed on their tickets when agents edit
+/// the customer, and rewritten when tickets move to another customer in a merge).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CustomerSummary {
@@ -363,6 +364,62 @@ pub struct Customer {
     /// merge them into that customer once satisfied it is the same person.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unverified_email: Option<String>,
+    /// Phone number, as agents typed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Agents' notes about the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+    /// Other addresses that map to this customer (kept from merged customers): mail from
+    /// them joins this customer's conversations.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub secondary_emails: Vec<super::Email>,
+    /// Set on a customer merged into another: that customer, which now has its tickets
+    /// and addresses. A merged customer is kept (so old links resolve) but not listed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub merged_into: Option<CustomerId>,
+    /// When agents last changed it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<DateTime<Utc>>,
+    /// Optimistic-concurrency version (0 until first edited).
+    #[serde(default)]
+    pub version: u64,
+}
+
+impl Customer {
+    /// Most addresses one customer holds (primary and secondary): a merge writes all of
+    /// their markers in one transaction.
+    pub const MAX_EMAILS: usize = 20;
+
+    /// A new customer first seen at `now`.
+    pub fn new(org_id: OrgId, email: super::Email, name: String, now: DateTime<Utc>) -> Self {
+        Self {
+            id: CustomerId::new(),
+            org_id,
+            email,
+            name,
+            created_at: now,
+            email_bouncing: false,
+            unverified_email: None,
+            phone: None,
+            notes: None,
+            secondary_emails: Vec::new(),
+            merged_into: None,
+            updated_at: None,
+            version: 0,
+        }
+    }
+
+    /// The customer as an unverified contact who typed `address` (see `unverified_email`).
+    pub fn with_unverified_email(mut self, address: Option<String>) -> Self {
+        self.unverified_email = address;
+        self
+    }
+
+    /// Every address of the customer, primary first.
+    pub fn all_emails(&self) -> impl Iterator<Item = &super::Email> {
+        std::iter::once(&self.email).chain(self.secondary_emails.iter())
+    }
 }
 
 #[cfg(test)]

@@ -155,6 +155,10 @@ pub struct Rendered {
     pub from: String,
     /// The customer.
     pub to: String,
+    /// Copied, in the `Cc` header.
+    pub cc: Vec<String>,
+    /// Copied unnamed (envelope only).
+    pub bcc: Vec<String>,
     /// The raw MIME.
     pub raw: Vec<u8>,
 }
@@ -215,6 +219,14 @@ pub fn render(
     if let Some(last) = ticket.email_references.last() {
         builder = builder.in_reply_to(last.as_str());
     }
+    let (cc, bcc) = message
+        .email
+        .as_ref()
+        .map(|e| (e.cc.clone(), e.bcc.clone()))
+        .unwrap_or_default();
+    if !cc.is_empty() {
+        builder = builder.cc(cc.iter().map(String::as_str).collect::<Vec<_>>());
+    }
     if !files.is_empty() {
         // With attachments the builder writes multipart/mixed around the alternative.
         builder.attachments = Some(files.iter().map(attachment_part).collect());
@@ -224,6 +236,8 @@ pub fn render(
         message_id: message_id.to_string(),
         from: from_addr,
         to: to.to_string(),
+        cc,
+        bcc,
         raw,
     })
 }
@@ -305,7 +319,13 @@ pub async fn send_reply(
                 message.author_name, org.name, rendered.from
             );
             app.mailer
-                .send_raw(&from_header, &rendered.to, rendered.raw)
+                .send_raw(
+                    &from_header,
+                    &rendered.to,
+                    &rendered.cc,
+                    &rendered.bcc,
+                    rendered.raw,
+                )
                 .await
                 .map_err(|e| (e, true))
         }

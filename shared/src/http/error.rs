@@ -39,6 +39,10 @@ pub enum ErrorCode {
     AlreadyMember,
     /// An account already uses the email.
     EmailTaken,
+    /// Another customer of the organization has the address.
+    CustomerEmailTaken,
+    /// The customer was merged into another.
+    CustomerMerged,
     /// The invitation was accepted or revoked already.
     InvitationNotPending,
     /// Another team has the name.
@@ -73,6 +77,10 @@ pub enum ErrorCode {
     TooManyRequests,
     /// A link's token is invalid, expired or used.
     TokenInvalid,
+    /// A satisfaction survey's link expired.
+    SurveyExpired,
+    /// The survey was answered already.
+    AlreadyRated,
     /// The upload expired before it was sent, or belongs to another session.
     UploadExpired,
     /// The uploaded file changed between its check and its copy.
@@ -105,6 +113,8 @@ impl ErrorCode {
             Self::CannotDeactivateSelf => "cannot_deactivate_self",
             Self::AlreadyMember => "already_member",
             Self::EmailTaken => "email_taken",
+            Self::CustomerEmailTaken => "customer_email_taken",
+            Self::CustomerMerged => "customer_merged",
             Self::InvitationNotPending => "invitation_not_pending",
             Self::TeamNameTaken => "team_name_taken",
             Self::LastAdmin => "last_admin",
@@ -122,6 +132,8 @@ impl ErrorCode {
             Self::TooManyRooms => "too_many_rooms",
             Self::TooManyRequests => "too_many_requests",
             Self::TokenInvalid => "token_invalid",
+            Self::SurveyExpired => "survey_expired",
+            Self::AlreadyRated => "already_rated",
             Self::UploadExpired => "upload_expired",
             Self::UploadChanged => "upload_changed",
             Self::UnsupportedMediaType => "unsupported_media_type",

@@ -170,6 +170,16 @@ where
         .ok_or_else(|| serde::de::Error::custom(format!("{n} is not a whole number")))
 }
 
+/// [`whole_number`] for an optional field (`#[serde(default, deserialize_with)]`).
+pub fn whole_number_opt<'de, D>(d: D) -> Result<Option<u64>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    #[derive(Deserialize)]
+    struct Whole(#[serde(deserialize_with = "whole_number")] u64);
+    Ok(Option::<Whole>::deserialize(d)?.map(|w| w.0))
+}
+
 /// Parses a query or body value into one of our wire enums (`OPEN`, `HIGH`, ...); 422 naming
 /// `field` otherwise.
 pub fn parse_enum<T: DeserializeOwned>(field: &str, raw: &str) -> Result<T, ApiError> {

@@ -1,33 +1,51 @@
 //! Customers: found by email within an organization, listed and searched.
 
-use super::{Item, Page, QuerySpec, Store, StoreResult, s, to_item};
-use crate::domain::{Customer, Email};
+use futures::StreamExt;
+
+use super::tx::Tx;
+use super::{Conflict, Item, Page, QuerySpec, Store, StoreError, StoreResult, n, s, to_item};
+use crate::domain::{Customer, CustomerSummary, Email};
 use crate::keys;
 
-/// Lower-cased "name email", what customer search matches against.
+/// Lower-cased "name emails phone", what customer search matches against.
 const SEARCH_TEXT: &str = "searchText";
+
+/// The condition that a customer is as it was read at `:prev` and not merged away
+/// (customers stored before versions existed have no `version`).
+const UNCHANGED: &str = "attribute_exists(PK) AND attribute_not_exists(mergedInto) AND (attribute_not_exists(version) OR version = :prev)";
+
+/// The text search matches: name, every address, phone.
+fn search_text(customer: &Customer) -> String {
+    let mut text = customer.name.to_lowercase();
+    for e in customer.all_emails() {
+        text.push(' ');
+        text.push_str(e.as_str());
+    }
+    if let Some(phone) = &customer.phone {
+        text.push(' ');
+        text.push_str(&phone.to_lowercase());
+    }
+    text
+}
+
+/// The marker of `email` pointing at `customer_id`.
+fn marker(org_id: &str, email: &Email, customer_id: &str) -> Item {
+    let mut item = keys::customer_email_marker(org_id, email.as_str()).to_item();
+    item.insert("customerId".into(), s(customer_id));
+    item
+}
 
 impl Store {
     /// The item for `customer`, with its search text.
     pub(super) fn customer_item(&self, customer: &Customer) -> StoreResult<Item> {
         let mut item = to_item(&keys::customer(&customer.org_id, &customer.id), customer)?;
-        item.insert(
-            SEARCH_TEXT.into(),
-            s(format!(
-                "{} {}",
-                customer.name.to_lowercase(),
-                customer.email
-            )),
-        );
+        item.insert(SEARCH_TEXT.into(), s(search_text(customer)));
         Ok(item)
     }
 
     /// The marker that reserves `customer.email` within the organization.
     pub(super) fn customer_marker_item(&self, customer: &Customer) -> Item {
-        let mut item =
-            keys::customer_email_marker(&customer.org_id, customer.email.as_str()).to_item();
-        item.insert("customerId".into(), s(&customer.id));
-        item
+        marker(&customer.org_id, &customer.email, &customer.id)
     }
 
     /// A customer of `org_id`.
@@ -59,7 +77,8 @@ impl Store {
         }
     }
 
-    /// A page of customers, newest first, optionally searched by name or email.
+    /// A page of customers (merged-away ones left out), newest first, optionally searched
+    /// by name, email or phone.
     pub async fn list_customers(
         &self,
         org_id: &str,
@@ -73,6 +92,7 @@ impl Store {
             keys::CUSTOMER_PREFIX.into(),
             false,
         );
+        q.and_filter("attribute_not_exists(mergedInto)");
         if let Some(search) = search {
             q.and_filter("contains(#search, :search)");
             q.names.insert("#search".into(), SEARCH_TEXT.into());
@@ -102,4 +122,195 @@ impl Store {
             next: page.next,
         })
     }
+
+    /// Saves an agent's edit of `before` as `after` (`after.version` is the new version):
+    /// stale if it changed since read. A new primary address that is not one of the
+    /// customer's own takes its marker (409 `customer_email_taken` if another customer has
+    /// it) and frees the old one; a secondary promoted to primary keeps both markers.
+    pub async fn save_customer(&self, before: &Customer, after: &Customer) -> StoreResult<()> {
+        let org = &after.org_id;
+        let mut tx = Tx::new().put(
+            self,
+            self.customer_item(after)?,
+            Some(UNCHANGED),
+            vec![(":prev", n(before.version))],
+        )?;
+        let owned = |e: &Email| before.all_emails().any(|x| x == e);
+        if !owned(&after.email) {
+            tx = tx
+                .put_new(self, marker(org, &after.email, &after.id))?
+                .or_conflict(Conflict::CustomerEmailTaken);
+        }
+        for gone in before
+            .all_emails()
+            .filter(|e| !after.all_emails().any(|x| x == *e))
+        {
+            tx = tx.delete(
+                self,
+                &keys::customer_email_marker(org, gone.as_str()),
+                Some("customerId = :id"),
+                vec![(":id", s(&after.id))],
+            )?;
+        }
+        tx.run(self, "saving a customer").await
+    }
+
+    /// The first step of merging `source` into `target`, in one transaction: `target` as
+    /// merged (`target_after`: its addresses, notes and phone joined), `source` marked
+    /// `mergedInto`, and every address marker of `source` pointed at `target`, so mail
+    /// from any of them maps to `target` from this moment. Both must be as read.
+    pub async fn merge_customer_records(
+        &self,
+        target_before: &Customer,
+        target_after: &Customer,
+        source_before: &Customer,
+    ) -> StoreResult<()> {
+        let mut source_after = source_before.clone();
+        source_after.merged_into = Some(target_after.id.clone());
+        source_after.version += 1;
+        source_after.updated_at = target_after.updated_at;
+        let mut tx = Tx::new()
+            .put(
+                self,
+                self.customer_item(target_after)?,
+                Some(UNCHANGED),
+                vec![(":prev", n(target_before.version))],
+            )?
+            .put(
+                self,
+                self.customer_item(&source_after)?,
+                Some(UNCHANGED),
+                vec![(":prev", n(source_before.version))],
+            )?;
+        for email in source_before.all_emails() {
+            tx = tx.put(
+                self,
+                marker(&target_after.org_id, email, &target_after.id),
+                Some("customerId = :source"),
+                vec![(":source", s(&source_before.id))],
+            )?;
+        }
+        tx.run(self, "merging customers").await
+    }
+
+    /// The second step of a merge: moves every ticket still linked to `source_id` to
+    /// `target` (the ticket's customer and summary, the link), one transaction per ticket.
+    /// Each move is idempotent, so running this again after an interruption finishes the
+    /// job. Returns how many tickets moved.
+    pub async fn move_customer_tickets(
+        &self,
+        org_id: &str,
+        source_id: &str,
+        target: &Customer,
+    ) -> StoreResult<usize> {
+        let summary = summary_value(target)?;
+        let mut moved = 0;
+        let mut start = None;
+        loop {
+            let page = self
+                .customer_ticket_ids(org_id, source_id, 25, start)
+                .await?;
+            // Owned inputs: the stream's futures borrow nothing from this one.
+            let moves = page.items.into_iter().map(|ticket_id| {
+                let (store, summary) = (self.clone(), summary.clone());
+                let (org_id, source_id) = (org_id.to_string(), source_id.to_string());
+                let target_id = target.id.to_string();
+                async move {
+                    Tx::new()
+                        .update(
+                            &store,
+                            &keys::ticket(&org_id, &ticket_id),
+                            "SET customerId = :target, customer = :summary",
+                            Some("attribute_exists(PK)"),
+                            &[],
+                            vec![(":target", s(&target_id)), (":summary", summary)],
+                        )?
+                        .or_not_found("Ticket")
+                        .put(
+                            &store,
+                            keys::customer_ticket(&org_id, &target_id, &ticket_id).to_item(),
+                            None,
+                            vec![],
+                        )?
+                        .delete(
+                            &store,
+                            &keys::customer_ticket(&org_id, &source_id, &ticket_id),
+                            None,
+                            vec![],
+                        )?
+                        .run(&store, "moving a ticket to another customer")
+                        .await
+                }
+            });
+            let results: Vec<StoreResult<()>> = futures::stream::iter(moves)
+                .buffer_unordered(8)
+                .collect()
+                .await;
+            for r in results {
+                r?;
+                moved += 1;
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(moved),
+            }
+        }
+    }
+
+    /// Writes `customer`'s summary onto every ticket of theirs (after an edit).
+    pub async fn refresh_customer(&self, customer: &Customer) -> StoreResult<()> {
+        let summary = summary_value(customer)?;
+        let org_id = &customer.org_id;
+        let mut start = None;
+        loop {
+            let page = self
+                .customer_ticket_ids(org_id, &customer.id, 100, start)
+                .await?;
+            // Owned inputs: the stream's futures borrow nothing from this one.
+            let writes = page.items.into_iter().map(|ticket_id| {
+                let (db, table, summary) = (self.db.clone(), self.table.clone(), summary.clone());
+                let key = keys::ticket(org_id, &ticket_id);
+                let customer_id = customer.id.to_string();
+                async move {
+                    let result = db
+                        .update_item()
+                        .table_name(table)
+                        .set_key(Some(key.to_item()))
+                        .update_expression("SET customer = :summary")
+                        .condition_expression("customerId = :id")
+                        .expression_attribute_values(":summary", summary)
+                        .expression_attribute_values(":id", s(customer_id))
+                        .send()
+                        .await;
+                    match result {
+                        // Moved to another customer meanwhile: its summary is theirs.
+                        Err(e) if super::is_condition_failed(&e) => Ok(()),
+                        Err(e) => Err(StoreError::from(
+                            anyhow::Error::new(e).context("refreshing a customer summary"),
+                        )),
+                        Ok(_) => Ok(()),
+                    }
+                }
+            });
+            let results: Vec<StoreResult<()>> = futures::stream::iter(writes)
+                .buffer_unordered(16)
+                .collect()
+                .await;
+            for r in results {
+                r?;
+            }
+            match page.next {
+                Some(next) => start = Some(next),
+                None => return Ok(()),
+            }
+        }
+    }
+}
+
+/// A customer's summary as an item attribute.
+fn summary_value(customer: &Customer) -> StoreResult<aws_sdk_dynamodb::types::AttributeValue> {
+    Ok(
+        serde_dynamo::to_attribute_value(CustomerSummary::from(customer))
+            .map_err(|e| anyhow::anyhow!("serializing a customer summary: {e}"))?,
+    )
 }

@@ -2,11 +2,13 @@
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
 mod connections;
+mod csat;
 pub mod cursor;
 mod customers;
 mod email;
 mod invitations;
 mod organizations;
+mod saved_replies;
 mod sessions;
 mod teams;
 mod throttle;
@@ -62,6 +64,10 @@ pub enum StoreError {
 pub enum Conflict {
     /// An account already uses the email.
     EmailTaken,
+    /// Another customer of the organization has the email.
+    CustomerEmailTaken,
+    /// The customer was merged into another one.
+    CustomerMerged,
     /// Another team of the organization has the name.
     TeamNameTaken,
     /// The user is in the team already.
@@ -107,6 +113,8 @@ impl Conflict {
     pub fn code(&self) -> crate::http::ErrorCode {
         match self {
             Self::EmailTaken => crate::http::ErrorCode::EmailTaken,
+            Self::CustomerEmailTaken => crate::http::ErrorCode::CustomerEmailTaken,
+            Self::CustomerMerged => crate::http::ErrorCode::CustomerMerged,
             Self::TeamNameTaken => crate::http::ErrorCode::TeamNameTaken,
             Self::AlreadyMember => crate::http::ErrorCode::AlreadyMember,
             Self::LastAdmin => crate::http::ErrorCode::LastAdmin,
@@ -136,6 +144,12 @@ impl std::fmt::Display for Conflict {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::EmailTaken => f.write_str("An account with this email already exists."),
+            Self::CustomerEmailTaken => {
+                f.write_str("Another customer has this email; merge the two instead.")
+            }
+            Self::CustomerMerged => {
+                f.write_str("This customer was merged into another one; open that one.")
+            }
             Self::TeamNameTaken => f.write_str("A team with this name already exists."),
             Self::AlreadyMember => f.write_str("This user is already a member of the team."),
             Self::LastAdmin => f.write_str("An organization needs at least one active admin."),

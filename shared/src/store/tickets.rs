@@ -1,7 +1,7 @@
 //! Tickets and their messages. Ticket numbers come from a per-organization counter that
 //! moves in the same transaction as the ticket it numbers: unique, and without gaps.
 
-use crate::ids::{CustomerId, TicketId};
+use crate::ids::TicketId;
 use std::time::Duration;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -198,14 +198,14 @@ impl Store {
                 .unwrap_or(0);
             let now = Utc::now();
             let customer_is_new = existing.is_none();
-            let customer = existing.unwrap_or_else(|| Customer {
-                id: CustomerId::new(),
-                org_id: org.id.clone(),
-                email: new.customer_email.clone(),
-                name: new.customer_name.clone(),
-                created_at: now,
-                email_bouncing: false,
-                unverified_email: new.customer_unverified_email.clone(),
+            let customer = existing.unwrap_or_else(|| {
+                Customer::new(
+                    org.id.clone(),
+                    new.customer_email.clone(),
+                    new.customer_name.clone(),
+                    now,
+                )
+                .with_unverified_email(new.customer_unverified_email.clone())
             });
             let number = current + 1;
             let ticket = Ticket {
@@ -262,6 +262,18 @@ impl Store {
                 tx = tx
                     .put_new(self, self.customer_item(&customer)?)?
                     .put_new(self, self.customer_marker_item(&customer))?
+                    .or_conflict(Conflict::WriteConflict);
+            } else {
+                // A merge that committed after the marker was read moved the customer's
+                // addresses on: read again, and the ticket goes to the merged-into customer.
+                tx = tx
+                    .check(
+                        self,
+                        &keys::customer(&org.id, &customer.id),
+                        "attribute_exists(PK) AND attribute_not_exists(mergedInto)",
+                        &[],
+                        vec![],
+                    )?
                     .or_conflict(Conflict::WriteConflict);
             }
             if let Some(m) = &message {
