@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod customers;
+pub mod deploy;
 pub mod email;
 pub mod entry;
 pub mod fallback;

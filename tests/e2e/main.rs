@@ -2,6 +2,7 @@
 
 mod auth;
 mod cross_tenant;
+mod deploy;
 mod email;
 mod email_attachments;
 mod hardening_http;

@@ -4,6 +4,7 @@
 mod connections;
 pub mod cursor;
 mod customers;
+mod deploy;
 mod email;
 mod invitations;
 mod organizations;
@@ -27,6 +28,7 @@ use serde::de::DeserializeOwned;
 use crate::keys::{self, Key, attr};
 
 pub use connections::{Closed, MAX_CONNECTIONS_PER_USER, MAX_ROOMS_PER_CONNECTION};
+pub use deploy::SetupLink;
 pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, UploadState};
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
@@ -83,6 +85,8 @@ pub enum Conflict {
     InvitationUsed,
     /// Another invitation to the email was created at the same time.
     InvitationRace,
+    /// The one-time setup link was used (or replaced) meanwhile.
+    SetupLinkUsed,
     /// The user has the most live connections allowed.
     TooManyConnections {
         /// The limit.
@@ -117,6 +121,7 @@ impl Conflict {
             Self::AttachmentUsed => "attachment_used",
             Self::InvitationUsed => "invitation_used",
             Self::InvitationRace => "conflict",
+            Self::SetupLinkUsed => "setup_link_used",
             Self::TooManyConnections { .. } => "too_many_connections",
             Self::FrameLimit { .. } => "frame_limit",
             Self::TooManyRooms { .. } => "too_many_rooms",
@@ -151,6 +156,7 @@ impl std::fmt::Display for Conflict {
                 f.write_str("An attached file was already sent with another message.")
             }
             Self::InvitationUsed => f.write_str("This invitation has already been used."),
+            Self::SetupLinkUsed => f.write_str("This setup link has already been used."),
             Self::InvitationRace => {
                 f.write_str("Another invitation to this email was sent at the same time.")
             }
