@@ -10,6 +10,8 @@ use std::path::{Path, PathBuf};
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-env-changed=WRRK_EMBED_FRONT_ENDS");
+    // Another built dashboard (the emulator test deploys a changed one).
+    println!("cargo:rerun-if-env-changed=WRRK_DASHBOARD_DIST");
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let root = manifest
         .parent()
@@ -20,7 +22,8 @@ fn main() {
         || std::env::var("WRRK_EMBED_FRONT_ENDS").as_deref() == Ok("1");
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     if embed {
-        let dashboard = root.join("dashboard/dist");
+        let dashboard = std::env::var_os("WRRK_DASHBOARD_DIST")
+            .map_or_else(|| root.join("dashboard/dist"), PathBuf::from);
         let widget = root.join("widget/dist");
         for dir in [&dashboard, &widget] {
             println!("cargo:rerun-if-changed={}", dir.display());

@@ -140,6 +140,22 @@ fn endpoint_overridden() -> bool {
     })
 }
 
+/// Under an AWS emulator (`AWS_ENDPOINT_URL` set, as emulators set it for the functions
+/// they run), the WebSocket API's management endpoint
+/// `https://{api}.execute-api.{region}.{suffix}/{stage}` would leave the machine; emulators
+/// serve it at `{AWS_ENDPOINT_URL}/_aws/execute-api/{api}/{stage}`. In AWS: `None`.
+fn emulated_management_endpoint(url: &str) -> Option<String> {
+    let base = std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    let (host, stage) = url.strip_prefix("https://")?.split_once('/')?;
+    let (api, _) = host.split_once(".execute-api.")?;
+    Some(format!(
+        "{}/_aws/execute-api/{api}/{stage}",
+        base.trim_end_matches('/')
+    ))
+}
+
 /// Everything a handler needs, cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct App(Arc<AppInner>);
@@ -179,7 +195,14 @@ impl App {
     }
 
     /// [`App::from_env`] with settings read some other way.
-    pub async fn from_settings(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn from_settings(mut settings: Settings) -> anyhow::Result<Self> {
+        if let Some(url) = settings
+            .websocket_endpoint
+            .as_deref()
+            .and_then(emulated_management_endpoint)
+        {
+            settings.websocket_endpoint = Some(url);
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if !endpoint_overridden() {
             loader = loader.http_client(aws_https_client());
