@@ -181,6 +181,7 @@ const PAY_PER_USE: &[&str] = &[
     "AWS::S3::Bucket",
     "AWS::S3::BucketPolicy",
     "AWS::SES::ReceiptRule",
+    "AWS::SES::EmailIdentity",
     "AWS::SES::ReceiptRuleSet",
     "AWS::SNS::Subscription",
     "AWS::SNS::Topic",
