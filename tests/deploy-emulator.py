@@ -18,6 +18,7 @@ Run with the SAM CLI's Python (boto3, PyYAML). Exits non-zero on the first faile
 import base64
 import json
 import os
+import shutil
 import socket
 import struct
 import subprocess
@@ -277,9 +278,11 @@ def main():
         env={**env, "GATEWAY_PORT": str(port), "BIND_HOST": "127.0.0.1", "TMPDIR": work},
         stdout=log, stderr=subprocess.STDOUT,
     )
+    ok = False
     try:
         check(wait_for_port(port, 60), "the emulator did not start")
         run(sam, ministack_venv, build_dir, changed_build_dir, changed_rc_file, port, env)
+        ok = True
     except SystemExit:
         log.flush()
         with open(log.name) as f:
@@ -291,6 +294,10 @@ def main():
             emulator.wait(timeout=10)
         except subprocess.TimeoutExpired:
             emulator.kill()
+        if ok:
+            shutil.rmtree(work, ignore_errors=True)
+        else:
+            print(f"the emulator's files and log: {work}", file=sys.stderr)
 
 
 def wait_for_build(rc_file, seconds=1800):
