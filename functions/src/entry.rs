@@ -24,7 +24,13 @@ pub async fn serve(name: &str) -> Result<(), lambda_http::Error> {
         )
         .into());
     }
-    let app = App::from_env().await?;
+    let deploy_time = registry::event_function(name)
+        .is_some_and(|f| f.trigger == registry::Trigger::CloudFormation);
+    let app = if deploy_time {
+        App::from_settings(wrrk_shared::app::Settings::from_env_without_sessions()?).await?
+    } else {
+        App::from_env().await?
+    };
     if let Some(function) = registry::event_function(name) {
         return lambda_runtime::run(lambda_runtime::service_fn(
             move |event: lambda_runtime::LambdaEvent<serde_json::Value>| {

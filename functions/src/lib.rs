@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod csat;
 pub mod customers;
+pub mod deploy;
 pub mod email;
 pub mod entry;
 #[cfg(test)]

@@ -45,6 +45,9 @@ pub enum Trigger {
     },
     /// An SES receipt rule's Lambda action (after its S3 action stored the mail).
     SesInbound,
+    /// CloudFormation custom resources (`Custom::*` whose `ServiceToken` is the
+    /// function): run while the stack deploys, answered through the event's ResponseURL.
+    CloudFormation,
     /// An EventBridge schedule (`rate(5 minutes)`).
     Schedule {
         /// The schedule expression.
@@ -226,6 +229,9 @@ event_functions! {
     "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
     // Reads the files a reply carries from the bucket; announces delivery states.
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
+    // Generates the signing secret; copies the front ends into the bucket, writes
+    // config.json, stores the app's URL and issues the setup link.
+    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] => crate::deploy::handle,
 }
 
 /// A function of any kind, as the template sees it.

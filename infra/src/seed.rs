@@ -41,6 +41,8 @@ pub async fn create_demo(app: &App, site_url: &str) -> anyhow::Result<DemoLogin>
     let mut admin = User::new(&org.id, email, "Demo Admin".into(), Role::Admin, now);
     admin.email_verified = true;
     let hash = password::hash(Password::parse("password", &login.password)?).await?;
-    app.store.create_organization(&org, &admin, &hash).await?;
+    app.store
+        .create_organization(&org, &admin, &hash, None)
+        .await?;
     Ok(login)
 }

@@ -268,6 +268,12 @@ impl LocalStack {
             jwt_secret: jwt_secret(opts.data_dir.as_ref())?,
             token_ttl_seconds: wrrk_shared::app::DEFAULT_TOKEN_TTL_SECONDS,
             app_url: http_url.clone(),
+            // A local stack is the developer's own: anyone may sign up, unless it is started
+            // with PublicSignup=false (as a deployed stack is by default).
+            signup_open: opts
+                .parameters
+                .get("PublicSignup")
+                .is_none_or(|v| v == "true"),
             mail_from: "wrrk <support@wrrk.local>".into(),
             websocket_endpoint: Some(format!("http://{ws_addr}/{}", websocket::STAGE)),
             inbound_domain: "wrrk.local".into(),

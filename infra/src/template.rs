@@ -50,6 +50,8 @@ pub struct FunctionDef {
     pub schedules: Vec<String>,
     /// Invoked by an SES receipt rule's Lambda action.
     pub ses_inbound: bool,
+    /// The `ServiceToken` of a CloudFormation custom resource (`Custom::*`).
+    pub custom_resource: bool,
     /// What its policies grant, one word each: `DynamoDBReadPolicy`, `DynamoDBCrudPolicy`,
     /// `S3ReadPolicy`, `S3CrudPolicy`, and the actions of inline statements
     /// (`execute-api:ManageConnections`, `ses:SendEmail`, ...).
@@ -211,6 +213,7 @@ impl Template {
         let mut integrations = std::collections::HashMap::new();
         let mut ws_routes = Vec::new();
         let mut ses_functions = Vec::new();
+        let mut custom_resource_functions = Vec::new();
         for (id, res) in resources {
             let id = str_of(id).unwrap_or_default();
             match res["Type"].as_str() {
@@ -242,10 +245,18 @@ impl Template {
                         routes,
                         schedules,
                         ses_inbound: false,
+                        custom_resource: false,
                         grants: grants(&props["Policies"]),
                         websocket_endpoint:
                             !props["Environment"]["Variables"]["WEBSOCKET_ENDPOINT"].is_null(),
                     });
+                }
+                Some(kind) if kind.starts_with("Custom::") => {
+                    if let Some(token) = text_of(&res["Properties"]["ServiceToken"]) {
+                        // `!GetAtt Fn.Arn`.
+                        custom_resource_functions
+                            .push(token.split('.').next().unwrap_or("").to_string());
+                    }
                 }
                 Some("AWS::SES::ReceiptRule") => {
                     for action in res["Properties"]["Rule"]["Actions"]
@@ -383,6 +394,7 @@ impl Template {
         }
         for f in &mut functions {
             f.ses_inbound = ses_functions.contains(&f.logical_id);
+            f.custom_resource = custom_resource_functions.contains(&f.logical_id);
         }
         let Some(table) = table else {
             bail!("template.yaml has no AWS::DynamoDB::Table");

@@ -21,8 +21,12 @@ pub struct Settings {
     pub jwt_secret: String,
     /// How long a session token lives.
     pub token_ttl_seconds: i64,
-    /// Base URL of the dashboard, used in links sent by email.
+    /// Base URL of the dashboard, used in links sent by email; empty in a stack without a
+    /// custom domain, where the deploy stores CloudFront's domain (see [`App::app_url`]).
     pub app_url: String,
+    /// Whether anyone may create an organization; otherwise only the holder of the
+    /// deployment's one-time setup link may, once.
+    pub signup_open: bool,
     /// The `From` address of outbound mail.
     pub mail_from: String,
     /// The WebSocket API's management endpoint (`https://{api}.execute-api.{region}.
@@ -42,6 +46,7 @@ impl std::fmt::Debug for Settings {
             .field("table_name", &self.table_name)
             .field("token_ttl_seconds", &self.token_ttl_seconds)
             .field("app_url", &self.app_url)
+            .field("signup_open", &self.signup_open)
             .field("mail_from", &self.mail_from)
             .field("websocket_endpoint", &self.websocket_endpoint)
             .field("inbound_domain", &self.inbound_domain)
@@ -56,12 +61,22 @@ pub const DEFAULT_TOKEN_TTL_SECONDS: i64 = 36 * 3600;
 impl Settings {
     /// Reads the settings a deployed function gets from `template.yaml`.
     pub fn from_env() -> anyhow::Result<Self> {
-        let var = |name: &str| std::env::var(name).with_context(|| format!("{name} is not set"));
-        let jwt_secret = var("JWT_SECRET")?;
+        let jwt_secret = std::env::var("JWT_SECRET").context("JWT_SECRET is not set")?;
         anyhow::ensure!(
             jwt_secret.len() >= 32,
             "JWT_SECRET must be at least 32 characters"
         );
+        Self::from_env_with_secret(jwt_secret)
+    }
+
+    /// The settings of a function that signs nothing (the deploy-time custom resources,
+    /// which generate the secret the others get): a random secret nobody else holds.
+    pub fn from_env_without_sessions() -> anyhow::Result<Self> {
+        Self::from_env_with_secret(crate::ids::new_secret())
+    }
+
+    fn from_env_with_secret(jwt_secret: String) -> anyhow::Result<Self> {
+        let var = |name: &str| std::env::var(name).with_context(|| format!("{name} is not set"));
         Ok(Self {
             table_name: var("TABLE_NAME")?,
             jwt_secret,
@@ -69,7 +84,9 @@ impl Settings {
                 .ok()
                 .and_then(|v| v.parse().ok())
                 .unwrap_or(DEFAULT_TOKEN_TTL_SECONDS),
-            app_url: var("APP_URL").unwrap_or_else(|_| "http://localhost:3000".into()),
+            app_url: var("APP_URL").unwrap_or_default(),
+            // Closed unless the stack opens it (PublicSignup); wrrk-local opens it.
+            signup_open: var("SIGNUP").is_ok_and(|v| v == "open"),
             mail_from: var("MAIL_FROM").unwrap_or_else(|_| "wrrk <support@wrrk.local>".into()),
             websocket_endpoint: var("WEBSOCKET_ENDPOINT").ok().filter(|s| !s.is_empty()),
             inbound_domain: var("INBOUND_DOMAIN")
@@ -123,6 +140,22 @@ fn endpoint_overridden() -> bool {
     })
 }
 
+/// Under an AWS emulator (`AWS_ENDPOINT_URL` set, as emulators set it for the functions
+/// they run), the WebSocket API's management endpoint
+/// `https://{api}.execute-api.{region}.{suffix}/{stage}` would leave the machine; emulators
+/// serve it at `{AWS_ENDPOINT_URL}/_aws/execute-api/{api}/{stage}`. In AWS: `None`.
+fn emulated_management_endpoint(url: &str) -> Option<String> {
+    let base = std::env::var("AWS_ENDPOINT_URL")
+        .ok()
+        .filter(|s| !s.is_empty())?;
+    let (host, stage) = url.strip_prefix("https://")?.split_once('/')?;
+    let (api, _) = host.split_once(".execute-api.")?;
+    Some(format!(
+        "{}/_aws/execute-api/{api}/{stage}",
+        base.trim_end_matches('/')
+    ))
+}
+
 /// Everything a handler needs, cheap to clone (one `Arc`).
 #[derive(Clone)]
 pub struct App(Arc<AppInner>);
@@ -143,6 +176,8 @@ pub struct AppInner {
     pub s3: aws_sdk_s3::Client,
     /// The settings the clients were built from.
     pub settings: Settings,
+    /// The app's URL once read from the table (a stack without a custom domain).
+    stored_app_url: tokio::sync::OnceCell<String>,
 }
 
 impl Deref for App {
@@ -156,7 +191,18 @@ impl App {
     /// Builds the context inside Lambda: SDK configuration and settings from the environment
     /// (`AWS_ENDPOINT_URL_<SERVICE>` still overrides endpoints, as the SDK documents).
     pub async fn from_env() -> anyhow::Result<Self> {
-        let settings = Settings::from_env()?;
+        Self::from_settings(Settings::from_env()?).await
+    }
+
+    /// [`App::from_env`] with settings read some other way.
+    pub async fn from_settings(mut settings: Settings) -> anyhow::Result<Self> {
+        if let Some(url) = settings
+            .websocket_endpoint
+            .as_deref()
+            .and_then(emulated_management_endpoint)
+        {
+            settings.websocket_endpoint = Some(url);
+        }
         let mut loader = aws_config::defaults(BehaviorVersion::latest());
         if !endpoint_overridden() {
             loader = loader.http_client(aws_https_client());
@@ -205,7 +251,30 @@ impl App {
             publisher,
             s3: aws_sdk_s3::Client::from_conf(s3.build()),
             settings,
+            stored_app_url: tokio::sync::OnceCell::new(),
         }))
+    }
+
+    /// The app's base URL (no trailing slash) for links in mail: the `APP_URL` setting,
+    /// else the one the deploy stored (CloudFront's domain cannot be a function's input:
+    /// the distribution fronts the APIs, which front the functions). Read once.
+    pub async fn app_url(&self) -> anyhow::Result<String> {
+        if !self.settings.app_url.is_empty() {
+            return Ok(self.settings.app_url.trim_end_matches('/').to_string());
+        }
+        let url = self
+            .stored_app_url
+            .get_or_try_init(|| async {
+                match self.store.app_url().await {
+                    Ok(Some(url)) => Ok(url.trim_end_matches('/').to_string()),
+                    Ok(None) => Err(anyhow::anyhow!(
+                        "APP_URL is empty and the deploy stored no app URL"
+                    )),
+                    Err(e) => Err(anyhow::Error::new(e).context("reading the app's URL")),
+                }
+            })
+            .await?;
+        Ok(url.clone())
     }
 }
 

@@ -191,6 +191,18 @@ pub fn account_token(token_hash: &str) -> Key {
     Key::new(format!("ACCOUNTTOKEN#{token_hash}"), "ACCOUNTTOKEN")
 }
 
+/// The deployment's own settings, written at deploy by the Site custom resource (the
+/// app's URL when it is CloudFront's generated domain).
+pub fn deploy_config() -> Key {
+    Key::new("DEPLOY", "CONFIG")
+}
+
+/// The one-time setup link of a deployed stack whose signup is closed: its token's hash,
+/// and the organization created through it once used.
+pub fn setup_link() -> Key {
+    Key::new("DEPLOY", "SETUP")
+}
+
 /// Sort-key prefix of tickets.
 pub const TICKET_PREFIX: &str = "TICKET#";
 

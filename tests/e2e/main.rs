@@ -4,6 +4,7 @@ mod auth;
 mod contacts;
 mod cross_tenant;
 mod csat;
+mod deploy;
 mod email;
 mod email_attachments;
 mod email_cc;

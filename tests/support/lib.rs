@@ -58,7 +58,12 @@ pub const PASSWORD: &str = "correct horse battery";
 impl TestApp {
     /// Starts a fresh stack.
     pub async fn spawn() -> Self {
-        let stack = LocalStack::start(Options::for_tests())
+        Self::spawn_with(Options::for_tests()).await
+    }
+
+    /// Starts a fresh stack with `options` (template parameters, ...).
+    pub async fn spawn_with(options: Options) -> Self {
+        let stack = LocalStack::start(options)
             .await
             .expect("local stack starts");
         Self {

@@ -68,6 +68,9 @@ export function Login() {
 
 export function Signup() {
   const { busy, error, run } = useAction();
+  // A deployed helpdesk creates its first organization through the deploy's one-time
+  // setup link (/signup?setup=...); elsewhere signup is open or closed by the server.
+  const setupToken = new URLSearchParams(window.location.search).get('setup') ?? undefined;
   const submit = (e: Event) => {
     const f = form(e);
     void run(async () => {
@@ -76,6 +79,7 @@ export function Signup() {
         name: f.name,
         email: f.email,
         password: f.password,
+        ...(setupToken ? { setupToken } : {}),
       });
       await signedIn(s.token);
       navigate('/?welcome=1', { replace: true });

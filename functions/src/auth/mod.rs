@@ -36,10 +36,7 @@ pub(crate) async fn send_account_link(
     app.store
         .create_account_token(kind, &hash_secret(&token), user, hours * 3600)
         .await?;
-    let link = format!(
-        "{}/{path}/{token}",
-        app.settings.app_url.trim_end_matches('/')
-    );
+    let link = format!("{}/{path}/{token}", app.app_url().await?);
     app.mailer
         .send(&mail(user.email.as_str(), &link, hours))
         .await

@@ -1,6 +1,10 @@
 //! `POST /api/auth/signup`: a new organization and its first ADMIN. The admin is signed in
 //! at once, but the organization sends no mail to others (invitations) until the admin
 //! confirms their address through the emailed link.
+//!
+//! A deployed stack's signup is closed unless its operator opened it: the first
+//! organization is created through the one-time setup link the deploy printed
+//! (`setupToken`), which this spends, and nobody signs up after that.
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -8,7 +12,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{Email, Organization, Password, PersonName, Role, TrimmedText, User};
-use wrrk_shared::http::{ApiResult, created, json_body, request::MAX_JSON_BYTES};
+use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
 use wrrk_shared::mail::verification_email;
 use wrrk_shared::store::AccountTokenKind;
 
@@ -33,6 +37,10 @@ struct Body {
     email: String,
     #[schema(min_length = 8, max_length = 128)]
     password: String,
+    /// The token of the deployment's one-time setup link (`/signup?setup=...`); needed
+    /// while signup is closed, ignored when it is open.
+    #[serde(default)]
+    setup_token: Option<String>,
 }
 
 /// Validates, hashes the password, writes org + admin + email marker in one transaction,
@@ -55,12 +63,31 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let name = PersonName::parse("name", &body.name)?;
     let email = Email::parse("email", &body.email)?;
     let password = Password::parse("password", &body.password)?;
+    let setup_hash = if app.settings.signup_open {
+        None
+    } else {
+        let hash = body
+            .setup_token
+            .as_deref()
+            .and_then(|t| super::account_token_hash(t).ok());
+        match hash {
+            Some(hash) if app.store.setup_link_open(&hash).await? => Some(hash),
+            _ => {
+                return Err(ApiError::Forbidden(
+                    "Signup is closed here: ask an admin of this helpdesk for an invitation."
+                        .into(),
+                ));
+            }
+        }
+    };
 
     let now = Utc::now();
     let org = Organization::new(org_name, now);
     let user = User::new(&org.id, email, name, Role::Admin, now);
     let hash = password::hash(password).await?;
-    app.store.create_organization(&org, &user, &hash).await?;
+    app.store
+        .create_organization(&org, &user, &hash, setup_hash.as_deref())
+        .await?;
     let token = app.tokens.issue(&user, 0)?;
     tracing::info!(org_id = %org.id, user_id = %user.id, "organization created");
     // The account exists either way; a lost mail can be sent again from the dashboard.

@@ -107,10 +107,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     app.store
         .create_invitation(&invitation, &hash_secret(&token), replaces.as_ref())
         .await?;
-    let link = format!(
-        "{}/invite/{token}",
-        app.settings.app_url.trim_end_matches('/')
-    );
+    let link = format!("{}/invite/{token}", app.app_url().await?);
     let mail = invitation_email(
         invitation.email.as_str(),
         &org.name,

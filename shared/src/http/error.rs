@@ -39,6 +39,8 @@ pub enum ErrorCode {
     AlreadyMember,
     /// An account already uses the email.
     EmailTaken,
+    /// The stack's one-time setup link was used already.
+    SetupLinkUsed,
     /// Another customer of the organization has the address.
     CustomerEmailTaken,
     /// The customer was merged into another.
@@ -113,6 +115,7 @@ impl ErrorCode {
             Self::CannotDeactivateSelf => "cannot_deactivate_self",
             Self::AlreadyMember => "already_member",
             Self::EmailTaken => "email_taken",
+            Self::SetupLinkUsed => "setup_link_used",
             Self::CustomerEmailTaken => "customer_email_taken",
             Self::CustomerMerged => "customer_merged",
             Self::InvitationNotPending => "invitation_not_pending",

@@ -5,6 +5,7 @@ mod connections;
 mod csat;
 pub mod cursor;
 mod customers;
+mod deploy;
 mod email;
 mod invitations;
 mod organizations;
@@ -29,6 +30,7 @@ use serde::de::DeserializeOwned;
 use crate::keys::{self, Key, attr};
 
 pub use connections::{Closed, MAX_CONNECTIONS_PER_USER, MAX_ROOMS_PER_CONNECTION};
+pub use deploy::SetupLink;
 pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, UploadState};
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
@@ -89,6 +91,8 @@ pub enum Conflict {
     InvitationUsed,
     /// Another invitation to the email was created at the same time.
     InvitationRace,
+    /// The one-time setup link was used (or replaced) meanwhile.
+    SetupLinkUsed,
     /// The user has the most live connections allowed.
     TooManyConnections {
         /// The limit.
@@ -125,6 +129,7 @@ impl Conflict {
             Self::AttachmentUsed => crate::http::ErrorCode::AttachmentUsed,
             Self::InvitationUsed => crate::http::ErrorCode::InvitationUsed,
             Self::InvitationRace => crate::http::ErrorCode::Conflict,
+            Self::SetupLinkUsed => crate::http::ErrorCode::SetupLinkUsed,
             Self::TooManyConnections { .. } => crate::http::ErrorCode::TooManyConnections,
             Self::FrameLimit { .. } => crate::http::ErrorCode::FrameLimit,
             Self::TooManyRooms { .. } => crate::http::ErrorCode::TooManyRooms,
@@ -165,6 +170,7 @@ impl std::fmt::Display for Conflict {
                 f.write_str("An attached file was already sent with another message.")
             }
             Self::InvitationUsed => f.write_str("This invitation has already been used."),
+            Self::SetupLinkUsed => f.write_str("This setup link has already been used."),
             Self::InvitationRace => {
                 f.write_str("Another invitation to this email was sent at the same time.")
             }

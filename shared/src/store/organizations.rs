@@ -13,11 +13,26 @@ impl Store {
         org: &Organization,
         admin: &User,
         password_hash: &str,
+        setup_token_hash: Option<&str>,
     ) -> StoreResult<()> {
         let mut counter = keys::admin_counter(&org.id).to_item();
         counter.insert("count".into(), n(1));
-        Tx::new()
-            .put_new(self, to_item(&keys::org(&org.id), org)?)?
+        let mut tx = Tx::new();
+        // A deployed stack's first organization spends the setup link in the same write:
+        // two sign-ups with one link cannot both succeed.
+        if let Some(hash) = setup_token_hash {
+            tx = tx
+                .update(
+                    self,
+                    &keys::setup_link(),
+                    "SET usedBy = :org",
+                    Some("tokenHash = :hash AND attribute_not_exists(usedBy)"),
+                    &[],
+                    vec![(":org", s(org.id.as_str())), (":hash", s(hash))],
+                )?
+                .or_conflict(Conflict::SetupLinkUsed);
+        }
+        tx.put_new(self, to_item(&keys::org(&org.id), org)?)?
             .put_new(self, self.user_item(admin, Some(password_hash))?)?
             .put_new(self, self.email_marker_item(admin))?
             .or_conflict(Conflict::EmailTaken)

@@ -1,0 +1,3 @@
+//! The front ends built into this binary (see `functions/build.rs`).
+
+include!(concat!(env!("OUT_DIR"), "/front_ends.rs"));
