@@ -36,7 +36,8 @@ pub async fn message_stored(
 ) -> Delivery {
     let live = async {
         let list_changed = moved && ticket.message_count > 1;
-        crate::realtime::message_stored(app, ticket, message, list_changed).await;
+        let concerns = crate::notify::concerned(app, ticket, message).await;
+        crate::realtime::message_stored(app, ticket, message, list_changed, &concerns).await;
     };
     let email = async {
         let wanted = match ticket.channel {

@@ -13,6 +13,7 @@ pub mod http;
 pub mod ids;
 pub mod keys;
 pub mod mail;
+pub mod notify;
 pub mod rbac;
 pub mod realtime;
 pub mod store;

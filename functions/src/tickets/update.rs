@@ -157,6 +157,13 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             Err(e) => return Err(e.into()),
         }
     };
-    realtime::ticket_updated(&app, &ticket).await;
+    let assignee_changed = ticket.assignee_id != current.assignee_id;
+    let reassigned =
+        (assignee_changed || ticket.team_id != current.team_id).then_some(realtime::Reassigned {
+            by_user_id: &caller.user.id,
+            by_name: &caller.user.name,
+            assignee_changed,
+        });
+    realtime::ticket_updated(&app, &ticket, reassigned).await;
     ok(super::complete(&app, ticket).await?)
 }

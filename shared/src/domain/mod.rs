@@ -11,7 +11,7 @@ mod user;
 mod values;
 
 pub use connection::{
-    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+    AgentConnection, CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
 };
 pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
@@ -22,7 +22,7 @@ pub use ticket::{
     AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,
     TicketStatus, TicketSummary,
 };
-pub use user::User;
+pub use user::{NotificationPrefs, User};
 pub use values::{Email, HttpsUrl, Password, PersonName, TicketPrefix, Timezone, TrimmedText};
 
 /// Why a value was rejected; handlers turn it into a 422 naming the field.

@@ -15,7 +15,7 @@ use super::{
     to_item,
 };
 use crate::domain::{
-    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+    AgentConnection, CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
 };
 use crate::keys::{self, attr};
 
@@ -575,6 +575,30 @@ impl Store {
             .iter()
             .filter_map(|i| str_attr(i, attr::SK)?.strip_prefix(keys::CONNECTION_PREFIX))
             .map(str::to_string)
+            .collect())
+    }
+
+    /// Every live agent connection of the organization with its agent and whether it
+    /// shows a list: one Query serves "everyone", "a team's members" and "the lists".
+    pub async fn org_agent_connections(&self, org_id: &str) -> StoreResult<Vec<AgentConnection>> {
+        let q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| {
+                Some(AgentConnection {
+                    connection_id: str_attr(i, attr::SK)?
+                        .strip_prefix(keys::CONNECTION_PREFIX)?
+                        .to_string(),
+                    user_id: str_attr(i, "userId")?.to_string(),
+                    on_list: !i.contains_key("rooms"),
+                })
+            })
             .collect())
     }
 

@@ -1,0 +1,117 @@
+// Agent notifications: an agent at work on a ticket hears of a new chat (a browser
+// notification, a count in the tab title and on the favicon), and the profile saves
+// which events notify.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as h from './helpers.mjs';
+
+let stack;
+let browser;
+
+before(async () => {
+  stack = await h.startStack();
+  browser = await h.launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+/** A page whose context allowed notifications, recording every one the page shows. */
+async function notifyingPage() {
+  const a = await h.newAgentPage(browser, stack);
+  await a.context.grantPermissions(['notifications'], { origin: stack.base });
+  await a.context.addInitScript(() => {
+    window.__notifications = [];
+    const Real = window.Notification;
+    class Recording extends Real {
+      constructor(title, options) {
+        super(title, options);
+        window.__notifications.push({ title, body: options?.body ?? '' });
+      }
+    }
+    window.Notification = Recording;
+  });
+  return a;
+}
+
+describe('notifications', () => {
+  test('an agent on a ticket page gets a browser notification and a title count when a chat starts', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Older matter' });
+    const { page, context } = await notifyingPage();
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto(`/tickets/${t.id}`);
+      await page.getByRole('heading', { name: /Older matter/ }).waitFor();
+      // A message posted after the page loaded shows only through the ticket's room (live,
+      // or the catch-up on the subscription's acknowledgement): the socket now follows
+      // this ticket, so it is no list any more.
+      await o.api.post(`/api/tickets/${t.id}/messages`, { content: 'Still looking into it', internal: true });
+      await page.getByRole('region', { name: 'Conversation' }).getByText('Still looking into it').waitFor();
+
+      // A visitor starts a chat (a server-side call: no Origin).
+      const res = await fetch(`${stack.base}/api/widget/sessions`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ widgetKey: o.org.widget.widgetKey, name: 'Vera Visitor' }),
+      });
+      assert.equal(res.status, 201);
+
+      const shown = await h.until(
+        () => page.evaluate(() => window.__notifications.find((n) => n.title.startsWith('New conversation'))),
+        { what: 'a browser notification' },
+      );
+      assert.match(shown.body, /Vera Visitor/);
+      await h.until(() => page.evaluate(() => document.title.startsWith('(1) ')), { what: 'the title count' });
+      assert.equal(
+        await page.evaluate(() => document.querySelector('link[rel="icon"]')?.dataset.unread),
+        '1',
+      );
+      // The agent is still on the ticket they were working on.
+      await page.getByRole('heading', { name: /Older matter/ }).waitFor();
+      assert.deepEqual(page.pageErrors, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the profile saves notification preferences', async () => {
+    const o = await h.newOrg(stack.base);
+    const { page, context } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.getByRole('link', { name: 'Profile' }).click();
+      const form = page.getByRole('form', { name: 'Notifications' });
+      const newConversation = form.getByRole('checkbox', { name: 'A new conversation in my teams' });
+      const sound = form.getByRole('checkbox', { name: 'Play a sound' });
+      assert.equal(await newConversation.isChecked(), true);
+      assert.equal(await sound.isChecked(), false);
+      // Never asked on load: the button asks on a click.
+      await form.getByRole('button', { name: 'Allow browser notifications' }).waitFor();
+      await newConversation.uncheck();
+      await sound.check();
+      await form.getByRole('button', { name: 'Save notifications' }).click();
+      await form.getByRole('status').getByText('Notification preferences saved.').waitFor();
+
+      const saved = await o.api.get(`/api/users/${o.user.id}`);
+      assert.deepEqual(saved.notifications, {
+        newConversation: false,
+        assigned: true,
+        customerReplied: true,
+        mentioned: true,
+        sound: true,
+      });
+      await page.reload();
+      const again = page.getByRole('form', { name: 'Notifications' });
+      assert.equal(await again.getByRole('checkbox', { name: 'Play a sound' }).isChecked(), true);
+      assert.equal(await again.getByRole('checkbox', { name: 'A new conversation in my teams' }).isChecked(), false);
+    } finally {
+      await context.close();
+    }
+  });
+});
