@@ -171,6 +171,10 @@ function onNotice(n: Notice) {
     case 'MENTIONED':
       if (p.mentioned) notify(t, `${n.byName} mentioned you: ${t.subject}`, n.excerpt ?? t.ticketNumber);
       break;
+    case 'SNOOZE_ENDED':
+      // Their own reminder: always told.
+      notify(t, `Snooze ended: ${t.subject}`, `${t.ticketNumber} is open again`);
+      break;
   }
 }
 

@@ -114,4 +114,31 @@ describe('notifications', () => {
       await context.close();
     }
   });
+
+  test('an agent snoozes a ticket from its page', async () => {
+    const o = await h.newOrg(stack.base);
+    const t = await h.createTicket(o.api, { subject: 'Call back later' });
+    const { page, context } = await h.newAgentPage(browser, stack);
+    try {
+      await h.signIn(page, o.email, o.password);
+      await page.getByRole('heading', { name: 'Inbox', level: 1 }).waitFor();
+      await page.goto(`/tickets/${t.id}`);
+      await page.getByRole('heading', { name: /Call back later/ }).waitFor();
+      const form = page.getByRole('form', { name: 'Snooze' });
+      const at = new Date();
+      at.setDate(at.getDate() + 3);
+      at.setHours(9, 30, 0, 0);
+      const pad = (n) => String(n).padStart(2, '0');
+      const local = `${at.getFullYear()}-${pad(at.getMonth() + 1)}-${pad(at.getDate())}T09:30`;
+      await form.getByLabel('Snooze until').fill(local);
+      await form.getByRole('button', { name: 'Snooze' }).click();
+      await form.getByRole('status').getByText(/Snoozed until/).waitFor();
+      assert.equal(await page.getByLabel('Status').inputValue(), 'PENDING');
+      const saved = await o.api.get(`/api/tickets/${t.id}`);
+      assert.equal(saved.status, 'PENDING');
+      assert.equal(new Date(saved.snoozedUntil).getTime(), at.getTime());
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -118,6 +118,7 @@ http_functions! {
     "tickets-list": "GET" "/api/tickets" [TableRead] => crate::tickets::list::handle,
     "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
     "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections] => crate::tickets::update::handle,
+    "tickets-snooze": "PUT" "/api/tickets/{id}/snooze" [TableWrite, ManageConnections] => crate::tickets::snooze::handle,
     "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
     "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketRead] => crate::tickets::messages_create::handle,
     "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
@@ -216,6 +217,8 @@ event_functions! {
     // message (which fans out to agents live).
     "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
     // Reads the files a reply carries from the bucket; announces delivery states.
+    // Wakes snoozed tickets and tells their assignees.
+    "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
 }
 

@@ -148,6 +148,8 @@ pub enum NoticeKind {
     CustomerReplied,
     /// An internal note mentions them (`@name`).
     Mentioned,
+    /// Their snoozed ticket came back OPEN.
+    SnoozeEnded,
 }
 
 /// `ticket:notify`: the ticket, why it concerns the receiver, and who caused it.

@@ -16,6 +16,7 @@ pub mod mail;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;
+pub mod snooze;
 pub mod store;
 pub mod telemetry;
 pub mod uploads;

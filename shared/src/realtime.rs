@@ -483,30 +483,38 @@ async fn team_member_set(
     }
 }
 
-/// Who changed a ticket's assignee or team.
+/// An agent to tell about a ticket's change with `ticket:notify`, and who caused it.
 #[derive(Debug, Clone, Copy)]
-pub struct Reassigned<'a> {
-    /// The agent who did it.
-    pub by_user_id: &'a str,
+pub struct Tell<'a> {
+    /// The agent told.
+    pub user_id: &'a str,
+    /// Why.
+    pub kind: NoticeKind,
+    /// The agent who caused it (none: wrrk itself, e.g. a snooze ending).
+    pub by_user_id: Option<&'a str>,
     /// Their name.
     pub by_name: &'a str,
-    /// Whether the assignee changed (not only the team).
-    pub assignee_changed: bool,
 }
 
 /// A ticket's fields changed: its list summary to the organization's lists and to the
 /// agents viewing it (nothing else tells them). When its assignee or team changed
-/// (`reassigned`), it reaches every connection that hears of new tickets too
-/// ([`ticket_created`]), and the new assignee's connections get `ticket:notify`
-/// (ASSIGNED) in its place, from any page. Each connection gets one event.
-pub async fn ticket_updated(app: &App, ticket: &Ticket, reassigned: Option<Reassigned<'_>>) {
+/// (`widen`), it reaches every connection that hears of new tickets too
+/// ([`ticket_created`]). The connections of the agent in `tell` get `ticket:notify` in its
+/// place, from any page. Each connection gets one event.
+pub async fn ticket_updated(app: &App, ticket: &Ticket, widen: bool, tell: Option<Tell<'_>>) {
     if !app.publisher.enabled() {
         return;
     }
     let org_id = &ticket.org_id;
     let others = async {
-        if reassigned.is_some() {
+        if widen {
             audience(app, ticket).await
+        } else if let Some(t) = tell {
+            let all = app.store.org_agent_connections(org_id).await?;
+            Ok(all
+                .into_iter()
+                .filter(|c| c.on_list || c.user_id == t.user_id)
+                .collect())
         } else {
             app.store.list_connection_ids(org_id).await.map(|ids| {
                 ids.into_iter()
@@ -544,27 +552,24 @@ pub async fn ticket_updated(app: &App, ticket: &Ticket, reassigned: Option<Reass
         Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
     }
     let summary = TicketSummary::from(ticket);
-    let assignee = reassigned
-        .filter(|r| r.assignee_changed)
-        .and(ticket.assignee_id.as_ref())
-        .map(|a| a.to_string());
     let mut payloads = vec![Event::TicketUpdated(summary.clone()).frame()];
-    if let (Some(r), Some(_)) = (reassigned, &assignee) {
+    if let Some(t) = tell {
         payloads.push(
             Event::TicketNotify(TicketNotice {
-                kind: NoticeKind::Assigned,
+                kind: t.kind,
                 ticket: summary,
-                by_user_id: Some(r.by_user_id.to_string()),
-                by_name: r.by_name.to_string(),
+                by_user_id: t.by_user_id.map(str::to_string),
+                by_name: t.by_name.to_string(),
                 excerpt: None,
             })
             .frame(),
         );
     }
+    let told = tell.map(|t| t.user_id);
     let targets = targets
         .into_iter()
         .map(|(id, user)| {
-            let which = usize::from(assignee.is_some() && user == assignee);
+            let which = usize::from(told.is_some() && user.as_deref() == told);
             (id, which)
         })
         .collect();

@@ -310,3 +310,148 @@ async fn notification_preferences_are_each_users_own() {
         .await;
     assert_eq!(unchanged.data()["notifications"], prefs);
 }
+
+/// `PUT /api/tickets/{id}/snooze` as `who`.
+async fn snooze(app: &TestApp, who: &Session, id: &str, until: String) -> wrrk_tests::Resp {
+    app.call(
+        reqwest::Method::PUT,
+        &format!("/api/tickets/{id}/snooze"),
+        Some(who.token.as_str()),
+        Some(json!({ "until": until })),
+    )
+    .await
+}
+
+/// Runs the snooze waker as its schedule would at `at`; how many tickets woke.
+async fn wake_at(app: &TestApp, at: chrono::DateTime<chrono::Utc>) -> u64 {
+    let out = app
+        .stack
+        .run_schedule("tickets-snooze-wake", at)
+        .await
+        .expect("the waker runs");
+    out["woke"].as_u64().expect("a count")
+}
+
+#[tokio::test]
+async fn a_snoozed_ticket_wakes_open_at_its_time_and_tells_its_assignee() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let agent = app.add_member(&admin, "AGENT").await;
+    let ticket = open_ticket(&app, &admin, "Call back on Monday").await;
+    let elsewhere = open_ticket(&app, &admin, "Elsewhere").await;
+    let r = app
+        .patch(
+            &format!("/api/tickets/{ticket}"),
+            &admin.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+
+    let until = (chrono::Utc::now() + chrono::Duration::hours(2))
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let r = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("/api/tickets/{ticket}/snooze"),
+            Some(agent.token.as_str()),
+            Some(json!({ "until": until })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(r.data()["status"], "PENDING");
+    let until_at = chrono::DateTime::parse_from_rfc3339(&until)
+        .expect("a time")
+        .with_timezone(&chrono::Utc);
+    let stored = r.data()["snoozedUntil"].as_str().expect("snoozedUntil");
+    assert_eq!(
+        chrono::DateTime::parse_from_rfc3339(stored).expect("a time"),
+        until_at
+    );
+
+    let mut busy = app.ws_connect(&agent.token).await;
+    busy.subscribe(&elsewhere).await;
+
+    // Not yet due: nothing wakes.
+    assert_eq!(wake_at(&app, chrono::Utc::now()).await, 0);
+    let t = app
+        .get(&format!("/api/tickets/{ticket}"), &admin.token)
+        .await;
+    assert_eq!(t.data()["status"], "PENDING");
+
+    // Due: OPEN again, the snooze gone, the assignee told on the page they are on.
+    assert_eq!(
+        wake_at(&app, until_at + chrono::Duration::seconds(1)).await,
+        1
+    );
+    let t = app
+        .get(&format!("/api/tickets/{ticket}"), &admin.token)
+        .await;
+    assert_eq!(t.data()["status"], "OPEN");
+    assert!(t.data()["snoozedUntil"].is_null());
+    let (ev, _) = busy
+        .until("ticket:notify", |d| d["ticket"]["id"] == ticket.as_str())
+        .await;
+    assert_eq!(ev["data"]["kind"], "SNOOZE_ENDED");
+    assert_eq!(ev["data"]["ticket"]["status"], "OPEN");
+    // Once.
+    assert_eq!(
+        wake_at(&app, until_at + chrono::Duration::minutes(5)).await,
+        0
+    );
+    assert!(about(&drain(&mut busy).await, &ticket).is_empty());
+}
+
+#[tokio::test]
+async fn a_snooze_ended_by_hand_wakes_nothing_and_bad_snoozes_are_refused() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let other = app.signup("Other", "olga@other.io").await;
+    let ticket = open_ticket(&app, &admin, "Later").await;
+    let soon = chrono::Utc::now() + chrono::Duration::minutes(30);
+    let soon_s = soon.to_rfc3339();
+
+    // Another organization's ticket is not found; past, far and malformed times are refused.
+    let r = snooze(&app, &other, &ticket, soon_s.clone()).await;
+    assert_eq!(r.status, 404, "{:?}", r.body);
+    for bad in [
+        (chrono::Utc::now() - chrono::Duration::minutes(1)).to_rfc3339(),
+        (chrono::Utc::now() + chrono::Duration::days(400)).to_rfc3339(),
+        "tomorrow".to_string(),
+    ] {
+        let r = snooze(&app, &admin, &ticket, bad).await;
+        assert_eq!(r.status, 422, "{:?}", r.body);
+    }
+    let t = app
+        .get(&format!("/api/tickets/{ticket}"), &admin.token)
+        .await;
+    assert_eq!(t.data()["status"], "OPEN");
+    assert!(t.data()["snoozedUntil"].is_null());
+
+    // Set OPEN by hand before its time: the snooze ends, and the waker wakes nothing.
+    let r = snooze(&app, &admin, &ticket, soon_s).await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let r = app
+        .patch(
+            &format!("/api/tickets/{ticket}"),
+            &admin.token,
+            json!({ "status": "OPEN" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(r.data()["snoozedUntil"].is_null());
+    assert_eq!(wake_at(&app, soon + chrono::Duration::minutes(1)).await, 0);
+
+    // A closed ticket cannot be snoozed.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{ticket}"),
+            &admin.token,
+            json!({ "status": "CLOSED" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
+    let r = snooze(&app, &admin, &ticket, later).await;
+    assert_eq!(r.status, 422, "{:?}", r.body);
+}

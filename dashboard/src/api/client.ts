@@ -227,6 +227,9 @@ export const api = {
     (await page<TicketSummary>('/api/tickets', { number })).data[0] ?? null,
   ticket: (id: string) => data<Ticket>('GET', `/api/tickets/${enc(id)}`),
   createTicket: (b: NewTicketRequest) => data<Ticket>('POST', '/api/tickets', { body: b }),
+  /** Snoozes a ticket until `until` (RFC 3339): PENDING until then, OPEN again after. */
+  snoozeTicket: (id: string, until: string) =>
+    data<Ticket>('PUT', `/api/tickets/${enc(id)}/snooze`, { body: { until } }),
   updateTicket: (id: string, patch: TicketPatch) =>
     data<Ticket>('PATCH', `/api/tickets/${enc(id)}`, { body: patch }),
   messages: (id: string, q: { after?: string; limit?: number; cursor?: string | null } = {}) =>

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{PersonSummary, Priority, Ticket, TicketStatus, TrimmedText};
+use wrrk_shared::events::NoticeKind;
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
@@ -139,6 +140,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         team_id: body.team_id.clone(),
         subject,
         tags,
+        // Setting a status by hand ends a snooze (the waker then finds nothing to wake).
+        snoozed_until: status.and(current.snoozed_until).map(|_| None),
     };
     // Only the named fields are written. A lost race on status or assignee is retried on
     // the fresh ticket, re-checking who may reassign it.
@@ -158,12 +161,17 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
     };
     let assignee_changed = ticket.assignee_id != current.assignee_id;
-    let reassigned =
-        (assignee_changed || ticket.team_id != current.team_id).then_some(realtime::Reassigned {
-            by_user_id: &caller.user.id,
+    let widen = assignee_changed || ticket.team_id != current.team_id;
+    let tell = ticket
+        .assignee_id
+        .as_deref()
+        .filter(|_| assignee_changed)
+        .map(|a| realtime::Tell {
+            user_id: a,
+            kind: NoticeKind::Assigned,
+            by_user_id: Some(&caller.user.id),
             by_name: &caller.user.name,
-            assignee_changed,
         });
-    realtime::ticket_updated(&app, &ticket, reassigned).await;
+    realtime::ticket_updated(&app, &ticket, widen, tell).await;
     ok(super::complete(&app, ticket).await?)
 }
