@@ -8,6 +8,7 @@ import { TicketPage } from './pages/Ticket';
 import { Profile } from './pages/Profile';
 import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
+import { Unsubscribe } from './pages/Unsubscribe';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -34,6 +35,7 @@ export function App() {
   if ((m = path.match(/^\/invite\/([^/]+)$/))) return <Invite token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/verify-email\/([^/]+)$/))) return <VerifyEmail token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/reset-password\/([^/]+)$/))) return <ResetPassword token={decodeURIComponent(m[1])} />;
+  if (path === '/unsubscribe') return <Unsubscribe token={param('token') ?? ''} />;
 
   if (!me.value) {
     if (!hasToken()) return <Redirect to={`/login?next=${encodeURIComponent(path + search)}`} />;

@@ -105,6 +105,8 @@ describe('notifications', () => {
         customerReplied: true,
         mentioned: true,
         sound: true,
+        emailAssigned: true,
+        emailCustomerReplied: true,
       });
       await page.reload();
       const again = page.getByRole('form', { name: 'Notifications' });
@@ -137,6 +139,28 @@ describe('notifications', () => {
       const saved = await o.api.get(`/api/tickets/${t.id}`);
       assert.equal(saved.status, 'PENDING');
       assert.equal(new Date(saved.snoozedUntil).getTime(), at.getTime());
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the link in a notification mail turns that kind of mail off', async () => {
+    const o = await h.newOrg(stack.base);
+    const bob = await h.addUser(stack.base, o.api, { name: 'Bob Away' });
+    const t = await h.createTicket(o.api, { subject: 'While you were out' });
+    await o.api.patch(`/api/tickets/${t.id}`, { assigneeId: bob.user.id });
+    const mail = await h.until(
+      async () => (await h.outbox(stack.base)).find((m) => String(m.subject).includes('Assigned to you') && JSON.stringify(m.to).includes(bob.email)),
+      { what: 'the assignment mail' },
+    );
+    const token = h.decodeMime(mail.raw).match(/\/unsubscribe\?token=([A-Za-z0-9_.-]+)/)[1];
+    const { page, context } = await h.newAgentPage(browser, stack);
+    try {
+      await page.goto(`/unsubscribe?token=${token}`);
+      await page.getByRole('status').getByText(/gets no more mail about tickets assigned to you/).waitFor();
+      const user = await bob.api.get(`/api/users/${bob.user.id}`);
+      assert.equal(user.notifications.emailAssigned, false);
+      assert.equal(user.notifications.emailCustomerReplied, true);
     } finally {
       await context.close();
     }

@@ -51,6 +51,7 @@ use wrrk_shared::http::ErrorBody;
         crate::tickets::get::handle,
         crate::tickets::update::handle,
         crate::tickets::snooze::handle,
+        crate::users::unsubscribe::handle,
         crate::tickets::messages_list::handle,
         crate::tickets::messages_create::handle,
         crate::tickets::attachments_create::handle,

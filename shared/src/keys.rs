@@ -381,6 +381,11 @@ pub fn attachment(org_id: &str, id: &str) -> Key {
     Key::new(org_pk(org_id), format!("ATTACHMENT#{id}"))
 }
 
+/// When `user_id` was last mailed about `ticket_id` (batches notification mail).
+pub fn notify_mail(org_id: &str, user_id: &str, ticket_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("NOTIFYMAIL#{user_id}#{ticket_id}"))
+}
+
 /// Partition of snoozed tickets, sorted by when they wake.
 pub const SNOOZE_PK: &str = "SNOOZE";
 

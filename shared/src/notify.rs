@@ -95,6 +95,94 @@ pub async fn concerned(app: &App, ticket: &Ticket, message: &Message) -> Vec<(St
         .collect()
 }
 
+/// At most one notification mail per agent and ticket within this window.
+pub const MAIL_WINDOW_MINUTES: i64 = 10;
+
+/// The mail kinds an agent can turn off (the `kind` of an unsubscribe link).
+pub fn mail_kind(kind: NoticeKind) -> Option<&'static str> {
+    match kind {
+        NoticeKind::Assigned => Some("ASSIGNED"),
+        NoticeKind::CustomerReplied => Some("CUSTOMER_REPLIED"),
+        NoticeKind::Mentioned | NoticeKind::SnoozeEnded => None,
+    }
+}
+
+/// Mails `user_id` about `kind` on `ticket` when they want it and have no tab open, at
+/// most once per ticket per [`MAIL_WINDOW_MINUTES`]. Failures are logged: the event is
+/// stored and shown in the dashboard either way.
+pub async fn mail_if_away(
+    app: &App,
+    ticket: &Ticket,
+    user_id: &str,
+    kind: NoticeKind,
+    by_name: &str,
+    excerpt: Option<&str>,
+) {
+    if let Err(e) = try_mail(app, ticket, user_id, kind, by_name, excerpt).await {
+        tracing::error!(error = ?e, ticket_id = %ticket.id, user_id, "notification mail failed");
+    }
+}
+
+async fn try_mail(
+    app: &App,
+    ticket: &Ticket,
+    user_id: &str,
+    kind: NoticeKind,
+    by_name: &str,
+    excerpt: Option<&str>,
+) -> anyhow::Result<()> {
+    let Some(kind_name) = mail_kind(kind) else {
+        return Ok(());
+    };
+    let org_id = &ticket.org_id;
+    let (user, connections) = tokio::try_join!(
+        app.store.get_user(org_id, user_id),
+        app.store.connection_count(org_id, user_id)
+    )?;
+    let Some(user) = user.filter(|u| u.active) else {
+        return Ok(());
+    };
+    let wanted = match kind {
+        NoticeKind::Assigned => user.notifications.email_assigned,
+        _ => user.notifications.email_customer_replied,
+    };
+    if !wanted || connections > 0 {
+        return Ok(());
+    }
+    let now = chrono::Utc::now();
+    let window = chrono::Duration::minutes(MAIL_WINDOW_MINUTES);
+    if !app
+        .store
+        .claim_notification_mail(org_id, user_id, &ticket.id, now, window)
+        .await?
+    {
+        return Ok(());
+    }
+    let base = app.settings.app_url.trim_end_matches('/');
+    let token = app.tokens.issue_unsubscribe(org_id, user_id, kind_name)?;
+    let (subject, what) = match kind {
+        NoticeKind::Assigned => (
+            format!("[{}] Assigned to you", ticket.ticket_number),
+            format!("{by_name} assigned {} to you.", ticket.ticket_number),
+        ),
+        _ => (
+            format!("[{}] Your customer answered", ticket.ticket_number),
+            format!("The customer answered on {}.", ticket.ticket_number),
+        ),
+    };
+    let email = crate::mail::notification_email(
+        user.email.as_str(),
+        &subject,
+        &what,
+        excerpt,
+        &format!("{base}/tickets/{}", ticket.id),
+        // In the query: a JWT has dots, which static hosting takes for a file name.
+        &format!("{base}/unsubscribe?token={token}"),
+    );
+    app.mailer.send(&email).await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -265,9 +265,9 @@ async fn notification_preferences_are_each_users_own() {
         .await;
     assert_eq!(
         me.data()["notifications"],
-        json!({ "newConversation": true, "assigned": true, "customerReplied": true, "mentioned": true, "sound": false })
+        json!({ "newConversation": true, "assigned": true, "customerReplied": true, "mentioned": true, "sound": false, "emailAssigned": true, "emailCustomerReplied": true })
     );
-    let prefs = json!({ "newConversation": false, "assigned": true, "customerReplied": false, "mentioned": true, "sound": true });
+    let prefs = json!({ "newConversation": false, "assigned": true, "customerReplied": false, "mentioned": true, "sound": true, "emailAssigned": false, "emailCustomerReplied": true });
     let r = app
         .patch(
             &format!("/api/users/{}", agent.user_id),
@@ -293,7 +293,7 @@ async fn notification_preferences_are_each_users_own() {
     assert_eq!(r.status, 403, "{:?}", r.body);
     for bad in [
         json!({ "notifications": { "sound": true } }),
-        json!({ "notifications": { "newConversation": true, "assigned": true, "customerReplied": true, "mentioned": true, "sound": true, "sms": true } }),
+        json!({ "notifications": { "newConversation": true, "assigned": true, "customerReplied": true, "mentioned": true, "sound": true, "emailAssigned": true, "emailCustomerReplied": true, "sms": true } }),
     ] {
         let r = app
             .patch(&format!("/api/users/{}", agent.user_id), &agent.token, bad)
@@ -454,4 +454,167 @@ async fn a_snooze_ended_by_hand_wakes_nothing_and_bad_snoozes_are_refused() {
     let later = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
     let r = snooze(&app, &admin, &ticket, later).await;
     assert_eq!(r.status, 422, "{:?}", r.body);
+}
+
+/// The notification mails sent to `email` so far.
+fn notification_mails(app: &TestApp, email: &str) -> Vec<wrrk_local::ses::OutboxMessage> {
+    app.outbox()
+        .into_iter()
+        .filter(|m| m.to.iter().any(|t| t.eq_ignore_ascii_case(email)))
+        .filter(|m| m.subject.starts_with('['))
+        .collect()
+}
+
+/// The `/unsubscribe?token=<token>` link's token in a mail's text (and the html links it too).
+fn unsubscribe_token(mail: &wrrk_local::ses::OutboxMessage) -> String {
+    let text = mail.decoded.text.clone().expect("a text body");
+    let at = text
+        .find("/unsubscribe?token=")
+        .expect("an unsubscribe link")
+        + "/unsubscribe?token=".len();
+    let token: String = text[at..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    let html = mail.decoded.html.clone().expect("an html body");
+    assert!(html.contains(&token), "{html}");
+    token
+}
+
+/// A visitor's chat message.
+async fn visitor_says(app: &TestApp, visitor: &str, client_id: &str, content: &str) {
+    let resp = app
+        .http
+        .post(app.url("/api/widget/messages"))
+        .bearer_auth(visitor)
+        .json(&json!({ "clientId": client_id, "content": content }))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(resp.status().as_u16(), 201);
+}
+
+#[tokio::test]
+async fn an_away_agent_is_mailed_once_per_ticket_per_window_and_can_unsubscribe_per_kind() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let agent = app
+        .join(&admin, "grace@shop.io", "Grace Hopper", "AGENT")
+        .await;
+    let key = widget_key(&app, &admin).await;
+    let (chat, visitor) = start_chat_session(&app, &key, "Vera Visitor").await;
+
+    // Assigned while away (no tab open): one mail with a link to the ticket.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{chat}"),
+            &admin.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let mails = notification_mails(&app, "grace@shop.io");
+    assert_eq!(mails.len(), 1, "{mails:?}");
+    assert!(
+        mails[0].subject.contains("Assigned to you"),
+        "{}",
+        mails[0].subject
+    );
+    let text = mails[0].decoded.text.clone().unwrap_or_default();
+    assert!(text.contains(&format!("/tickets/{chat}")), "{text}");
+
+    // The customer answers twice within the window: no second mail for this ticket.
+    visitor_says(&app, &visitor, "c-1", "Hello? Anyone?").await;
+    visitor_says(&app, &visitor, "c-2", "Still waiting.").await;
+    assert_eq!(notification_mails(&app, "grace@shop.io").len(), 1);
+
+    // Another ticket is another batch: the answer on it is mailed, quoting the customer.
+    let (chat2, visitor2) = start_chat_session(&app, &key, "Walt Visitor").await;
+    let r = app
+        .patch(
+            &format!("/api/tickets/{chat2}"),
+            &agent.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // Taking a ticket yourself mails nothing.
+    assert_eq!(notification_mails(&app, "grace@shop.io").len(), 1);
+    visitor_says(&app, &visitor2, "w-1", "My parcel never came").await;
+    let mails = notification_mails(&app, "grace@shop.io");
+    assert_eq!(mails.len(), 2, "{mails:?}");
+    assert!(mails[1].subject.contains("Your customer answered"));
+    assert!(
+        mails[1]
+            .decoded
+            .text
+            .as_deref()
+            .unwrap_or_default()
+            .contains("My parcel never came")
+    );
+
+    // Its unsubscribe link turns off that kind only (no sign-in needed).
+    let token = unsubscribe_token(&mails[1]);
+    let r = app
+        .http
+        .post(app.url("/api/notifications/unsubscribe"))
+        .json(&json!({ "token": token }))
+        .send()
+        .await
+        .expect("request sent");
+    assert_eq!(r.status().as_u16(), 200);
+    let body: Value = r.json().await.expect("JSON");
+    assert_eq!(body["data"]["kind"], "CUSTOMER_REPLIED");
+    let me = app
+        .get(&format!("/api/users/{}", agent.user_id), &agent.token)
+        .await;
+    assert_eq!(me.data()["notifications"]["emailCustomerReplied"], false);
+    assert_eq!(me.data()["notifications"]["emailAssigned"], true);
+    let (chat3, visitor3) = start_chat_session(&app, &key, "Xena Visitor").await;
+    let r = app
+        .patch(
+            &format!("/api/tickets/{chat3}"),
+            &agent.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    visitor_says(&app, &visitor3, "x-1", "Hi").await;
+    assert_eq!(notification_mails(&app, "grace@shop.io").len(), 2);
+
+    // A forged or session token is no unsubscribe link.
+    for bad in ["nope".to_string(), agent.token.clone()] {
+        let r = app
+            .http
+            .post(app.url("/api/notifications/unsubscribe"))
+            .json(&json!({ "token": bad }))
+            .send()
+            .await
+            .expect("request sent");
+        assert_eq!(r.status().as_u16(), 410);
+    }
+}
+
+#[tokio::test]
+async fn an_agent_with_a_tab_open_is_not_mailed() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let agent = app
+        .join(&admin, "grace@shop.io", "Grace Hopper", "AGENT")
+        .await;
+    let ticket = open_ticket(&app, &admin, "Printer").await;
+    let mut tab = app.ws_connect(&agent.token).await;
+    let r = app
+        .patch(
+            &format!("/api/tickets/{ticket}"),
+            &admin.token,
+            json!({ "assigneeId": agent.user_id }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let (ev, _) = tab
+        .until("ticket:notify", |d| d["ticket"]["id"] == ticket.as_str())
+        .await;
+    assert_eq!(ev["data"]["kind"], "ASSIGNED");
+    assert!(notification_mails(&app, "grace@shop.io").is_empty());
 }

@@ -188,6 +188,9 @@ export const api = {
   users: (q: { search?: string; role?: string; team?: string; limit?: number; cursor?: string | null } = {}) =>
     page<User>('/api/users', q),
   user: (id: string) => data<User>('GET', `/api/users/${enc(id)}`),
+  /** Turns off one kind of notification mail (the link in such a mail; no sign-in). */
+  unsubscribe: (token: string) =>
+    data<{ kind: string; email: string }>('POST', '/api/notifications/unsubscribe', { body: { token }, anonymous: true }),
   updateUser: (id: string, patch: UserPatch) => data<User>('PATCH', `/api/users/${enc(id)}`, { body: patch }),
   deactivateUser: (id: string) => data<User>('DELETE', `/api/users/${enc(id)}`),
 

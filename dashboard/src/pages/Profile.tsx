@@ -13,6 +13,11 @@ const KINDS: [keyof NotificationPrefs, string][] = [
   ['sound', 'Play a sound'],
 ];
 
+const MAIL_KINDS: [keyof NotificationPrefs, string][] = [
+  ['emailAssigned', 'A ticket is assigned to me'],
+  ['emailCustomerReplied', 'A customer answers my ticket'],
+];
+
 /** Which events notify me, and the browser's permission to show them. */
 function NotificationSettings() {
   const user = me.value!;
@@ -21,7 +26,7 @@ function NotificationSettings() {
   const save = (e: Event) => {
     e.preventDefault();
     const d = new FormData(e.currentTarget as HTMLFormElement);
-    const prefs = Object.fromEntries(KINDS.map(([k]) => [k, d.get(k) === 'on'])) as unknown as NotificationPrefs;
+    const prefs = Object.fromEntries([...KINDS, ...MAIL_KINDS].map(([k]) => [k, d.get(k) === 'on'])) as unknown as NotificationPrefs;
     setSaved(false);
     void action.run(async () => {
       const u = await api.updateUser(user.id, { notifications: prefs });
@@ -44,6 +49,15 @@ function NotificationSettings() {
             <input type="checkbox" name={k} defaultChecked={user.notifications[k]} /> {label}
           </label>
         ))}
+      </fieldset>
+      <fieldset class="stack">
+        <legend>Email me, when I have no wrrk tab open, when</legend>
+        {MAIL_KINDS.map(([k, label]) => (
+          <label key={k}>
+            <input type="checkbox" name={k} defaultChecked={user.notifications[k]} /> {label}
+          </label>
+        ))}
+        <p class="hint">At most one mail per ticket every 10 minutes.</p>
       </fieldset>
       {p === 'granted' && <p>Browser notifications are allowed.</p>}
       {p === 'denied' && <p>Browser notifications are blocked in this browser's site settings.</p>}

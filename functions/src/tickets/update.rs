@@ -173,5 +173,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             by_name: &caller.user.name,
         });
     realtime::ticket_updated(&app, &ticket, widen, tell).await;
+    if let Some(t) = tell.filter(|t| t.user_id != caller.user.id.as_str()) {
+        wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
+    }
     ok(super::complete(&app, ticket).await?)
 }

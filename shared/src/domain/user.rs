@@ -61,8 +61,8 @@ impl User {
 }
 
 /// An agent's notification preferences: which events raise a browser notification (and
-/// count in the tab title), and whether a sound plays. Stored on the user; new users get
-/// every kind on and the sound off.
+/// count in the tab title), whether a sound plays, and which are mailed when they have no
+/// tab open. Stored on the user; new users get every kind on and the sound off.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NotificationPrefs {
@@ -76,6 +76,10 @@ pub struct NotificationPrefs {
     pub mentioned: bool,
     /// Play a sound with each notification.
     pub sound: bool,
+    /// Mail me when a ticket is assigned to me and I have no tab open.
+    pub email_assigned: bool,
+    /// Mail me when the customer answers my ticket and I have no tab open.
+    pub email_customer_replied: bool,
 }
 
 impl Default for NotificationPrefs {
@@ -86,6 +90,8 @@ impl Default for NotificationPrefs {
             customer_replied: true,
             mentioned: true,
             sound: false,
+            email_assigned: true,
+            email_customer_replied: true,
         }
     }
 }

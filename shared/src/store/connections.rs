@@ -738,3 +738,44 @@ fn room_members_of(items: &[Item]) -> Vec<RoomMember> {
         })
         .collect()
 }
+
+impl Store {
+    /// How many live connections `user_id` holds (0 when offline or never seen).
+    pub async fn connection_count(&self, org_id: &str, user_id: &str) -> StoreResult<i64> {
+        let item = self.get_item(&keys::presence(org_id, user_id)).await?;
+        Ok(item.and_then(|i| num_attr(&i, "connections")).unwrap_or(0))
+    }
+
+    /// Claims the one notification mail `user_id` may get about `ticket_id` within
+    /// `window` of `now`: a conditional write, so concurrent events mail once. Whether
+    /// this caller may send.
+    pub async fn claim_notification_mail(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        ticket_id: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> StoreResult<bool> {
+        let mut item = keys::notify_mail(org_id, user_id, ticket_id).to_item();
+        item.insert("sentAt".into(), n(now.timestamp()));
+        // Gone by itself a day later (it only matters for `window`).
+        item.insert(attr::TTL.into(), n(now.timestamp() + 24 * 3600));
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR sentAt <= :cutoff")
+            .expression_attribute_values(":cutoff", n((now - window).timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("claiming a notification mail")
+                .into()),
+        }
+    }
+}
