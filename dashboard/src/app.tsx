@@ -11,6 +11,7 @@ import { OrganizationSettings } from './pages/Organization';
 import { SavedRepliesSettings } from './pages/SavedReplies';
 import { ContactPage, Contacts } from './pages/Contacts';
 import { Rate } from './pages/Rate';
+import { Unsubscribe } from './pages/Unsubscribe';
 
 function Redirect({ to }: { to: string }) {
   useEffect(() => navigate(to, { replace: true }), [to]);
@@ -38,6 +39,7 @@ export function App() {
   if ((m = path.match(/^\/verify-email\/([^/]+)$/))) return <VerifyEmail token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/reset-password\/([^/]+)$/))) return <ResetPassword token={decodeURIComponent(m[1])} />;
   if ((m = path.match(/^\/rate\/([^/]+)$/))) return <Rate token={decodeURIComponent(m[1])} />;
+  if (path === '/unsubscribe') return <Unsubscribe token={param('token') ?? ''} />;
 
   if (!me.value) {
     if (!hasToken()) return <Redirect to={`/login?next=${encodeURIComponent(path + search)}`} />;

@@ -93,6 +93,13 @@ class Live {
       }
       const set = this.handlers.get(frame.event);
       if (set) for (const f of [...set]) f(frame.data);
+      // A notice replaces the `ticket:updated` this connection would have heard: lists
+      // and ticket views take its summary as one.
+      if (frame.event === 'ticket:notify') {
+        const upd = this.handlers.get('ticket:updated');
+        const ticket = (frame.data as ServerEvents['ticket:notify']).ticket;
+        if (upd) for (const f of [...upd]) f(ticket);
+      }
     };
     ws.onclose = () => {
       if (this.ws !== ws) return;

@@ -50,6 +50,8 @@ use wrrk_shared::http::ErrorBody;
         crate::tickets::list::handle,
         crate::tickets::get::handle,
         crate::tickets::update::handle,
+        crate::tickets::snooze::handle,
+        crate::users::unsubscribe::handle,
         crate::tickets::messages_list::handle,
         crate::tickets::messages_create::handle,
         crate::tickets::attachments_create::handle,

@@ -101,6 +101,7 @@ http_functions! {
     "users-list": "GET" "/api/users" [TableRead] => crate::users::list::handle,
     "users-get": "GET" "/api/users/{id}" [TableRead] => crate::users::get::handle,
     "users-update": "PATCH" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::update::handle,
+    "notifications-unsubscribe": "POST" "/api/notifications/unsubscribe" [TableWrite] => crate::users::unsubscribe::handle,
     "users-deactivate": "DELETE" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::deactivate::handle,
     "organizations-get": "GET" "/api/organizations/{id}" [TableRead] => crate::organizations::get::handle,
     "organizations-update": "PATCH" "/api/organizations/{id}" [TableWrite] => crate::organizations::update::handle,
@@ -121,6 +122,7 @@ http_functions! {
     "tickets-list": "GET" "/api/tickets" [TableRead] => crate::tickets::list::handle,
     "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
     "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections, SendMail] => crate::tickets::update::handle,
+    "tickets-snooze": "PUT" "/api/tickets/{id}/snooze" [TableWrite, ManageConnections] => crate::tickets::snooze::handle,
     "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
     "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::tickets::messages_create::handle,
     "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
@@ -138,7 +140,7 @@ http_functions! {
     "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,
     "widget-init": "POST" "/api/widget/init" [TableWrite] => crate::widget::init::handle,
     "widget-sessions": "POST" "/api/widget/sessions" [TableWrite, ManageConnections] => crate::widget::sessions::handle,
-    "widget-messages-create": "POST" "/api/widget/messages" [TableWrite, ManageConnections] => crate::widget::messages_create::handle,
+    "widget-messages-create": "POST" "/api/widget/messages" [TableWrite, ManageConnections, SendMail] => crate::widget::messages_create::handle,
     "widget-messages-list": "GET" "/api/widget/messages" [TableRead] => crate::widget::messages_list::handle,
     "widget-connect-ticket": "POST" "/api/widget/connect-ticket" [TableWrite] => crate::widget::connect_ticket::handle,
     "widget-preflight": "OPTIONS" "/api/widget/{route}" [] => crate::widget::preflight::handle,
@@ -226,8 +228,10 @@ macro_rules! event_functions {
 event_functions! {
     // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
     // message (which fans out to agents live).
-    "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, BucketWrite] => crate::email::inbound::handle,
+    "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::email::inbound::handle,
     // Reads the files a reply carries from the bucket; announces delivery states.
+    // Wakes snoozed tickets and tells their assignees.
+    "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
     // config.json, stores the app's URL and issues the setup link.

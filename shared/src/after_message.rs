@@ -36,7 +36,20 @@ pub async fn message_stored(
 ) -> Delivery {
     let live = async {
         let list_changed = moved && ticket.message_count > 1;
-        crate::realtime::message_stored(app, ticket, message, list_changed).await;
+        let concerns = crate::notify::concerned(app, ticket, message).await;
+        crate::realtime::message_stored(app, ticket, message, list_changed, &concerns).await;
+        let excerpt = crate::notify::excerpt(&message.content);
+        for (user, kind) in &concerns {
+            crate::notify::mail_if_away(
+                app,
+                ticket,
+                user,
+                *kind,
+                &message.author_name,
+                Some(&excerpt),
+            )
+            .await;
+        }
     };
     let email = async {
         let wanted = match ticket.channel {

@@ -25,6 +25,11 @@ pub enum Event {
     /// A ticket changed (to its viewers, and to the lists when a row moved).
     #[serde(rename = "ticket:updated")]
     TicketUpdated(TicketSummary),
+    /// Something on a ticket concerns this agent (assigned to them, their customer
+    /// answered, they were mentioned): sent to that agent's connections instead of the
+    /// `ticket:updated` they would otherwise get, so it carries the list summary too.
+    #[serde(rename = "ticket:notify")]
+    TicketNotify(TicketNotice),
     /// Someone started or stopped typing on a ticket (not back to the typist).
     #[serde(rename = "typing:indicator")]
     TypingIndicator(Typing),
@@ -84,6 +89,7 @@ impl Event {
             Self::MessageUpdated(_) => "message:updated",
             Self::TicketCreated(_) => "ticket:created",
             Self::TicketUpdated(_) => "ticket:updated",
+            Self::TicketNotify(_) => "ticket:notify",
             Self::TypingIndicator(_) => "typing:indicator",
             Self::PresenceUpdate(_) => "presence:update",
             Self::TicketViewers(_) => "ticket:viewers",
@@ -130,6 +136,36 @@ impl From<&Message> for VisitorMessage {
             created_at: m.created_at,
         }
     }
+}
+
+/// Why a ticket concerns an agent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum NoticeKind {
+    /// The ticket was assigned to them.
+    Assigned,
+    /// The customer answered their ticket.
+    CustomerReplied,
+    /// An internal note mentions them (`@name`).
+    Mentioned,
+    /// Their snoozed ticket came back OPEN.
+    SnoozeEnded,
+}
+
+/// `ticket:notify`: the ticket, why it concerns the receiver, and who caused it.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct TicketNotice {
+    /// Why.
+    pub kind: NoticeKind,
+    /// The ticket as lists show it now.
+    pub ticket: TicketSummary,
+    /// Who caused it (an agent's user id; none for a customer).
+    pub by_user_id: Option<String>,
+    /// Their name.
+    pub by_name: String,
+    /// The start of the message that caused it, if one did.
+    pub excerpt: Option<String>,
 }
 
 /// `typing:indicator`.

@@ -425,6 +425,19 @@ pub fn attachment(org_id: &str, id: &str) -> Key {
     Key::new(org_pk(org_id), format!("ATTACHMENT#{id}"))
 }
 
+/// When `user_id` was last mailed about `ticket_id` (batches notification mail).
+pub fn notify_mail(org_id: &str, user_id: &str, ticket_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("NOTIFYMAIL#{user_id}#{ticket_id}"))
+}
+
+/// Partition of snoozed tickets, sorted by when they wake.
+pub const SNOOZE_PK: &str = "SNOOZE";
+
+/// A ticket snoozed until `until` (RFC 3339).
+pub fn snooze(until: &str, org_id: &str, ticket_id: &str) -> Key {
+    Key::new(SNOOZE_PK, format!("{until}#{org_id}#{ticket_id}"))
+}
+
 /// Partition of outbound mail waiting for a retry, sorted by when it is due.
 pub const MAIL_RETRY_PK: &str = "MAILRETRY";
 

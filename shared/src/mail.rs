@@ -162,6 +162,42 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// A notification to an agent who has no tab open: what happened on which ticket, a link
+/// to it and one to stop this kind of mail. Customer text appears only in the body.
+pub fn notification_email(
+    to: &str,
+    subject: &str,
+    what: &str,
+    excerpt: Option<&str>,
+    ticket_link: &str,
+    unsubscribe_link: &str,
+) -> OutboundEmail {
+    let quoted = excerpt.map(|e| format!("\n\n> {e}")).unwrap_or_default();
+    let text = format!(
+        "Hello,\n\n{what}{quoted}\n\nOpen the ticket: {ticket_link}\n\n\
+         You get at most one such mail per ticket every 10 minutes while you have no wrrk tab \
+         open. Stop these mails: {unsubscribe_link}\n"
+    );
+    let html = format!(
+        "<p>Hello,</p><p>{what}</p>{quote}<p><a href=\"{href}\">Open the ticket</a></p>\
+         <p style=\"color:#666\">You get at most one such mail per ticket every 10 minutes while \
+         you have no wrrk tab open. <a href=\"{unsub}\">Stop these mails</a></p>",
+        what = escape_html(what),
+        quote = excerpt
+            .map(|e| format!("<blockquote>{}</blockquote>", escape_html(e)))
+            .unwrap_or_default(),
+        href = escape_html(ticket_link),
+        unsub = escape_html(unsubscribe_link),
+    );
+    OutboundEmail {
+        to: to.to_string(),
+        subject: subject.to_string(),
+        text,
+        html,
+        thread: Vec::new(),
+    }
+}
+
 /// The invitation email: who invites, to which organization, and the single-use link.
 /// Names chosen by users (the organization's, the inviter's) appear only quoted in the
 /// body, never in the subject, so nobody can make our mail say what they like.

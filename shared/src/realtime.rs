@@ -16,8 +16,16 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use crate::App;
-use crate::domain::{Connection, ConnectionKind, Message, Presence, Ticket, TicketSummary};
-use crate::events::{Event, NewMessage, PresenceChange, PresenceStatus, Typing, VisitorEvent};
+use std::collections::HashSet;
+
+use crate::domain::{
+    AgentConnection, AuthorType, Connection, ConnectionKind, Message, Presence, Ticket,
+    TicketSummary,
+};
+use crate::events::{
+    Event, NewMessage, NoticeKind, PresenceChange, PresenceStatus, TicketNotice, Typing,
+    VisitorEvent,
+};
 
 /// Posts in flight at once during one fan-out.
 const FAN_OUT_CONCURRENCY: usize = 64;
@@ -142,23 +150,31 @@ pub async fn to_ticket(
 /// A stored message reached `ticket` (as it is after the message): `message:new` to the
 /// ticket's room (agents' copies with the ticket's summary; visitors hear public messages
 /// only) and, when `list_changed`, `ticket:updated` to the organization's lists (agent
-/// connections that follow no ticket; one viewing another ticket shows no list). So each
-/// connection hears at most one event per message, and a busy organization's agents at
-/// work on tickets are not sent every other ticket's activity. The room and the lists are
-/// read together, and every post goes out in one bounded fan-out.
-pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_changed: bool) {
+/// connections that follow no ticket; one viewing another ticket shows no list). Agents
+/// the message `concerns` (see [`crate::notify::concerned`]) get `ticket:notify` on their
+/// connections outside the room instead, wherever they are. So each connection hears at
+/// most one event per message, and a busy organization's agents at work on tickets are
+/// not sent every other ticket's activity. The room and the organization's connections
+/// are read together (one Query each), and every post goes out in one bounded fan-out.
+pub async fn message_stored(
+    app: &App,
+    ticket: &Ticket,
+    message: &Message,
+    list_changed: bool,
+    concerns: &[(String, NoticeKind)],
+) {
     if !app.publisher.enabled() {
         return;
     }
     let org_id = &ticket.org_id;
-    let lists = async {
-        if list_changed {
-            app.store.list_connection_ids(org_id).await.map(Some)
+    let others = async {
+        if list_changed || !concerns.is_empty() {
+            app.store.org_agent_connections(org_id).await.map(Some)
         } else {
             Ok(None)
         }
     };
-    let (members, lists) = tokio::join!(app.store.room_members(org_id, &ticket.id), lists);
+    let (members, others) = tokio::join!(app.store.room_members(org_id, &ticket.id), others);
     let members = match members {
         Ok(m) => m,
         Err(e) => {
@@ -182,24 +198,57 @@ pub async fn message_stored(app: &App, ticket: &Ticket, message: &Message, list_
             ConnectionKind::Visitor => {}
         }
     }
-    let others: Vec<String> = match lists {
-        Ok(Some(ids)) => ids.into_iter().filter(|id| !agents.contains(id)).collect(),
+    let others = match others {
+        Ok(Some(c)) => c,
         Ok(None) => Vec::new(),
         Err(e) => {
-            tracing::error!(error = ?e, %org_id, "reading the organization's lists failed");
+            tracing::error!(error = ?e, %org_id, "reading the organization's connections failed");
             Vec::new()
         }
     };
-    let payloads = [
+    let mut payloads = vec![
         for_agents,
         for_visitors,
-        Event::TicketUpdated(summary).frame(),
+        Event::TicketUpdated(summary.clone()).frame(),
     ];
+    let notice_frames: Vec<(&str, usize)> = concerns
+        .iter()
+        .map(|(user, kind)| {
+            payloads.push(
+                Event::TicketNotify(TicketNotice {
+                    kind: *kind,
+                    ticket: summary.clone(),
+                    by_user_id: (message.author_type == AuthorType::Agent)
+                        .then(|| message.author_id.clone())
+                        .flatten(),
+                    by_name: message.author_name.clone(),
+                    excerpt: Some(crate::notify::excerpt(&message.content)),
+                })
+                .frame(),
+            );
+            (user.as_str(), payloads.len() - 1)
+        })
+        .collect();
+    let outside: Vec<(String, usize)> = others
+        .into_iter()
+        .filter(|c| !agents.contains(&c.connection_id))
+        .filter_map(|c| {
+            let notice = notice_frames
+                .iter()
+                .find(|(user, _)| *user == c.user_id)
+                .map(|(_, i)| *i);
+            match notice {
+                Some(i) => Some((c.connection_id, i)),
+                None if list_changed && c.on_list => Some((c.connection_id, 2)),
+                None => None,
+            }
+        })
+        .collect();
     let targets = agents
         .into_iter()
         .map(|id| (id, 0))
         .chain(visitors.into_iter().map(|id| (id, 1)))
-        .chain(others.into_iter().map(|id| (id, 2)))
+        .chain(outside)
         .collect();
     let gone = deliver_each(app, targets, &payloads).await;
     close_gone(app, gone, true).await;
@@ -384,48 +433,161 @@ pub async fn presence_changed(app: &App, conn: &Connection, presence: &Presence)
     .await;
 }
 
-/// A ticket was opened: its list summary to the organization's lists.
+/// A ticket was opened: its list summary to every agent connection of the organization
+/// (of the ticket's team only, when it is routed to one, plus the lists, which show every
+/// ticket), whatever page each shows, so an agent at work on another ticket hears of the
+/// new conversation. One event per connection.
 pub async fn ticket_created(app: &App, ticket: &Ticket) {
     if !app.publisher.enabled() {
         return;
     }
-    match app.store.list_connection_ids(&ticket.org_id).await {
-        Ok(ids) => {
-            let payload = Event::TicketCreated(TicketSummary::from(ticket)).frame();
-            fan_out(app, ids.into_iter(), None, &payload, true).await;
+    let targets = match audience(app, ticket).await {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the organization's connections failed");
+            return;
         }
-        Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
+    };
+    let payload = Event::TicketCreated(TicketSummary::from(ticket)).frame();
+    fan_out(
+        app,
+        targets.into_iter().map(|c| c.connection_id),
+        None,
+        &payload,
+        true,
+    )
+    .await;
+}
+
+/// The connections that hear of a new or reassigned ticket: every agent connection of the
+/// organization, or of the ticket's team's members plus the lists when it has a team. One
+/// Query of the organization's connections (and one of the team's members).
+async fn audience(app: &App, ticket: &Ticket) -> crate::store::StoreResult<Vec<AgentConnection>> {
+    let org_id = &ticket.org_id;
+    let connections = app.store.org_agent_connections(org_id).await?;
+    let Some(team_id) = &ticket.team_id else {
+        return Ok(connections);
+    };
+    let members = team_member_set(app, org_id, team_id).await?;
+    Ok(connections
+        .into_iter()
+        .filter(|c| c.on_list || members.contains(&c.user_id))
+        .collect())
+}
+
+/// Every member id of a team (paged reads; teams are small).
+async fn team_member_set(
+    app: &App,
+    org_id: &str,
+    team_id: &str,
+) -> crate::store::StoreResult<HashSet<String>> {
+    let mut members = HashSet::new();
+    let mut start = None;
+    loop {
+        let page = app
+            .store
+            .team_member_ids(org_id, team_id, 1000, start)
+            .await?;
+        members.extend(page.items);
+        match page.next {
+            Some(next) => start = Some(next),
+            None => return Ok(members),
+        }
     }
 }
 
+/// An agent to tell about a ticket's change with `ticket:notify`, and who caused it.
+#[derive(Debug, Clone, Copy)]
+pub struct Tell<'a> {
+    /// The agent told.
+    pub user_id: &'a str,
+    /// Why.
+    pub kind: NoticeKind,
+    /// The agent who caused it (none: wrrk itself, e.g. a snooze ending).
+    pub by_user_id: Option<&'a str>,
+    /// Their name.
+    pub by_name: &'a str,
+}
+
 /// A ticket's fields changed: its list summary to the organization's lists and to the
-/// agents viewing it (nothing else tells them).
-pub async fn ticket_updated(app: &App, ticket: &Ticket) {
+/// agents viewing it (nothing else tells them). When its assignee or team changed
+/// (`widen`), it reaches every connection that hears of new tickets too
+/// ([`ticket_created`]). The connections of the agent in `tell` get `ticket:notify` in its
+/// place, from any page. Each connection gets one event.
+pub async fn ticket_updated(app: &App, ticket: &Ticket, widen: bool, tell: Option<Tell<'_>>) {
     if !app.publisher.enabled() {
         return;
     }
     let org_id = &ticket.org_id;
-    let (members, lists) = tokio::join!(
-        app.store.room_members(org_id, &ticket.id),
-        app.store.list_connection_ids(org_id)
-    );
-    let mut targets: Vec<String> = match members {
+    let others = async {
+        if widen {
+            audience(app, ticket).await
+        } else if let Some(t) = tell {
+            let all = app.store.org_agent_connections(org_id).await?;
+            Ok(all
+                .into_iter()
+                .filter(|c| c.on_list || c.user_id == t.user_id)
+                .collect())
+        } else {
+            app.store.list_connection_ids(org_id).await.map(|ids| {
+                ids.into_iter()
+                    .map(|connection_id| AgentConnection {
+                        connection_id,
+                        user_id: String::new(),
+                        on_list: true,
+                    })
+                    .collect()
+            })
+        }
+    };
+    let (members, others) = tokio::join!(app.store.room_members(org_id, &ticket.id), others);
+    let mut targets: Vec<(String, Option<String>)> = match members {
         Ok(m) => m
             .into_iter()
             .filter(|m| m.kind == ConnectionKind::Agent)
-            .map(|m| m.connection_id)
+            .map(|m| (m.connection_id, m.user_id))
             .collect(),
         Err(e) => {
             tracing::error!(error = ?e, ticket_id = %ticket.id, "reading a room failed");
             Vec::new()
         }
     };
-    match lists {
-        Ok(ids) => targets.extend(ids),
+    match others {
+        Ok(conns) => {
+            let seen: HashSet<String> = targets.iter().map(|(id, _)| id.clone()).collect();
+            targets.extend(
+                conns
+                    .into_iter()
+                    .filter(|c| !seen.contains(&c.connection_id))
+                    .map(|c| (c.connection_id, Some(c.user_id))),
+            );
+        }
         Err(e) => tracing::error!(error = ?e, ticket_id = %ticket.id, "reading the lists failed"),
     }
-    let payload = Event::TicketUpdated(TicketSummary::from(ticket)).frame();
-    fan_out(app, targets.into_iter(), None, &payload, true).await;
+    let summary = TicketSummary::from(ticket);
+    let mut payloads = vec![Event::TicketUpdated(summary.clone()).frame()];
+    if let Some(t) = tell {
+        payloads.push(
+            Event::TicketNotify(TicketNotice {
+                kind: t.kind,
+                ticket: summary,
+                by_user_id: t.by_user_id.map(str::to_string),
+                by_name: t.by_name.to_string(),
+                excerpt: None,
+            })
+            .frame(),
+        );
+    }
+    let told = tell.map(|t| t.user_id);
+    let targets = targets
+        .into_iter()
+        .map(|(id, user)| {
+            let which = usize::from(told.is_some() && user.as_deref() == told);
+            (id, which)
+        })
+        .collect();
+    let gone = deliver_each(app, targets, &payloads).await;
+    close_gone(app, gone, true).await;
 }
 
 /// The `typing:indicator` data: who, on which ticket, and until when it holds without a

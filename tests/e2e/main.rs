@@ -14,6 +14,7 @@ mod http_contract;
 mod invitations;
 mod lambda_binary;
 mod local_binary;
+mod never_miss;
 mod openapi;
 mod organizations;
 mod rbac_matrix;

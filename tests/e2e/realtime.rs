@@ -246,10 +246,13 @@ async fn ticket_changes_reach_the_whole_organization() {
         )
         .await;
     assert_eq!(r.status, 200, "{:?}", r.body);
-    let updated = watcher.expect("ticket:updated").await;
-    assert_eq!(updated["data"]["id"], ticket["id"]);
-    assert_eq!(updated["data"]["status"], "PENDING");
-    assert_eq!(updated["data"]["assigneeId"], agent.user_id.as_str());
+    // The watcher is the new assignee: its copy is the notice, carrying the summary.
+    let notice = watcher.expect("ticket:notify").await;
+    assert_eq!(notice["data"]["kind"], "ASSIGNED");
+    let updated = &notice["data"]["ticket"];
+    assert_eq!(updated["id"], ticket["id"]);
+    assert_eq!(updated["status"], "PENDING");
+    assert_eq!(updated["assigneeId"], agent.user_id.as_str());
 }
 
 #[tokio::test]

@@ -195,6 +195,9 @@ export const api = {
   users: (q: { search?: string; role?: string; team?: string; limit?: number; cursor?: string | null } = {}) =>
     page<User>('/api/users', q),
   user: (id: string) => data<User>('GET', `/api/users/${enc(id)}`),
+  /** Turns off one kind of notification mail (the link in such a mail; no sign-in). */
+  unsubscribe: (token: string) =>
+    data<{ kind: string; email: string }>('POST', '/api/notifications/unsubscribe', { body: { token }, anonymous: true }),
   updateUser: (id: string, patch: UserPatch) => data<User>('PATCH', `/api/users/${enc(id)}`, { body: patch }),
   deactivateUser: (id: string) => data<User>('DELETE', `/api/users/${enc(id)}`),
 
@@ -234,6 +237,9 @@ export const api = {
     (await page<TicketSummary>('/api/tickets', { number })).data[0] ?? null,
   ticket: (id: string) => data<Ticket>('GET', `/api/tickets/${enc(id)}`),
   createTicket: (b: NewTicketRequest) => data<Ticket>('POST', '/api/tickets', { body: b }),
+  /** Snoozes a ticket until `until` (RFC 3339): PENDING until then, OPEN again after. */
+  snoozeTicket: (id: string, until: string) =>
+    data<Ticket>('PUT', `/api/tickets/${enc(id)}/snooze`, { body: { until } }),
   updateTicket: (id: string, patch: TicketPatch) =>
     data<Ticket>('PATCH', `/api/tickets/${enc(id)}`, { body: patch }),
   messages: (id: string, q: { after?: string; limit?: number; cursor?: string | null } = {}) =>

@@ -8,6 +8,7 @@ import { Link, location, navigate } from '../router';
 import { clearSession, me, org, presence, setSession } from '../state';
 import { titleCase } from '../format';
 import { needsEmailVerification } from '../api/types';
+import { startNotifications } from '../notifications';
 
 function NavLink({ href, label }: { href: string; label: string }) {
   const path = location.value.path;
@@ -82,6 +83,7 @@ function VerifyBanner() {
 export function Layout({ children }: { children: ComponentChildren }) {
   const status = live.status.value;
   const user = me.value!;
+  useEffect(() => startNotifications(), [user.id]);
   useEffect(() => {
     // Move focus to the new page's heading so screen readers announce the change.
     const h = document.querySelector<HTMLElement>('#main h1');

@@ -1,3 +1,4 @@
+import { setPageTitle } from '../notifications';
 import { cloneElement, isValidElement, type ComponentChildren } from 'preact';
 import { useEffect, useId, useState } from 'preact/hooks';
 
@@ -51,7 +52,7 @@ export function Field({
 /** Sets the document title while mounted. */
 export function useTitle(title: string) {
   useEffect(() => {
-    document.title = title ? `${title} · wrrk` : 'wrrk';
+    setPageTitle(title ? `${title} · wrrk` : 'wrrk');
   }, [title]);
 }
 

@@ -3,6 +3,78 @@ import { api, describe, setToken } from '../api/client';
 import { me, rememberUsers } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { titleCase } from '../format';
+import { askPermission, permission, type NotificationPrefs } from '../notifications';
+
+const KINDS: [keyof NotificationPrefs, string][] = [
+  ['newConversation', 'A new conversation in my teams'],
+  ['assigned', 'A ticket is assigned to me'],
+  ['customerReplied', 'A customer answers my ticket'],
+  ['mentioned', 'Someone mentions me in an internal note'],
+  ['sound', 'Play a sound'],
+];
+
+const MAIL_KINDS: [keyof NotificationPrefs, string][] = [
+  ['emailAssigned', 'A ticket is assigned to me'],
+  ['emailCustomerReplied', 'A customer answers my ticket'],
+];
+
+/** Which events notify me, and the browser's permission to show them. */
+function NotificationSettings() {
+  const user = me.value!;
+  const action = useAction();
+  const [saved, setSaved] = useState(false);
+  const save = (e: Event) => {
+    e.preventDefault();
+    const d = new FormData(e.currentTarget as HTMLFormElement);
+    const prefs = Object.fromEntries([...KINDS, ...MAIL_KINDS].map(([k]) => [k, d.get(k) === 'on'])) as unknown as NotificationPrefs;
+    setSaved(false);
+    void action.run(async () => {
+      const u = await api.updateUser(user.id, { notifications: prefs });
+      me.value = { ...me.value!, ...u };
+      setSaved(true);
+    }, describe);
+  };
+  const p = permission.value;
+  return (
+    <form class="panel stack narrow" onSubmit={save} aria-labelledby="notifications-heading">
+      <h2 id="notifications-heading">Notifications</h2>
+      <p class="muted">
+        Each counts in the tab's title and on its icon until you open the ticket, and shows a browser
+        notification when this browser allows them.
+      </p>
+      <fieldset class="stack">
+        <legend>Notify me when</legend>
+        {KINDS.map(([k, label]) => (
+          <label key={k}>
+            <input type="checkbox" name={k} defaultChecked={user.notifications[k]} /> {label}
+          </label>
+        ))}
+      </fieldset>
+      <fieldset class="stack">
+        <legend>Email me, when I have no wrrk tab open, when</legend>
+        {MAIL_KINDS.map(([k, label]) => (
+          <label key={k}>
+            <input type="checkbox" name={k} defaultChecked={user.notifications[k]} /> {label}
+          </label>
+        ))}
+        <p class="hint">At most one mail per ticket every 10 minutes.</p>
+      </fieldset>
+      {p === 'granted' && <p>Browser notifications are allowed.</p>}
+      {p === 'denied' && <p>Browser notifications are blocked in this browser's site settings.</p>}
+      {p === 'unsupported' && <p>This browser cannot show notifications.</p>}
+      {p === 'default' && (
+        <button type="button" onClick={() => void askPermission()}>
+          Allow browser notifications
+        </button>
+      )}
+      <ErrorText error={action.error} />
+      {saved && <Notice>Notification preferences saved.</Notice>}
+      <button type="submit" class="primary" disabled={action.busy}>
+        Save notifications
+      </button>
+    </form>
+  );
+}
 
 export function Profile() {
   const user = me.value!;
@@ -66,6 +138,7 @@ export function Profile() {
           Save profile
         </button>
       </form>
+      <NotificationSettings />
       <form class="panel stack narrow" onSubmit={changePassword} aria-labelledby="password-heading">
         <h2 id="password-heading">Change password</h2>
         <Field label="Current password">

@@ -1,6 +1,7 @@
 // One ticket: the thread (oldest first, live, deduplicated by id), the reply box with
 // its internal-note toggle and typing indicator, the ticket's controls and its customer.
 
+import { Snooze } from '../components/Snooze';
 import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { all, api, describe } from '../api/client';
@@ -783,6 +784,7 @@ export function TicketPage({ id }: { id: string }) {
       </div>
       <div class="side-col">
         <Controls ticket={ticket} onChange={setTicket} />
+        <Snooze ticket={ticket} onChange={setTicket} />
         <CustomerPanel ticket={ticket} />
       </div>
     </div>

@@ -6,6 +6,8 @@ pub mod get;
 pub mod list;
 pub mod messages_create;
 pub mod messages_list;
+pub mod snooze;
+pub mod snooze_wake;
 pub mod update;
 
 use std::collections::BTreeSet;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{PersonSummary, Priority, Ticket, TicketStatus, TrimmedText};
+use wrrk_shared::events::NoticeKind;
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
@@ -147,6 +148,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         team_id: body.team_id.clone(),
         subject,
         tags,
+        // Setting a status by hand ends a snooze (the waker then finds nothing to wake).
+        snoozed_until: status.and(current.snoozed_until).map(|_| None),
     };
     // Only the named fields are written. A lost race on status or assignee is retried on
     // the fresh ticket, re-checking who may reassign it.
@@ -165,7 +168,22 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             Err(e) => return Err(e.into()),
         }
     };
-    realtime::ticket_updated(&app, &ticket).await;
+    let assignee_changed = ticket.assignee_id != current.assignee_id;
+    let widen = assignee_changed || ticket.team_id != current.team_id;
+    let tell = ticket
+        .assignee_id
+        .as_deref()
+        .filter(|_| assignee_changed)
+        .map(|a| realtime::Tell {
+            user_id: a,
+            kind: NoticeKind::Assigned,
+            by_user_id: Some(&caller.user.id),
+            by_name: &caller.user.name,
+        });
+    realtime::ticket_updated(&app, &ticket, widen, tell).await;
+    if let Some(t) = tell.filter(|t| t.user_id != caller.user.id.as_str()) {
+        wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
+    }
     // This change resolved it: the customer is asked, once per resolve.
     if status == Some(TicketStatus::Resolved)
         && current.status != TicketStatus::Resolved

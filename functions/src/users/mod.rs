@@ -3,6 +3,7 @@
 pub mod deactivate;
 pub mod get;
 pub mod list;
+pub mod unsubscribe;
 pub mod update;
 
 use wrrk_shared::App;

@@ -1,4 +1,5 @@
 //! `PATCH /api/users/{id}`: name and avatar (your own, or anyone's with `users:update`),
+//! notification preferences (your own only),
 //! role (ADMIN only), `active: true` to reactivate (`users:deactivate`). A MANAGER cannot
 //! edit an ADMIN; the last active ADMIN stays one. A demoted user's live connections close
 //! (they reconnect with their new role).
@@ -8,7 +9,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
-use wrrk_shared::domain::{HttpsUrl, PersonName, PersonSummary, Role, User};
+use wrrk_shared::domain::{HttpsUrl, NotificationPrefs, PersonName, PersonSummary, Role, User};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
@@ -29,6 +30,8 @@ struct Body {
     #[schema(value_type = Option<wrrk_shared::domain::Role>)]
     role: Option<String>,
     active: Option<bool>,
+    /// Your own notification preferences (nobody else's).
+    notifications: Option<NotificationPrefs>,
 }
 
 /// Who may change what on `target`.
@@ -96,6 +99,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
         if let Some(avatar) = &avatar {
             after.avatar_url = avatar.clone();
+        }
+        if let Some(prefs) = body.notifications {
+            if caller.user.id != before.id {
+                return Err(ApiError::Forbidden(
+                    "Only the user themself can change their notifications.".into(),
+                ));
+            }
+            after.notifications = prefs;
         }
         if let Some(role) = role.filter(|r| *r != before.role) {
             caller.require(Permission::UsersChangeRole)?;

@@ -68,6 +68,25 @@ struct DeviceClaims {
     exp: i64,
 }
 
+/// Audience of unsubscribe tokens (see [`TokenKeys::issue_unsubscribe`]).
+const UNSUBSCRIBE_AUDIENCE: &str = "wrrk-unsubscribe";
+/// How long an unsubscribe link in a notification mail works.
+const UNSUBSCRIBE_TTL_SECONDS: i64 = 365 * 24 * 3600;
+
+/// What an unsubscribe token says: user `sub` of `org` wants no more mail of `kind`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct UnsubscribeClaims {
+    /// The user id.
+    pub sub: String,
+    /// The organization id.
+    pub org: String,
+    /// The kind of mail (`ASSIGNED`, `CUSTOMER_REPLIED`).
+    pub kind: String,
+    aud: String,
+    iat: i64,
+    exp: i64,
+}
+
 /// Signing and verification keys, derived once at cold start.
 pub struct TokenKeys {
     encoding: EncodingKey,
@@ -120,6 +139,35 @@ impl TokenKeys {
             iat: now,
             exp: now + DEVICE_TTL_SECONDS,
         })
+    }
+
+    /// A link token that turns off one kind of notification mail for one user: works
+    /// without signing in (from the mail), for a year, for nothing else.
+    pub fn issue_unsubscribe(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        kind: &str,
+    ) -> anyhow::Result<String> {
+        let now = Utc::now().timestamp();
+        self.sign(&UnsubscribeClaims {
+            sub: user_id.to_string(),
+            org: org_id.to_string(),
+            kind: kind.to_string(),
+            aud: UNSUBSCRIBE_AUDIENCE.to_string(),
+            iat: now,
+            exp: now + UNSUBSCRIBE_TTL_SECONDS,
+        })
+    }
+
+    /// The claims of a valid unsubscribe token.
+    pub fn verify_unsubscribe(&self, token: &str) -> Option<UnsubscribeClaims> {
+        let mut v = self.validation.clone();
+        v.set_required_spec_claims(&["exp", "sub", "aud"]);
+        v.set_audience(&[UNSUBSCRIBE_AUDIENCE]);
+        jsonwebtoken::decode::<UnsubscribeClaims>(token, &self.decoding, &v)
+            .ok()
+            .map(|d| d.claims)
     }
 
     /// Whether `token` is a valid device token for `email`.

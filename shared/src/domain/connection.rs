@@ -71,6 +71,17 @@ pub struct RoomMember {
     pub name: Option<String>,
 }
 
+/// One agent connection of an organization, as organization-wide fan-out reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgentConnection {
+    /// The connection.
+    pub connection_id: String,
+    /// Its agent.
+    pub user_id: String,
+    /// Whether it follows no ticket (the tab shows a list).
+    pub on_list: bool,
+}
+
 /// A user's presence: online while they have at least one live connection.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

@@ -12,7 +12,7 @@ mod user;
 mod values;
 
 pub use connection::{
-    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+    AgentConnection, CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
 };
 pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
@@ -24,7 +24,7 @@ pub use ticket::{
     AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,
     TicketStatus, TicketSummary,
 };
-pub use user::User;
+pub use user::{NotificationPrefs, User};
 pub use values::{
     CONTENT_PATTERN, EMAIL_PATTERN, Email, HttpsUrl, LINES_PATTERN, LINES_REQUIRED_PATTERN,
     OPTIONAL_TEXT_PATTERN, Password, PersonName, TEXT_PATTERN, TicketPrefix, Timezone, TrimmedText,

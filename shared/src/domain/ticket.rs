@@ -105,6 +105,9 @@ pub struct Ticket {
     /// Messages so far (notes included).
     #[serde(default)]
     pub message_count: u64,
+    /// While snoozed: when it comes back OPEN (its assignee is told then).
+    #[serde(default)]
+    pub snoozed_until: Option<DateTime<Utc>>,
     /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_references: Vec<String>,

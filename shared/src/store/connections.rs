@@ -15,7 +15,7 @@ use super::{
     to_item,
 };
 use crate::domain::{
-    CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
+    AgentConnection, CONNECTION_LIFETIME_SECONDS, Connection, ConnectionKind, Presence, RoomMember,
 };
 use crate::keys::{self, attr};
 
@@ -578,6 +578,30 @@ impl Store {
             .collect())
     }
 
+    /// Every live agent connection of the organization with its agent and whether it
+    /// shows a list: one Query serves "everyone", "a team's members" and "the lists".
+    pub async fn org_agent_connections(&self, org_id: &str) -> StoreResult<Vec<AgentConnection>> {
+        let q = QuerySpec::prefix(
+            None,
+            keys::org_connections_pk(org_id),
+            keys::CONNECTION_PREFIX.into(),
+            true,
+        );
+        let items = self.query_all(&q).await?;
+        Ok(items
+            .iter()
+            .filter_map(|i| {
+                Some(AgentConnection {
+                    connection_id: str_attr(i, attr::SK)?
+                        .strip_prefix(keys::CONNECTION_PREFIX)?
+                        .to_string(),
+                    user_id: str_attr(i, "userId")?.to_string(),
+                    on_list: !i.contains_key("rooms"),
+                })
+            })
+            .collect())
+    }
+
     /// The live connections of one user (of one session of theirs, if given).
     pub async fn user_connection_ids(
         &self,
@@ -713,4 +737,45 @@ fn room_members_of(items: &[Item]) -> Vec<RoomMember> {
             })
         })
         .collect()
+}
+
+impl Store {
+    /// How many live connections `user_id` holds (0 when offline or never seen).
+    pub async fn connection_count(&self, org_id: &str, user_id: &str) -> StoreResult<i64> {
+        let item = self.get_item(&keys::presence(org_id, user_id)).await?;
+        Ok(item.and_then(|i| num_attr(&i, "connections")).unwrap_or(0))
+    }
+
+    /// Claims the one notification mail `user_id` may get about `ticket_id` within
+    /// `window` of `now`: a conditional write, so concurrent events mail once. Whether
+    /// this caller may send.
+    pub async fn claim_notification_mail(
+        &self,
+        org_id: &str,
+        user_id: &str,
+        ticket_id: &str,
+        now: DateTime<Utc>,
+        window: chrono::Duration,
+    ) -> StoreResult<bool> {
+        let mut item = keys::notify_mail(org_id, user_id, ticket_id).to_item();
+        item.insert("sentAt".into(), n(now.timestamp()));
+        // Gone by itself a day later (it only matters for `window`).
+        item.insert(attr::TTL.into(), n(now.timestamp() + 24 * 3600));
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK) OR sentAt <= :cutoff")
+            .expression_attribute_values(":cutoff", n((now - window).timestamp()))
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(anyhow::Error::new(e)
+                .context("claiming a notification mail")
+                .into()),
+        }
+    }
 }

@@ -117,6 +117,7 @@ impl Store {
             "updatedAt = :updated",
             "version = :version",
             "#search = :search",
+            "notifications = :notifications",
         ];
         let mut vals: super::tx::Values = vec![
             (":name", s(&user.name)),
@@ -129,6 +130,11 @@ impl Store {
                 s(format!("{} {}", user.name.to_lowercase(), user.email)),
             ),
             (":prev", n(user.version.saturating_sub(1))),
+            (
+                ":notifications",
+                serde_dynamo::to_attribute_value(user.notifications)
+                    .context("serializing notification preferences")?,
+            ),
         ];
         let mut expression = String::new();
         match &user.avatar_url {

@@ -866,6 +866,29 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
     for a in &mut agents {
         a.socket.drain();
     }
+    // The same with both agents at work on another ticket: every agent hears of a new
+    // conversation whatever page it shows, so each still gets its one ticket:created.
+    let busy_ticket = created[0].clone();
+    for a in &mut agents {
+        a.socket.subscribe(&busy_ticket).await?;
+    }
+    let chat_start_busy = b.op("chat start (both agents on another ticket's page)");
+    for i in 0..n {
+        b.begin();
+        let chat = start_chat(&b, &widget_key, 100 + i).await?;
+        b.ran("ws-connect").await?;
+        b.end(chat_start_busy);
+        for a in &mut agents {
+            a.socket
+                .expect("ticket:created", |d| d["id"] == chat.ticket.as_str())
+                .await?;
+        }
+        chats.push(chat);
+    }
+    for a in &mut agents {
+        a.socket.unsubscribe(&busy_ticket).await?;
+        a.socket.drain();
+    }
     // Both agents follow the first chat.
     let ticket = chats[0].ticket.clone();
     let visitor = chats[0].token.clone();
@@ -994,6 +1017,14 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
         &chats,
         Some(1.0),
         ms,
+    );
+    let busy = Usage::default()
+        .plus(&chat, 10_000.0)
+        .plus(&b.usage(chat_start), -10_000.0)
+        .plus(&b.usage(chat_start_busy), 10_000.0);
+    println!(
+        "    with both agents on another ticket's page when each chat starts (each still hears ticket:created): ${:.4}",
+        busy.total(ms)
     );
     let typed = chats.plus(&b.usage(typing), 10.0 * 10_000.0);
     println!(
