@@ -137,7 +137,7 @@ describe('accessibility', () => {
 
   test('a reply can be written and sent with the keyboard alone', async () => {
     const o = await h.newOrg(stack.base);
-    const t = await h.createTicket(o.api, { subject: 'Keyboard ticket' });
+    await h.createTicket(o.api, { subject: 'Keyboard ticket' });
     const { context, page } = await h.newAgentPage(browser, stack);
     try {
       await h.signIn(page, o.email, o.password);

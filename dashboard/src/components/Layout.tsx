@@ -84,11 +84,12 @@ export function Layout({ children }: { children: ComponentChildren }) {
   const status = live.status.value;
   const user = me.value!;
   useEffect(() => startNotifications(), [user.id]);
+  const path = location.value.path;
   useEffect(() => {
     // Move focus to the new page's heading so screen readers announce the change.
     const h = document.querySelector<HTMLElement>('#main h1');
     if (h && document.activeElement === document.body) h.focus({ preventScroll: true });
-  }, [location.value.path]);
+  }, [path]);
   return (
     <div class="shell">
       <a class="skip" href="#main">

@@ -1,6 +1,6 @@
 import { setPageTitle } from '../notifications';
 import { cloneElement, isValidElement, type ComponentChildren } from 'preact';
-import { useEffect, useId, useState } from 'preact/hooks';
+import { useCallback, useEffect, useId, useState } from 'preact/hooks';
 
 /** An error sentence, announced to screen readers. */
 export function ErrorText({ error }: { error: string | null | undefined }) {
@@ -60,7 +60,8 @@ export function useTitle(title: string) {
 export function useAction() {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const run = async (f: () => Promise<void>, describe: (e: unknown) => string) => {
+  // Stable across renders (it uses only state setters), so effects may depend on it.
+  const run = useCallback(async (f: () => Promise<void>, describe: (e: unknown) => string) => {
     setBusy(true);
     setError(null);
     try {
@@ -70,7 +71,7 @@ export function useAction() {
     } finally {
       setBusy(false);
     }
-  };
+  }, []);
   return { busy, error, setError, run };
 }
 

@@ -2,7 +2,7 @@
 // details (edited conditionally on the version read), all their conversations, and merging
 // a duplicate into them.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { api, describe } from '../api/client';
 import { ticketNumber, type Customer, type TicketSummary } from '../api/types';
 import { Link, navigate } from '../router';
@@ -127,17 +127,20 @@ function Conversations({ customerId }: { customerId: string }) {
   const [rows, setRows] = useState<TicketSummary[] | null>(null);
   const [next, setNext] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const load = (cursor: string | null) =>
-    api.tickets({ customer: customerId, limit: 25, cursor }).then(
-      (p) => {
-        setRows((prev) => [...(cursor ? (prev ?? []) : []), ...p.data]);
-        setNext(p.nextCursor ?? null);
-      },
-      (e) => setError(describe(e)),
-    );
+  const load = useCallback(
+    (cursor: string | null) =>
+      api.tickets({ customer: customerId, limit: 25, cursor }).then(
+        (p) => {
+          setRows((prev) => [...(cursor ? (prev ?? []) : []), ...p.data]);
+          setNext(p.nextCursor ?? null);
+        },
+        (e) => setError(describe(e)),
+      ),
+    [customerId],
+  );
   useEffect(() => {
     void load(null);
-  }, [customerId]);
+  }, [load]);
   return (
     <section class="panel" aria-labelledby="conversations-heading">
       <h2 id="conversations-heading">Conversations</h2>

@@ -1,6 +1,6 @@
 // People and teams: members with roles, role changes, deactivation, invitations, teams.
 
-import { useEffect, useState } from 'preact/hooks';
+import { useCallback, useEffect, useState } from 'preact/hooks';
 import { all, api, describe } from '../api/client';
 import { ROLES, type Invitation, type Role, type Team, type User } from '../api/types';
 import { can, me, presence, rememberUsers } from '../state';
@@ -96,10 +96,12 @@ function Invitations() {
   const [list, setList] = useState<Invitation[]>([]);
   const [sent, setSent] = useState<string | null>(null);
   const { busy, error, run } = useAction();
-  const listing = useAction();
-  const load = () =>
-    void listing.run(async () => setList(await all((cursor) => api.invitations({ limit: 100, cursor }))), describe);
-  useEffect(load, []);
+  const { run: runListing, error: listingError } = useAction();
+  const load = useCallback(
+    () => void runListing(async () => setList(await all((cursor) => api.invitations({ limit: 100, cursor }))), describe),
+    [runListing],
+  );
+  useEffect(load, [load]);
   const roles = ROLES.filter((r) => outranksOrEquals(self.role, r));
   const submit = (e: Event) => {
     e.preventDefault();
@@ -115,7 +117,7 @@ function Invitations() {
     }, describe);
   };
   const revoke = (inv: Invitation) =>
-    void listing.run(async () => {
+    void runListing(async () => {
       await api.revokeInvitation(inv.id);
       setList((l) => l.filter((x) => x.id !== inv.id));
     }, describe);
@@ -141,7 +143,7 @@ function Invitations() {
       </form>
       <ErrorText error={error} />
       {sent && <Notice>{sent}</Notice>}
-      <ErrorText error={listing.error} />
+      <ErrorText error={listingError} />
       {list.length === 0 ? (
         <p class="muted">No pending invitations.</p>
       ) : (
@@ -167,9 +169,11 @@ function TeamRow({ team, users, onDeleted }: { team: Team; users: User[]; onDele
   const [pick, setPick] = useState('');
   const { error, run } = useAction();
   const manage = can('teams:manage');
-  const load = () =>
-    void run(async () => setMembers(await all((cursor) => api.teamMembers(team.id, { limit: 100, cursor }))), describe);
-  useEffect(load, [team.id]);
+  const load = useCallback(
+    () => void run(async () => setMembers(await all((cursor) => api.teamMembers(team.id, { limit: 100, cursor }))), describe),
+    [run, team.id],
+  );
+  useEffect(load, [load]);
   const add = (e: Event) => {
     e.preventDefault();
     if (!pick) return;
@@ -236,8 +240,11 @@ function TeamRow({ team, users, onDeleted }: { team: Team; users: User[]; onDele
 function Teams({ users }: { users: User[] }) {
   const [teams, setTeams] = useState<Team[] | null>(null);
   const { busy, error, run } = useAction();
-  const load = () => void run(async () => setTeams(await all((cursor) => api.teams({ limit: 100, cursor }))), describe);
-  useEffect(load, []);
+  const load = useCallback(
+    () => void run(async () => setTeams(await all((cursor) => api.teams({ limit: 100, cursor }))), describe),
+    [run],
+  );
+  useEffect(load, [load]);
   const create = (e: Event) => {
     e.preventDefault();
     const form = e.currentTarget as HTMLFormElement;
@@ -287,7 +294,7 @@ export function TeamSettings() {
       setUsers(u);
       rememberUsers(u);
     }, describe);
-  }, []);
+  }, [run]);
   const replace = (u: User) => setUsers((l) => l.map((x) => (x.id === u.id ? u : x)));
   return (
     <>

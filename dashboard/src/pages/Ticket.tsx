@@ -3,7 +3,7 @@
 
 import { Snooze } from '../components/Snooze';
 import { Component } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { all, api, describe } from '../api/client';
 import {
   PRIORITIES,
@@ -191,8 +191,9 @@ function Typing({ ticketId }: { ticketId: string }) {
       off2();
     };
   }, [ticketId]);
+  const anyTyping = typists.size > 0;
   useEffect(() => {
-    if (typists.size === 0) return;
+    if (!anyTyping) return;
     const t = setInterval(() => {
       const now = Date.now();
       setTypists((cur) => {
@@ -201,7 +202,7 @@ function Typing({ ticketId }: { ticketId: string }) {
       });
     }, 1000);
     return () => clearInterval(t);
-  }, [typists.size > 0]);
+  }, [anyTyping]);
   const names = [...typists.values()].map((v) => v.name);
   const text =
     names.length === 0
@@ -283,14 +284,15 @@ function Composer({ ticketId, email, onSent }: { ticketId: string; email: boolea
     });
   });
 
-  const stopTyping = () => {
+  const stopTyping = useCallback(() => {
     clearTimeout(idle.current);
     if (lastStart.current) {
       live.send('typing:stop', ticketId);
       lastStart.current = 0;
     }
-  };
-  useEffect(() => stopTyping, [ticketId]);
+  }, [ticketId]);
+  // Leaving the ticket (or the page) ends this tab's typing on it.
+  useEffect(() => stopTyping, [stopTyping]);
 
   const onInput = (value: string) => {
     setText(value);
