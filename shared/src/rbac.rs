@@ -101,6 +101,7 @@ mod tests {
             (TeamsManage, true, true, false, false),
             (OrgUpdate, true, false, false, false),
             (TicketsAssign, true, true, true, false),
+            (SavedRepliesManage, true, true, false, false),
         ];
         assert_eq!(
             matrix.len(),

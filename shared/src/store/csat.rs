@@ -27,18 +27,11 @@ impl Store {
     /// Writes the rating of `rated` if the survey has none yet; `false` if it had one.
     pub async fn rate_survey(&self, rated: &Survey) -> StoreResult<bool> {
         let item = to_item(&keys::survey(&rated.org_id, &rated.id), rated)?;
-        let result = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_exists(PK) AND attribute_not_exists(rating)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(true),
-            Err(e) if super::is_condition_failed(&e) => Ok(false),
-            Err(e) => Err(anyhow::Error::new(e).context("rating a survey").into()),
-        }
+        self.put_if(
+            item,
+            "attribute_exists(PK) AND attribute_not_exists(rating)",
+            "rating a survey",
+        )
+        .await
     }
 }

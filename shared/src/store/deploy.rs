@@ -3,7 +3,7 @@
 
 use anyhow::Context;
 
-use super::{Store, StoreResult, is_condition_failed, s};
+use super::{Store, StoreResult, s};
 use crate::keys;
 
 /// What became of the setup link when a deploy asked for a new one.
@@ -40,21 +40,18 @@ impl Store {
     pub async fn issue_setup_link(&self, token_hash: &str) -> StoreResult<SetupLink> {
         let mut item = keys::setup_link().to_item();
         item.insert("tokenHash".into(), s(token_hash));
-        let result = self
-            .db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .condition_expression("attribute_not_exists(usedBy)")
-            .send()
-            .await;
-        match result {
-            Ok(_) => Ok(SetupLink::Issued),
-            Err(e) if is_condition_failed(&e) => Ok(SetupLink::Used),
-            Err(e) => Err(anyhow::Error::new(e)
-                .context("issuing the setup link")
-                .into()),
-        }
+        let issued = self
+            .put_if(
+                item,
+                "attribute_not_exists(usedBy)",
+                "issuing the setup link",
+            )
+            .await?;
+        Ok(if issued {
+            SetupLink::Issued
+        } else {
+            SetupLink::Used
+        })
     }
 
     /// Whether `token_hash` is the setup link's and unused (checked again, atomically,

@@ -110,21 +110,9 @@ impl Store {
         let puts = message_ids.iter().map(|id| async move {
             let mut item = keys::mail_reference(org_id, id).to_item();
             item.insert("ticketId".into(), s(ticket_id));
-            let r = self
-                .db
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .condition_expression("attribute_not_exists(PK)")
-                .send()
-                .await;
-            match r {
-                Ok(_) => Ok(()),
-                Err(e) if super::is_condition_failed(&e) => Ok(()),
-                Err(e) => Err(StoreError::from(
-                    anyhow::Error::new(e).context("storing a mail reference"),
-                )),
-            }
+            // A reference stored before keeps its first ticket.
+            self.put_if(item, "attribute_not_exists(PK)", "storing a mail reference")
+                .await
         });
         futures::future::try_join_all(puts).await?;
         Ok(())
@@ -503,14 +491,9 @@ impl Store {
         now: DateTime<Utc>,
         limit: usize,
     ) -> StoreResult<Vec<RetryItem>> {
-        let mut q = QuerySpec::partition(None, keys::MAIL_RETRY_PK.to_string(), true);
-        q.key_condition.push_str(" AND #sk <= :now");
-        q.names.insert("#sk".into(), "SK".into());
-        q.values
-            .insert(":now".into(), s(format!("{}~", super::ts(now))));
-        let page = self.query_page(&q, limit, None).await?;
-        Ok(page
-            .items
+        Ok(self
+            .due_in_queue(keys::MAIL_RETRY_PK, now, limit)
+            .await?
             .iter()
             .filter_map(|i| {
                 let f = |n: &str| i.get(n).and_then(|v| v.as_s().ok()).cloned();

@@ -283,6 +283,40 @@ impl Store {
         })
     }
 
+    /// Puts `item` if `condition` holds: `false` when it did not (the caller knows what
+    /// that means), an error for anything else.
+    async fn put_if(&self, item: Item, condition: &str, what: &'static str) -> StoreResult<bool> {
+        let result = self
+            .db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression(condition)
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if is_condition_failed(&e) => Ok(false),
+            Err(e) => Err(anyhow::Error::new(e).context(what).into()),
+        }
+    }
+
+    /// The entries of a time-ordered queue partition (`SK` starting with the RFC 3339 time
+    /// they are due) that are due at `now`, earliest first, at most `limit`: one Query.
+    async fn due_in_queue(
+        &self,
+        pk: &str,
+        now: chrono::DateTime<chrono::Utc>,
+        limit: usize,
+    ) -> StoreResult<Vec<Item>> {
+        let mut q = QuerySpec::partition(None, pk.to_string(), true);
+        q.key_condition.push_str(" AND #sk <= :now");
+        q.names.insert("#sk".into(), "SK".into());
+        // `~` sorts after every character of an id: everything due at `now` itself.
+        q.values.insert(":now".into(), s(format!("{}~", ts(now))));
+        Ok(self.query_page(&q, limit, None).await?.items)
+    }
+
     /// Runs a Query, collecting up to `limit` items from `start`, and returns the key to
     /// continue from. Filtered queries keep reading until the page is full.
     async fn query_page(

@@ -743,15 +743,9 @@ impl Store {
         now: DateTime<Utc>,
         limit: usize,
     ) -> StoreResult<Vec<SnoozeItem>> {
-        let mut q = QuerySpec::partition(None, keys::SNOOZE_PK.to_string(), true);
-        q.key_condition.push_str(" AND #sk <= :now");
-        q.names.insert("#sk".into(), "SK".into());
-        // `~` sorts after every character of an id: everything due at `now` itself.
-        q.values
-            .insert(":now".into(), s(format!("{}~", super::ts(now))));
-        let page = self.query_page(&q, limit, None).await?;
-        Ok(page
-            .items
+        Ok(self
+            .due_in_queue(keys::SNOOZE_PK, now, limit)
+            .await?
             .iter()
             .filter_map(|i| {
                 let f = |n: &str| i.get(n).and_then(|v| v.as_s().ok()).cloned();
