@@ -213,7 +213,9 @@ pub async fn post_message_with(
     {
         ticket = reopen(app, ticket).await?;
     }
-    let delivery = after_message::message_stored(app, &ticket, &message, moves).await;
+    // Boxed: the after-message steps (events, notifications, mail) are a deep future, and
+    // every channel nests this one inside its own.
+    let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, moves)).await;
     if let Some(d) = &delivery.email {
         message
             .email
@@ -320,7 +322,7 @@ pub async fn follow_up(
         .await?;
     realtime::ticket_created(app, &ticket).await;
     let message = first.ok_or(StoreError::NotFound("Message"))?;
-    let delivery = after_message::message_stored(app, &ticket, &message, true).await;
+    let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, true)).await;
     tracing::info!(ticket_id = %ticket.id, follows = %closed.id, "follow-up ticket opened");
     Box::pin(post_message(
         app,
@@ -374,7 +376,7 @@ pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> Store
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
     realtime::ticket_created(app, &ticket).await;
     if let Some(m) = &message {
-        after_message::message_stored(app, &ticket, m, true).await;
+        Box::pin(after_message::message_stored(app, &ticket, m, true)).await;
     }
     tracing::info!(ticket_id = %ticket.id, ticket_number = %ticket.ticket_number, "ticket opened");
     Ok(Opened {
