@@ -14,12 +14,13 @@
 //! - a correct password forgets its pair counter and takes the attempt back from the
 //!   ceilings, which therefore count failures only.
 
-use lambda_http::{Request, RequestExt};
+use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Email;
-use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
+use wrrk_shared::http::request::{MAX_JSON_BYTES, source_ip};
+use wrrk_shared::http::{ApiError, ApiResult, json_body, ok};
 use wrrk_shared::store::{LoginLimit, LoginWindow};
 
 /// Attempts per email and source (IP or known device) per window.
@@ -66,13 +67,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         || body.email.trim().to_lowercase(),
         |e| e.as_str().to_string(),
     );
-    let ip = req
-        .request_context_ref()
-        .and_then(|c| match c {
-            lambda_http::request::RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
-            _ => None,
-        })
-        .unwrap_or_else(|| "unknown".into());
+    let ip = source_ip(&req);
     let known_device = body
         .device_token
         .as_deref()

@@ -11,7 +11,7 @@ pub mod preflight;
 pub mod sessions;
 
 use chrono::Utc;
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use wrrk_shared::App;
 use wrrk_shared::auth::token::VisitorClaims;
 use wrrk_shared::domain::{Message, Organization, Ticket};
@@ -65,15 +65,7 @@ impl Cors {
     }
 }
 
-/// The caller's source IP as API Gateway saw it.
-pub(crate) fn source_ip(req: &Request) -> String {
-    req.request_context_ref()
-        .and_then(|c| match c {
-            lambda_http::request::RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
-            _ => None,
-        })
-        .unwrap_or_else(|| "unknown".into())
-}
+pub(crate) use wrrk_shared::http::request::source_ip;
 
 /// Counts one request against each `(limit, subject)` in order (a sliding window over
 /// two fixed-window counters); the first one exceeded

@@ -154,6 +154,16 @@ where
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// The caller's source IP as API Gateway saw it (`unknown` outside API Gateway).
+pub fn source_ip(req: &Request) -> String {
+    req.request_context_ref()
+        .and_then(|c| match c {
+            lambda_http::request::RequestContext::ApiGatewayV2(c) => c.http.source_ip.clone(),
+            _ => None,
+        })
+        .unwrap_or_else(|| "unknown".into())
+}
+
 /// A whole number as JSON Schema counts one: `293` or `293.0` (an integer-valued number
 /// is an integer to the document). Use with `#[serde(deserialize_with)]`.
 pub fn whole_number<'de, D>(d: D) -> Result<u64, D::Error>
