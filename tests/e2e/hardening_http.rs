@@ -38,6 +38,7 @@ pub(crate) async fn login_from(app: &TestApp, client: &reqwest::Client, body: Va
 
 #[tokio::test]
 async fn parallel_wrong_passwords_are_counted_before_any_is_checked() {
+    wrrk_tests::within_one_login_window(60).await;
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
     let results = join_all((0..40).map(|_| app.try_login("ada@acme.io", "wrong password"))).await;
@@ -52,6 +53,7 @@ async fn parallel_wrong_passwords_are_counted_before_any_is_checked() {
 
 #[tokio::test]
 async fn a_guesser_elsewhere_cannot_lock_the_owner_out() {
+    wrrk_tests::within_one_login_window(60).await;
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
     let attacker = client_from([127, 0, 0, 2]);
@@ -79,6 +81,7 @@ async fn a_guesser_elsewhere_cannot_lock_the_owner_out() {
 
 #[tokio::test]
 async fn a_known_device_passes_the_ip_and_email_ceilings() {
+    wrrk_tests::within_one_login_window(60).await;
     let app = TestApp::spawn().await;
     app.signup("Acme", "ada@acme.io").await;
     // Ada signs in once from her laptop, which keeps the device token.

@@ -52,6 +52,17 @@ pub struct Session {
     pub email: String,
 }
 
+/// Login throttling counts in fixed 15-minute windows (`LoginWindow`): a test that spends
+/// an allowance and then checks it is spent must not straddle a window's edge (one did, at
+/// 18:00:00). When fewer than `needed` seconds are left in this window, waits for the next.
+pub async fn within_one_login_window(needed: i64) {
+    let left = wrrk_shared::store::LoginWindow::now().seconds_left();
+    if left < needed {
+        let wait = u64::try_from(left + 1).unwrap_or(1);
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+    }
+}
+
 /// The password every test user gets.
 pub const PASSWORD: &str = "correct horse battery";
 
