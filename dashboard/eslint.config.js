@@ -19,7 +19,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['tests/**/*.mjs', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'vite.config.ts'],
+    files: ['tests/**/*.mjs', 'scripts/**/*.mjs', 'bench/**/*.mjs', 'vite.config.ts', 'vitest.config.ts'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
