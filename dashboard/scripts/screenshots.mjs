@@ -1,18 +1,63 @@
-// `npm run screenshots`: the README's pictures of the dashboard. Starts its own in-memory
-// stack (like the tests: WRRK_LOCAL_BIN, free ports), fills an organization with
-// realistic tickets through the real channels (HTTP API, mail through the SMTP door, a
-// chat through the widget API), then photographs the inbox and a ticket with a second
-// agent viewing and typing. Writes ../docs/screenshots/{inbox,ticket}.png (1280x800).
+// `npm run screenshots`: the README's pictures. Run by hand (not part of tests/run), after
+// `cargo build -p wrrk-local` and building the widget (`cd ../widget && npm ci && npm run
+// build`). Starts its own in-memory stack (like the tests: WRRK_LOCAL_BIN, free ports),
+// fills an organization with realistic tickets through the real channels (HTTP API, mail
+// through the SMTP door, a chat through the widget API), then photographs the inbox, a
+// ticket with a second agent viewing and typing, and the real widget on a shop's page with
+// an agent's answer. Writes ../docs/screenshots/{inbox,ticket}.png (1280x800) and
+// widget.png (960x720).
 
+import { createHmac } from 'node:crypto';
 import { mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { join, resolve } from 'node:path';
 import * as h from '../tests/helpers.mjs';
 
 const out = resolve(h.dashboardDir, '../docs/screenshots');
 const VIEWPORT = { width: 1280, height: 800 };
+const WIDGET_VIEWPORT = { width: 960, height: 720 };
 const PASSWORD = 'screenshots password';
 
-async function signup(base) {
+/** A shop's page embedding the widget (another origin, as on a customer's site), with a
+ * signed-in shopper passed to the widget by `wrrk('setUser', …)`. */
+async function startShop(stack) {
+  let page = '';
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(page);
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const origin = `http://127.0.0.1:${server.address().port}`;
+  return {
+    origin,
+    /** Serves the page for this widget key and shopper. */
+    set(key, user) {
+      page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Northwind Outfitters</title>
+<style>
+  body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: #1f2a37; background: #f6f4ef; }
+  header { display: flex; justify-content: space-between; align-items: center; padding: 18px 40px; background: #23412f; color: #fff; }
+  header b { font-size: 20px; letter-spacing: .5px; } nav a { color: #dfe9e2; margin-left: 22px; text-decoration: none; }
+  main { padding: 36px 40px; } h1 { margin: 0 0 6px; font-size: 30px; } .grid { display: grid; grid-template-columns: repeat(3, 1fr); gap: 20px; margin-top: 24px; }
+  .card { background: #fff; border-radius: 10px; padding: 16px; box-shadow: 0 1px 3px rgba(0,0,0,.08); }
+  .img { height: 120px; border-radius: 6px; margin-bottom: 10px; } .price { color: #23412f; font-weight: 600; }
+</style>
+<script>window.wrrk=window.wrrk||function(){(window.wrrk.q=window.wrrk.q||[]).push(arguments)};wrrk('setUser',${JSON.stringify(user)});</script>
+</head><body>
+<header><b>Northwind Outfitters</b><nav><a href="#">Tents</a><a href="#">Jackets</a><a href="#">Boots</a><a href="#">My orders</a></nav></header>
+<main><h1>Winter sale</h1><p>Gear for the cold months, up to 30% off.</p>
+<div class="grid">
+  <div class="card"><div class="img" style="background:#c9d8c5"></div><b>Alpine down jacket</b><div class="price">€189</div></div>
+  <div class="card"><div class="img" style="background:#d8cfc0"></div><b>Trailhead 2 tent</b><div class="price">€249</div></div>
+  <div class="card"><div class="img" style="background:#c5cdd8"></div><b>Ridge hiking boots</b><div class="price">€139</div></div>
+</div></main>
+<script src="${stack.base}/widget.js" data-wrrk-key="${encodeURIComponent(key)}" async></script>
+</body></html>`;
+    },
+    stop: () => new Promise((r) => server.close(r)),
+  };
+}
+
+async function signup(base, shopOrigin) {
   const email = 'maya@northwind.example';
   const api = new h.Api(base);
   const s = await api.post('/api/auth/signup', {
@@ -25,7 +70,7 @@ async function signup(base) {
   const admin = api.as(s.token);
   const org = await admin.patch(`/api/organizations/${s.user.orgId}`, {
     ticketPrefix: 'NW',
-    widget: { allowedOrigins: [base] },
+    widget: { allowedOrigins: [base, shopOrigin] },
   });
   return { api: admin, user: s.user, org: await admin.get(`/api/organizations/${org.id}`), email };
 }
@@ -103,11 +148,12 @@ const tentMail = (o, messageId) =>
 
 async function main() {
   mkdirSync(out, { recursive: true });
-  const stack = await h.startStack();
+  const stack = await h.startStack({ widget: true });
+  const shop = await startShop(stack);
   const browser = await h.launchBrowser();
   try {
     const base = stack.base;
-    const o = await signup(base);
+    const o = await signup(base, shop.origin);
     const liam = await member(base, o.api, 'liam@northwind.example', 'Liam Chen', 'AGENT');
     const sofia = await member(base, o.api, 'sofia@northwind.example', 'Sofia Ruiz', 'SUPERVISOR');
     const billing = await o.api.post('/api/teams', { name: 'Billing' });
@@ -244,13 +290,41 @@ async function main() {
     );
     await mpage.evaluate(() => document.activeElement instanceof HTMLElement && document.activeElement.blur());
     await mpage.screenshot({ path: join(out, 'ticket.png') });
-    await lctx.close();
+    await box.fill('');
     await mctx.close();
 
-    for (const f of ['inbox.png', 'ticket.png'])
+    // The widget on the shop's page: a signed-in shopper asks, Liam (online) answers.
+    const shopper = { id: 'shop-4471', name: 'Lena Fischer', email: 'lena.fischer@example.de' };
+    shopper.hash = createHmac('sha256', o.org.widget.identitySecret).update(shopper.id).digest('hex');
+    shop.set(o.org.widget.widgetKey, shopper);
+    const vctx = await browser.newContext({ viewport: WIDGET_VIEWPORT, locale: 'en-US' });
+    const vpage = await vctx.newPage();
+    await vpage.goto(`${shop.origin}/`);
+    await vpage.getByRole('button', { name: 'Open chat' }).click();
+    await vpage.getByText('We are online. Ask us anything.').waitFor();
+    const question = 'Hi! Do the Ridge boots come in half sizes? I am a 38.5.';
+    await vpage.getByRole('textbox', { name: 'Message' }).fill(question);
+    await vpage.getByRole('button', { name: 'Send', exact: true }).click();
+    const log = vpage.getByRole('log', { name: 'Messages' });
+    await log.getByText(question).waitFor();
+    const chatTicket = await h.until(
+      async () => (await o.api.get('/api/tickets?limit=100')).find((t) => t.customer?.email === shopper.email),
+      { what: "the shopper's chat" },
+    );
+    await liam.api.post(`/api/tickets/${chatTicket.id}/messages`, {
+      content: 'Hi Lena! They do: 38.5 is in stock in both colours, and returns are free if the fit is off.',
+    });
+    await log.getByText('38.5 is in stock').waitFor();
+    await vpage.getByRole('textbox', { name: 'Message' }).fill('Perfect, ordering now');
+    await vpage.screenshot({ path: join(out, 'widget.png') });
+    await vctx.close();
+    await lctx.close();
+
+    for (const f of ['inbox.png', 'ticket.png', 'widget.png'])
       console.log(`${join(out, f)}: ${(statSync(join(out, f)).size / 1024).toFixed(0)} KB`);
   } finally {
     await browser.close();
+    await shop.stop();
     await stack.stop();
   }
 }
