@@ -12,6 +12,7 @@
 // from the marked places below.
 
 import { Api, ApiError, type Init, type Message, type SessionData } from './api';
+import { askRating } from './csat';
 import { fill, words } from './i18n';
 import { emailWanted as wantsEmail, plausibleEmail, randomId, SEND_ATTEMPTS, sendDelay, sendFailure, transient, typingDue } from './rules';
 import { Live, type Frame } from './socket';
@@ -241,6 +242,7 @@ function start(el: HTMLScriptElement) {
 
   function onFrame(f: Frame) {
     if (f.event === 'message:new' && f.data) render(f.data as unknown as Message);
+    if (f.event === 'csat:request' && f.data && s.session) askRating(v, t, api, s.session.token, String(f.data.surveyId));
     if (f.event === 'typing:indicator' && f.data && f.data.kind !== 'VISITOR') {
       clearTimeout(typingClear);
       v.typing.textContent = f.data.typing ? fill(t.typing, { name: String(f.data.name || '') }) : '';
