@@ -63,7 +63,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             "surveyId: must be a survey's id",
         ));
     }
-    let unknown = || super::super::csat::refused(Refused::Unknown);
+    let unknown = || crate::csat::refused(Refused::Unknown);
     let survey = app
         .store
         .get_survey(&org.id, &body.survey_id)
@@ -74,10 +74,10 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         [claims.ticket.as_str(), ticket.id.as_str()],
         Utc::now(),
     ) {
-        return Err(super::super::csat::refused(r));
+        return Err(crate::csat::refused(r));
     }
     let rated = csat::rate(app, &survey, rating, comment)
         .await?
-        .map_err(super::super::csat::refused)?;
-    ok(super::super::csat::view(app, &rated).await?)
+        .map_err(crate::csat::refused)?;
+    ok(crate::csat::view(app, &rated).await?)
 }
