@@ -72,6 +72,7 @@ use wrrk_shared::http::ErrorBody;
         crate::widget::messages_create::handle,
         crate::widget::messages_list::handle,
         crate::widget::connect_ticket::handle,
+        crate::widget::csat::handle,
         crate::widget::preflight::handle,
         crate::email::addresses::list,
         crate::email::addresses::add,

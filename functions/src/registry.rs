@@ -142,6 +142,7 @@ http_functions! {
     "widget-sessions": "POST" "/api/widget/sessions" [TableWrite, ManageConnections] => crate::widget::sessions::handle,
     "widget-messages-create": "POST" "/api/widget/messages" [TableWrite, ManageConnections, SendMail] => crate::widget::messages_create::handle,
     "widget-messages-list": "GET" "/api/widget/messages" [TableRead] => crate::widget::messages_list::handle,
+    "widget-csat": "POST" "/api/widget/csat" [TableWrite, ManageConnections] => crate::widget::csat::handle,
     "widget-connect-ticket": "POST" "/api/widget/connect-ticket" [TableWrite] => crate::widget::connect_ticket::handle,
     "widget-preflight": "OPTIONS" "/api/widget/{route}" [] => crate::widget::preflight::handle,
     "support-addresses-list": "GET" "/api/organizations/{id}/addresses" [TableRead] => crate::email::addresses::list,

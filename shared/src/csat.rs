@@ -1,6 +1,8 @@
-//! Customer satisfaction: when an agent resolves a ticket whose customer has a mailbox
-//! (EMAIL and MANUAL tickets), the customer is mailed once for that resolve, with five
-//! rating links. Each link carries a token signed with the server secret naming the
+//! Customer satisfaction: when an agent resolves a ticket, its customer is asked once for
+//! that resolve ([`how_to_ask`]): a chat visitor who is on the page (a widget socket in the
+//! chat's room) in the widget (`csat:request`, answered with `POST /api/widget/csat`);
+//! anyone else with a mailbox by mail, with five rating links. An admin can turn it off
+//! per channel (`Organization::csat`). Each link carries a token signed with the server secret naming the
 //! organization, the survey and an expiry, so it works without login, cannot be forged or
 //! pointed at another survey (the survey names its ticket), and stops working after
 //! [`SURVEY_DAYS`]. A survey takes one rating (a conditional write). Resolving again after
@@ -14,7 +16,9 @@ use sha2::Sha256;
 
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
-use crate::domain::{AuthorType, Channel, Ticket};
+use crate::domain::{AuthorType, Channel, ConnectionKind, Ticket};
+use crate::events::{CsatRequest, VisitorEvent};
+use crate::http::ApiError;
 use crate::ids::new_id;
 use crate::mail::{OutboundEmail, escape_html};
 
@@ -106,33 +110,48 @@ pub fn verify(secret: &str, token: &str) -> Option<Claims> {
     })
 }
 
-/// Whether resolving `ticket` asks its customer for a rating: tickets whose customer has
-/// a mailbox (chat visitors are asked in the widget, not yet built).
-pub fn asks(ticket: &Ticket) -> bool {
-    matches!(ticket.channel, Channel::Email | Channel::Manual)
+/// How a resolve asks for a rating.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// In the chat widget, which the visitor has open.
+    Widget,
+    /// By mail, with rating links.
+    Mail,
 }
 
-/// Creates a survey for this resolve of `ticket` and mails its rating links. Failures are
-/// logged: a resolve never fails for its survey.
+/// How resolving a ticket of `channel` asks its customer, if at all: not when the
+/// organization turned the channel off (`enabled`); in the widget when it is a chat whose
+/// visitor is there; otherwise by mail when mail reaches the customer (`mailbox`: a real
+/// address, not bouncing; anonymous visitors have none).
+pub fn how_to_ask(
+    enabled: bool,
+    channel: Channel,
+    visitor_there: bool,
+    mailbox: bool,
+) -> Option<Ask> {
+    if !enabled {
+        None
+    } else if channel == Channel::Chat && visitor_there {
+        Some(Ask::Widget)
+    } else if mailbox {
+        Some(Ask::Mail)
+    } else {
+        None
+    }
+}
+
+/// Creates a survey for this resolve of `ticket` and asks its customer (see
+/// [`how_to_ask`]). Failures are logged: a resolve never fails for its survey.
 pub async fn send_survey(app: &App, ticket: &Ticket) {
     if let Err(e) = try_send(app, ticket).await {
         tracing::error!(ticket_id = %ticket.id, error = %format!("{e:#}"), "sending the satisfaction survey failed");
     }
 }
 
-async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
-    let (customer, org) = tokio::try_join!(
-        app.store.get_customer(&ticket.org_id, &ticket.customer_id),
-        app.store.get_organization(&ticket.org_id),
-    )?;
-    let (Some(customer), Some(org)) = (customer, org) else {
-        return Ok(());
-    };
-    if customer.email_bouncing {
-        return Ok(());
-    }
+/// A new survey of `ticket`, expiring after [`SURVEY_DAYS`].
+fn new_survey(ticket: &Ticket) -> Survey {
     let now = Utc::now();
-    let survey = Survey {
+    Survey {
         id: new_id(),
         org_id: ticket.org_id.to_string(),
         ticket_id: ticket.id.to_string(),
@@ -141,8 +160,51 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
         rating: None,
         comment: None,
         rated_at: None,
+    }
+}
+
+async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
+    let room = async {
+        if ticket.channel == Channel::Chat {
+            app.store.room_members(&ticket.org_id, &ticket.id).await
+        } else {
+            Ok(Vec::new())
+        }
     };
+    let (customer, org, room) = tokio::try_join!(
+        app.store.get_customer(&ticket.org_id, &ticket.customer_id),
+        app.store.get_organization(&ticket.org_id),
+        room,
+    )?;
+    let (Some(customer), Some(org)) = (customer, org) else {
+        return Ok(());
+    };
+    let visitors: Vec<String> = room
+        .into_iter()
+        .filter(|m| m.kind == ConnectionKind::Visitor)
+        .map(|m| m.connection_id)
+        .collect();
+    // Anonymous visitors' placeholder addresses are under `.invalid`, which mail never reaches.
+    let mailbox = !customer.email_bouncing && !customer.email.as_str().ends_with(".invalid");
+    let ask = how_to_ask(
+        org.csat.asks(ticket.channel),
+        ticket.channel,
+        !visitors.is_empty(),
+        mailbox,
+    );
+    let Some(ask) = ask else {
+        return Ok(());
+    };
+    let survey = new_survey(ticket);
     app.store.put_survey(&survey).await?;
+    if ask == Ask::Widget {
+        let event = VisitorEvent::CsatRequest(CsatRequest {
+            survey_id: survey.id.clone(),
+            ticket_id: survey.ticket_id.clone(),
+        });
+        crate::realtime::to_visitors(app, visitors, &event).await;
+        return Ok(());
+    }
     let token = token(
         &app.settings.jwt_secret,
         &survey.org_id,
@@ -263,9 +325,173 @@ pub async fn rate(
     Ok(Ok(rated))
 }
 
+/// A customer's answer as sent: `rating` 1 to 5 and an optional `comment` of at most
+/// [`COMMENT_MAX`] characters (counted as sent) without control characters other than
+/// line breaks and tabs; a blank comment is none.
+pub fn parse_answer(rating: u64, comment: Option<&str>) -> Result<(u8, Option<String>), ApiError> {
+    let rating = u8::try_from(rating)
+        .ok()
+        .filter(|r| (1..=5).contains(r))
+        .ok_or_else(|| ApiError::invalid("rating", "rating: must be 1 to 5"))?;
+    let comment = match comment {
+        None => None,
+        Some(c) if c.chars().count() > COMMENT_MAX => {
+            return Err(ApiError::invalid(
+                "comment",
+                format!("comment: must be at most {COMMENT_MAX} characters"),
+            ));
+        }
+        Some(c)
+            if c.chars()
+                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t')) =>
+        {
+            return Err(ApiError::invalid(
+                "comment",
+                "comment: must not contain control characters",
+            ));
+        }
+        Some(c) => Some(c.trim().to_string()).filter(|c| !c.is_empty()),
+    };
+    Ok((rating, comment))
+}
+
+/// Why a visitor's answer to survey `survey` from the session of `ticket_ids` (the ticket
+/// the session began on and the one it follows now) is refused, if it is: another
+/// ticket's survey is unknown to them, then expiry, then a second rating.
+pub fn widget_refusal(
+    survey: &Survey,
+    ticket_ids: [&str; 2],
+    now: DateTime<Utc>,
+) -> Option<Refused> {
+    if !ticket_ids.contains(&survey.ticket_id.as_str()) {
+        Some(Refused::Unknown)
+    } else if survey.expires_at <= now {
+        Some(Refused::Expired)
+    } else if survey.rating.is_some() {
+        Some(Refused::Used)
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn turned_off_never_asks() {
+        for c in [Channel::Email, Channel::Chat, Channel::Manual] {
+            for (there, mailbox) in [(false, false), (false, true), (true, false), (true, true)] {
+                assert_eq!(how_to_ask(false, c, there, mailbox), None, "{c:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_chat_visitor_who_is_there_is_asked_in_the_widget_even_with_a_mailbox() {
+        assert_eq!(
+            how_to_ask(true, Channel::Chat, true, true),
+            Some(Ask::Widget)
+        );
+        assert_eq!(
+            how_to_ask(true, Channel::Chat, true, false),
+            Some(Ask::Widget)
+        );
+    }
+
+    #[test]
+    fn a_chat_visitor_who_left_is_mailed_only_with_a_mailbox() {
+        assert_eq!(
+            how_to_ask(true, Channel::Chat, false, true),
+            Some(Ask::Mail)
+        );
+        assert_eq!(how_to_ask(true, Channel::Chat, false, false), None);
+    }
+
+    #[test]
+    fn email_and_manual_tickets_are_mailed_when_mail_reaches() {
+        for c in [Channel::Email, Channel::Manual] {
+            // A visitor socket cannot be in their room; it would not matter.
+            assert_eq!(how_to_ask(true, c, true, true), Some(Ask::Mail));
+            assert_eq!(how_to_ask(true, c, false, true), Some(Ask::Mail));
+            assert_eq!(how_to_ask(true, c, false, false), None);
+        }
+    }
+
+    #[test]
+    fn answers_take_ratings_1_to_5() {
+        for r in 1..=5u64 {
+            assert_eq!(parse_answer(r, None).unwrap().0, r as u8);
+        }
+        for r in [0, 6, 256, u64::MAX] {
+            assert!(parse_answer(r, None).is_err(), "{r}");
+        }
+    }
+
+    #[test]
+    fn comments_are_trimmed_blank_is_none_and_limits_hold() {
+        assert_eq!(
+            parse_answer(4, Some("  great \n")).unwrap().1.as_deref(),
+            Some("great")
+        );
+        assert_eq!(parse_answer(4, Some("   ")).unwrap().1, None);
+        assert_eq!(
+            parse_answer(4, Some("a\tb\r\nc")).unwrap().1.as_deref(),
+            Some("a\tb\r\nc")
+        );
+        assert!(parse_answer(4, Some("bell\u{7}")).is_err());
+        assert!(parse_answer(4, Some(&"é".repeat(COMMENT_MAX))).is_ok());
+        assert!(parse_answer(4, Some(&"é".repeat(COMMENT_MAX + 1))).is_err());
+    }
+
+    fn survey(ticket: &str, rated: bool, expires_in_hours: i64) -> Survey {
+        let now = Utc::now();
+        Survey {
+            id: new_id(),
+            org_id: new_id(),
+            ticket_id: ticket.into(),
+            created_at: now,
+            expires_at: now + Duration::hours(expires_in_hours),
+            rating: rated.then_some(5),
+            comment: None,
+            rated_at: None,
+        }
+    }
+
+    #[test]
+    fn a_visitor_answers_only_their_own_tickets_survey() {
+        let now = Utc::now();
+        assert_eq!(
+            widget_refusal(&survey("T1", false, 1), ["T1", "T1"], now),
+            None
+        );
+        assert_eq!(
+            widget_refusal(&survey("T2", false, 1), ["T1", "T2"], now),
+            None
+        );
+        assert_eq!(
+            widget_refusal(&survey("T3", false, 1), ["T1", "T2"], now),
+            Some(Refused::Unknown)
+        );
+        // Another ticket's survey says nothing about its state.
+        assert_eq!(
+            widget_refusal(&survey("T3", true, -1), ["T1", "T2"], now),
+            Some(Refused::Unknown)
+        );
+    }
+
+    #[test]
+    fn a_visitor_answers_once_and_before_expiry() {
+        let now = Utc::now();
+        assert_eq!(
+            widget_refusal(&survey("T1", false, -1), ["T1", "T1"], now),
+            Some(Refused::Expired)
+        );
+        assert_eq!(
+            widget_refusal(&survey("T1", true, 1), ["T1", "T1"], now),
+            Some(Refused::Used)
+        );
+    }
 
     #[test]
     fn tokens_verify_and_any_change_breaks_them() {

@@ -67,6 +67,20 @@ pub enum VisitorEvent {
     /// An action failed.
     #[serde(rename = "error")]
     Error(ActionError),
+    /// The conversation was resolved while the visitor was there: ask them, once, for a
+    /// rating (`POST /api/widget/csat`).
+    #[serde(rename = "csat:request")]
+    CsatRequest(CsatRequest),
+}
+
+/// `csat:request` (to the widget).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct CsatRequest {
+    /// The survey to answer (`surveyId` of `POST /api/widget/csat`).
+    pub survey_id: String,
+    /// The ticket it asks about.
+    pub ticket_id: String,
 }
 
 impl VisitorEvent {

@@ -612,6 +612,14 @@ pub async fn to_connections(app: &App, targets: Vec<String>, event: &Event, exce
     fan_out(app, targets.into_iter(), except, &event.frame(), true).await;
 }
 
+/// Sends `event` to visitor connections the caller has already read (a chat's room).
+pub async fn to_visitors(app: &App, targets: Vec<String>, event: &VisitorEvent) {
+    if !app.publisher.enabled() || targets.is_empty() {
+        return;
+    }
+    fan_out(app, targets.into_iter(), None, &event.frame(), true).await;
+}
+
 /// A stored message changed (its email's delivery state moved): to the agents in its
 /// ticket's room, who replace it by id.
 pub async fn message_updated(app: &App, message: &Message) {

@@ -27,3 +27,4 @@ mod tickets;
 mod users;
 mod viewers;
 mod widget;
+mod widget_csat;

@@ -35,6 +35,11 @@ export class Api {
   constructor(private base: string) {}
 
   async call<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
+    return (await this.json<{ data: T }>(method, path, token, body)).data;
+  }
+
+  /** The whole answer (`data` and, for lists, `nextCursor`). */
+  async json<T>(method: string, path: string, token?: string, body?: unknown): Promise<T> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     if (token) headers.Authorization = `Bearer ${token}`;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -59,6 +64,6 @@ export class Api {
         Number(res.headers.get('Retry-After')) || 0,
       );
     }
-    return json.data as T;
+    return json as T;
   }
 }

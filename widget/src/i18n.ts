@@ -21,6 +21,12 @@ const en = {
   refused: 'This chat is only available to signed-in users.',
   badEmail: 'Please enter a valid email address.',
   reconnecting: 'Reconnecting…',
+  rateTitle: 'How did we do?',
+  rateComment: 'Comment (optional)',
+  rateSend: 'Send rating',
+  rateChoose: 'Choose a rating from 1 to 5 first.',
+  rateThanks: 'Thank you for your rating!',
+  rateExpired: 'This survey is closed.',
 };
 
 type Words = typeof en;
@@ -46,6 +52,12 @@ const de: Words = {
   refused: 'Dieser Chat steht nur angemeldeten Nutzern zur Verfügung.',
   badEmail: 'Bitte geben Sie eine gültige E-Mail-Adresse ein.',
   reconnecting: 'Verbindung wird wiederhergestellt…',
+  rateTitle: 'Wie war unser Service?',
+  rateComment: 'Kommentar (optional)',
+  rateSend: 'Bewertung senden',
+  rateChoose: 'Bitte wählen Sie zuerst eine Bewertung von 1 bis 5.',
+  rateThanks: 'Vielen Dank für Ihre Bewertung!',
+  rateExpired: 'Diese Umfrage ist geschlossen.',
 };
 
 /** The words for the browser's first supported language. */

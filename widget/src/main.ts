@@ -5,29 +5,22 @@
 //
 // Optional attributes: data-wrrk-api (the widget API's base URL; default: where the script
 // came from) and data-wrrk-ws (the WebSocket URL; default: read from {api}/config.json).
+//
+// This file wires the modules together: `state` (the one model and the connection's state
+// machine), `storage`, `api`, `socket` (the live connection), `view` (the DOM) and `rules`
+// (pure decisions). Features that add to the panel live in modules of their own, called
+// from the marked places below.
 
 import { Api, ApiError, type Init, type Message, type SessionData } from './api';
+import { askRating } from './csat';
 import { fill, words } from './i18n';
-import { css } from './styles';
+import { emailWanted as wantsEmail, plausibleEmail, randomId, SEND_ATTEMPTS, sendDelay, sendFailure, transient, typingDue } from './rules';
+import { Live, type Frame } from './socket';
+import { dataState, initialModel, transition, type PhaseEvent } from './state';
+import { Store, type Out, type Stored, type User } from './storage';
+import { createView } from './view';
 
 type Fn = (...args: unknown[]) => void;
-interface User {
-  id: string;
-  email?: string;
-  name?: string;
-  hash: string;
-}
-interface Stored {
-  token: string;
-  ticketId: string;
-  userId?: string;
-}
-/** A sent message not yet confirmed by the server (kept across a reload, sent again). */
-interface Out {
-  clientId: string;
-  content: string;
-  ticketId: string;
-}
 
 const w = window as unknown as { wrrk?: Fn & { q?: IArguments[]; loaded?: boolean } };
 const script = (document.currentScript ||
@@ -40,111 +33,27 @@ function start(el: HTMLScriptElement) {
   const apiBase = (el.dataset.wrrkApi || new URL(el.src, location.href).origin).replace(/\/$/, '');
   const api = new Api(apiBase);
   const t = words(navigator.languages?.length ? navigator.languages : [navigator.language]);
-  const storeKey = `wrrk:${key}`;
-  const outKey = `${storeKey}:out`;
+  const store = new Store(key);
   const listeners: Record<string, Fn[]> = {};
-  const seen = new Set<string>();
+  const v = createView(t);
 
-  let init: Init | null = null;
-  let user: User | null = null;
-  let session: Stored | null = load();
-  // The newest message id read over HTTP: where the next catch-up starts. Live messages do
-  // not move it, so a message stored while the socket was joining is never skipped.
-  let lastId = '';
-  // The conversation was read once: messages read after that count as unread.
-  let loaded = false;
+  // The one model; the connection's phase changes only through `go`.
+  const s = initialModel(store.load());
+  let wsUrl = el.dataset.wrrkWs || '';
+  // In-flight work (promises and timers), not state anyone reads.
   let loading: Promise<void> | null = null;
   let loadAgain = false;
-  let open = false;
-  let unread = 0;
-  let ws: WebSocket | null = null;
-  let wsUrl = el.dataset.wrrkWs || '';
-  let retry = 0;
-  let reconnectTimer = 0;
+  let creating: Promise<Stored | null> | null = null;
   let typingSent = 0;
   let typingStop = 0;
   let typingClear = 0;
-  let creating: Promise<Stored | null> | null = null;
-  let connecting = false;
 
-  // ---- DOM ---------------------------------------------------------------------------
-  const h = <K extends keyof HTMLElementTagNameMap>(
-    tag: K,
-    attrs: Record<string, string> = {},
-    ...kids: (Node | string)[]
-  ): HTMLElementTagNameMap[K] => {
-    const e = document.createElement(tag);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-    e.append(...kids);
-    return e;
+  const go = (event: PhaseEvent) => {
+    s.phase = transition(s.phase, event);
+    v.host.dataset.state = dataState(s.phase);
   };
-  const host = document.createElement('wrrk-chat');
-  const root = host.attachShadow({ mode: 'open' });
-  const sheet = new CSSStyleSheet();
-  sheet.replaceSync(css);
-  root.adoptedStyleSheets = [sheet];
+  go('drop');
 
-  const title = h('h2', { id: 'wrrk-title' }, t.chat);
-  const status = h('p');
-  const closeBtn = h('button', { class: 'x', type: 'button', 'aria-label': t.close }, '×');
-  const log = h('div', { class: 'log', role: 'log', 'aria-live': 'polite', 'aria-label': t.messages, tabindex: '0' });
-  const typing = h('div', { class: 'typing', role: 'status', 'aria-live': 'polite' });
-  const note = h('div', { class: 'note', role: 'alert', hidden: '' });
-  const emailIn = h('input', { type: 'email', autocomplete: 'email', 'aria-label': t.email, placeholder: t.email });
-  const emailRow = h('div', { hidden: '' }, emailIn);
-  const text = h('textarea', { rows: '1', 'aria-label': t.message, placeholder: t.message, maxlength: '10000' });
-  const sendBtn = h('button', { class: 'send', type: 'submit' }, t.send);
-  const form = h('form', { class: 'foot', novalidate: '' }, emailRow, h('div', { class: 'row' }, text, sendBtn));
-  const panel = h(
-    'section',
-    { class: 'panel', role: 'dialog', 'aria-labelledby': 'wrrk-title', hidden: '' },
-    h('div', { class: 'head' }, h('div', {}, title, status), closeBtn),
-    log,
-    typing,
-    note,
-    form,
-  );
-  const badge = h('span', { class: 'badge', hidden: '' });
-  const bubble = h('button', { class: 'bubble', type: 'button', 'aria-label': t.open, 'aria-expanded': 'false' });
-  const svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('aria-hidden', 'true');
-  const path = document.createElementNS('http://www.w3.org/2000/svg', 'path');
-  path.setAttribute('d', 'M4 3h16a2 2 0 0 1 2 2v11a2 2 0 0 1-2 2H8l-5 4V5a2 2 0 0 1 1-2z');
-  svg.append(path);
-  bubble.append(svg, badge);
-  const wrap = h('div', { class: 'w' }, panel, bubble);
-  root.append(wrap);
-
-  // ---- state -------------------------------------------------------------------------
-  function read(k: string) {
-    try {
-      return JSON.parse(localStorage.getItem(k) || 'null');
-    } catch {
-      return null;
-    }
-  }
-  function write(k: string, v: unknown) {
-    try {
-      if (v) localStorage.setItem(k, JSON.stringify(v));
-      else localStorage.removeItem(k);
-    } catch {
-      /* storage blocked: the session lasts as long as the page */
-    }
-  }
-  function load(): Stored | null {
-    const s = read(storeKey);
-    return s && s.token ? s : null;
-  }
-  const save = (s: Stored | null) => write(storeKey, s);
-  function outbox(): Out[] {
-    const o = read(outKey);
-    return Array.isArray(o) ? o : [];
-  }
-  const setOutbox = (o: Out[]) => write(outKey, o.length ? o : null);
-  /** `idle` (no conversation), `connecting`, or `live` (socket open and caught up). */
-  const setState = (v: string) => (host.dataset.state = v);
-  setState('idle');
   const emit = (name: string, ...args: unknown[]) => {
     for (const f of listeners[name] || []) {
       try {
@@ -154,59 +63,40 @@ function start(el: HTMLScriptElement) {
       }
     }
   };
-  const showNote = (msg: string) => {
-    note.textContent = msg;
-    note.hidden = !msg;
-  };
-  const setBadge = () => {
-    badge.hidden = unread === 0;
-    badge.textContent = unread > 9 ? '9+' : String(unread);
-    badge.setAttribute('aria-label', fill(t.unread, { n: unread }));
-    bubble.setAttribute('aria-label', open ? t.minimize : unread ? `${t.open} (${fill(t.unread, { n: unread })})` : t.open);
-  };
-  const emailWanted = () => !session && !!init?.askEmail && !user?.email;
+  const setBadge = () => v.setBadge(s.unread, s.open);
+  const emailWanted = () => wantsEmail(!!s.session, !!s.init?.askEmail, s.user?.email);
+  /** The header's status line. (Out-of-hours "back at" text goes here.) */
+  const statusLine = (init: Init) => (init.agentsOnline ? t.online : t.away);
 
-  function setOpen(v: boolean) {
-    if (!init || open === v) return;
-    open = v;
-    panel.hidden = !v;
-    bubble.setAttribute('aria-expanded', String(v));
-    if (v) {
-      unread = 0;
-      emailRow.hidden = !emailWanted();
-      (emailWanted() ? emailIn : text).focus();
-      log.scrollTop = log.scrollHeight;
-      if (session && !ws) connect();
+  function setOpen(open: boolean) {
+    if (!s.init || s.open === open) return;
+    s.open = open;
+    v.setPanel(open);
+    if (open) {
+      s.unread = 0;
+      v.emailRow.hidden = !emailWanted();
+      (emailWanted() ? v.emailIn : v.text).focus();
+      v.scrollDown();
+      if (s.session && !live.active) live.connect();
     } else {
-      bubble.focus();
+      v.bubble.focus();
     }
     setBadge();
-    emit(v ? 'open' : 'close');
+    emit(open ? 'open' : 'close');
   }
 
-  function render(m: Message, pendingEl?: HTMLElement, live = true) {
-    if (m.internal || seen.has(m.id)) {
+  function render(m: Message, pendingEl?: HTMLElement, isLive = true) {
+    if (m.internal || s.seen.has(m.id)) {
       if (pendingEl && pendingEl.dataset.id !== m.id) pendingEl.remove();
       return;
     }
-    seen.add(m.id);
+    s.seen.add(m.id);
     const mine = m.authorType === 'CUSTOMER';
-    // Our own message echoed live before its send answered: it takes the pending bubble.
-    if (mine && !pendingEl) {
-      pendingEl = Array.from(log.querySelectorAll<HTMLElement>('.pending')).find((p) => p.dataset.text === m.content);
-    }
-    const el = pendingEl || h('div');
-    el.className = mine ? 'm me' : 'm';
-    el.replaceChildren(h('span', { class: 'who' }, mine ? t.you : m.authorName), h('span', {}, m.content));
-    el.dataset.id = m.id;
-    el.removeAttribute('aria-label');
-    delete el.dataset.text;
-    if (!el.isConnected) log.append(el);
-    log.scrollTop = log.scrollHeight;
+    v.message(m, mine, pendingEl || (mine ? v.pendingFor(m.content) : undefined));
     if (!mine) {
-      typing.textContent = '';
-      if (!open && live) {
-        unread++;
+      v.typing.textContent = '';
+      if (!s.open && isLive) {
+        s.unread++;
         setBadge();
       }
     }
@@ -215,26 +105,32 @@ function start(el: HTMLScriptElement) {
 
   // ---- session -----------------------------------------------------------------------
   /** Forgets the session in this tab only (another tab may just have stored a new one). */
-  function drop() {
-    session = null;
-    lastId = '';
-    loaded = false;
-    ws?.close();
-    ws = null;
-    clearTimeout(reconnectTimer);
-    setState('idle');
+  function drop(event: PhaseEvent = 'drop') {
+    s.session = null;
+    s.lastId = '';
+    s.loaded = false;
+    live.close();
+    go(event);
   }
   /** Forgets the session everywhere: it is invalid, or the visitor was reset. */
-  function clearSession() {
-    drop();
-    save(null);
-    setOutbox([]);
+  function clearSession(event: PhaseEvent = 'drop') {
+    drop(event);
+    store.save(null);
+    store.setOutbox([]);
   }
+  const refused = () => clearSession('refused');
 
   /** Shows the session's conversation over HTTP at once, and goes live beside it. */
   function follow() {
     catchUp();
-    connect();
+    live.connect();
+  }
+
+  /** Adopts a session the server issued. */
+  function adopt(data: SessionData) {
+    s.session = { token: data.token, ticketId: data.ticketId, userId: s.user?.id };
+    store.save(s.session);
+    follow();
   }
 
   /**
@@ -246,27 +142,25 @@ function start(el: HTMLScriptElement) {
     email?: string,
     message?: { clientId: string; content: string },
   ): Promise<{ s: Stored; first: Message | null } | null> {
-    if (session) return { s: session, first: null };
+    if (s.session) return { s: s.session, first: null };
     if (creating) {
-      const s = await creating;
-      return s && { s, first: null };
+      const got = await creating;
+      return got && { s: got, first: null };
     }
     let first: Message | null = null;
     creating = (async () => {
       const body: Record<string, unknown> = { widgetKey: key };
-      if (user) body.user = user;
+      if (s.user) body.user = s.user;
       if (email) body.email = email;
       if (message) body.message = message;
-      const s = await api.call<SessionData>('POST', '/api/widget/sessions', undefined, body);
-      first = s.firstMessage ?? null;
-      session = { token: s.token, ticketId: s.ticketId, userId: user?.id };
-      save(session);
+      const data = await api.call<SessionData>('POST', '/api/widget/sessions', undefined, body);
+      first = data.firstMessage ?? null;
       // A verified user may have got an existing conversation back.
-      follow();
-      return session;
+      adopt(data);
+      return s.session;
     })().finally(() => (creating = null));
-    const s = await creating;
-    return s && { s, first };
+    const got = await creating;
+    return got && { s: got, first };
   }
 
   /**
@@ -289,270 +183,228 @@ function start(el: HTMLScriptElement) {
   }
 
   async function history() {
-    const s = session;
-    if (!s) return;
+    const session = s.session;
+    if (!session) return;
     // Fixed for the whole read: the server binds its page cursor to it.
-    const after = lastId;
+    const after = s.lastId;
     try {
       let cursor = '';
       do {
         const q = new URLSearchParams({ limit: '100' });
         if (after) q.set('after', after);
         if (cursor) q.set('cursor', cursor);
-        const res = await fetch(`${apiBase}/api/widget/messages?${q}`, {
-          headers: { Authorization: `Bearer ${s.token}`, Accept: 'application/json' },
-          credentials: 'omit',
-        });
-        if (session !== s) return;
-        if (res.status === 401) return clearSession();
-        if (!res.ok) return;
-        const page = await res.json();
-        if (session !== s) return;
-        for (const m of page.data as Message[]) {
-          render(m, undefined, loaded);
-          if (m.id > lastId) lastId = m.id;
+        const page = await api.json<{ data: Message[]; nextCursor?: string | null }>(
+          'GET',
+          `/api/widget/messages?${q}`,
+          session.token,
+        );
+        if (s.session !== session) return;
+        for (const m of page.data) {
+          render(m, undefined, s.loaded);
+          if (m.id > s.lastId) s.lastId = m.id;
         }
         cursor = page.nextCursor || '';
       } while (cursor);
-      loaded = true;
-    } catch {
-      /* offline: the next reconnect catches up */
+      s.loaded = true;
+    } catch (e) {
+      if (s.session === session && e instanceof ApiError && e.status === 401) refused();
+      /* otherwise offline or failing: the next reconnect catches up */
     }
   }
 
   // ---- live --------------------------------------------------------------------------
-  async function connect() {
-    if (!session || ws || connecting) return;
-    clearTimeout(reconnectTimer);
-    setState('connecting');
-    const mySession = session;
-    let socket: WebSocket;
-    connecting = true;
-    try {
-      if (!wsUrl) {
-        const c = await (await fetch(`${apiBase}/config.json`, { credentials: 'omit' })).json();
-        wsUrl = c.wsUrl;
-      }
-      const { ticket } = await api.call<{ ticket: string }>('POST', '/api/widget/connect-ticket', mySession.token);
-      if (session !== mySession || ws) {
-        // Another session was adopted meanwhile: connect that one (once this call is done).
-        if (!ws) setTimeout(connect);
-        return;
-      }
-      socket = new WebSocket(`${wsUrl.replace(/\/$/, '')}/?ticket=${encodeURIComponent(ticket)}`);
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) return clearSession();
-      return reconnect();
-    } finally {
-      connecting = false;
-    }
-    ws = socket;
-    socket.onopen = () => {
-      retry = 0;
-      status.textContent = init?.agentsOnline ? t.online : t.away;
+  const live = new Live({
+    session: () => s.session,
+    url: async () => {
+      if (!wsUrl) wsUrl = (await (await fetch(`${apiBase}/config.json`, { credentials: 'omit' })).json()).wsUrl;
+      return wsUrl;
+    },
+    ticket: async () => {
+      const session = s.session;
+      if (!session) throw new ApiError(0, 'network', 'no session');
+      return (await api.call<{ ticket: string }>('POST', '/api/widget/connect-ticket', session.token)).ticket;
+    },
+    connecting: () => go('connect'),
+    opened: (socket) => {
+      if (s.init) v.status.textContent = statusLine(s.init);
       // What was posted before the socket joined the room (or while it was away).
       catchUp().then(() => {
-        if (ws === socket && socket.readyState === WebSocket.OPEN) setState('live');
+        if (live.isCurrent(socket)) go('caughtUp');
       });
-    };
-    socket.onmessage = (ev) => {
-      let f: { event?: string; data?: Record<string, unknown> };
-      try {
-        f = JSON.parse(ev.data);
-      } catch {
-        return;
-      }
-      if (f.event === 'message:new' && f.data) render(f.data as unknown as Message);
-      if (f.event === 'typing:indicator' && f.data && f.data.kind !== 'VISITOR') {
-        clearTimeout(typingClear);
-        typing.textContent = f.data.typing ? fill(t.typing, { name: String(f.data.name || '') }) : '';
-        if (f.data.typing) typingClear = window.setTimeout(() => (typing.textContent = ''), 10_000);
-      }
-    };
-    socket.onclose = () => {
-      if (ws === socket) {
-        ws = null;
-        setState('connecting');
-        reconnect();
-      }
-    };
-  }
+    },
+    frame: onFrame,
+    lost: () => {
+      v.status.textContent = t.reconnecting;
+      go('lost');
+    },
+    refused,
+  });
 
-  function reconnect() {
-    if (!session) return;
-    status.textContent = t.reconnecting;
-    clearTimeout(reconnectTimer);
-    const delay = Math.min(30_000, 500 * 2 ** retry) * (0.5 + Math.random() / 2);
-    retry = Math.min(retry + 1, 8);
-    reconnectTimer = window.setTimeout(connect, delay);
+  function onFrame(f: Frame) {
+    if (f.event === 'message:new' && f.data) render(f.data as unknown as Message);
+    if (f.event === 'csat:request' && f.data && s.session) askRating(v, t, api, s.session.token, String(f.data.surveyId));
+    if (f.event === 'typing:indicator' && f.data && f.data.kind !== 'VISITOR') {
+      clearTimeout(typingClear);
+      v.typing.textContent = f.data.typing ? fill(t.typing, { name: String(f.data.name || '') }) : '';
+      if (f.data.typing) typingClear = window.setTimeout(() => (v.typing.textContent = ''), 10_000);
+    }
   }
 
   /** Whether it went out (only then does the 3 s throttle start). */
   function sendTyping(on: boolean): boolean {
-    if (ws?.readyState !== WebSocket.OPEN || !session) return false;
-    ws.send(JSON.stringify({ action: on ? 'typing:start' : 'typing:stop', ticketId: session.ticketId }));
-    return true;
+    if (!s.session) return false;
+    return live.send({ action: on ? 'typing:start' : 'typing:stop', ticketId: s.session.ticketId });
   }
 
   // ---- sending -----------------------------------------------------------------------
-  const randomId = () =>
-    Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
-
   /** Sends `content`, or (`again`) a message a previous page load could not confirm. */
   async function send(content: string, again?: Out) {
-    showNote('');
+    v.showNote('');
     let email: string | undefined;
     if (!again && emailWanted()) {
-      email = emailIn.value.trim();
-      if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) {
-        showNote(t.badEmail);
-        emailIn.focus();
+      email = v.emailIn.value.trim();
+      if (!plausibleEmail(email)) {
+        v.showNote(t.badEmail);
+        v.emailIn.focus();
         return;
       }
     }
-    const pending = h('div', { class: 'm me pending', 'aria-label': t.sending });
-    pending.dataset.text = content;
-    pending.append(h('span', { class: 'who' }, t.you), h('span', {}, content));
-    log.append(pending);
-    log.scrollTop = log.scrollHeight;
-    if (!again) text.value = '';
-    const clientId = again?.clientId || randomId();
+    const pending = v.pending(content);
+    if (!again) v.text.value = '';
+    const clientId = again?.clientId || randomId(crypto.getRandomValues(new Uint8Array(16)));
     try {
       const opened = await ensureSession(email, { clientId, content });
       if (!opened) throw new ApiError(0, 'network', 'network');
-      const s = opened.s;
-      emailRow.hidden = true;
+      const session = opened.s;
+      v.emailRow.hidden = true;
       // Until the server confirms it, the message survives a reload: the next page load
       // sends it again with the same clientId, so it is stored once.
-      if (!again && !opened.first) setOutbox([...outbox(), { clientId, content, ticketId: s.ticketId }]);
+      if (!again && !opened.first) store.setOutbox([...store.outbox(), { clientId, content, ticketId: session.ticketId }]);
       let m: Message | null = opened.first;
       for (let attempt = 0; !m; attempt++) {
         try {
-          m = await api.call<Message>('POST', '/api/widget/messages', s.token, { clientId, content });
+          m = await api.call<Message>('POST', '/api/widget/messages', session.token, { clientId, content });
         } catch (e) {
           // A lost answer or a server hiccup: the same clientId makes the retry safe.
-          const transient = e instanceof ApiError && (e.status === 0 || e.status >= 500);
-          if (!transient || attempt >= 4) throw e;
-          await new Promise((r) => setTimeout(r, 300 * 2 ** attempt));
+          if (!(e instanceof ApiError && transient(e.status)) || attempt + 1 >= SEND_ATTEMPTS) throw e;
+          await new Promise((r) => setTimeout(r, sendDelay(attempt)));
         }
       }
       pending.removeAttribute('aria-label');
       render(m, pending);
     } catch (e) {
       pending.remove();
-      if (!text.value) text.value = content;
+      if (!v.text.value) v.text.value = content;
       const err = e instanceof ApiError ? e : new ApiError(0, 'network', 'network');
-      if (err.status === 429) showNote(fill(t.slow, { s: err.retryAfter || 30 }));
-      else if (err.status === 403) showNote(t.refused);
-      else if (err.status === 401) {
-        clearSession();
-        showNote(t.failed);
-      } else showNote(t.failed);
+      const why = sendFailure(err.status, err.retryAfter);
+      if (why.kind === 'slow') v.showNote(fill(t.slow, { s: why.seconds }));
+      else if (why.kind === 'refused') v.showNote(t.refused);
+      else {
+        if (why.kind === 'session') refused();
+        v.showNote(t.failed);
+      }
     } finally {
-      setOutbox(outbox().filter((o) => o.clientId !== clientId));
+      store.setOutbox(store.outbox().filter((o) => o.clientId !== clientId));
     }
   }
 
   /** Sends again, in order, what the last page load could not confirm. */
   async function resend() {
-    const mine = outbox().filter((o) => o.ticketId === session?.ticketId);
-    setOutbox(mine);
+    const mine = store.outbox().filter((o) => o.ticketId === s.session?.ticketId);
+    store.setOutbox(mine);
     for (const o of mine) await send(o.content, o);
   }
 
-  form.addEventListener('submit', (ev) => {
+  v.form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const content = text.value.trim();
+    const content = v.text.value.trim();
     if (!content) return;
     clearTimeout(typingStop);
     if (typingSent) sendTyping(false);
     typingSent = 0;
     send(content);
   });
-  text.addEventListener('keydown', (ev) => {
+  v.text.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {
       ev.preventDefault();
-      form.requestSubmit();
+      v.form.requestSubmit();
     }
   });
-  text.addEventListener('input', () => {
+  v.text.addEventListener('input', () => {
     const now = Date.now();
-    if (now - typingSent > 3000 && sendTyping(true)) typingSent = now;
+    if (typingDue(now, typingSent) && sendTyping(true)) typingSent = now;
     clearTimeout(typingStop);
     typingStop = window.setTimeout(() => {
       typingSent = 0;
       sendTyping(false);
     }, 2500);
   });
-  bubble.addEventListener('click', () => setOpen(!open));
-  closeBtn.addEventListener('click', () => setOpen(false));
-  panel.addEventListener('keydown', (ev) => {
+  v.bubble.addEventListener('click', () => setOpen(!s.open));
+  v.closeBtn.addEventListener('click', () => setOpen(false));
+  v.panel.addEventListener('keydown', (ev) => {
     if (ev.key === 'Escape') setOpen(false);
   });
   window.addEventListener('storage', (ev) => {
     // Another tab started (or reset) the conversation: follow it.
-    if (ev.key !== storeKey) return;
-    const s = load();
-    if (s?.token === session?.token) return;
+    if (ev.key !== store.key) return;
+    const next = store.load();
+    if (next?.token === s.session?.token) return;
     drop();
-    session = s;
-    seen.clear();
-    log.replaceChildren();
+    s.session = next;
+    s.seen.clear();
     welcome();
-    if (session) follow();
+    if (s.session) follow();
   });
   window.addEventListener('online', () => {
-    if (session && !ws) connect();
+    if (s.session && !live.active) live.connect();
   });
 
+  /** An empty log with the welcome message. */
   function welcome() {
-    if (init?.settings.welcomeMessage) log.append(h('div', { class: 'm' }, init.settings.welcomeMessage));
+    v.clearLog(s.init?.settings.welcomeMessage || undefined);
   }
 
   // ---- the JavaScript API ------------------------------------------------------------
   const commands: Record<string, Fn> = {
     open: () => setOpen(true),
     close: () => setOpen(false),
-    toggle: () => setOpen(!open),
+    toggle: () => setOpen(!s.open),
     on: (name, fn) => {
       if (typeof name === 'string' && typeof fn === 'function') (listeners[name] ||= []).push(fn as Fn);
     },
     setUser: (u) => {
       const next = u as User | null;
       if (!next || typeof next.id !== 'string' || typeof next.hash !== 'string') return;
-      user = { id: next.id, hash: next.hash, email: next.email, name: next.name };
-      if (session && session.userId !== user.id) reset(false);
-      if (!session && init) resume();
+      s.user = { id: next.id, hash: next.hash, email: next.email, name: next.name };
+      if (s.session && s.session.userId !== s.user.id) reset(false);
+      if (!s.session && s.init) resume();
     },
     reset: () => reset(true),
   };
 
   function reset(forgetUser: boolean) {
     clearSession();
-    if (forgetUser) user = null;
-    seen.clear();
-    unread = 0;
+    if (forgetUser) s.user = null;
+    s.seen.clear();
+    s.unread = 0;
     setBadge();
-    log.replaceChildren();
     welcome();
-    showNote('');
-    emailRow.hidden = !emailWanted();
+    v.showNote('');
+    v.emailRow.hidden = !emailWanted();
   }
 
   /** A verified user's conversation from another device, found without opening one. */
   async function resume() {
-    if (!user || session) return;
+    if (!s.user || s.session) return;
     try {
-      const s = await api.call<SessionData | null>('POST', '/api/widget/sessions', undefined, {
+      const data = await api.call<SessionData | null>('POST', '/api/widget/sessions', undefined, {
         widgetKey: key,
-        user,
+        user: s.user,
         resume: true,
       });
-      if (s && !session) {
-        session = { token: s.token, ticketId: s.ticketId, userId: user.id };
-        save(session);
-        emailRow.hidden = true;
-        follow();
+      if (data && !s.session) {
+        v.emailRow.hidden = true;
+        adopt(data);
       }
     } catch {
       /* refused or offline: the first send says why */
@@ -570,25 +422,27 @@ function start(el: HTMLScriptElement) {
 
   // ---- boot --------------------------------------------------------------------------
   (async () => {
+    let init: Init;
     try {
       init = await api.call<Init>('POST', '/api/widget/init', undefined, { widgetKey: key });
     } catch (e) {
       console.warn('wrrk: the chat widget is not available here', e);
       return;
     }
+    s.init = init;
     const color = init.settings.primaryColor;
-    if (/^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--wrrk-primary', color);
-    if (init.settings.position === 'bottom-left') host.classList.add('left');
-    title.textContent = init.organization.name;
-    status.textContent = init.agentsOnline ? t.online : t.away;
+    if (/^#[0-9a-f]{6}$/i.test(color)) v.host.style.setProperty('--wrrk-primary', color);
+    if (init.settings.position === 'bottom-left') v.host.classList.add('left');
+    v.title.textContent = init.organization.name;
+    v.status.textContent = statusLine(init);
     welcome();
-    emailRow.hidden = !emailWanted();
+    v.emailRow.hidden = !emailWanted();
     setBadge();
-    (document.body || document.documentElement).append(host);
+    (document.body || document.documentElement).append(v.host);
     for (const args of queued) wrrk(...Array.from(args));
     // The conversation over HTTP at once (a slow or blocked socket must not hide it), then
     // whatever the last page load sent but could not confirm.
-    if (session) {
+    if (s.session) {
       follow();
       resend();
     }

@@ -36,4 +36,9 @@ input,textarea{width:100%;padding:8px 10px;border:1px solid var(--line);border-r
 textarea{flex:1;height:40px;max-height:120px}
 .send{border:0;border-radius:8px;padding:9px 14px;background:var(--p);color:#fff;cursor:pointer;font-weight:600}
 .send:disabled{opacity:.5;cursor:default}
+.csat{display:flex;flex-direction:column;gap:6px;white-space:normal}
+.csat p{margin:0}
+.stars{display:flex;gap:4px}
+.star{flex:1;border:1px solid var(--line);border-radius:6px;padding:6px 0;background:var(--bg);cursor:pointer;font-weight:600}
+.star[aria-pressed=true]{background:var(--p);color:#fff;border-color:var(--p)}
 `;

@@ -3,6 +3,7 @@ import { api, describe, getConfig } from '../api/client';
 import type { Organization, WidgetPatch, WidgetPosition } from '../api/types';
 import { can, org } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
+import { CsatSettings } from '../components/CsatSettings';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -167,6 +168,14 @@ export function OrganizationSettings() {
           )}
         </section>
       )}
+      <CsatSettings
+        org={o}
+        editable={editable}
+        onSaved={(next) => {
+          setO(next);
+          org.value = next;
+        }}
+      />
       {editable && w?.identitySecret && (
         <section class="panel narrow" aria-labelledby="identity-heading">
           <h2 id="identity-heading">Identity verification secret</h2>

@@ -10,7 +10,7 @@ use wrrk_shared::csat::{self, Refused, Survey};
 use wrrk_shared::http::ApiError;
 
 /// What a refused token answers.
-fn refused(r: Refused) -> ApiError {
+pub(crate) fn refused(r: Refused) -> ApiError {
     match r {
         Refused::Unknown => ApiError::NotFound("Survey"),
         Refused::Expired => ApiError::Gone(
@@ -37,7 +37,7 @@ async fn load(app: &App, req: &Request) -> Result<Survey, ApiError> {
 }
 
 /// The survey as the customer's page shows it.
-async fn view(app: &App, survey: &Survey) -> Result<crate::wire::SurveyView, ApiError> {
+pub(crate) async fn view(app: &App, survey: &Survey) -> Result<crate::wire::SurveyView, ApiError> {
     let (org, ticket) = tokio::try_join!(
         app.store.get_organization(&survey.org_id),
         app.store.get_ticket(&survey.org_id, &survey.ticket_id)

@@ -5,8 +5,8 @@
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
-use wrrk_shared::csat::{self, COMMENT_MAX};
-use wrrk_shared::http::{ApiError, ApiResult, json_body, ok};
+use wrrk_shared::csat;
+use wrrk_shared::http::{ApiResult, json_body, ok};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -41,30 +41,7 @@ struct Body {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let body: Body = json_body(&req, 16 * 1024)?;
-    let rating = u8::try_from(body.rating)
-        .ok()
-        .filter(|r| (1..=5).contains(r))
-        .ok_or_else(|| ApiError::invalid("rating", "rating: must be 1 to 5"))?;
-    // Counted and checked as sent, as the document declares it; blank is no comment.
-    let comment = match body.comment.as_deref() {
-        None => None,
-        Some(c) if c.chars().count() > COMMENT_MAX => {
-            return Err(ApiError::invalid(
-                "comment",
-                format!("comment: must be at most {COMMENT_MAX} characters"),
-            ));
-        }
-        Some(c)
-            if c.chars()
-                .any(|ch| ch.is_control() && !matches!(ch, '\n' | '\r' | '\t')) =>
-        {
-            return Err(ApiError::invalid(
-                "comment",
-                "comment: must not contain control characters",
-            ));
-        }
-        Some(c) => Some(c.trim().to_string()).filter(|c| !c.is_empty()),
-    };
+    let (rating, comment) = csat::parse_answer(body.rating, body.comment.as_deref())?;
     let survey = super::load(&app, &req).await?;
     let rated = csat::rate(&app, &survey, rating, comment)
         .await?

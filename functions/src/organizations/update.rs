@@ -1,6 +1,7 @@
 //! `PATCH /api/organizations/{id}` (`org:update`): name, ticket prefix, timezone, widget
 //! (appearance, allowed origins, identity enforcement; `rotateKey` and
-//! `rotateIdentitySecret` issue a new widget key or identity secret).
+//! `rotateIdentitySecret` issue a new widget key or identity secret), and per channel
+//! whether resolving asks for a satisfaction rating (`csat`).
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -26,6 +27,17 @@ struct Body {
     ticket_prefix: Option<String>,
     timezone: Option<String>,
     widget: Option<WidgetPatch>,
+    csat: Option<CsatPatch>,
+}
+
+/// Which channels ask for a satisfaction rating on resolve (absent: unchanged).
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = OrganizationsUpdateCsat)]
+struct CsatPatch {
+    email: Option<bool>,
+    chat: Option<bool>,
+    manual: Option<bool>,
 }
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -175,6 +187,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         }
         if let Some(v) = enforced {
             org.widget.identity_enforced = v;
+        }
+        if let Some(c) = &body.csat {
+            let s = &mut org.csat;
+            s.email = c.email.unwrap_or(s.email);
+            s.chat = c.chat.unwrap_or(s.chat);
+            s.manual = c.manual.unwrap_or(s.manual);
         }
         if rotate_secret || org.widget.identity_secret.is_none() {
             org.widget.identity_secret = Some(wrrk_shared::ids::new_secret());

@@ -185,10 +185,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
     }
     // This change resolved it: the customer is asked, once per resolve.
-    if status == Some(TicketStatus::Resolved)
-        && current.status != TicketStatus::Resolved
-        && wrrk_shared::csat::asks(&ticket)
-    {
+    if status == Some(TicketStatus::Resolved) && current.status != TicketStatus::Resolved {
         wrrk_shared::csat::send_survey(&app, &ticket).await;
     }
     ok(super::complete(&app, ticket).await?)

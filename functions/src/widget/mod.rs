@@ -4,6 +4,7 @@
 //! gateway CORS configuration). The session token travels in `Authorization`, never in a URL.
 
 pub mod connect_ticket;
+pub mod csat;
 pub mod init;
 pub mod messages_create;
 pub mod messages_list;

@@ -17,6 +17,9 @@ pub struct Organization {
     pub timezone: String,
     /// How the chat widget looks.
     pub widget: WidgetSettings,
+    /// Which channels ask for a satisfaction rating when a ticket is resolved.
+    #[serde(default)]
+    pub csat: CsatSettings,
     /// Set once its founding admin verified their email; until then it sends no mail to
     /// others (invitations), so a throwaway sign-up cannot relay mail.
     #[serde(default)]
@@ -38,6 +41,7 @@ impl Organization {
             name,
             timezone: "UTC".into(),
             widget: WidgetSettings::default(),
+            csat: CsatSettings::default(),
             verified: false,
             created_at: now,
             updated_at: now,
@@ -104,5 +108,76 @@ impl Default for WidgetSettings {
             identity_secret: Some(crate::ids::new_secret()),
             identity_enforced: false,
         }
+    }
+}
+
+/// Per channel, whether resolving a ticket asks its customer for a rating (all on by
+/// default; an admin turns a channel off).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase", default)]
+pub struct CsatSettings {
+    /// Email tickets (asked by mail).
+    pub email: bool,
+    /// Chat tickets (asked in the widget when the visitor is there, else by mail).
+    pub chat: bool,
+    /// Tickets agents opened (asked by mail).
+    pub manual: bool,
+}
+
+impl Default for CsatSettings {
+    fn default() -> Self {
+        Self {
+            email: true,
+            chat: true,
+            manual: true,
+        }
+    }
+}
+
+impl CsatSettings {
+    /// Whether tickets of `channel` ask.
+    pub fn asks(&self, channel: super::Channel) -> bool {
+        match channel {
+            super::Channel::Email => self.email,
+            super::Channel::Chat => self.chat,
+            super::Channel::Manual => self.manual,
+        }
+    }
+}
+
+#[cfg(test)]
+mod csat_tests {
+    use super::*;
+    use crate::domain::Channel;
+
+    #[test]
+    fn every_channel_asks_by_default() {
+        let s = CsatSettings::default();
+        for c in [Channel::Email, Channel::Chat, Channel::Manual] {
+            assert!(s.asks(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn a_channel_turned_off_does_not_ask_and_the_others_still_do() {
+        let s = CsatSettings {
+            chat: false,
+            ..CsatSettings::default()
+        };
+        assert!(!s.asks(Channel::Chat));
+        assert!(s.asks(Channel::Email));
+        assert!(s.asks(Channel::Manual));
+    }
+
+    #[test]
+    fn settings_stored_before_this_field_read_as_all_on_and_missing_keys_as_on() {
+        let s: CsatSettings = serde_json::from_str(r#"{"chat":false}"#).unwrap();
+        assert_eq!(
+            s,
+            CsatSettings {
+                chat: false,
+                ..CsatSettings::default()
+            }
+        );
     }
 }
