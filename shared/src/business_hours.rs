@@ -256,6 +256,21 @@ pub fn parse_timezone(name: &str) -> Option<Tz> {
     name.parse::<Tz>().ok()
 }
 
+/// An IANA timezone name the compiled-in database knows (its OpenAPI schema lists them).
+pub struct TimezoneName;
+
+impl utoipa::PartialSchema for TimezoneName {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(chrono_tz::TZ_VARIANTS.iter().map(|z| z.name())))
+            .description(Some("An IANA timezone name (`Europe/Berlin`, `UTC`)."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for TimezoneName {}
+
 /// An organization's business hours: timezone, weekly schedule, holidays.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -286,6 +301,16 @@ impl Default for BusinessHours {
     }
 }
 
+/// Whether the team works now, and if not, when it is back (what the chat widget says).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Availability {
+    /// Within business hours now.
+    pub open: bool,
+    /// When business hours start again (absent while open, or if they never do).
+    pub back_at: Option<DateTime<Utc>>,
+}
+
 /// One stretch of open time, UTC, end exclusive.
 type Span = (DateTime<Utc>, DateTime<Utc>);
 
@@ -309,6 +334,15 @@ impl BusinessHours {
             .flatten()
             .flat_map(|day| self.spans_on(&tz, day))
             .any(|(s, e)| s <= at && at < e)
+    }
+
+    /// Open at `now`, or when it is back.
+    pub fn availability(&self, now: DateTime<Utc>) -> Availability {
+        let open = self.is_open(now);
+        Availability {
+            open,
+            back_at: if open { None } else { self.next_open(now) },
+        }
     }
 
     /// `at` if open then, else when the team next opens; `None` if it never does within
@@ -847,6 +881,30 @@ mod tests {
         assert_eq!(
             b.next_open(t("2026-12-04T00:00:00Z")),
             Some(t("2026-12-04T03:30:00Z"))
+        );
+    }
+
+    #[test]
+    fn availability_while_open_has_no_back_at() {
+        let a = office("UTC").availability(t("2026-12-04T10:00:00Z"));
+        assert_eq!(
+            a,
+            Availability {
+                open: true,
+                back_at: None
+            }
+        );
+    }
+
+    #[test]
+    fn availability_out_of_hours_says_when_back() {
+        let a = office("Europe/Berlin").availability(t("2026-12-05T10:00:00Z"));
+        assert_eq!(
+            a,
+            Availability {
+                open: false,
+                back_at: Some(t("2026-12-07T08:00:00Z"))
+            }
         );
     }
 

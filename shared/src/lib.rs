@@ -18,6 +18,7 @@ pub mod mail;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;
+pub mod sla;
 pub mod snooze;
 pub mod store;
 pub mod telemetry;
