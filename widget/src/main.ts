@@ -8,6 +8,7 @@
 
 import { Api, ApiError, type Init, type Message, type SessionData } from './api';
 import { fill, words } from './i18n';
+import { statusText } from './availability';
 import { css } from './styles';
 
 type Fn = (...args: unknown[]) => void;
@@ -349,7 +350,7 @@ function start(el: HTMLScriptElement) {
     ws = socket;
     socket.onopen = () => {
       retry = 0;
-      status.textContent = init?.agentsOnline ? t.online : t.away;
+      if (init) status.textContent = statusText(init, t, navigator.languages ?? []);
       // What was posted before the socket joined the room (or while it was away).
       catchUp().then(() => {
         if (ws === socket && socket.readyState === WebSocket.OPEN) setState('live');
@@ -580,7 +581,7 @@ function start(el: HTMLScriptElement) {
     if (/^#[0-9a-f]{6}$/i.test(color)) host.style.setProperty('--wrrk-primary', color);
     if (init.settings.position === 'bottom-left') host.classList.add('left');
     title.textContent = init.organization.name;
-    status.textContent = init.agentsOnline ? t.online : t.away;
+    status.textContent = statusText(init, t, navigator.languages ?? []);
     welcome();
     emailRow.hidden = !emailWanted();
     setBadge();

@@ -42,7 +42,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
         ("assignee" = Option<String>, Query, pattern = "^(me|unassigned|[0-7][0-9A-HJKMNP-TV-Z]{25})$", description = "A user id, `me` or `unassigned`."),
         ("team" = Option<wrrk_shared::ids::TeamId>, Query, description = "Only this team."),
         ("customer" = Option<wrrk_shared::ids::CustomerId>, Query, description = "Only this customer's tickets."),
-        ("sort" = Option<ListSort>, Query, description = "`activity` (the default): newest activity first; `due`: soonest SLA due time first, only tickets with one pending."),
+        ("sort" = inline(Option<ListSort>), Query, description = "`activity` (the default): newest activity first; `due`: soonest SLA due time first, only tickets with one pending."),
         ("number" = Option<String>, Query, pattern = "^\\s*#*[A-Za-z0-9]{1,10}-[0-9]{1,12}\\s*$", description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
     ),
     responses(
