@@ -10,6 +10,7 @@ import { me, org, userNames } from '../state';
 import { ErrorText, Notice, useTitle } from '../components/ui';
 import { titleCase, when } from '../format';
 import { NewTicket } from './NewTicket';
+import { byDue, nextDue, SlaBadge, SlaSortSelect } from '../components/SlaBadge';
 
 const VIEWS = [
   { id: 'mine', label: 'Mine' },
@@ -27,6 +28,7 @@ interface Filters {
   channel: string;
   team: string;
   q: string;
+  sort: string;
 }
 
 function readFilters(search: string): Filters {
@@ -38,6 +40,7 @@ function readFilters(search: string): Filters {
     channel: p.get('channel') ?? '',
     team: p.get('team') ?? '',
     q: p.get('q') ?? '',
+    sort: p.get('sort') ?? '',
   };
 }
 
@@ -50,6 +53,7 @@ function toQuery(f: Filters): TicketQuery {
   if (f.priority) q.priority = f.priority;
   if (f.channel) q.channel = f.channel;
   if (f.team) q.team = f.team;
+  if (f.sort) q.sort = f.sort;
   return q;
 }
 
@@ -61,6 +65,7 @@ function matches(t: TicketSummary, q: TicketQuery, meId: string | undefined): bo
   if (q.priority && t.priority !== q.priority) return false;
   if (q.channel && t.channel !== q.channel) return false;
   if (q.team && t.teamId !== q.team) return false;
+  if (q.sort === 'due' && !nextDue(t.sla)) return false;
   return true;
 }
 
@@ -225,7 +230,7 @@ export function Inbox() {
       }
       setTickets((cur) => {
         const rest = cur.filter((x) => x.id !== t.id);
-        return [...rest, view].sort(byActivity);
+        return [...rest, view].sort(query.sort === 'due' ? byDue : byActivity);
       });
     };
     const offs = [
@@ -269,7 +274,7 @@ export function Inbox() {
         {VIEWS.map((v) => (
           <Link
             key={v.id}
-            href={hrefFor({ view: v.id, status: '', priority: '', channel: '', team: '', q: '' })}
+            href={hrefFor({ view: v.id, status: '', priority: '', channel: '', team: '', q: '', sort: f.sort })}
             aria-current={f.view === v.id ? 'page' : undefined}
           >
             {v.label}
@@ -335,6 +340,7 @@ export function Inbox() {
             ))}
           </select>
         </label>
+        <SlaSortSelect value={f.sort} onChange={(sort) => set({ sort })} />
       </div>
       <ErrorText error={error} />
       {searchInfo && <Notice>{searchInfo}</Notice>}
@@ -349,6 +355,7 @@ export function Inbox() {
             <th scope="col">Priority</th>
             <th scope="col">Assignee</th>
             <th scope="col">Last activity</th>
+            <th scope="col">SLA</th>
           </tr>
         </thead>
         <tbody>
@@ -368,6 +375,9 @@ export function Inbox() {
               <td>{t.assignee?.name ?? (t.assigneeId ? userNames.value.get(t.assigneeId) ?? '' : 'Unassigned')}</td>
               <td>
                 <time dateTime={t.lastActivityAt}>{when(t.lastActivityAt)}</time>
+              </td>
+              <td>
+                <SlaBadge sla={t.sla} />
               </td>
             </tr>
           ))}
