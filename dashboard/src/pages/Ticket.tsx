@@ -26,6 +26,7 @@ import { AttachButton, AttachedList, useAttachments } from '../components/Attach
 import { useSavedReplyPicker } from '../components/SavedReplyPicker';
 import { bytes, titleCase, when } from '../format';
 import { sanitizeHtml } from '../sanitize';
+import { SlaBadge } from '../components/SlaBadge';
 
 const TYPING_THROTTLE_MS = 3000;
 const TYPING_IDLE_MS = 5000;
@@ -769,6 +770,7 @@ export function TicketPage({ id }: { id: string }) {
         <p class="meta">
           <span class={`pill status-${ticket.status.toLowerCase()}`}>{titleCase(ticket.status)}</span>{' '}
           <span class={`pill prio-${ticket.priority.toLowerCase()}`}>{titleCase(ticket.priority)}</span>{' '}
+          <SlaBadge sla={ticket.sla} />{' '}
           <span class="muted">
             {titleCase(ticket.channel)} · opened {when(ticket.createdAt)}
           </span>
