@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { byActivity, hrefFor, matches, mergeRow, readFilters, toQuery, typedNumber, type Filters } from './inbox';
 import { summary } from './test/fixtures';
 
-const none: Filters = { view: 'open', status: '', priority: '', channel: '', team: '', q: '' };
+const none: Filters = { view: 'open', status: '', priority: '', channel: '', team: '', q: '', sort: '' };
 
 describe('readFilters / hrefFor', () => {
   it('defaults to the open view with no filters', () => {
@@ -10,13 +10,14 @@ describe('readFilters / hrefFor', () => {
   });
 
   it('reads every filter', () => {
-    expect(readFilters('?view=mine&status=PENDING&priority=HIGH&channel=CHAT&team=t1&q=ana')).toEqual({
+    expect(readFilters('?view=mine&status=PENDING&priority=HIGH&channel=CHAT&team=t1&q=ana&sort=due')).toEqual({
       view: 'mine',
       status: 'PENDING',
       priority: 'HIGH',
       channel: 'CHAT',
       team: 't1',
       q: 'ana',
+      sort: 'due',
     });
   });
 
@@ -124,5 +125,18 @@ describe('byActivity', () => {
     const a = summary({ id: 'a', lastActivityAt: '2026-01-01T10:00:00Z' });
     const b = summary({ id: 'b', lastActivityAt: '2026-01-02T10:00:00Z' });
     expect([a, b].sort(byActivity).map((t) => t.id)).toEqual(['b', 'a']);
+  });
+});
+
+describe('sorting by SLA due', () => {
+  it('asks the API for the due order', () => {
+    expect(toQuery({ ...none, sort: 'due' }).sort).toBe('due');
+    expect(toQuery(none).sort).toBeUndefined();
+  });
+
+  it('keeps only tickets with something due in the due-next list', () => {
+    const q = toQuery({ ...none, sort: 'due' });
+    expect(matches(summary({ sla: {} }), q, 'u1')).toBe(false);
+    expect(matches(summary({ sla: { firstResponseDueAt: '2026-01-02T00:00:00Z' } }), q, 'u1')).toBe(true);
   });
 });

@@ -3,6 +3,7 @@
 
 import type { TicketQuery } from './api/client';
 import type { TicketSummary } from './api/types';
+import { nextDue } from './sla';
 
 export const VIEWS = [
   { id: 'mine', label: 'Mine' },
@@ -18,6 +19,8 @@ export interface Filters {
   channel: string;
   team: string;
   q: string;
+  /** `due`: SLA due next; empty: newest activity. */
+  sort: string;
 }
 
 /** The filters of a location's query string (the view defaults to all open). */
@@ -30,6 +33,7 @@ export function readFilters(search: string): Filters {
     channel: p.get('channel') ?? '',
     team: p.get('team') ?? '',
     q: p.get('q') ?? '',
+    sort: p.get('sort') ?? '',
   };
 }
 
@@ -43,6 +47,7 @@ export function toQuery(f: Filters): TicketQuery {
   if (f.priority) q.priority = f.priority;
   if (f.channel) q.channel = f.channel;
   if (f.team) q.team = f.team;
+  if (f.sort) q.sort = f.sort;
   return q;
 }
 
@@ -54,6 +59,8 @@ export function matches(t: TicketSummary, q: TicketQuery, meId: string | undefin
   if (q.priority && t.priority !== q.priority) return false;
   if (q.channel && t.channel !== q.channel) return false;
   if (q.team && t.teamId !== q.team) return false;
+  // The due-next list holds only tickets with something due.
+  if (q.sort === 'due' && !nextDue(t.sla)) return false;
   return true;
 }
 

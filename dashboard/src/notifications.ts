@@ -175,6 +175,10 @@ function onNotice(n: Notice) {
       // Their own reminder: always told.
       notify(t, `Snooze ended: ${t.subject}`, `${t.ticketNumber} is open again`);
       break;
+    case 'SLA_BREACHED':
+      // A missed target on my (or my team's) ticket: always told, like a snooze ending.
+      notify(t, `SLA breached: ${t.subject}`, `${n.excerpt ?? 'A target was missed'} · ${t.ticketNumber}`);
+      break;
   }
 }
 

@@ -233,6 +233,8 @@ event_functions! {
     // Reads the files a reply carries from the bucket; announces delivery states.
     // Wakes snoozed tickets and tells their assignees.
     "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
+    // Announces missed SLA targets to the assignee and team, once each.
+    "tickets-sla-breaches": Trigger::Schedule { expression: crate::tickets::sla_breaches::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::sla_breaches::handle,
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
     // config.json, stores the app's URL and issues the setup link.

@@ -186,6 +186,8 @@ pub struct WidgetInit {
     pub ask_email: bool,
     /// Chats need a verified identity (`setUser` with a valid hash).
     pub identity_required: bool,
+    /// Within business hours now, or when the team is back.
+    pub availability: wrrk_shared::business_hours::Availability,
 }
 
 /// The organization as the widget shows it.

@@ -12,6 +12,7 @@ use crate::domain::{
 };
 use crate::ids::{MessageId, new_id};
 use crate::realtime;
+use crate::sla;
 use crate::store::{Conflict, NewTicket, StoreError, StoreResult, TicketChanges};
 
 /// Who writes a message.
@@ -213,6 +214,9 @@ pub async fn post_message_with(
     {
         ticket = reopen(app, ticket).await?;
     }
+    if let Some(event) = sla::message_event(message.author_type, !message.internal, machine) {
+        ticket = sla::apply(app, ticket, event, message.created_at).await?;
+    }
     // Boxed: the after-message steps (events, notifications, mail) are a deep future, and
     // every channel nests this one inside its own.
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, moves)).await;
@@ -320,6 +324,7 @@ pub async fn follow_up(
     app.store
         .set_followed_by(&closed.org_id, &closed.id, &ticket.id)
         .await?;
+    let ticket = start_sla(app, ticket, first.as_ref()).await?;
     realtime::ticket_created(app, &ticket).await;
     let message = first.ok_or(StoreError::NotFound("Message"))?;
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, true)).await;
@@ -358,6 +363,19 @@ pub async fn follow_up(
     })
 }
 
+/// Starts a new ticket's SLA clocks (before it is announced, so the event carries its due
+/// times). A ticket an agent opened with their own message has its first response made.
+async fn start_sla(app: &App, ticket: Ticket, first: Option<&Message>) -> StoreResult<Ticket> {
+    let by_customer = first.is_none_or(|m| m.author_type == AuthorType::Customer);
+    sla::apply(
+        app,
+        ticket.clone(),
+        sla::SlaEvent::Opened { by_customer },
+        ticket.created_at,
+    )
+    .await
+}
+
 /// What opening a ticket achieved.
 #[derive(Debug, Clone)]
 pub struct Opened {
@@ -374,6 +392,7 @@ pub struct Opened {
 /// first message.
 pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> StoreResult<Opened> {
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
+    let ticket = start_sla(app, ticket, message.as_ref()).await?;
     realtime::ticket_created(app, &ticket).await;
     if let Some(m) = &message {
         Box::pin(after_message::message_stored(app, &ticket, m, true)).await;

@@ -164,6 +164,8 @@ pub enum NoticeKind {
     Mentioned,
     /// Their snoozed ticket came back OPEN.
     SnoozeEnded,
+    /// A service-level target of their ticket (or their team's) was missed.
+    SlaBreached,
 }
 
 /// `ticket:notify`: the ticket, why it concerns the receiver, and who caused it.

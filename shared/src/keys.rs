@@ -448,3 +448,33 @@ pub fn mail_retry(due: &str, org_id: &str, ticket_id: &str, message_id: &str) ->
         format!("{due}#{org_id}#{ticket_id}#{message_id}"),
     )
 }
+
+/// GSI1 partition of the organization's tickets with an SLA due time pending, sorted by
+/// the soonest ([`ticket_due_sk`]): the inbox's "due next" order. Sparse: a ticket leaves
+/// it when nothing is due.
+pub fn tickets_due_pk(org_id: &str) -> String {
+    format!("ORG#{org_id}#TICKETSDUE")
+}
+
+/// GSI1 sort key of a ticket in [`tickets_due_pk`]: its soonest due time (fixed width, so
+/// text order is time order), then id.
+pub fn ticket_due_sk(due: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> String {
+    format!("{}#{ticket_id}", due.format("%Y-%m-%dT%H:%M:%S%.3fZ"))
+}
+
+/// Partition of SLA due times waiting to be checked for a breach, sorted by time.
+pub const SLA_DUE_PK: &str = "SLADUE";
+
+/// A ticket's `target` due at `due` (RFC 3339), queued for the breach check.
+pub fn sla_due(due: &str, org_id: &str, ticket_id: &str, target: &str) -> Key {
+    Key::new(SLA_DUE_PK, format!("{due}#{org_id}#{ticket_id}#{target}"))
+}
+
+/// Marks a ticket's `target` due at `due` as breached: written once, so the breach is
+/// announced once.
+pub fn sla_breach(org_id: &str, ticket_id: &str, target: &str, due: &str) -> Key {
+    Key::new(
+        org_pk(org_id),
+        format!("SLABREACH#{ticket_id}#{target}#{due}"),
+    )
+}

@@ -5,6 +5,7 @@
 pub mod after_message;
 pub mod app;
 pub mod auth;
+pub mod business_hours;
 pub mod conversation;
 pub mod csat;
 pub mod domain;
@@ -17,6 +18,7 @@ pub mod mail;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;
+pub mod sla;
 pub mod snooze;
 pub mod store;
 pub mod telemetry;

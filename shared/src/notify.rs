@@ -103,7 +103,7 @@ pub fn mail_kind(kind: NoticeKind) -> Option<&'static str> {
     match kind {
         NoticeKind::Assigned => Some("ASSIGNED"),
         NoticeKind::CustomerReplied => Some("CUSTOMER_REPLIED"),
-        NoticeKind::Mentioned | NoticeKind::SnoozeEnded => None,
+        NoticeKind::Mentioned | NoticeKind::SnoozeEnded | NoticeKind::SlaBreached => None,
     }
 }
 

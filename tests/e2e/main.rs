@@ -21,6 +21,7 @@ mod rbac_matrix;
 mod realtime;
 mod safety;
 mod saved_replies;
+mod sla;
 mod teams;
 mod template_check;
 mod tickets;

@@ -13,6 +13,7 @@
 
 import { Api, ApiError, type Init, type Message, type SessionData } from './api';
 import { askRating } from './csat';
+import { statusText } from './availability';
 import { fill, words } from './i18n';
 import { emailWanted as wantsEmail, plausibleEmail, randomId, SEND_ATTEMPTS, sendDelay, sendFailure, transient, typingDue } from './rules';
 import { Live, type Frame } from './socket';
@@ -66,7 +67,7 @@ function start(el: HTMLScriptElement) {
   const setBadge = () => v.setBadge(s.unread, s.open);
   const emailWanted = () => wantsEmail(!!s.session, !!s.init?.askEmail, s.user?.email);
   /** The header's status line. (Out-of-hours "back at" text goes here.) */
-  const statusLine = (init: Init) => (init.agentsOnline ? t.online : t.away);
+  const statusLine = (init: Init) => statusText(init, t, navigator.languages ?? []);
 
   function setOpen(open: boolean) {
     if (!s.init || s.open === open) return;

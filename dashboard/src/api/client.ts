@@ -165,6 +165,8 @@ export interface TicketQuery {
   team?: string;
   channel?: string;
   customer?: string;
+  /** `due`: soonest SLA due time first. */
+  sort?: string;
   limit?: number;
   cursor?: string | null;
 }

@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { api, describe, type TicketQuery } from '../api/client';
 import type { TicketSummary } from '../api/types';
+import { byDue } from '../sla';
 import { byActivity, hrefFor, matches, mergeRow, toQuery, typedNumber, type Filters } from '../inbox';
 import { live } from '../live';
 import { navigate } from '../router';
@@ -131,7 +132,7 @@ export function useInboxTickets(f: Filters) {
       }
       setTickets((cur) => {
         const rest = cur.filter((x) => x.id !== t.id);
-        return [...rest, view].sort(byActivity);
+        return [...rest, view].sort(f.sort === 'due' ? byDue : byActivity);
       });
     };
     const offs = [

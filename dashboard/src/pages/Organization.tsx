@@ -1,9 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, describe, getConfig } from '../api/client';
-import type { Organization, WidgetPatch, WidgetPosition } from '../api/types';
+import type { Organization, OrganizationPatch, WidgetPatch, WidgetPosition } from '../api/types';
 import { can, org } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { CsatSettings } from '../components/CsatSettings';
+import { BusinessHoursSettings } from '../components/BusinessHoursSettings';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -66,7 +67,7 @@ export function OrganizationSettings() {
         }
       : undefined;
     apply(
-      { name: get('name'), ticketPrefix: get('ticketPrefix'), timezone: get('timezone'), ...(widget ? { widget } : {}) },
+      { name: get('name'), ticketPrefix: get('ticketPrefix'), timezone: get('timezone') as OrganizationPatch['timezone'], ...(widget ? { widget } : {}) },
       'Settings saved.',
     );
   };
@@ -135,6 +136,7 @@ export function OrganizationSettings() {
           )}
         </fieldset>
       </form>
+      <BusinessHoursSettings org={o} editable={editable} onSaved={(n) => ((org.value = n), setO(n))} />
       {o.supportAddress && (
         <section class="panel narrow" aria-labelledby="support-heading">
           <h2 id="support-heading">Support address</h2>

@@ -1,6 +1,7 @@
 //! `PATCH /api/organizations/{id}` (`org:update`): name, ticket prefix, timezone, widget
 //! (appearance, allowed origins, identity enforcement; `rotateKey` and
-//! `rotateIdentitySecret` issue a new widget key or identity secret), and per channel
+//! `rotateIdentitySecret` issue a new widget key or identity secret), business hours
+//! (`schedule`, `holidays`, in `timezone`), SLA policies (`slaPolicies`), and per channel
 //! whether resolving asks for a satisfaction rating (`csat`).
 
 use chrono::Utc;
@@ -8,11 +9,13 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::business_hours::{MAX_HOLIDAYS, WeeklySchedule};
 use wrrk_shared::domain::{TicketPrefix, Timezone, TrimmedText, WidgetPosition, WidgetSettings};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
 use wrrk_shared::rbac::Permission;
+use wrrk_shared::sla::SlaPolicies;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -25,8 +28,18 @@ struct Body {
     name: Option<String>,
     #[schema(pattern = "^[A-Za-z]{2,6}$")]
     ticket_prefix: Option<String>,
+    #[schema(value_type = Option<wrrk_shared::business_hours::TimezoneName>)]
     timezone: Option<String>,
     widget: Option<WidgetPatch>,
+    /// When the team works; `null`: around the clock.
+    #[serde(default, deserialize_with = "wrrk_shared::http::request::nullable")]
+    #[schema(value_type = Option<wrrk_shared::business_hours::WeeklySchedule>, nullable)]
+    schedule: Option<Option<WeeklySchedule>>,
+    /// Local dates the team is away all day.
+    #[schema(max_items = 400)]
+    holidays: Option<Vec<chrono::NaiveDate>>,
+    /// Service-level targets per priority.
+    sla_policies: Option<SlaPolicies>,
     csat: Option<CsatPatch>,
 }
 
@@ -152,6 +165,34 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .map(parse_origins)
         .transpose()?;
     let enforced = body.widget.as_ref().and_then(|w| w.identity_enforced);
+    let schedule = match body.schedule.clone() {
+        Some(Some(s)) => {
+            Some(Some(s.normalize().map_err(|e| {
+                ApiError::invalid("schedule", format!("schedule: {e}"))
+            })?))
+        }
+        other => other,
+    };
+    let holidays = body
+        .holidays
+        .as_ref()
+        .map(|h| {
+            if h.len() > MAX_HOLIDAYS {
+                return Err(ApiError::invalid(
+                    "holidays",
+                    format!("holidays: at most {MAX_HOLIDAYS}"),
+                ));
+            }
+            let mut h = h.clone();
+            h.sort();
+            h.dedup();
+            Ok(h)
+        })
+        .transpose()?;
+    if let Some(p) = &body.sla_policies {
+        p.check()
+            .map_err(|e| ApiError::invalid("slaPolicies", format!("slaPolicies.{e}")))?;
+    }
     let rotate_key = body.widget.as_ref().is_some_and(|w| w.rotate_key);
     let rotate_secret = body
         .widget
@@ -193,6 +234,15 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             s.email = c.email.unwrap_or(s.email);
             s.chat = c.chat.unwrap_or(s.chat);
             s.manual = c.manual.unwrap_or(s.manual);
+        }
+        if let Some(v) = &schedule {
+            org.schedule = v.clone();
+        }
+        if let Some(v) = &holidays {
+            org.holidays = v.clone();
+        }
+        if let Some(v) = &body.sla_policies {
+            org.sla_policies = v.clone();
         }
         if rotate_secret || org.widget.identity_secret.is_none() {
             org.widget.identity_secret = Some(wrrk_shared::ids::new_secret());

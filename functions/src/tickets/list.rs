@@ -2,6 +2,8 @@
 //! `team`, `channel`, `customer`; newest activity first; cursor pagination. Every list is
 //! a filtered Query on the tickets-by-activity index, whose rows carry customer and
 //! assignee (see `TicketFilter`).
+//! `sort=due` lists the tickets with an SLA due time pending, soonest first (a sparse
+//! index ordered by due time).
 //! `number=ACME-0042` instead finds one ticket by its human number.
 
 use lambda_http::Request;
@@ -9,7 +11,18 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Ticket, TicketSummary};
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, page, parse_enum};
-use wrrk_shared::store::TicketFilter;
+use wrrk_shared::store::{TicketFilter, TicketSort};
+
+/// A list's order.
+#[derive(serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "lowercase")]
+#[schema(as = TicketsListSort)]
+enum ListSort {
+    /// Newest activity first.
+    Activity,
+    /// Soonest SLA due time first.
+    Due,
+}
 
 fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
     Ok(q.id(name)?.map(str::to_string))
@@ -29,6 +42,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
         ("assignee" = Option<String>, Query, pattern = "^(me|unassigned|[0-7][0-9A-HJKMNP-TV-Z]{25})$", description = "A user id, `me` or `unassigned`."),
         ("team" = Option<wrrk_shared::ids::TeamId>, Query, description = "Only this team."),
         ("customer" = Option<wrrk_shared::ids::CustomerId>, Query, description = "Only this customer's tickets."),
+        ("sort" = inline(Option<ListSort>), Query, description = "`activity` (the default): newest activity first; `due`: soonest SLA due time first, only tickets with one pending."),
         ("number" = Option<String>, Query, pattern = "^\\s*#*[A-Za-z0-9]{1,10}-[0-9]{1,12}\\s*$", description = "A human number (`ACME-0042`): the one ticket with it, other filters aside."),
     ),
     responses(
@@ -61,6 +75,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         assignee,
         team: id_param(&q, "team")?,
         customer: id_param(&q, "customer")?,
+        sort: match q.get("sort").map(|s| parse_enum("sort", s)).transpose()? {
+            None | Some(ListSort::Activity) => TicketSort::Activity,
+            Some(ListSort::Due) => TicketSort::Due,
+        },
     };
     // Every parameter is checked first: a number answers alone, but a bad filter beside it
     // is still a bad request.

@@ -6,6 +6,7 @@ pub mod get;
 pub mod list;
 pub mod messages_create;
 pub mod messages_list;
+pub mod sla_breaches;
 pub mod snooze;
 pub mod snooze_wake;
 pub mod update;

@@ -168,6 +168,17 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             Err(e) => return Err(e.into()),
         }
     };
+    // Resolving or closing meets every SLA target; a new priority recounts them.
+    let mut ticket = ticket;
+    for event in [
+        wrrk_shared::sla::status_event(current.status, ticket.status),
+        wrrk_shared::sla::priority_event(current.priority, ticket.priority),
+    ]
+    .into_iter()
+    .flatten()
+    {
+        ticket = wrrk_shared::sla::apply(&app, ticket, event, chrono::Utc::now()).await?;
+    }
     let assignee_changed = ticket.assignee_id != current.assignee_id;
     let widen = assignee_changed || ticket.team_id != current.team_id;
     let tell = ticket

@@ -54,6 +54,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
     .await?;
     let online = app.store.list_online(&org.id, 1, None).await?;
     let agents_online = !online.items.is_empty();
+    let availability = org.business_hours().availability(chrono::Utc::now());
     let w = &org.widget;
     ok(crate::wire::WidgetInit {
         organization: crate::wire::WidgetOrganization {
@@ -65,7 +66,9 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             welcome_message: w.welcome_message.clone(),
         },
         agents_online,
-        ask_email: !agents_online,
+        // Nobody to answer live, or out of hours: an email reaches the customer later.
+        ask_email: !agents_online || !availability.open,
         identity_required: w.identity_enforced,
+        availability,
     })
 }

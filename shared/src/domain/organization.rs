@@ -20,6 +20,16 @@ pub struct Organization {
     /// Which channels ask for a satisfaction rating when a ticket is resolved.
     #[serde(default)]
     pub csat: CsatSettings,
+    /// When the team works (in `timezone`); absent: around the clock.
+    #[serde(default)]
+    pub schedule: Option<crate::business_hours::WeeklySchedule>,
+    /// Local dates the team is away all day.
+    #[serde(default)]
+    #[schema(required = true)]
+    pub holidays: Vec<chrono::NaiveDate>,
+    /// Service-level targets per priority, in business time.
+    #[serde(default)]
+    pub sla_policies: crate::sla::SlaPolicies,
     /// Set once its founding admin verified their email; until then it sends no mail to
     /// others (invitations), so a throwaway sign-up cannot relay mail.
     #[serde(default)]
@@ -33,6 +43,15 @@ pub struct Organization {
 }
 
 impl Organization {
+    /// Its business hours: the organization's timezone, schedule and holidays.
+    pub fn business_hours(&self) -> crate::business_hours::BusinessHours {
+        crate::business_hours::BusinessHours {
+            timezone: self.timezone.clone(),
+            schedule: self.schedule.clone(),
+            holidays: self.holidays.clone(),
+        }
+    }
+
     /// A new organization named `name`, its ticket prefix derived from the name.
     pub fn new(name: String, now: DateTime<Utc>) -> Self {
         Self {
@@ -42,6 +61,9 @@ impl Organization {
             timezone: "UTC".into(),
             widget: WidgetSettings::default(),
             csat: CsatSettings::default(),
+            schedule: None,
+            holidays: Vec::new(),
+            sla_policies: crate::sla::SlaPolicies::default(),
             verified: false,
             created_at: now,
             updated_at: now,

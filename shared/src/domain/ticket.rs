@@ -108,6 +108,9 @@ pub struct Ticket {
     /// While snoozed: when it comes back OPEN (its assignee is told then).
     #[serde(default)]
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// Its pending service-level due times ([`crate::sla`]); none when nothing is due.
+    #[serde(default)]
+    pub sla: Option<crate::sla::TicketSla>,
     /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_references: Vec<String>,
@@ -250,11 +253,14 @@ pub struct TicketSummary {
     /// The assignee's name and avatar.
     #[serde(default)]
     pub assignee: Option<PersonSummary>,
+    /// Pending service-level due times (the inbox shows time left).
+    #[serde(default)]
+    pub sla: Option<crate::sla::TicketSla>,
 }
 
 impl TicketSummary {
     /// The item attributes a summary is made of (the index's projection).
-    pub const ATTRIBUTES: [&'static str; 15] = [
+    pub const ATTRIBUTES: [&'static str; 16] = [
         "id",
         "number",
         "ticketNumber",
@@ -270,6 +276,7 @@ impl TicketSummary {
         "lastActivityAt",
         "customer",
         "assignee",
+        "sla",
     ];
 
     /// Whether the customer and assignee summaries are there.
@@ -296,6 +303,7 @@ impl From<&Ticket> for TicketSummary {
             last_activity_at: t.last_activity_at,
             customer: t.customer.clone(),
             assignee: t.assignee.clone(),
+            sla: t.sla.filter(|s| !s.is_empty()),
         }
     }
 }
@@ -447,6 +455,7 @@ mod tests {
             last_activity_at: Utc::now(),
             customer: None,
             assignee: None,
+            sla: None,
         };
         let json = serde_json::to_value(&summary).expect("serializes");
         let mut fields: Vec<&str> = json

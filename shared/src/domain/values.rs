@@ -262,15 +262,10 @@ impl TicketPrefix {
 pub struct Timezone;
 
 impl Timezone {
-    /// Checks the shape of the name (we keep no zone database in the binary).
+    /// A name the compiled-in zone database knows (business hours count in it).
     pub fn parse(field: &'static str, raw: &str) -> Result<String, Invalid> {
-        let s = raw.trim();
-        let ok = (1..=64).contains(&s.len())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))
-            && (s == "UTC" || s.contains('/'));
-        if ok {
-            Ok(s.to_string())
+        if let Some(tz) = crate::business_hours::parse_timezone(raw) {
+            Ok(tz.name().to_string())
         } else {
             Err(Invalid::new(
                 field,

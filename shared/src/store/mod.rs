@@ -35,7 +35,7 @@ pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, Uplo
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::{LoginLimit, LoginWindow};
-pub use tickets::{NewTicket, SnoozeItem, TicketChanges, TicketFilter};
+pub use tickets::{NewTicket, SlaDueItem, SnoozeItem, TicketChanges, TicketFilter, TicketSort};
 pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};
 

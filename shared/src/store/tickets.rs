@@ -18,7 +18,7 @@ use crate::domain::{
     Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Ticket, TicketStatus,
     TicketSummary,
 };
-use crate::keys::{self, GSI3, attr};
+use crate::keys::{self, GSI1, GSI3, attr};
 
 /// How many times opening a ticket retries when another ticket took the number first.
 const MAX_NUMBER_ATTEMPTS: u32 = 200;
@@ -62,6 +62,19 @@ pub struct TicketFilter {
     pub channel: Option<Channel>,
     /// Only this customer.
     pub customer: Option<String>,
+    /// Order: newest activity first (the default), or soonest SLA due time first (only
+    /// tickets with one pending).
+    pub sort: TicketSort,
+}
+
+/// The order of a ticket list.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub enum TicketSort {
+    /// Newest activity first (the tickets-by-activity index).
+    #[default]
+    Activity,
+    /// Soonest SLA due time first (the sparse tickets-by-due index).
+    Due,
 }
 
 /// Changes to a ticket's fields; `None` leaves a field as it is (for assignee and team,
@@ -95,6 +108,7 @@ fn opt_s(v: Option<&str>) -> AttributeValue {
 struct UpdateBuilder {
     sets: Vec<String>,
     adds: Vec<String>,
+    removes: Vec<String>,
     names: std::collections::HashMap<String, String>,
     values: std::collections::HashMap<String, AttributeValue>,
 }
@@ -120,6 +134,11 @@ impl UpdateBuilder {
         self.sets.push(format!("{n} = {v}"));
     }
 
+    fn remove(&mut self, attr_name: &str) {
+        let n = self.name(attr_name);
+        self.removes.push(n);
+    }
+
     fn add(&mut self, attr_name: &str, v: AttributeValue) {
         let (n, v) = (self.name(attr_name), self.value(v));
         self.adds.push(format!("{n} {v}"));
@@ -138,6 +157,9 @@ impl UpdateBuilder {
         }
         if !self.adds.is_empty() {
             expression.push_str(&format!(" ADD {}", self.adds.join(", ")));
+        }
+        if !self.removes.is_empty() {
+            expression.push_str(&format!(" REMOVE {}", self.removes.join(", ")));
         }
         let result = store
             .db
@@ -228,6 +250,7 @@ impl Store {
                 assignee: None,
                 message_count: u64::from(new.first_message.is_some()),
                 snoozed_until: None,
+                sla: None,
                 email_references: new.email_references.clone(),
                 follows: new.follows.clone(),
                 followed_by: None,
@@ -579,7 +602,12 @@ impl Store {
         limit: usize,
         start: Option<Item>,
     ) -> StoreResult<Page<TicketSummary>> {
-        let mut q = QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false);
+        let mut q = match filter.sort {
+            TicketSort::Activity => {
+                QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false)
+            }
+            TicketSort::Due => QuerySpec::partition(Some(GSI1), keys::tickets_due_pk(org_id), true),
+        };
         match &filter.assignee {
             Some(Some(user)) => {
                 q.and_filter("assigneeId = :assignee");
@@ -773,5 +801,132 @@ impl Store {
             .await
             .context("removing a snooze")?;
         Ok(())
+    }
+}
+
+/// An SLA due time waiting in the breach queue.
+#[derive(Debug, Clone)]
+pub struct SlaDueItem {
+    /// The queue item's sort key (to remove it).
+    pub sk: String,
+    /// The ticket's organization.
+    pub org_id: String,
+    /// The ticket.
+    pub ticket_id: String,
+    /// What is due.
+    pub target: crate::sla::SlaTarget,
+    /// When.
+    pub due: DateTime<Utc>,
+}
+
+/// A due time as stored: fixed width to the millisecond (what the ticket holds, so the
+/// breach check compares equal times).
+fn due_ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+impl Store {
+    /// Writes `sla` as `ticket`'s due times and moves it in the tickets-by-due index (out
+    /// of it when nothing is due). Unconditional: due times follow the latest message.
+    pub async fn set_ticket_sla(
+        &self,
+        ticket: &Ticket,
+        sla: &crate::sla::TicketSla,
+    ) -> StoreResult<Ticket> {
+        let mut u = UpdateBuilder::default();
+        match sla.next_due() {
+            Some((due, _)) => {
+                let value = serde_dynamo::to_attribute_value(sla)
+                    .map_err(|e| anyhow::anyhow!("serializing SLA due times: {e}"))?;
+                u.set("sla", value);
+                u.set(attr::GSI1PK, s(keys::tickets_due_pk(&ticket.org_id)));
+                u.set(attr::GSI1SK, s(keys::ticket_due_sk(due, &ticket.id)));
+            }
+            None => {
+                u.set("sla", AttributeValue::Null(true));
+                u.remove(attr::GSI1PK);
+                u.remove(attr::GSI1SK);
+            }
+        }
+        let key = keys::ticket(&ticket.org_id, &ticket.id);
+        match u.run(self, &key, Some("attribute_exists(PK)")).await? {
+            Some(item) => super::from_item(item),
+            None => Err(StoreError::NotFound("Ticket")),
+        }
+    }
+
+    /// Queues `target` of a ticket for the breach check at `due`: an item in one partition
+    /// sorted by time, read with one Query.
+    pub async fn queue_sla_due(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+        target: crate::sla::SlaTarget,
+        due: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        let due = due_ts(due);
+        let mut item = keys::sla_due(&due, org_id, ticket_id, target.as_str()).to_item();
+        item.insert("orgId".into(), s(org_id));
+        item.insert("ticketId".into(), s(ticket_id));
+        item.insert("target".into(), s(target.as_str()));
+        item.insert("due".into(), s(due));
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .context("queueing an SLA due time")?;
+        Ok(())
+    }
+
+    /// SLA due times reached at `now`, earliest first (at most `limit`).
+    pub async fn due_sla(&self, now: DateTime<Utc>, limit: usize) -> StoreResult<Vec<SlaDueItem>> {
+        Ok(self
+            .due_in_queue(keys::SLA_DUE_PK, now, limit)
+            .await?
+            .iter()
+            .filter_map(|i| {
+                let f = |n: &str| i.get(n).and_then(|v| v.as_s().ok()).cloned();
+                Some(SlaDueItem {
+                    sk: f("SK")?,
+                    org_id: f("orgId")?,
+                    ticket_id: f("ticketId")?,
+                    target: crate::sla::SlaTarget::parse(&f("target")?)?,
+                    due: DateTime::parse_from_rfc3339(&f("due")?)
+                        .ok()?
+                        .with_timezone(&Utc),
+                })
+            })
+            .collect())
+    }
+
+    /// Removes a due time from the breach queue (idempotent).
+    pub async fn delete_sla_due(&self, sk: &str) -> StoreResult<()> {
+        let mut key = keys::sla_due("", "", "", "");
+        key.sk = sk.to_string();
+        self.db
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key.to_item()))
+            .send()
+            .await
+            .context("removing an SLA due time")?;
+        Ok(())
+    }
+
+    /// Marks `target` of a ticket, due at `due`, breached: `true` the first time only, so
+    /// a breach is announced once however often the check runs.
+    pub async fn claim_sla_breach(
+        &self,
+        org_id: &str,
+        ticket_id: &str,
+        target: crate::sla::SlaTarget,
+        due: DateTime<Utc>,
+    ) -> StoreResult<bool> {
+        let mut item = keys::sla_breach(org_id, ticket_id, target.as_str(), &due_ts(due)).to_item();
+        item.insert("breachedAt".into(), s(super::ts(Utc::now())));
+        self.put_if(item, "attribute_not_exists(PK)", "marking an SLA breach")
+            .await
     }
 }

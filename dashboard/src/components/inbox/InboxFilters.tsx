@@ -1,5 +1,6 @@
 import { CHANNELS, PRIORITIES, STATUSES, type Team } from '../../api/types';
 import { titleCase } from '../../format';
+import { SlaSortSelect } from '../SlaBadge';
 import { hrefFor, VIEWS, type Filters } from '../../inbox';
 import { Link } from '../../router';
 import { org } from '../../state';
@@ -11,7 +12,7 @@ export function ViewLinks({ f }: { f: Filters }) {
       {VIEWS.map((v) => (
         <Link
           key={v.id}
-          href={hrefFor({ view: v.id, status: '', priority: '', channel: '', team: '', q: '' })}
+          href={hrefFor({ view: v.id, status: '', priority: '', channel: '', team: '', q: '', sort: f.sort })}
           aria-current={f.view === v.id ? 'page' : undefined}
         >
           {v.label}
@@ -88,6 +89,7 @@ export function InboxFilters({ f, teams, set }: { f: Filters; teams: Team[]; set
           ))}
         </select>
       </label>
+      <SlaSortSelect value={f.sort} onChange={(sort) => set({ sort })} />
     </div>
   );
 }

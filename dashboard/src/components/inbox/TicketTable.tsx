@@ -2,6 +2,7 @@ import { ticketNumber, type TicketSummary } from '../../api/types';
 import { titleCase, when } from '../../format';
 import { Link } from '../../router';
 import { userNames } from '../../state';
+import { SlaBadge } from '../SlaBadge';
 
 /** The list's rows; `caption` names it for screen readers. */
 export function TicketTable({ tickets, busy, caption }: { tickets: TicketSummary[]; busy: boolean; caption: string }) {
@@ -16,6 +17,7 @@ export function TicketTable({ tickets, busy, caption }: { tickets: TicketSummary
           <th scope="col">Status</th>
           <th scope="col">Priority</th>
           <th scope="col">Assignee</th>
+          <th scope="col">SLA</th>
           <th scope="col">Last activity</th>
         </tr>
       </thead>
@@ -34,6 +36,9 @@ export function TicketTable({ tickets, busy, caption }: { tickets: TicketSummary
               <span class={`pill prio-${t.priority.toLowerCase()}`}>{titleCase(t.priority)}</span>
             </td>
             <td>{t.assignee?.name ?? (t.assigneeId ? userNames.value.get(t.assigneeId) ?? '' : 'Unassigned')}</td>
+            <td>
+              <SlaBadge sla={t.sla} />
+            </td>
             <td>
               <time dateTime={t.lastActivityAt}>{when(t.lastActivityAt)}</time>
             </td>

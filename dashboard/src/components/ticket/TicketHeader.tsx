@@ -1,6 +1,7 @@
 import { ticketNumber, type Ticket } from '../../api/types';
 import { titleCase, when } from '../../format';
 import { Link } from '../../router';
+import { SlaBadge } from '../SlaBadge';
 
 /** The way back, the ticket's number and subject, and its status, priority and channel. */
 export function TicketHeader({ ticket }: { ticket: Ticket }) {
@@ -15,6 +16,7 @@ export function TicketHeader({ ticket }: { ticket: Ticket }) {
       <p class="meta">
         <span class={`pill status-${ticket.status.toLowerCase()}`}>{titleCase(ticket.status)}</span>{' '}
         <span class={`pill prio-${ticket.priority.toLowerCase()}`}>{titleCase(ticket.priority)}</span>{' '}
+        <SlaBadge sla={ticket.sla} />{' '}
         <span class="muted">
           {titleCase(ticket.channel)} · opened {when(ticket.createdAt)}
         </span>
