@@ -15,8 +15,8 @@ use sha2::Sha256;
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
 use crate::domain::{AuthorType, Channel, Ticket};
+use crate::email::templates::{OutboundEmail, escape_html};
 use crate::ids::new_id;
-use crate::mail::{OutboundEmail, escape_html};
 
 /// How long rating links work.
 pub const SURVEY_DAYS: i64 = 14;

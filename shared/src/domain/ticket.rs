@@ -389,7 +389,27 @@ pub struct Customer {
     pub version: u64,
 }
 
+/// The domain of the address an anonymous chat visitor's customer gets: `.invalid` is
+/// reserved (RFC 2606), so mail to it can never be delivered, and no sign-up can claim it.
+pub const ANONYMOUS_VISITOR_DOMAIN: &str = "visitors.wrrk.invalid";
+
 impl Customer {
+    /// A fresh address for an anonymous chat visitor (`visitor-{id}@visitors.wrrk.invalid`).
+    pub fn anonymous_visitor_email() -> Result<super::Email, super::Invalid> {
+        super::Email::parse(
+            "email",
+            &format!(
+                "visitor-{}@{ANONYMOUS_VISITOR_DOMAIN}",
+                crate::ids::new_id().to_lowercase()
+            ),
+        )
+    }
+
+    /// Whether the customer is an anonymous chat visitor (no address mail can reach).
+    pub fn is_anonymous_visitor(&self) -> bool {
+        is_anonymous_visitor_email(self.email.as_str())
+    }
+
     /// Most addresses one customer holds (primary and secondary): a merge writes all of
     /// their markers in one transaction.
     pub const MAX_EMAILS: usize = 20;
@@ -423,6 +443,13 @@ impl Customer {
     pub fn all_emails(&self) -> impl Iterator<Item = &super::Email> {
         std::iter::once(&self.email).chain(self.secondary_emails.iter())
     }
+}
+
+/// Whether `address` is an anonymous chat visitor's placeholder.
+pub fn is_anonymous_visitor_email(address: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain == ANONYMOUS_VISITOR_DOMAIN)
 }
 
 #[cfg(test)]
@@ -479,6 +506,37 @@ mod tests {
             "ACME", "ACME-", "-42", "AC ME-1", "ACME-4x", "ACME-1-2", "ÄCME-1", "",
         ] {
             assert_eq!(Ticket::parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_anonymous_visitor_has_an_address_no_mail_reaches() {
+        let email = Customer::anonymous_visitor_email().unwrap();
+        assert!(email.as_str().starts_with("visitor-"), "{}", email.as_str());
+        let c = Customer::new(
+            crate::ids::OrgId::new(),
+            email,
+            "Visitor".into(),
+            Utc::now(),
+        );
+        assert!(c.is_anonymous_visitor());
+        assert_ne!(
+            Customer::anonymous_visitor_email().unwrap(),
+            Customer::anonymous_visitor_email().unwrap(),
+            "one address per visitor"
+        );
+    }
+
+    #[test]
+    fn only_the_visitor_domain_marks_an_anonymous_visitor() {
+        for (address, want) in [
+            ("visitor-1@visitors.wrrk.invalid", true),
+            ("kim@customer.io", false),
+            ("kim@other.invalid", false),
+            ("kim@visitors.wrrk.invalid.example.com", false),
+            ("visitors.wrrk.invalid", false),
+        ] {
+            assert_eq!(is_anonymous_visitor_email(address), want, "{address}");
         }
     }
 }
