@@ -3,6 +3,7 @@ import { api, describe, getConfig } from '../api/client';
 import type { Organization, WidgetPatch, WidgetPosition } from '../api/types';
 import { can, org } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
+import { SenderIdentities } from '../components/SenderIdentities';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -143,6 +144,7 @@ export function OrganizationSettings() {
           <CopyButton text={o.supportAddress} label="Copy the support address" />
         </section>
       )}
+      {o.supportAddress && <SenderIdentities orgId={o.id} editable={editable} />}
       {snippet && (
         <section class="panel narrow" aria-labelledby="embed-heading">
           <h2 id="embed-heading">Embed the chat widget</h2>

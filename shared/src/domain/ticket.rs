@@ -111,6 +111,10 @@ pub struct Ticket {
     /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_references: Vec<String>,
+    /// The organization's own support address the customer's mail came to (EMAIL
+    /// tickets): replies go out from it once a sender identity verified in SES covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_to: Option<String>,
     /// The CLOSED ticket this one continues: its customer wrote again after it was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follows: Option<TicketId>,

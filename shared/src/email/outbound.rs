@@ -17,6 +17,7 @@ use mail_builder::mime::{BodyPart, MimePart};
 
 use super::address;
 use super::content::{is_plain_filename, percent_encode_value};
+use super::identities;
 use super::inbound::thread::{clean_subject, ses_message_id};
 use super::templates::reply_bodies;
 use super::transport::new_message_id;
@@ -163,6 +164,32 @@ pub struct Rendered {
     pub bcc: Vec<String>,
     /// The raw MIME.
     pub raw: Vec<u8>,
+}
+
+/// The address a reply on `ticket` goes out from: the own address its customer wrote to
+/// once a sender identity verified in SES covers it, else the built-in one (see
+/// [`identities::sender_for`]).
+pub async fn sender(app: &App, org: &Organization, ticket: &Ticket) -> anyhow::Result<String> {
+    let builtin = support_address(app, org);
+    let Some(to) = ticket.mail_to.as_deref() else {
+        return Ok(builtin);
+    };
+    let mut own = app.store.list_sender_identities(&ticket.org_id).await?;
+    // An identity still waiting is asked about again: SES may have verified it since.
+    for identity in own
+        .iter_mut()
+        .filter(|i| !i.verified_for_sending && identities::covers(&i.identity, i.kind, to))
+    {
+        match identities::refresh(app, &ticket.org_id, identity).await {
+            Ok(next) => *identity = next,
+            Err(e) => tracing::warn!(
+                error = %format!("{e:#}"),
+                identity = %identity.identity,
+                "could not ask SES about a sender identity; it counts as unverified"
+            ),
+        }
+    }
+    Ok(identities::sender_for(Some(to), &own, &builtin))
 }
 
 /// Builds the raw MIME of `message` on `ticket` from `from_addr` to `to`, carrying
@@ -378,12 +405,13 @@ async fn build(
         .as_ref()
         .map(|e| e.attachments.as_slice())
         .unwrap_or_default();
-    let files = load_files(app, &ticket.org_id, attachments)
-        .await
-        .map_err(|e| (e, true))?;
-    let from = support_address(app, org);
-    let rendered = render(app, org, ticket, message, &from, to, message_id, &files)
-        .map_err(|e| (e, true))?;
+    let (files, from) = tokio::try_join!(
+        load_files(app, &ticket.org_id, attachments),
+        sender(app, org, ticket)
+    )
+    .map_err(|e| (e, true))?;
+    let rendered =
+        render(app, org, ticket, message, &from, to, message_id, &files).map_err(|e| (e, true))?;
     check_size(rendered.raw.len()).map_err(|e| (e, false))?;
     Ok(rendered)
 }

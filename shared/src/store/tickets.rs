@@ -229,6 +229,7 @@ impl Store {
                 message_count: u64::from(new.first_message.is_some()),
                 snoozed_until: None,
                 email_references: new.email_references.clone(),
+                mail_to: None,
                 follows: new.follows.clone(),
                 followed_by: None,
                 created_at: now,

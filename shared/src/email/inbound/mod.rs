@@ -23,7 +23,7 @@ use sha2::{Digest, Sha256};
 
 use self::classify::{BounceInfo, Class, Facts, bounce_note, classify};
 pub use self::parse::{InboundMail, MailPart, parse};
-use self::route::{Recipient, candidates, recipient, under_inbound_domain};
+use self::route::{Recipient, addressed_to, candidates, recipient, under_inbound_domain};
 use self::thread::{Action, answered_ids, clean_subject, decide, linked_note, subject_tokens};
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
@@ -357,13 +357,53 @@ async fn handle_claimed(
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
             store_attachments(app, org_id, &posted.ticket.id, attachments).await?;
             remember_thread(app, &posted.ticket, mail).await?;
+            // A ticket that follows a closed one answers from the address the closed one did.
+            let to = came_to(app, org_id, envelope, mail)
+                .await?
+                .or(ticket.mail_to.clone());
+            remember_mail_to(app, &posted.ticket, to).await?;
             Ok(Outcome::Added {
                 org_id: org_id.to_string(),
                 ticket_id: posted.ticket.id.into(),
             })
         }
-        Action::Open { linked_to } => open(app, org_id, mail, &from_email, linked_to).await,
+        Action::Open { linked_to } => {
+            let to = came_to(app, org_id, envelope, mail).await?;
+            open(app, org_id, mail, &from_email, linked_to, to).await
+        }
     }
+}
+
+/// The organization's own support address the mail was written to, if it names one
+/// (forwarded mail reaches the built-in address with the own one in its headers).
+async fn came_to(
+    app: &App,
+    org_id: &str,
+    envelope: &Envelope,
+    mail: &InboundMail,
+) -> anyhow::Result<Option<String>> {
+    let domain = &app.settings.inbound_domain;
+    let outside: Vec<String> = candidates(&envelope.recipients, mail)
+        .into_iter()
+        .filter(|a| !under_inbound_domain(a, domain))
+        .collect();
+    if outside.is_empty() {
+        return Ok(None);
+    }
+    let own = app.store.list_support_addresses(org_id).await?;
+    Ok(addressed_to(&outside, &own))
+}
+
+/// Records on the ticket the own address its customer wrote to, when it changed.
+async fn remember_mail_to(app: &App, ticket: &Ticket, to: Option<String>) -> anyhow::Result<()> {
+    if let Some(to) = to
+        && ticket.mail_to.as_ref() != Some(&to)
+    {
+        app.store
+            .set_ticket_mail_to(&ticket.org_id, &ticket.id, &to)
+            .await?;
+    }
+    Ok(())
 }
 
 /// Stores the thread's Message-IDs and participants after a mail joined a ticket.
@@ -516,6 +556,7 @@ async fn open(
     mail: &InboundMail,
     from: &Email,
     linked_to: Option<Ticket>,
+    mail_to: Option<String>,
 ) -> anyhow::Result<Outcome> {
     let org = app
         .store
@@ -564,6 +605,7 @@ async fn open(
     let ticket = opened.ticket;
     store_attachments(app, org_id, &ticket.id, attachments).await?;
     remember_thread(app, &ticket, mail).await?;
+    remember_mail_to(app, &ticket, mail_to).await?;
     // Everyone the customer wrote to alongside wrrk takes part in the thread.
     for r in &mail.recipients {
         if !own_address(app, r).await? {
