@@ -77,6 +77,10 @@ use wrrk_shared::http::ErrorBody;
         crate::email::addresses::list,
         crate::email::addresses::add,
         crate::email::addresses::remove,
+        crate::email::identities::list,
+        crate::email::identities::get,
+        crate::email::identities::add,
+        crate::email::identities::remove,
         crate::email::quarantine::handle,
         crate::email::attachments::handle
     ),

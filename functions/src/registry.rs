@@ -22,6 +22,11 @@ pub enum Access {
     ManageConnections,
     /// Send mail through SESv2 (`ses:SendEmail`).
     SendMail,
+    /// Read sender identities' state in SES (`ses:GetEmailIdentity`).
+    ReadMailIdentities,
+    /// Start, read and remove sender identities in SES (`ses:CreateEmailIdentity`,
+    /// `ses:GetEmailIdentity`, `ses:DeleteEmailIdentity`).
+    ManageMailIdentities,
     /// Read the bucket (`S3ReadPolicy`).
     BucketRead,
     /// Read and write the bucket (`S3CrudPolicy`).
@@ -124,7 +129,7 @@ http_functions! {
     "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections, SendMail] => crate::tickets::update::handle,
     "tickets-snooze": "PUT" "/api/tickets/{id}/snooze" [TableWrite, ManageConnections] => crate::tickets::snooze::handle,
     "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
-    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::tickets::messages_create::handle,
+    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketWrite] => crate::tickets::messages_create::handle,
     "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
     "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
     "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
@@ -148,6 +153,10 @@ http_functions! {
     "support-addresses-list": "GET" "/api/organizations/{id}/addresses" [TableRead] => crate::email::addresses::list,
     "support-addresses-add": "POST" "/api/organizations/{id}/addresses" [TableWrite] => crate::email::addresses::add,
     "support-addresses-remove": "DELETE" "/api/organizations/{id}/addresses/{address}" [TableWrite] => crate::email::addresses::remove,
+    "sender-identities-list": "GET" "/api/organizations/{id}/sender-identities" [TableWrite, ReadMailIdentities] => crate::email::identities::list,
+    "sender-identities-get": "GET" "/api/organizations/{id}/sender-identities/{identity}" [TableWrite, ReadMailIdentities] => crate::email::identities::get,
+    "sender-identities-add": "POST" "/api/organizations/{id}/sender-identities" [TableWrite, ManageMailIdentities] => crate::email::identities::add,
+    "sender-identities-remove": "DELETE" "/api/organizations/{id}/sender-identities/{identity}" [TableWrite, ManageMailIdentities] => crate::email::identities::remove,
     "quarantine-list": "GET" "/api/quarantine" [TableRead] => crate::email::quarantine::handle,
     "attachments-get": "GET" "/api/attachments/{id}" [TableRead, BucketRead] => crate::email::attachments::handle,
     "openapi": "GET" "/api/openapi.json" [] => crate::openapi::handle,
@@ -235,7 +244,7 @@ event_functions! {
     "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
     // Announces missed SLA targets to the assignee and team, once each.
     "tickets-sla-breaches": Trigger::Schedule { expression: crate::tickets::sla_breaches::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::sla_breaches::handle,
-    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketRead] => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
     // config.json, stores the app's URL and issues the setup link.
     "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] => crate::deploy::handle,

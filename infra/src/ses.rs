@@ -2,13 +2,20 @@
 //! mail's `Message-ID` header replaced by `<{MessageId}@{region}.amazonses.com>`, exactly
 //! what breaks naive threading in production), keeps each raw MIME message, and lists
 //! them decoded at `GET /_local/outbox` for people and tests.
+//!
+//! Sender identities as SESv2 keeps them (`CreateEmailIdentity`, `GetEmailIdentity`,
+//! `DeleteEmailIdentity`): a new one is `PENDING` until verified, which AWS does when the
+//! link it mails is followed or the DKIM records appear in DNS, and which this stack does
+//! on `POST /_local/ses/identities/{identity}/verify`. `SendEmail` refuses a From address
+//! no verified identity covers, as SES does; the stack's own domain starts verified.
 
+use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{FromRef, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -196,6 +203,263 @@ impl Outbox {
     }
 }
 
+/// One sender identity as the local SES keeps it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LocalIdentity {
+    /// The address or domain, lower-case.
+    pub identity: String,
+    /// `EMAIL_ADDRESS` or `DOMAIN`.
+    pub identity_type: String,
+    /// `PENDING` or `SUCCESS`.
+    pub verification_status: String,
+    /// Easy DKIM tokens (domains).
+    pub tokens: Vec<String>,
+}
+
+impl LocalIdentity {
+    fn new(identity: &str) -> Self {
+        let domain = !identity.contains('@');
+        let token = || {
+            let n: u128 = rand::random();
+            format!("{n:032x}")
+        };
+        Self {
+            identity: identity.to_string(),
+            identity_type: if domain { "DOMAIN" } else { "EMAIL_ADDRESS" }.into(),
+            verification_status: "PENDING".into(),
+            tokens: if domain {
+                vec![token(), token(), token()]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn verified(&self) -> bool {
+        self.verification_status == "SUCCESS"
+    }
+
+    /// The body SESv2 answers `GetEmailIdentity` with.
+    fn to_json(&self) -> serde_json::Value {
+        let domain = self.identity_type == "DOMAIN";
+        let dkim_status = match (domain, self.verified()) {
+            (false, _) => "NOT_STARTED",
+            (true, true) => "SUCCESS",
+            (true, false) => "PENDING",
+        };
+        json!({
+            "IdentityType": self.identity_type,
+            "FeedbackForwardingStatus": true,
+            "VerifiedForSendingStatus": self.verified(),
+            "VerificationStatus": self.verification_status,
+            "DkimAttributes": {
+                "SigningEnabled": domain,
+                "Status": dkim_status,
+                "Tokens": self.tokens,
+                "SigningAttributesOrigin": "AWS_SES",
+                "CurrentSigningKeyLength": "RSA_2048_BIT",
+                "NextSigningKeyLength": "RSA_2048_BIT",
+            },
+            "Policies": {},
+            "Tags": [],
+        })
+    }
+}
+
+/// Sender identities, in memory and optionally in `data_dir/ses-identities.json`.
+#[derive(Clone, Default)]
+pub struct Identities {
+    map: Arc<Mutex<BTreeMap<String, LocalIdentity>>>,
+    file: Option<PathBuf>,
+}
+
+impl Identities {
+    /// Identities persisted in `file` (loading what is there), with `verified` (the
+    /// stack's own domains) verified from the start.
+    pub fn open(file: Option<PathBuf>, verified: &[&str]) -> anyhow::Result<Self> {
+        let mut map: BTreeMap<String, LocalIdentity> = match &file {
+            Some(f) if f.exists() => serde_json::from_slice(&std::fs::read(f)?)?,
+            _ => BTreeMap::new(),
+        };
+        for v in verified {
+            let v = v.to_lowercase();
+            map.entry(v.clone())
+                .or_insert_with(|| LocalIdentity::new(&v))
+                .verification_status = "SUCCESS".into();
+        }
+        Ok(Self {
+            map: Arc::new(Mutex::new(map)),
+            file,
+        })
+    }
+
+    fn with<T>(&self, f: impl FnOnce(&mut BTreeMap<String, LocalIdentity>) -> T) -> T {
+        let mut map = self.map.lock().unwrap_or_else(|e| e.into_inner());
+        let out = f(&mut map);
+        if let Some(file) = &self.file
+            && let Ok(bytes) = serde_json::to_vec_pretty(&*map)
+            && let Err(e) = std::fs::write(file, bytes)
+        {
+            tracing::warn!(error = %e, "could not persist the local SES identities");
+        }
+        out
+    }
+
+    /// One identity.
+    pub fn get(&self, identity: &str) -> Option<LocalIdentity> {
+        self.with(|m| m.get(&identity.to_lowercase()).cloned())
+    }
+
+    /// Marks an identity verified, as AWS does once the link is followed or the DKIM
+    /// records are found; `false` when there is no such identity.
+    pub fn verify(&self, identity: &str) -> bool {
+        self.with(|m| match m.get_mut(&identity.to_lowercase()) {
+            Some(i) => {
+                i.verification_status = "SUCCESS".into();
+                true
+            }
+            None => false,
+        })
+    }
+
+    /// Whether mail may go out from `address`: a verified identity is the address, its
+    /// domain or a parent domain.
+    pub fn may_send_from(&self, address: &str) -> bool {
+        let address = address.to_lowercase();
+        let Some((_, mut domain)) = address.rsplit_once('@') else {
+            return false;
+        };
+        self.with(|m| {
+            if m.get(&address).is_some_and(LocalIdentity::verified) {
+                return true;
+            }
+            loop {
+                if m.get(domain).is_some_and(LocalIdentity::verified) {
+                    return true;
+                }
+                match domain.split_once('.') {
+                    Some((_, parent)) if parent.contains('.') => domain = parent,
+                    _ => return false,
+                }
+            }
+        })
+    }
+}
+
+/// The local SES's state: sent mail and sender identities.
+#[derive(Clone)]
+pub struct Ses {
+    /// Sent mail.
+    pub outbox: Outbox,
+    /// Sender identities.
+    pub identities: Identities,
+}
+
+impl FromRef<Ses> for Outbox {
+    fn from_ref(ses: &Ses) -> Self {
+        ses.outbox.clone()
+    }
+}
+
+impl FromRef<Ses> for Identities {
+    fn from_ref(ses: &Ses) -> Self {
+        ses.identities.clone()
+    }
+}
+
+/// The body of `CreateEmailIdentity`.
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub(crate) struct CreateIdentityRequest {
+    email_identity: String,
+}
+
+/// `POST /v2/email/identities`: SESv2 CreateEmailIdentity.
+pub(crate) async fn create_identity(
+    State(identities): State<Identities>,
+    Json(req): Json<CreateIdentityRequest>,
+) -> Response {
+    let name = req.email_identity.trim().to_lowercase();
+    if name.is_empty() || name.len() > 320 || name.contains(char::is_whitespace) {
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "BadRequestException",
+            "Invalid email identity",
+        );
+    }
+    let created = identities.with(|m| {
+        if m.contains_key(&name) {
+            return None;
+        }
+        let identity = LocalIdentity::new(&name);
+        m.insert(name.clone(), identity.clone());
+        Some(identity)
+    });
+    let Some(identity) = created else {
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "AlreadyExistsException",
+            &format!("Email identity {name} already exist."),
+        );
+    };
+    let full = identity.to_json();
+    Json(json!({
+        "IdentityType": full["IdentityType"],
+        "VerifiedForSendingStatus": false,
+        "DkimAttributes": full["DkimAttributes"],
+    }))
+    .into_response()
+}
+
+fn identity_not_found(name: &str) -> Response {
+    ses_error(
+        StatusCode::NOT_FOUND,
+        "NotFoundException",
+        &format!("Email identity {name} does not exist."),
+    )
+}
+
+/// `GET /v2/email/identities/{identity}`: SESv2 GetEmailIdentity.
+pub(crate) async fn get_identity(
+    State(identities): State<Identities>,
+    Path(name): Path<String>,
+) -> Response {
+    match identities.get(&name) {
+        Some(i) => Json(i.to_json()).into_response(),
+        None => identity_not_found(&name),
+    }
+}
+
+/// `DELETE /v2/email/identities/{identity}`: SESv2 DeleteEmailIdentity.
+pub(crate) async fn delete_identity(
+    State(identities): State<Identities>,
+    Path(name): Path<String>,
+) -> Response {
+    match identities.with(|m| m.remove(&name.to_lowercase())) {
+        Some(_) => Json(json!({})).into_response(),
+        None => identity_not_found(&name),
+    }
+}
+
+/// `POST /_local/ses/identities/{identity}/verify`: what AWS does once the verification
+/// link is followed or the DKIM records are found. Local only; JSON answer.
+pub(crate) async fn verify_identity(
+    State(identities): State<Identities>,
+    Path(name): Path<String>,
+) -> Response {
+    if identities.verify(&name) {
+        Json(json!({ "identity": name.to_lowercase(), "verificationStatus": "SUCCESS" }))
+            .into_response()
+    } else {
+        (
+            StatusCode::NOT_FOUND,
+            Json(json!({ "error": format!("no identity {name}") })),
+        )
+            .into_response()
+    }
+}
+
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub(crate) struct SendEmailRequest {
@@ -238,9 +502,10 @@ fn ses_error(status: StatusCode, kind: &str, message: &str) -> Response {
 
 /// `POST /v2/email/outbound-emails`: SESv2 SendEmail with raw content.
 pub(crate) async fn send_email(
-    State(outbox): State<Outbox>,
+    State(ses): State<Ses>,
     Json(req): Json<SendEmailRequest>,
 ) -> Response {
+    let outbox = ses.outbox;
     let Some(raw) = req.content.raw else {
         return ses_error(
             StatusCode::BAD_REQUEST,
@@ -260,6 +525,32 @@ pub(crate) async fn send_email(
             StatusCode::BAD_REQUEST,
             "MessageRejected",
             "Message length is more than 40 MB",
+        );
+    }
+    // SES checks the sender against the account's verified identities.
+    let sender = req
+        .from_email_address
+        .as_deref()
+        .map(sender_address)
+        .or_else(|| {
+            mail_parser::MessageParser::default()
+                .parse(&bytes)
+                .and_then(|m| {
+                    m.from()
+                        .and_then(|f| f.first())
+                        .and_then(|a| a.address())
+                        .map(str::to_string)
+                })
+        })
+        .unwrap_or_default();
+    if !ses.identities.may_send_from(&sender) {
+        return ses_error(
+            StatusCode::BAD_REQUEST,
+            "MessageRejected",
+            &format!(
+                "Email address is not verified. The following identities failed the check in region {}: {sender}",
+                REGION.to_uppercase()
+            ),
         );
     }
     if outbox.should_fail() {
@@ -319,6 +610,14 @@ pub(crate) async fn send_email(
     }
 }
 
+/// The address of a `From` value (`Name <address>` or a bare address).
+fn sender_address(from: &str) -> String {
+    match (from.rfind('<'), from.rfind('>')) {
+        (Some(l), Some(r)) if l < r => from[l + 1..r].trim().to_string(),
+        _ => from.trim().to_string(),
+    }
+}
+
 /// `GET /_local/outbox`: every message sent, newest last.
 pub(crate) async fn list(State(outbox): State<Outbox>) -> Json<Vec<OutboxMessage>> {
     Json(outbox.messages())
@@ -341,4 +640,53 @@ pub(crate) async fn fail(
 #[derive(Debug, Deserialize)]
 pub(crate) struct FailRequest {
     count: usize,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_identity_is_pending_and_a_domain_gets_three_tokens() {
+        let d = LocalIdentity::new("acme.io");
+        assert_eq!(d.identity_type, "DOMAIN");
+        assert_eq!(d.verification_status, "PENDING");
+        assert_eq!(d.tokens.len(), 3);
+        assert!(d.tokens.iter().all(|t| t.len() == 32));
+        let a = LocalIdentity::new("support@acme.io");
+        assert_eq!(a.identity_type, "EMAIL_ADDRESS");
+        assert!(a.tokens.is_empty());
+        assert_eq!(a.to_json()["VerifiedForSendingStatus"], false);
+    }
+
+    #[test]
+    fn only_verified_identities_let_mail_out() {
+        let ids = Identities::open(None, &["wrrk.local"]).unwrap();
+        assert!(ids.may_send_from("acme-1@wrrk.local"));
+        assert!(
+            ids.may_send_from("x@eu.wrrk.local"),
+            "subdomains of a verified domain"
+        );
+        ids.with(|m| {
+            m.insert(
+                "support@acme.io".into(),
+                LocalIdentity::new("support@acme.io"),
+            )
+        });
+        assert!(!ids.may_send_from("support@acme.io"), "pending");
+        assert!(ids.verify("Support@Acme.io"));
+        assert!(ids.may_send_from("support@acme.io"));
+        assert!(
+            !ids.may_send_from("help@acme.io"),
+            "an address covers only itself"
+        );
+        assert!(!ids.verify("nobody@acme.io"));
+        assert!(!ids.may_send_from("not an address"));
+    }
+
+    #[test]
+    fn from_values_give_their_address() {
+        assert_eq!(sender_address("Ada via Acme <a@b.io>"), "a@b.io");
+        assert_eq!(sender_address(" a@b.io "), "a@b.io");
+    }
 }

@@ -21,7 +21,7 @@ use crate::http_api::{self, Gateway};
 use crate::meter::Meter;
 use crate::s3::{LOCAL_BUCKET, LocalS3};
 use crate::seed::{self, DemoLogin};
-use crate::ses::{self, Outbox};
+use crate::ses::{self, Identities, Outbox, Ses};
 use crate::smtp::{self, Verdicts};
 use crate::static_site::{self, Sites};
 use crate::template::Template;
@@ -93,6 +93,8 @@ pub struct LocalStack {
     pub app: App,
     /// Mail sent through SES.
     pub outbox: Outbox,
+    /// Sender identities in the local SES.
+    pub ses_identities: Identities,
     /// The template the stack serves.
     pub template: Template,
     /// The template parameter values it runs with.
@@ -306,11 +308,37 @@ impl LocalStack {
         let ws_gateway = Arc::new(
             WsGateway::new(app.clone(), &template, ws_addr.to_string())?.with_meter(meter.clone()),
         );
+        // The stack sends from its own domain, verified from the start as a deployment's is.
+        let own_domains: Vec<&str> = [
+            app.settings.inbound_domain.as_str(),
+            app.settings
+                .mail_from
+                .rsplit_once('@')
+                .map_or("", |(_, d)| d.trim_end_matches('>')),
+        ]
+        .into_iter()
+        .filter(|d| !d.is_empty())
+        .collect();
+        let ses_identities = Identities::open(
+            opts.data_dir
+                .as_ref()
+                .map(|d| d.join("ses-identities.json")),
+            &own_domains,
+        )?;
+        let ses_state = Ses {
+            outbox: outbox.clone(),
+            identities: ses_identities.clone(),
+        };
         let aws = Router::new()
             .route("/v2/email/outbound-emails", post(ses::send_email))
             // Replies carry files: axum's 2 MB default would refuse them before SES's rules.
             .layer(axum::extract::DefaultBodyLimit::max(ses::MAX_REQUEST_BYTES))
-            .with_state(outbox.clone());
+            .route("/v2/email/identities", post(ses::create_identity))
+            .route(
+                "/v2/email/identities/{identity}",
+                get(ses::get_identity).delete(ses::delete_identity),
+            )
+            .with_state(ses_state.clone());
         let config = {
             let (api, ws) = (http_url.clone(), format!("ws://{ws_addr}"));
             move || std::future::ready(static_site::config_json(&api, &ws))
@@ -319,7 +347,11 @@ impl LocalStack {
             .route("/config.json", get(config))
             .route("/_local/outbox", get(ses::list))
             .route("/_local/outbox/fail", post(ses::fail))
-            .with_state(outbox.clone())
+            .route(
+                "/_local/ses/identities/{identity}/verify",
+                post(ses::verify_identity),
+            )
+            .with_state(ses_state)
             .merge(
                 Router::new()
                     .fallback(http_api::dispatch)
@@ -371,6 +403,7 @@ impl LocalStack {
             dynamodb_endpoint: engine.endpoint.clone(),
             app,
             outbox,
+            ses_identities,
             template,
             parameters,
             demo,

@@ -86,7 +86,7 @@ fn is_public_agent_reply(message: &Message) -> bool {
 }
 
 /// Whether a chat's visitor is away (no live connection in the ticket's room) and gave an
-/// address mail can reach (anonymous visitors have one under `.invalid`).
+/// address mail can reach (an anonymous visitor has none).
 async fn visitor_away(app: &App, ticket: &Ticket) -> bool {
     let (members, customer) = tokio::join!(
         app.store.room_members(&ticket.org_id, &ticket.id),
@@ -102,6 +102,6 @@ async fn visitor_away(app: &App, ticket: &Ticket) -> bool {
             true
         }
     };
-    let reachable = matches!(customer, Ok(Some(c)) if !c.email.as_str().ends_with(".invalid"));
+    let reachable = matches!(customer, Ok(Some(c)) if !c.is_anonymous_visitor());
     !online && reachable
 }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::auth::token::TokenKeys;
-use crate::mail::Mailer;
+use crate::email::transport::Mailer;
 use crate::realtime::{POST_TIMEOUT, Publisher};
 use crate::store::Store;
 use crate::store::cursor::CursorCodec;

@@ -17,10 +17,10 @@ use sha2::Sha256;
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
 use crate::domain::{AuthorType, Channel, ConnectionKind, Ticket};
+use crate::email::templates::{OutboundEmail, escape_html};
 use crate::events::{CsatRequest, VisitorEvent};
 use crate::http::ApiError;
 use crate::ids::new_id;
-use crate::mail::{OutboundEmail, escape_html};
 
 /// How long rating links work.
 pub const SURVEY_DAYS: i64 = 14;

@@ -412,6 +412,23 @@ pub fn support_address(org_id: &str, address: &str) -> Key {
     Key::new(org_pk(org_id), format!("{SUPPORT_ADDRESS_PREFIX}{address}"))
 }
 
+/// The global marker that makes a sender identity (an address or a domain verified in
+/// SES) one organization's: SES identities are the account's, shared by every tenant.
+pub fn sender_identity_marker(identity: &str) -> Key {
+    Key::new(format!("SENDERID#{identity}"), "SENDERID")
+}
+
+/// Sort-key prefix of an organization's sender identities.
+pub const SENDER_IDENTITY_PREFIX: &str = "SENDERID#";
+
+/// One of an organization's sender identities.
+pub fn sender_identity(org_id: &str, identity: &str) -> Key {
+    Key::new(
+        org_pk(org_id),
+        format!("{SENDER_IDENTITY_PREFIX}{identity}"),
+    )
+}
+
 /// Sort-key prefix of quarantined mail.
 pub const QUARANTINE_PREFIX: &str = "QUARANTINE#";
 

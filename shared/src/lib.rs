@@ -14,7 +14,6 @@ pub mod events;
 pub mod http;
 pub mod ids;
 pub mod keys;
-pub mod mail;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;

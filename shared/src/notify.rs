@@ -170,7 +170,7 @@ async fn try_mail(
             format!("The customer answered on {}.", ticket.ticket_number),
         ),
     };
-    let email = crate::mail::notification_email(
+    let email = crate::email::templates::notification_email(
         user.email.as_str(),
         &subject,
         &what,

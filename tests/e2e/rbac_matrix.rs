@@ -24,6 +24,8 @@ enum Fresh {
     Invitation,
     /// A new own support address (`{fresh}` is the address).
     SupportAddress,
+    /// A new sender identity, a domain (`{fresh}` is its name).
+    SenderIdentity,
 }
 
 /// One endpoint call. Placeholders: `{org}` the organization, `{self}` the caller,
@@ -58,7 +60,9 @@ const fn row(
     }
 }
 
-use Fresh::{Admin, Agent, Invitation, Nothing, SupportAddress, Team, TeamWithTarget};
+use Fresh::{
+    Admin, Agent, Invitation, Nothing, SenderIdentity, SupportAddress, Team, TeamWithTarget,
+};
 
 const MATRIX: &[Row] = &[
     // Users.
@@ -129,6 +133,34 @@ const MATRIX: &[Row] = &[
         "/api/organizations/{org}/addresses/{fresh}",
         None,
         SupportAddress,
+        ADMINS,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org}/sender-identities",
+        None,
+        Nothing,
+        EVERYONE,
+    ),
+    row(
+        "POST",
+        "/api/organizations/{org}/sender-identities",
+        Some(r#"{"identity": "{unique}.own.test"}"#),
+        Nothing,
+        ADMINS,
+    ),
+    row(
+        "GET",
+        "/api/organizations/{org}/sender-identities/{fresh}",
+        None,
+        SenderIdentity,
+        EVERYONE,
+    ),
+    row(
+        "DELETE",
+        "/api/organizations/{org}/sender-identities/{fresh}",
+        None,
+        SenderIdentity,
         ADMINS,
     ),
     // Teams.
@@ -256,6 +288,18 @@ async fn fresh(app: &TestApp, w: &World, kind: Fresh) -> Option<String> {
                 .await;
             assert_eq!(r.status, 201, "{:?}", r.body);
             Some(address)
+        }
+        SenderIdentity => {
+            let identity = format!("{}.own.test", unique());
+            let r = app
+                .post(
+                    &format!("/api/organizations/{}/sender-identities", w.admin.org_id),
+                    &w.admin.token,
+                    serde_json::json!({ "identity": identity }),
+                )
+                .await;
+            assert_eq!(r.status, 201, "{:?}", r.body);
+            Some(identity)
         }
     }
 }

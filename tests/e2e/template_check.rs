@@ -108,6 +108,15 @@ fn grants_for(access: &[Access]) -> BTreeSet<String> {
     if has(Access::SendMail) {
         g.extend(["ses:SendEmail", "ses:SendRawEmail"]);
     }
+    if has(Access::ManageMailIdentities) {
+        g.extend([
+            "ses:CreateEmailIdentity",
+            "ses:GetEmailIdentity",
+            "ses:DeleteEmailIdentity",
+        ]);
+    } else if has(Access::ReadMailIdentities) {
+        g.insert("ses:GetEmailIdentity");
+    }
     g.into_iter().map(String::from).collect()
 }
 

@@ -26,6 +26,7 @@ import type {
   SavedReply,
   SavedReplyPatch,
   NewSavedReply,
+  SenderIdentity,
   Session,
   SignupRequest,
   SurveyView,
@@ -296,6 +297,14 @@ export const api = {
       body: comment ? { rating, comment } : { rating },
       anonymous: true,
     }),
+
+  // Sender identities (mail from the organization's own address)
+  senderIdentities: (orgId: string) =>
+    data<SenderIdentity[]>('GET', `/api/organizations/${enc(orgId)}/sender-identities`),
+  addSenderIdentity: (orgId: string, identity: string) =>
+    data<SenderIdentity>('POST', `/api/organizations/${enc(orgId)}/sender-identities`, { body: { identity } }),
+  removeSenderIdentity: (orgId: string, identity: string) =>
+    data<void>('DELETE', `/api/organizations/${enc(orgId)}/sender-identities/${enc(identity)}`),
 
   // Presence
   presence: (q: { limit?: number; cursor?: string | null } = {}) => page<Presence>('/api/presence', q),

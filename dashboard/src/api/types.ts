@@ -165,3 +165,8 @@ export interface OutboxMail {
   raw: string;
   sentAt: string;
 }
+
+/** The organization's own address or domain verified as an SES identity (replies to
+ * mail that came to it go out from it once verified). */
+export type SenderIdentity = S['SenderIdentityView'];
+export type DnsRecord = S['DnsRecord'];

@@ -5,6 +5,7 @@ import { can, org } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { CsatSettings } from '../components/CsatSettings';
 import { BusinessHoursSettings } from '../components/BusinessHoursSettings';
+import { SenderIdentities } from '../components/SenderIdentities';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -146,6 +147,7 @@ export function OrganizationSettings() {
           <CopyButton text={o.supportAddress} label="Copy the support address" />
         </section>
       )}
+      {o.supportAddress && <SenderIdentities orgId={o.id} editable={editable} />}
       {snippet && (
         <section class="panel narrow" aria-labelledby="embed-heading">
           <h2 id="embed-heading">Embed the chat widget</h2>

@@ -12,9 +12,9 @@ pub mod verify_email_resend;
 
 use wrrk_shared::App;
 use wrrk_shared::domain::User;
+use wrrk_shared::email::templates::OutboundEmail;
 use wrrk_shared::http::ApiError;
 use wrrk_shared::ids::{hash_secret, new_secret};
-use wrrk_shared::mail::OutboundEmail;
 use wrrk_shared::store::AccountTokenKind;
 
 /// How long an email-verification link works.

@@ -8,8 +8,8 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::domain::Email;
+use wrrk_shared::email::templates::password_reset_email;
 use wrrk_shared::http::{ApiResult, json_body, request::MAX_JSON_BYTES, response};
-use wrrk_shared::mail::password_reset_email;
 use wrrk_shared::store::AccountTokenKind;
 
 #[derive(Deserialize, utoipa::ToSchema)]

@@ -12,8 +12,8 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::{Email, Organization, Password, PersonName, Role, TrimmedText, User};
+use wrrk_shared::email::templates::verification_email;
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
-use wrrk_shared::mail::verification_email;
 use wrrk_shared::store::AccountTokenKind;
 
 #[derive(Deserialize, utoipa::ToSchema)]

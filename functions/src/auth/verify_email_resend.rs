@@ -4,8 +4,8 @@
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::email::templates::verification_email;
 use wrrk_shared::http::{ApiError, ApiResult, accepted, ok};
-use wrrk_shared::mail::verification_email;
 use wrrk_shared::store::AccountTokenKind;
 
 /// Links per user per hour.

@@ -21,7 +21,7 @@ struct Body {
     address: String,
 }
 
-async fn own_org(
+pub(crate) async fn own_org(
     app: &App,
     req: &Request,
 ) -> Result<(Caller, wrrk_shared::domain::Organization), ApiError> {
@@ -128,7 +128,7 @@ pub async fn remove(app: App, req: Request) -> ApiResult {
 }
 
 /// `support%40acme.io` -> `support@acme.io` (path parameters may arrive encoded).
-fn percent_decode(raw: &str) -> String {
+pub(crate) fn percent_decode(raw: &str) -> String {
     let bytes = raw.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

@@ -1,8 +1,9 @@
 //! The email channel's functions: SES inbound mail, the outbound retry schedule, support
-//! addresses, quarantine and attachment downloads.
+//! addresses, sender identities, quarantine and attachment downloads.
 
 pub mod addresses;
 pub mod attachments;
+pub mod identities;
 pub mod inbound;
 pub mod quarantine;
 pub mod retry;

@@ -7,10 +7,10 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Email, INVITATION_DAYS, Invitation, InvitationStatus, Role};
+use wrrk_shared::email::templates::invitation_email;
 use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, request::MAX_JSON_BYTES};
 use wrrk_shared::ids::{InvitationId, OrgId, UserId, hash_secret, new_secret};
-use wrrk_shared::mail::invitation_email;
 use wrrk_shared::rbac::{self, Permission};
 
 /// Invitations one organization may send per day (a team grows by a handful a day; a

@@ -73,7 +73,7 @@ async fn copies(
         let mut out = Vec::new();
         for r in raw {
             let e = Email::parse(field, r)?.as_str().to_string();
-            if crate::email::inbound::own_address(app, &e).await? {
+            if wrrk_shared::email::inbound::own_address(app, &e).await? {
                 return Err(ApiError::invalid(
                     field,
                     format!("{field}: {e} is one of this organization's support addresses"),

@@ -212,13 +212,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
     let has_email = email.is_some();
     let email = match email {
         Some(e) => e,
-        None => Email::parse(
-            "email",
-            &format!(
-                "visitor-{}@visitors.wrrk.invalid",
-                wrrk_shared::ids::new_id().to_lowercase()
-            ),
-        )?,
+        None => wrrk_shared::domain::Customer::anonymous_visitor_email()?,
     };
     let opened = conversation::open_ticket(
         app,

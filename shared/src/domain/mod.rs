@@ -21,8 +21,8 @@ pub use role::Role;
 pub use saved_reply::{Placeholders, SavedReply};
 pub use team::Team;
 pub use ticket::{
-    AuthorType, Channel, Customer, CustomerSummary, Message, PersonSummary, Priority, Ticket,
-    TicketStatus, TicketSummary,
+    ANONYMOUS_VISITOR_DOMAIN, AuthorType, Channel, Customer, CustomerSummary, Message,
+    PersonSummary, Priority, Ticket, TicketStatus, TicketSummary, is_anonymous_visitor_email,
 };
 pub use user::{NotificationPrefs, User};
 pub use values::{

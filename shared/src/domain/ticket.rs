@@ -114,6 +114,10 @@ pub struct Ticket {
     /// Message-IDs of the email thread, oldest first (EMAIL tickets), for threading replies.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub email_references: Vec<String>,
+    /// The organization's own support address the customer's mail came to (EMAIL
+    /// tickets): replies go out from it once a sender identity verified in SES covers it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mail_to: Option<String>,
     /// The CLOSED ticket this one continues: its customer wrote again after it was closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follows: Option<TicketId>,
@@ -397,7 +401,27 @@ pub struct Customer {
     pub version: u64,
 }
 
+/// The domain of the address an anonymous chat visitor's customer gets: `.invalid` is
+/// reserved (RFC 2606), so mail to it can never be delivered, and no sign-up can claim it.
+pub const ANONYMOUS_VISITOR_DOMAIN: &str = "visitors.wrrk.invalid";
+
 impl Customer {
+    /// A fresh address for an anonymous chat visitor (`visitor-{id}@visitors.wrrk.invalid`).
+    pub fn anonymous_visitor_email() -> Result<super::Email, super::Invalid> {
+        super::Email::parse(
+            "email",
+            &format!(
+                "visitor-{}@{ANONYMOUS_VISITOR_DOMAIN}",
+                crate::ids::new_id().to_lowercase()
+            ),
+        )
+    }
+
+    /// Whether the customer is an anonymous chat visitor (no address mail can reach).
+    pub fn is_anonymous_visitor(&self) -> bool {
+        is_anonymous_visitor_email(self.email.as_str())
+    }
+
     /// Most addresses one customer holds (primary and secondary): a merge writes all of
     /// their markers in one transaction.
     pub const MAX_EMAILS: usize = 20;
@@ -431,6 +455,13 @@ impl Customer {
     pub fn all_emails(&self) -> impl Iterator<Item = &super::Email> {
         std::iter::once(&self.email).chain(self.secondary_emails.iter())
     }
+}
+
+/// Whether `address` is an anonymous chat visitor's placeholder.
+pub fn is_anonymous_visitor_email(address: &str) -> bool {
+    address
+        .rsplit_once('@')
+        .is_some_and(|(_, domain)| domain == ANONYMOUS_VISITOR_DOMAIN)
 }
 
 #[cfg(test)]
@@ -488,6 +519,37 @@ mod tests {
             "ACME", "ACME-", "-42", "AC ME-1", "ACME-4x", "ACME-1-2", "ÄCME-1", "",
         ] {
             assert_eq!(Ticket::parse_number(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_anonymous_visitor_has_an_address_no_mail_reaches() {
+        let email = Customer::anonymous_visitor_email().unwrap();
+        assert!(email.as_str().starts_with("visitor-"), "{}", email.as_str());
+        let c = Customer::new(
+            crate::ids::OrgId::new(),
+            email,
+            "Visitor".into(),
+            Utc::now(),
+        );
+        assert!(c.is_anonymous_visitor());
+        assert_ne!(
+            Customer::anonymous_visitor_email().unwrap(),
+            Customer::anonymous_visitor_email().unwrap(),
+            "one address per visitor"
+        );
+    }
+
+    #[test]
+    fn only_the_visitor_domain_marks_an_anonymous_visitor() {
+        for (address, want) in [
+            ("visitor-1@visitors.wrrk.invalid", true),
+            ("kim@customer.io", false),
+            ("kim@other.invalid", false),
+            ("kim@visitors.wrrk.invalid.example.com", false),
+            ("visitors.wrrk.invalid", false),
+        ] {
+            assert_eq!(is_anonymous_visitor_email(address), want, "{address}");
         }
     }
 }

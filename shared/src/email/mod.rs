@@ -1,10 +1,16 @@
-//! The email channel's pure parts: parsing inbound MIME ([`parse`]), threading tokens and
-//! addresses ([`thread`]), folding quoted history and sanitizing HTML ([`content`]), and
-//! the outbound path with its delivery state ([`outbound`]).
+//! The email channel as a module: inbound mail ([`inbound`]: parsing, routing, threading,
+//! classification, and the path that posts it), the addresses mail is matched by
+//! ([`address`]), what agents see of a mail ([`content`]), the organization's own
+//! sender addresses verified in SES ([`identities`]), the reply path with its
+//! delivery state ([`outbound`]), what wrrk's mail says ([`templates`]) and the one way
+//! mail leaves through SESv2 ([`transport`]).
 
+pub mod address;
 pub mod content;
+pub mod identities;
+pub mod inbound;
 pub mod outbound;
-pub mod parse;
-pub mod thread;
+pub mod templates;
+pub mod transport;
 
-pub use parse::{InboundMail, MailPart, parse};
+pub use inbound::parse::{InboundMail, MailPart, parse};

@@ -15,11 +15,14 @@ use mail_builder::headers::address::Address;
 use mail_builder::headers::raw::Raw;
 use mail_builder::mime::{BodyPart, MimePart};
 
+use super::address;
 use super::content::{is_plain_filename, percent_encode_value};
-use super::thread;
+use super::identities;
+use super::inbound::thread::{clean_subject, ses_message_id};
+use super::templates::reply_bodies;
+use super::transport::new_message_id;
 use crate::App;
 use crate::domain::{Attachment, DeliveryState, EmailDelivery, Message, Organization, Ticket};
-use crate::mail::escape_html;
 
 /// Attempts before a failed mail stays failed for good (still listed, never silent).
 pub const MAX_ATTEMPTS: u32 = 8;
@@ -138,13 +141,13 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// The organization's built-in support address.
 pub fn support_address(app: &App, org: &Organization) -> String {
-    thread::default_support_address(&org.ticket_prefix, &org.id, &app.settings.inbound_domain)
+    address::default_support_address(&org.ticket_prefix, &org.id, &app.settings.inbound_domain)
 }
 
 /// The ticket's reply address (its token is registered on the first mail).
 pub fn reply_address(app: &App, ticket: &Ticket) -> String {
-    let token = thread::reply_token(&app.settings.jwt_secret, &ticket.id);
-    thread::reply_address(&token, &app.settings.inbound_domain)
+    let token = address::reply_token(&app.settings.jwt_secret, &ticket.id);
+    address::reply_address(&token, &app.settings.inbound_domain)
 }
 
 /// What the reply looks like on the wire, built without sending.
@@ -163,37 +166,52 @@ pub struct Rendered {
     pub raw: Vec<u8>,
 }
 
-/// Builds the raw MIME of `message` on `ticket` to `to`, carrying `message_id` and `files`.
+/// The address a reply on `ticket` goes out from: the own address its customer wrote to
+/// once a sender identity verified in SES covers it, else the built-in one (see
+/// [`identities::sender_for`]).
+pub async fn sender(app: &App, org: &Organization, ticket: &Ticket) -> anyhow::Result<String> {
+    let builtin = support_address(app, org);
+    let Some(to) = ticket.mail_to.as_deref() else {
+        return Ok(builtin);
+    };
+    let mut own = app.store.list_sender_identities(&ticket.org_id).await?;
+    // An identity still waiting is asked about again: SES may have verified it since.
+    for identity in own
+        .iter_mut()
+        .filter(|i| !i.verified_for_sending && identities::covers(&i.identity, i.kind, to))
+    {
+        match identities::refresh(app, &ticket.org_id, identity).await {
+            Ok(next) => *identity = next,
+            Err(e) => tracing::warn!(
+                error = %format!("{e:#}"),
+                identity = %identity.identity,
+                "could not ask SES about a sender identity; it counts as unverified"
+            ),
+        }
+    }
+    Ok(identities::sender_for(Some(to), &own, &builtin))
+}
+
+/// Builds the raw MIME of `message` on `ticket` from `from_addr` to `to`, carrying
+/// `message_id` and `files`.
+#[allow(clippy::too_many_arguments)]
 pub fn render(
     app: &App,
     org: &Organization,
     ticket: &Ticket,
     message: &Message,
+    from_addr: &str,
     to: &str,
     message_id: &str,
     files: &[OutboundFile],
 ) -> anyhow::Result<Rendered> {
-    let from_addr = support_address(app, org);
     let display = format!("{} via {}", message.author_name, org.name);
     let subject = format!(
         "Re: [#{}] {}",
         ticket.ticket_number,
-        thread::clean_subject(&ticket.subject)
+        clean_subject(&ticket.subject)
     );
-    let text = format!(
-        "{}\n\n-- \n{}\n{}\n",
-        message.content, message.author_name, org.name
-    );
-    let paragraphs: String = message
-        .content
-        .split("\n\n")
-        .map(|p| format!("<p>{}</p>", escape_html(p).replace('\n', "<br>")))
-        .collect();
-    let html = format!(
-        "<!DOCTYPE html><html><body>{paragraphs}<p>-- <br>{}<br>{}</p></body></html>",
-        escape_html(&message.author_name),
-        escape_html(&org.name)
-    );
+    let (text, html) = reply_bodies(&message.content, &message.author_name, &org.name);
     let mut references: Vec<String> = ticket.email_references.clone();
     references.retain(|r| r != message_id);
     // Our own id rides in References too: SES replaces Message-ID, and replies copy
@@ -201,10 +219,7 @@ pub fn render(
     references.push(message_id.to_string());
     let reply_to = reply_address(app, ticket);
     let mut builder = MessageBuilder::new()
-        .from(Address::new_address(
-            Some(display.as_str()),
-            from_addr.as_str(),
-        ))
+        .from(Address::new_address(Some(display.as_str()), from_addr))
         .to(to)
         .reply_to(reply_to.as_str())
         .subject(subject.as_str())
@@ -234,7 +249,7 @@ pub fn render(
     let raw = builder.write_to_vec().context("rendering MIME")?;
     Ok(Rendered {
         message_id: message_id.to_string(),
-        from: from_addr,
+        from: from_addr.to_string(),
         to: to.to_string(),
         cc,
         bcc,
@@ -270,15 +285,9 @@ pub async fn send_reply(
     let message_id = previous
         .as_ref()
         .map(|d| d.message_id.clone())
-        .unwrap_or_else(|| {
-            format!(
-                "{}@{}",
-                crate::ids::new_id().to_lowercase(),
-                app.settings.inbound_domain
-            )
-        });
+        .unwrap_or_else(|| new_message_id(&app.settings.inbound_domain));
     let attempts = previous.as_ref().map_or(0, |d| d.attempts) + 1;
-    let token = thread::reply_token(&app.settings.jwt_secret, &ticket.id);
+    let token = address::reply_token(&app.settings.jwt_secret, &ticket.id);
     // The markers replies are matched by exist before the mail can be answered.
     tokio::try_join!(
         app.store
@@ -333,7 +342,7 @@ pub async fn send_reply(
     };
     let delivery = match sent {
         Ok(ses_id) => {
-            let ses_form = thread::ses_message_id(&ses_id, &app.mailer.region());
+            let ses_form = ses_message_id(&ses_id, &app.mailer.region());
             app.store
                 .put_mail_references(&ticket.org_id, &ticket.id, std::slice::from_ref(&ses_form))
                 .await?;
@@ -396,11 +405,13 @@ async fn build(
         .as_ref()
         .map(|e| e.attachments.as_slice())
         .unwrap_or_default();
-    let files = load_files(app, &ticket.org_id, attachments)
-        .await
-        .map_err(|e| (e, true))?;
+    let (files, from) = tokio::try_join!(
+        load_files(app, &ticket.org_id, attachments),
+        sender(app, org, ticket)
+    )
+    .map_err(|e| (e, true))?;
     let rendered =
-        render(app, org, ticket, message, to, message_id, &files).map_err(|e| (e, true))?;
+        render(app, org, ticket, message, &from, to, message_id, &files).map_err(|e| (e, true))?;
     check_size(rendered.raw.len()).map_err(|e| (e, false))?;
     Ok(rendered)
 }

@@ -57,6 +57,10 @@ pub enum ErrorCode {
     WriteConflict,
     /// The support address is taken.
     AddressTaken,
+    /// Another organization holds the sender identity, or it is wrrk's own.
+    IdentityTaken,
+    /// The organization holds the most sender identities allowed.
+    IdentityLimit,
     /// The message was stored already.
     DuplicateMessage,
     /// The upload went with another message.
@@ -124,6 +128,8 @@ impl ErrorCode {
             Self::StaleWrite => "stale_write",
             Self::WriteConflict => "write_conflict",
             Self::AddressTaken => "address_taken",
+            Self::IdentityTaken => "identity_taken",
+            Self::IdentityLimit => "identity_limit",
             Self::DuplicateMessage => "duplicate_message",
             Self::AttachmentUsed => "attachment_used",
             Self::InvitationUsed => "invitation_used",

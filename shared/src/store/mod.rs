@@ -7,6 +7,7 @@ pub mod cursor;
 mod customers;
 mod deploy;
 mod email;
+mod identities;
 mod invitations;
 mod organizations;
 mod saved_replies;
@@ -83,6 +84,8 @@ pub enum Conflict {
     WriteConflict,
     /// Another organization (or this one) has the support address.
     AddressTaken,
+    /// Another organization (or this one) holds the sender identity.
+    IdentityTaken,
     /// The message id is stored already (a retried delivery).
     DuplicateMessage,
     /// An attached upload went with another message.
@@ -125,6 +128,7 @@ impl Conflict {
             Self::StaleWrite => crate::http::ErrorCode::StaleWrite,
             Self::WriteConflict => crate::http::ErrorCode::WriteConflict,
             Self::AddressTaken => crate::http::ErrorCode::AddressTaken,
+            Self::IdentityTaken => crate::http::ErrorCode::IdentityTaken,
             Self::DuplicateMessage => crate::http::ErrorCode::DuplicateMessage,
             Self::AttachmentUsed => crate::http::ErrorCode::AttachmentUsed,
             Self::InvitationUsed => crate::http::ErrorCode::InvitationUsed,
@@ -165,6 +169,7 @@ impl std::fmt::Display for Conflict {
                 f.write_str("Someone changed the same data at the same moment; try again.")
             }
             Self::AddressTaken => f.write_str("This address is already in use."),
+            Self::IdentityTaken => f.write_str("This address or domain is already in use."),
             Self::DuplicateMessage => f.write_str("This message is already stored."),
             Self::AttachmentUsed => {
                 f.write_str("An attached file was already sent with another message.")

@@ -252,6 +252,7 @@ impl Store {
                 snoozed_until: None,
                 sla: None,
                 email_references: new.email_references.clone(),
+                mail_to: None,
                 follows: new.follows.clone(),
                 followed_by: None,
                 created_at: now,

@@ -1,17 +1,8 @@
-//! How mail finds its ticket and its organization: support addresses, reply addresses,
-//! `[#ACME-0042]` subject tokens, Message-ID forms.
+//! Which ticket a mail continues: the Message-IDs it names (`In-Reply-To`, `References`,
+//! SES's rewritten form of ours), `[#ACME-0042]` subject tokens, and the decision taken
+//! once the candidate ticket and the sender's part in it are known.
 
-use hmac::{Hmac, Mac};
-use sha2::Sha256;
-
-/// Lower-cases and strips an address (`<A@B.com>` -> `a@b.com`).
-pub fn normalize_address(raw: &str) -> String {
-    raw.trim()
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim()
-        .to_lowercase()
-}
+use super::parse::InboundMail;
 
 /// A Message-ID without brackets or whitespace.
 pub fn normalize_message_id(raw: &str) -> String {
@@ -49,51 +40,6 @@ pub fn message_ids_in(raw: &str) -> Vec<String> {
 /// The header form SES gives a message it sent: `{ses id}@{region}.amazonses.com`.
 pub fn ses_message_id(ses_id: &str, region: &str) -> String {
     format!("{ses_id}@{region}.amazonses.com")
-}
-
-/// The organization's built-in support address: `{prefix}-{org id}@{domain}`, derived so
-/// it needs no lookup and can never collide with another organization's.
-pub fn default_support_address(ticket_prefix: &str, org_id: &str, domain: &str) -> String {
-    format!(
-        "{}-{}@{domain}",
-        ticket_prefix.to_lowercase(),
-        org_id.to_lowercase()
-    )
-}
-
-/// The organization id a built-in support address names (`acme-01j…@domain`).
-pub fn org_of_default_address(address: &str, domain: &str) -> Option<String> {
-    let (local, d) = address.rsplit_once('@')?;
-    if d != domain {
-        return None;
-    }
-    let (_, id) = local.rsplit_once('-')?;
-    (id.len() == 26 && id.chars().all(|c| c.is_ascii_alphanumeric())).then(|| id.to_uppercase())
-}
-
-/// A ticket's reply-address token: keyed by the signing secret, so it is unguessable
-/// and stable (the same ticket always gets the same address).
-pub fn reply_token(secret: &str, ticket_id: &str) -> String {
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key length");
-    mac.update(b"reply-address:");
-    mac.update(ticket_id.as_bytes());
-    let bytes = mac.finalize().into_bytes();
-    bytes[..15].iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// `reply+{token}@{domain}`.
-pub fn reply_address(token: &str, domain: &str) -> String {
-    format!("reply+{token}@{domain}")
-}
-
-/// The token of a reply address under `domain`.
-pub fn token_of_reply_address(address: &str, domain: &str) -> Option<String> {
-    let (local, d) = address.rsplit_once('@')?;
-    if d != domain {
-        return None;
-    }
-    let token = local.strip_prefix("reply+")?;
-    (token.len() == 30 && token.chars().all(|c| c.is_ascii_hexdigit())).then(|| token.to_string())
 }
 
 /// The ticket numbers (`ACME-0042`) of `[#ACME-0042]` tokens in a subject.
@@ -146,29 +92,55 @@ pub fn clean_subject(subject: &str) -> String {
     }
 }
 
+/// The Message-IDs a mail says it answers, as the lookup takes them: `References`, then
+/// `In-Reply-To`.
+pub fn answered_ids(mail: &InboundMail) -> Vec<String> {
+    let mut ids = mail.references.clone();
+    ids.extend(mail.in_reply_to.iter().cloned());
+    ids
+}
+
+/// What becomes of a mail once the ticket it continues (if any) and the sender's part in
+/// it are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action<T> {
+    /// Posted on the ticket: its sender takes part in it.
+    Join(T),
+    /// A machine's mail kept on its ticket (never answered, never reopens it).
+    KeepMachine(T),
+    /// A new ticket; linked to the thread its sender answered without taking part in it.
+    Open {
+        /// The thread answered.
+        linked_to: Option<T>,
+    },
+    /// A machine's mail about no ticket: not kept.
+    DropMachine,
+}
+
+/// Decides from the thread found (the ticket, and whether the sender takes part in it)
+/// and whether a machine wrote the mail.
+pub fn decide<T>(found: Option<(T, bool)>, machine: bool) -> Action<T> {
+    match (found, machine) {
+        (Some((ticket, _)), true) => Action::KeepMachine(ticket),
+        (None, true) => Action::DropMachine,
+        (Some((ticket, true)), false) => Action::Join(ticket),
+        (Some((ticket, false)), false) => Action::Open {
+            linked_to: Some(ticket),
+        },
+        (None, false) => Action::Open { linked_to: None },
+    }
+}
+
+/// The note on a ticket opened because its sender answered a thread they are not part of.
+pub fn linked_note(from: &str, old_ticket_number: &str) -> String {
+    format!(
+        "{from} answered the thread of {old_ticket_number}, which they are not part of: opened as a new ticket."
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn email_ids_and_tokens() {
-        assert_eq!(
-            message_ids_in("<a@b.c>\r\n <d@e.f>"),
-            vec!["a@b.c".to_string(), "d@e.f".to_string()]
-        );
-        assert_eq!(subject_tokens("Re: Help [#ACME-0042] x"), vec!["ACME-0042"]);
-        assert!(subject_tokens("[#nope] [#A-] [#-1]").is_empty());
-        assert_eq!(
-            clean_subject("RE: Fwd: re:  Hello\r\n world"),
-            "Hello world"
-        );
-        let t = reply_token("secret", "T1");
-        let addr = reply_address(&t, "in.test");
-        assert_eq!(token_of_reply_address(&addr, "in.test"), Some(t));
-        let id = "01JABCDEFGHJKMNPQRSTVWXYZ0";
-        let a = default_support_address("ACME", id, "in.test");
-        assert_eq!(org_of_default_address(&a, "in.test").as_deref(), Some(id));
-    }
 
     #[test]
     fn message_id_headers_as_mail_clients_write_them() {
@@ -191,7 +163,6 @@ mod tests {
             assert_eq!(message_ids_in(raw), *want, "{raw:?}");
         }
         assert_eq!(normalize_message_id(" <x@y> "), "x@y");
-        assert_eq!(normalize_address(" <Ada@Example.COM> "), "ada@example.com");
         assert_eq!(
             ses_message_id("0100018c-abc", "eu-west-1"),
             "0100018c-abc@eu-west-1.amazonses.com"
@@ -228,36 +199,89 @@ mod tests {
     }
 
     #[test]
-    fn reply_and_support_addresses() {
-        let t = reply_token("secret", "T1");
-        assert_eq!(t.len(), 30);
-        assert_eq!(t, reply_token("secret", "T1"), "stable for a ticket");
-        assert_ne!(t, reply_token("secret", "T2"), "distinct per ticket");
-        assert_ne!(t, reply_token("other secret", "T1"), "keyed by the secret");
-        let domain = "in.test";
-        for (address, want) in [
-            (reply_address(&t, domain), Some(t.clone())),
-            (reply_address(&t, "other.test"), None),
-            (format!("reply+{}@{domain}", &t[..29]), None),
-            (format!("reply+{}zz@{domain}", &t[..28]), None),
-            (format!("reply{t}@{domain}"), None),
-        ] {
-            assert_eq!(token_of_reply_address(&address, domain), want, "{address}");
-        }
-        let id = "01JABCDEFGHJKMNPQRSTVWXYZ0";
-        let a = default_support_address("ACME", id, domain);
-        assert_eq!(a, format!("acme-{}@{domain}", id.to_lowercase()));
-        for (address, want) in [
-            (a.clone(), Some(id)),
-            (a.replace(domain, "x.test"), None),
-            ("acme-short@in.test".to_string(), None),
-            (format!("acme_{}@{domain}", id.to_lowercase()), None),
-        ] {
+    fn references_are_looked_up_before_in_reply_to() {
+        let mail = InboundMail {
+            references: vec!["a@x".into(), "b@x".into()],
+            in_reply_to: vec!["c@x".into()],
+            ..InboundMail::default()
+        };
+        assert_eq!(answered_ids(&mail), ["a@x", "b@x", "c@x"]);
+        assert!(answered_ids(&InboundMail::default()).is_empty());
+    }
+
+    #[test]
+    fn a_participant_joins_the_thread() {
+        assert_eq!(decide(Some(("T", true)), false), Action::Join("T"));
+    }
+
+    #[test]
+    fn someone_else_answering_a_thread_opens_a_linked_ticket() {
+        assert_eq!(
+            decide(Some(("T", false)), false),
+            Action::Open {
+                linked_to: Some("T")
+            }
+        );
+    }
+
+    #[test]
+    fn a_person_writing_fresh_opens_a_ticket() {
+        assert_eq!(
+            decide::<&str>(None, false),
+            Action::Open { linked_to: None }
+        );
+    }
+
+    #[test]
+    fn a_machine_is_kept_on_its_ticket_whoever_it_is_or_dropped() {
+        for participant in [true, false] {
             assert_eq!(
-                org_of_default_address(&address, domain).as_deref(),
-                want,
-                "{address}"
+                decide(Some(("T", participant)), true),
+                Action::KeepMachine("T")
             );
         }
+        assert_eq!(decide::<&str>(None, true), Action::DropMachine);
+    }
+
+    #[test]
+    fn the_linked_note_names_the_sender_and_the_old_ticket() {
+        assert_eq!(
+            linked_note("eve@x.io", "ACME-0001"),
+            "eve@x.io answered the thread of ACME-0001, which they are not part of: opened as a new ticket."
+        );
+    }
+
+    #[test]
+    fn an_ios_reply_names_only_the_ses_id() {
+        let m = crate::email::inbound::fixture("ios-reply-ses-id-only.eml");
+        assert_eq!(
+            answered_ids(&m),
+            [ses_message_id("0100018c-ios", "us-east-1")]
+        );
+    }
+
+    #[test]
+    fn a_reply_all_names_the_whole_chain() {
+        let m = crate::email::inbound::fixture("cc-reply-all.eml");
+        assert_eq!(
+            answered_ids(&m),
+            ["q1@customer.io", "ours1@in.test", "ours1@in.test"]
+        );
+    }
+
+    #[test]
+    fn a_subject_token_survives_reply_prefixes_in_any_language() {
+        let m = crate::email::inbound::fixture("subject-token-only.eml");
+        assert!(answered_ids(&m).is_empty());
+        assert_eq!(subject_tokens(&m.subject), ["ACME-0042"]);
+        assert_eq!(clean_subject(&m.subject), "[#acme-0042] Invoice");
+    }
+
+    #[test]
+    fn a_fresh_mail_names_no_thread() {
+        let m = crate::email::inbound::fixture("forwarded-own-address.eml");
+        assert!(answered_ids(&m).is_empty());
+        assert!(subject_tokens(&m.subject).is_empty());
+        assert_eq!(clean_subject(&m.subject), "Cannot log in");
     }
 }
