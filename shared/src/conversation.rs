@@ -213,6 +213,7 @@ pub async fn post_message_with(
     {
         ticket = reopen(app, ticket).await?;
     }
+    crate::reports::message_stored(app, &ticket, &message).await;
     // Boxed: the after-message steps (events, notifications, mail) are a deep future, and
     // every channel nests this one inside its own.
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, moves)).await;
@@ -320,6 +321,7 @@ pub async fn follow_up(
     app.store
         .set_followed_by(&closed.org_id, &closed.id, &ticket.id)
         .await?;
+    crate::reports::note_in(app, &org, &ticket, crate::reports::Happened::Opened).await;
     realtime::ticket_created(app, &ticket).await;
     let message = first.ok_or(StoreError::NotFound("Message"))?;
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, true)).await;
@@ -374,6 +376,7 @@ pub struct Opened {
 /// first message.
 pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> StoreResult<Opened> {
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
+    crate::reports::note_in(app, org, &ticket, crate::reports::Happened::Opened).await;
     realtime::ticket_created(app, &ticket).await;
     if let Some(m) = &message {
         Box::pin(after_message::message_stored(app, &ticket, m, true)).await;

@@ -185,6 +185,8 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
             thread: ticket.email_references.clone(),
         })
         .await?;
+    let at = survey.created_at;
+    crate::reports::note_in(app, &org, ticket, crate::reports::Happened::Surveyed { at }).await;
     Ok(())
 }
 
@@ -237,6 +239,16 @@ pub async fn rate(
         .get_ticket(&rated.org_id, &rated.ticket_id)
         .await?
     {
+        let surveyed_at = rated.created_at;
+        crate::reports::note(
+            app,
+            &ticket,
+            crate::reports::Happened::Rated {
+                surveyed_at,
+                rating,
+            },
+        )
+        .await;
         let mut content = format!("The customer rated this conversation {rating}/5.");
         if let Some(c) = &rated.comment {
             content.push_str(&format!("\n\n\u{201c}{c}\u{201d}"));

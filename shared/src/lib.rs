@@ -17,6 +17,7 @@ pub mod mail;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;
+pub mod reports;
 pub mod snooze;
 pub mod store;
 pub mod telemetry;

@@ -9,6 +9,7 @@ mod deploy;
 mod email;
 mod invitations;
 mod organizations;
+mod reports;
 mod saved_replies;
 mod sessions;
 mod teams;

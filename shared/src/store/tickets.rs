@@ -231,6 +231,7 @@ impl Store {
                 email_references: new.email_references.clone(),
                 follows: new.follows.clone(),
                 followed_by: None,
+                first_response_at: None,
                 created_at: now,
                 updated_at: now,
                 last_activity_at: now,
