@@ -5,6 +5,7 @@
 pub mod after_message;
 pub mod app;
 pub mod auth;
+pub mod business_hours;
 pub mod conversation;
 pub mod csat;
 pub mod domain;
