@@ -22,6 +22,7 @@ use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::App;
+use crate::business_hours::BusinessHours;
 use crate::domain::{Channel, Organization, Ticket};
 
 /// Most entries in one day's item: an entry is at most [`MAX_ENTRY_BYTES`], so an item stays
@@ -150,8 +151,7 @@ pub trait Calendar {
     fn business_seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64;
 }
 
-/// Every second counts, days at a fixed offset from UTC: an organization without business
-/// hours (UTC until zones are read, see [`calendar`]); tests use other offsets.
+/// Every second counts, days at a fixed offset from UTC (the arithmetic's tests).
 #[derive(Debug, Clone, Copy)]
 pub struct AroundTheClock(pub FixedOffset);
 
@@ -165,15 +165,28 @@ impl Calendar for AroundTheClock {
     }
 }
 
-/// The calendar of `org`: the one place its timezone and business hours plug in. Until
-/// the business-hours module lands, every organization counts around the clock in UTC.
-pub fn calendar(_org: &Organization) -> impl Calendar + use<> {
-    AroundTheClock(FixedOffset::east_opt(0).expect("zero offset"))
+impl Calendar for BusinessHours {
+    fn local_date(&self, at: DateTime<Utc>) -> NaiveDate {
+        BusinessHours::local_date(self, at)
+    }
+
+    fn business_seconds_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+        BusinessHours::business_seconds_between(self, from, to).max(0)
+    }
+}
+
+/// The calendar of `org`: the one place its timezone and business hours plug in. Days are
+/// local to its timezone; until organizations carry a weekly schedule, every hour counts.
+pub fn calendar(org: &Organization) -> BusinessHours {
+    BusinessHours {
+        timezone: org.timezone.clone(),
+        ..BusinessHours::default()
+    }
 }
 
 /// Whether `org`'s durations are business hours (the report says so).
-pub fn counts_business_hours(_org: &Organization) -> bool {
-    false
+pub fn counts_business_hours(org: &Organization) -> bool {
+    calendar(org).schedule.is_some()
 }
 
 /// A happening on a ticket, with the times that make its entry.
@@ -791,6 +804,43 @@ mod tests {
                 cal.0
             );
         }
+    }
+
+    #[test]
+    fn an_organizations_days_follow_its_zone_across_daylight_saving() {
+        let zone = |tz: &str| BusinessHours {
+            timezone: tz.into(),
+            ..BusinessHours::default()
+        };
+        // (instant, zone, local date)
+        let cases = [
+            (at(2026, 3, 28, 23, 30), "Europe/Berlin", "2026-03-29"),
+            (at(2026, 3, 29, 22, 30), "Europe/Berlin", "2026-03-30"),
+            (at(2026, 3, 29, 21, 30), "Europe/Berlin", "2026-03-29"),
+            (at(2026, 7, 1, 3, 59), "America/New_York", "2026-06-30"),
+            (at(2026, 7, 1, 4, 0), "America/New_York", "2026-07-01"),
+            (at(2026, 7, 1, 4, 0), "UTC", "2026-07-01"),
+            (at(2026, 7, 1, 14, 0), "Pacific/Kiritimati", "2026-07-02"),
+        ];
+        for (instant, tz, want) in cases {
+            assert_eq!(
+                Calendar::local_date(&zone(tz), instant),
+                date(want),
+                "{instant} in {tz}"
+            );
+        }
+        // Without a schedule every second counts, across the spring-forward night too.
+        let berlin = zone("Europe/Berlin");
+        let seconds = Calendar::business_seconds_between(
+            &berlin,
+            at(2026, 3, 28, 12, 0),
+            at(2026, 3, 29, 12, 0),
+        );
+        assert_eq!(seconds, 24 * 3600);
+        assert_eq!(
+            Calendar::business_seconds_between(&berlin, at(2026, 3, 2, 0, 0), at(2026, 3, 1, 0, 0)),
+            0
+        );
     }
 
     fn ticket(created: DateTime<Utc>) -> Ticket {

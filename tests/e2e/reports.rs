@@ -311,3 +311,27 @@ async fn reports_concurrent_appends_all_land_and_a_full_day_spills_over() {
         ]
     );
 }
+
+/// Days are the organization's: a ticket opened at 20:00 UTC on 5 January counts on the
+/// 6th in Tokyo.
+#[tokio::test]
+async fn reports_days_are_local_to_the_organizations_timezone() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Acme", "ada@acme.io").await;
+    let r = app
+        .patch(
+            &format!("/api/organizations/{}", admin.org_id),
+            &admin.token,
+            json!({ "timezone": "Asia/Tokyo" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let org = organization(&app, &admin).await;
+    let mut t = open(&app, &admin, 1).await;
+    t.created_at = at(5, 20, 0);
+    note_in(&app.stack.app, &org, &t, Happened::Opened).await;
+    let r = report(&app, &admin, "2026-01-05", "2026-01-06").await;
+    assert_eq!(r["timezone"], "Asia/Tokyo");
+    assert_eq!(r["days"][0]["figures"]["opened"], 0);
+    assert_eq!(r["days"][1]["figures"]["opened"], 1);
+}
