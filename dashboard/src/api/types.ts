@@ -165,3 +165,8 @@ export interface OutboxMail {
   raw: string;
   sentAt: string;
 }
+
+/** `GET /api/reports`. */
+export type Report = S['Report'];
+export type ReportFigures = S['ReportFigures'];
+export type ReportRow = S['ReportRow'];
