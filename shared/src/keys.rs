@@ -300,9 +300,14 @@ pub fn survey(org_id: &str, survey_id: &str) -> Key {
 }
 
 /// One day's report rollup of an organization (`date` local to it), shard `shard` of
-/// that day (a day past `reports::ENTRIES_PER_ITEM` entries spills into the next).
-pub fn report_day(org_id: &str, date: chrono::NaiveDate, shard: u32) -> Key {
-    Key::new(org_pk(org_id), format!("REPORT#{date}#{shard:02}"))
+/// that day (every `reports::ENTRIES_PER_ITEM` entries start the next).
+pub fn report_day(org_id: &str, date: chrono::NaiveDate, shard: u64) -> Key {
+    Key::new(org_pk(org_id), format!("REPORT#{date}#{shard:04}"))
+}
+
+/// The entry counter of one day's report rollup (outside the range the report reads).
+pub fn report_day_counter(org_id: &str, date: chrono::NaiveDate) -> Key {
+    Key::new(org_pk(org_id), format!("REPORTN#{date}"))
 }
 
 /// The sort-key bounds of the report items of the days `from` to `to` (inclusive).

@@ -1,17 +1,19 @@
 //! Reports: rollups written as tickets change, read back as a day-keyed Query.
 //!
 //! Every reportable happening (a ticket opened, its first agent reply, a resolve, a
-//! satisfaction survey sent, a rating) appends one short entry to its organization's item
+//! satisfaction survey sent, a rating) appends one short entry to its organization's rollup
 //! for that local day: `kind|value|agent|team|channel`, where `value` is a duration in
-//! (business) seconds or a rating. The append is one UpdateItem (`list_append` with
-//! `ADD n 1`), so concurrent writers never lose an entry, and keeping the durations
-//! themselves makes medians and percentiles exact ([`percentile`], nearest rank). A day's
-//! item holds at most [`ENTRIES_PER_ITEM`] entries (well under DynamoDB's 400 KB); a busier
-//! day spills into the next shard item of that day, up to [`MAX_SHARDS`].
+//! (business) seconds or a rating. Keeping the durations themselves makes medians and
+//! percentiles exact ([`percentile`], nearest rank). A day's counter item takes the next
+//! entry number (`ADD`), which names the day's shard item the entry is appended to
+//! (`list_append`): both atomic, so concurrent writers never lose an entry, and each shard
+//! holds [`ENTRIES_PER_ITEM`] entries (about 3.5 KB), so an append, billed by item size,
+//! stays cheap however busy the day.
 //!
-//! A report reads the items of the days asked for with one Query on the organization's
-//! partition (`SK BETWEEN REPORT#from# AND REPORT#to#~`): one item per day with activity
-//! (more only past [`ENTRIES_PER_ITEM`] entries in a day), never a scan of tickets.
+//! A report reads the shard items of the days asked for with one Query on the
+//! organization's partition (`SK BETWEEN REPORT#from# AND REPORT#to#~`, paged at 1 MB):
+//! ⌈entries of the day / [`ENTRIES_PER_ITEM`]⌉ items per day with activity, never a scan of
+//! tickets.
 //!
 //! Days are local to the organization and durations count business hours: both come from
 //! [`calendar`], the one place the organization's schedule plugs in.
@@ -25,14 +27,14 @@ use crate::App;
 use crate::business_hours::BusinessHours;
 use crate::domain::{Channel, Organization, Ticket};
 
-/// Most entries in one day's item: an entry is at most [`MAX_ENTRY_BYTES`], so an item stays
-/// under 200 KB, half of DynamoDB's item limit.
-pub const ENTRIES_PER_ITEM: u64 = 2_000;
+/// Entries in one shard item: at most [`MAX_ENTRY_BYTES`] each, about 3.5 KB in all.
+pub const ENTRIES_PER_ITEM: u64 = 50;
 /// Longest entry: a kind, a 10-digit value, two 26-character ids, a channel, separators.
 pub const MAX_ENTRY_BYTES: usize = 1 + 1 + 10 + 1 + 26 + 1 + 26 + 1 + 6;
-/// Most items of one day (so a day holds up to 128,000 entries); past it an entry is
-/// dropped and logged.
-pub const MAX_SHARDS: u32 = 64;
+/// The shard of a day's `number`-th entry (from 1) with `per_item` entries a shard.
+pub fn shard_of(number: u64, per_item: u64) -> u64 {
+    number.saturating_sub(1) / per_item.max(1)
+}
 /// Longest report, in days (inclusive of both ends).
 pub const MAX_DAYS: i64 = 366;
 
@@ -779,7 +781,25 @@ mod tests {
         }
         let huge = e(Kind::Resolved, u64::MAX, Some(agent), Channel::Manual).encode();
         assert!(huge.len() <= MAX_ENTRY_BYTES, "{huge}");
-        assert!(ENTRIES_PER_ITEM as usize * (MAX_ENTRY_BYTES + 4) < 400 * 1024 / 2);
+        assert!(ENTRIES_PER_ITEM as usize * (MAX_ENTRY_BYTES + 4) < 4 * 1024);
+    }
+
+    #[test]
+    fn entries_fill_shards_in_order_exactly() {
+        // (entry number, entries a shard, shard)
+        let cases = [
+            (1, 50, 0),
+            (50, 50, 0),
+            (51, 50, 1),
+            (100, 50, 1),
+            (101, 50, 2),
+            (0, 50, 0),
+            (7, 1, 6),
+            (7, 0, 6),
+        ];
+        for (number, per_item, want) in cases {
+            assert_eq!(shard_of(number, per_item), want, "{number} of {per_item}");
+        }
     }
 
     #[test]

@@ -271,14 +271,14 @@ async fn reports_need_the_permission_and_a_valid_range() {
     );
 }
 
-/// Concurrent writers of one day lose no entry, and a day past the item's capacity
-/// spills into a second item that the report reads too.
+/// Concurrent writers of one day lose no entry, and a day's entries fill shard items of
+/// a fixed size in turn, all of which the report reads.
 #[tokio::test]
 async fn reports_concurrent_appends_all_land_and_a_full_day_spills_over() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Acme", "ada@acme.io").await;
     let day = NaiveDate::from_ymd_opt(2026, 2, 1).unwrap();
-    // Items of 40 entries here (2,000 in service): the same writes, a faster fill.
+    // Items of 40 entries here (50 in service).
     let (per_item, total) = (40, 100);
     let store = &app.stack.app.store;
     let org = admin.org_id.clone();
@@ -305,9 +305,9 @@ async fn reports_concurrent_appends_all_land_and_a_full_day_spills_over() {
     assert_eq!(
         items,
         [
-            "REPORT#2026-02-01#00",
-            "REPORT#2026-02-01#01",
-            "REPORT#2026-02-01#02"
+            "REPORT#2026-02-01#0000",
+            "REPORT#2026-02-01#0001",
+            "REPORT#2026-02-01#0002"
         ]
     );
 }

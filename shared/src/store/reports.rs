@@ -5,14 +5,16 @@ use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, Utc};
 
-use super::{QuerySpec, Store, StoreResult, is_condition_failed, n, s};
+use super::{Store, StoreResult, is_condition_failed, n, s};
 use crate::keys;
-use crate::reports::{ENTRIES_PER_ITEM, MAX_SHARDS};
+use crate::reports::{ENTRIES_PER_ITEM, shard_of};
 
 impl Store {
-    /// Appends `entry` to the rollup of `date`: one UpdateItem (`list_append` and `ADD`, so
-    /// concurrent appends all land) on the day's first item with room. A full item fails
-    /// its condition and the next shard is tried.
+    /// Appends `entry` to the rollup of `date`: the day's counter (a small item) takes the
+    /// next entry number with `ADD`, which names the shard item the entry goes to; the
+    /// entry is then appended there with `list_append`. Both are atomic, so concurrent
+    /// writers never lose an entry, and shards fill exactly [`ENTRIES_PER_ITEM`] each: an
+    /// append rewrites a small item (writes are billed by item size).
     pub async fn append_report_entry(
         &self,
         org_id: &str,
@@ -23,8 +25,8 @@ impl Store {
             .await
     }
 
-    /// [`Store::append_report_entry`] with items of at most `per_item` entries (tests
-    /// fill a day in a few writes with a small one).
+    /// [`Store::append_report_entry`] with items of `per_item` entries (tests fill a day
+    /// in a few writes with a small one).
     pub async fn append_report_entry_within(
         &self,
         org_id: &str,
@@ -32,37 +34,40 @@ impl Store {
         entry: &str,
         per_item: u64,
     ) -> StoreResult<()> {
-        for shard in 0..MAX_SHARDS {
-            let result = self
-                .db
-                .update_item()
-                .table_name(&self.table)
-                .set_key(Some(keys::report_day(org_id, date, shard).to_item()))
-                .update_expression(
-                    "SET #e = list_append(if_not_exists(#e, :none), :entry), #d = :date ADD #n :one",
-                )
-                .condition_expression("attribute_not_exists(#n) OR #n < :cap")
-                .expression_attribute_names("#e", "entries")
-                .expression_attribute_names("#n", "n")
-                .expression_attribute_names("#d", "date")
-                .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
-                .expression_attribute_values(":entry", AttributeValue::L(vec![s(entry)]))
-                .expression_attribute_values(":date", s(date.to_string()))
-                .expression_attribute_values(":one", n(1))
-                .expression_attribute_values(":cap", n(per_item))
-                .send()
-                .await;
-            match result {
-                Ok(_) => return Ok(()),
-                Err(e) if is_condition_failed(&e) => continue,
-                Err(e) => {
-                    return Err(anyhow::Error::new(e)
-                        .context("appending a report entry")
-                        .into());
-                }
-            }
-        }
-        Err(anyhow::anyhow!("the report items of {date} are full ({MAX_SHARDS} shards)").into())
+        let counted = self
+            .db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::report_day_counter(org_id, date).to_item()))
+            .update_expression("ADD #n :one")
+            .expression_attribute_names("#n", "n")
+            .expression_attribute_values(":one", n(1))
+            .return_values(aws_sdk_dynamodb::types::ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .context("counting a report entry")?;
+        let number: u64 = counted
+            .attributes
+            .as_ref()
+            .and_then(|a| a.get("n"))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|v| v.parse().ok())
+            .context("the report counter's new value")?;
+        let shard = shard_of(number, per_item);
+        self.db
+            .update_item()
+            .table_name(&self.table)
+            .set_key(Some(keys::report_day(org_id, date, shard).to_item()))
+            .update_expression("SET #e = list_append(if_not_exists(#e, :none), :entry), #d = :date")
+            .expression_attribute_names("#e", "entries")
+            .expression_attribute_names("#d", "date")
+            .expression_attribute_values(":none", AttributeValue::L(Vec::new()))
+            .expression_attribute_values(":entry", AttributeValue::L(vec![s(entry)]))
+            .expression_attribute_values(":date", s(date.to_string()))
+            .send()
+            .await
+            .context("appending a report entry")?;
+        Ok(())
     }
 
     /// The rollup entries of the days `from` to `to`, by day: one Query (paged past 1 MB)
@@ -74,16 +79,32 @@ impl Store {
         to: NaiveDate,
     ) -> StoreResult<Vec<(NaiveDate, Vec<String>)>> {
         let (low, high) = keys::report_days(from, to);
-        let mut q = QuerySpec::partition(None, keys::org_pk(org_id), true);
-        q.key_condition = "#pk = :pk AND #sk BETWEEN :low AND :high".into();
-        q.names.insert("#sk".into(), keys::attr::SK.into());
-        q.values.insert(":low".into(), s(low));
-        q.values.insert(":high".into(), s(high));
-        let days = usize::try_from((to - from).num_days() + 1).unwrap_or(0);
-        let most = days.saturating_mul(MAX_SHARDS as usize);
-        let page = self.query_page(&q, most, None).await?;
-        let mut out = Vec::with_capacity(page.items.len());
-        for item in page.items {
+        // Every item of the range, page by page (DynamoDB stops a page at 1 MB).
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let out = self
+                .db
+                .query()
+                .table_name(&self.table)
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expression_attribute_names("#pk", keys::attr::PK)
+                .expression_attribute_names("#sk", keys::attr::SK)
+                .expression_attribute_values(":pk", s(keys::org_pk(org_id)))
+                .expression_attribute_values(":low", s(low.clone()))
+                .expression_attribute_values(":high", s(high.clone()))
+                .set_exclusive_start_key(start.take())
+                .send()
+                .await
+                .context("reading report items")?;
+            items.extend(out.items.unwrap_or_default());
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => break,
+            }
+        }
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
             let date = item
                 .get("date")
                 .and_then(|v| v.as_s().ok())
