@@ -70,6 +70,44 @@ impl Store {
         Ok(())
     }
 
+    /// Writes a whole day's rollup at once: its entries in shards of `per_item` and its
+    /// counter, as [`Store::append_report_entry`] would have left them entry by entry
+    /// (for seeding benchmarks and imports; it replaces what the day had).
+    pub async fn put_report_day(
+        &self,
+        org_id: &str,
+        date: NaiveDate,
+        entries: &[String],
+        per_item: u64,
+    ) -> StoreResult<()> {
+        let per_item = usize::try_from(per_item.max(1)).unwrap_or(usize::MAX);
+        for (shard, chunk) in entries.chunks(per_item).enumerate() {
+            let mut item = keys::report_day(org_id, date, shard as u64).to_item();
+            item.insert(
+                "entries".into(),
+                AttributeValue::L(chunk.iter().map(|e| s(e.as_str())).collect()),
+            );
+            item.insert("date".into(), s(date.to_string()));
+            self.db
+                .put_item()
+                .table_name(&self.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .context("writing a report day")?;
+        }
+        let mut counter = keys::report_day_counter(org_id, date).to_item();
+        counter.insert("n".into(), n(entries.len()));
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(counter))
+            .send()
+            .await
+            .context("writing a report day's counter")?;
+        Ok(())
+    }
+
     /// The rollup entries of the days `from` to `to`, by day: one Query (paged past 1 MB)
     /// over the day items, eventually consistent.
     pub async fn report_days(

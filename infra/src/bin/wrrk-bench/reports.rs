@@ -1,10 +1,13 @@
 //! `wrrk-bench reports`: the report of an organization with many tickets over 90 days
 //! (what it reads from DynamoDB, its latency), and what a resolve writes with its rollups.
 //!
-//! The organization's rollups are seeded through `wrrk_shared::reports::note_in`, the call
-//! the ticket path makes, for tickets spread evenly over the days (each opened, answered
-//! and resolved, some surveyed and rated): the report reads only the rollups, so the
-//! tickets themselves are not stored. Their agents and teams are ids without items.
+//! The organization's rollups are seeded for tickets spread evenly over the days (each
+//! opened, answered and resolved, some surveyed and rated): their entries are made by
+//! `wrrk_shared::reports::entry`, as `note_in` (the ticket path's call) makes them, and
+//! written a day at a time in the same shard items (`Store::put_report_day`), since tens of
+//! thousands of single appends would make seeding the longest part. The report reads only
+//! the rollups, so the tickets themselves are not stored; their agents and teams are ids
+//! without items.
 
 use std::sync::Arc;
 
@@ -15,7 +18,7 @@ use serde_json::json;
 use wrrk_local::local_sdk_config;
 use wrrk_shared::domain::{Channel, Ticket};
 use wrrk_shared::ids::{TeamId, TicketId, UserId};
-use wrrk_shared::reports::{Happened, note_in};
+use wrrk_shared::reports::{ENTRIES_PER_ITEM, Happened};
 use wrrk_shared::{App, Endpoints};
 
 use crate::counting::{Costs, CountArgs, CountedApi, Tally, seeding_app};
@@ -152,7 +155,7 @@ pub async fn reports(args: ReportsArgs) -> anyhow::Result<()> {
         .and_utc();
     let span = (args.days * 86_400) as u64;
     println!(
-        "Seeding one organization's rollups: {} tickets over {} days ({} to {}), {} agents, {} teams, through reports::note_in",
+        "Seeding one organization's rollups: {} tickets over {} days ({} to {}), {} agents, {} teams (entries by reports::entry, as note_in makes them, written a day at a time)",
         args.tickets,
         args.days,
         first_day,
@@ -175,14 +178,29 @@ pub async fn reports(args: ReportsArgs) -> anyhow::Result<()> {
         }
     }
     let entries = notes.len();
-    futures::stream::iter(notes)
-        .map(|(t, h)| {
-            let org = &org;
-            async move { note_in(app, org, &t, h).await }
+    // Each day's entries as note_in makes them (reports::entry), written a day at a time
+    // in shards of ENTRIES_PER_ITEM: the items note_in would have left, in far fewer writes.
+    let cal = wrrk_shared::reports::calendar(&org);
+    let mut by_day: std::collections::BTreeMap<chrono::NaiveDate, Vec<String>> =
+        std::collections::BTreeMap::new();
+    for (t, h) in &notes {
+        let (day, e) = wrrk_shared::reports::entry(&cal, t, h);
+        by_day.entry(day).or_default().push(e.encode());
+    }
+    futures::stream::iter(by_day)
+        .map(|(day, list)| {
+            let org_id = admin.org_id.clone();
+            async move {
+                app.store
+                    .put_report_day(&org_id, day, &list, ENTRIES_PER_ITEM)
+                    .await
+            }
         })
         .buffer_unordered(args.seed_concurrency.max(1))
-        .collect::<Vec<()>>()
-        .await;
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect::<Result<Vec<()>, _>>()?;
     println!(
         "  {entries} rollup entries in {:.1} s ({:.1} a ticket)",
         began.elapsed().as_secs_f64(),
