@@ -9,6 +9,7 @@ import { Profile } from './pages/Profile';
 import { TeamSettings } from './pages/Team';
 import { OrganizationSettings } from './pages/Organization';
 import { SavedRepliesSettings } from './pages/SavedReplies';
+import { Reports } from './pages/Reports';
 import { ContactPage, Contacts } from './pages/Contacts';
 import { Rate } from './pages/Rate';
 import { Unsubscribe } from './pages/Unsubscribe';
@@ -64,6 +65,7 @@ export function App() {
   else if (path === '/settings/team') page = <TeamSettings />;
   else if (path === '/settings/organization') page = <OrganizationSettings />;
   else if (path === '/settings/replies') page = <SavedRepliesSettings />;
+  else if (path === '/reports') page = <Reports />;
   else if (path === '/contacts') page = <Contacts />;
   else if ((m = path.match(/^\/contacts\/([^/]+)$/))) page = <ContactPage key={m[1]} id={decodeURIComponent(m[1])} />;
   else page = <NotFound />;

@@ -11,7 +11,8 @@ export type Permission =
   | 'invitations:create'
   | 'teams:manage'
   | 'tickets:assign'
-  | 'saved_replies:manage';
+  | 'saved_replies:manage'
+  | 'reports:view';
 
 const TABLE: Record<Permission, Role[]> = {
   'users:update': ['ADMIN', 'MANAGER'],
@@ -22,6 +23,7 @@ const TABLE: Record<Permission, Role[]> = {
   'teams:manage': ['ADMIN', 'MANAGER'],
   'tickets:assign': ['ADMIN', 'MANAGER', 'SUPERVISOR'],
   'saved_replies:manage': ['ADMIN', 'MANAGER'],
+  'reports:view': ['ADMIN', 'MANAGER', 'SUPERVISOR'],
 };
 
 const RANK: Record<Role, number> = { ADMIN: 0, MANAGER: 1, SUPERVISOR: 2, AGENT: 3 };

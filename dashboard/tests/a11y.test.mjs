@@ -73,6 +73,7 @@ describe('accessibility', () => {
         ['/settings/organization', 'Organization'],
         ['/settings/replies', 'Saved replies'],
         ['/contacts', 'Contacts'],
+        ['/reports', 'Reports'],
         [`/contacts/${t.customerId}`, 'Pat Customer'],
         ['/no/such/page', 'Page not found'],
       ]) {
@@ -81,6 +82,7 @@ describe('accessibility', () => {
         if (path.startsWith('/tickets/')) await page.getByText('A note').waitFor();
         if (path === '/settings/team') await page.getByRole('heading', { name: /Support/ }).waitFor();
         if (path === '/contacts') await page.getByRole('link', { name: 'Pat Customer' }).waitFor();
+        if (path === '/reports') await page.locator('.report-chart canvas').waitFor();
         if (path.startsWith('/contacts/')) await page.getByRole('link', { name: /Accessible ticket/ }).waitFor();
         problems.push(...(await audit(page, path)));
       }

@@ -18,6 +18,7 @@ pub mod organizations;
 pub mod presence;
 pub mod realtime;
 pub mod registry;
+pub mod reports;
 pub mod saved_replies;
 pub mod teams;
 pub mod tickets;

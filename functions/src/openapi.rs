@@ -64,6 +64,7 @@ use wrrk_shared::http::ErrorBody;
         crate::saved_replies::update::handle,
         crate::saved_replies::delete::handle,
         crate::saved_replies::render::handle,
+        crate::reports::get::handle,
         crate::csat::get::handle,
         crate::csat::rate::handle,
         crate::presence::list::handle,

@@ -140,6 +140,7 @@ http_functions! {
     "saved-replies-update": "PATCH" "/api/saved-replies/{id}" [TableWrite] => crate::saved_replies::update::handle,
     "saved-replies-delete": "DELETE" "/api/saved-replies/{id}" [TableWrite] => crate::saved_replies::delete::handle,
     "saved-replies-render": "GET" "/api/saved-replies/{id}/render" [TableRead] => crate::saved_replies::render::handle,
+    "reports-get": "GET" "/api/reports" [TableRead] => crate::reports::get::handle,
     "csat-get": "GET" "/api/csat/{token}" [TableRead] => crate::csat::get::handle,
     "csat-rate": "POST" "/api/csat/{token}" [TableWrite, ManageConnections] => crate::csat::rate::handle,
     "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,

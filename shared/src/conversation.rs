@@ -217,6 +217,7 @@ pub async fn post_message_with(
     if let Some(event) = sla::message_event(message.author_type, !message.internal, machine) {
         ticket = sla::apply(app, ticket, event, message.created_at).await?;
     }
+    crate::reports::message_stored(app, &ticket, &message).await;
     // Boxed: the after-message steps (events, notifications, mail) are a deep future, and
     // every channel nests this one inside its own.
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, moves)).await;
@@ -325,6 +326,7 @@ pub async fn follow_up(
         .set_followed_by(&closed.org_id, &closed.id, &ticket.id)
         .await?;
     let ticket = start_sla(app, ticket, first.as_ref()).await?;
+    crate::reports::note_in(app, &org, &ticket, crate::reports::Happened::Opened).await;
     realtime::ticket_created(app, &ticket).await;
     let message = first.ok_or(StoreError::NotFound("Message"))?;
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, true)).await;
@@ -393,6 +395,7 @@ pub struct Opened {
 pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> StoreResult<Opened> {
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
     let ticket = start_sla(app, ticket, message.as_ref()).await?;
+    crate::reports::note_in(app, org, &ticket, crate::reports::Happened::Opened).await;
     realtime::ticket_created(app, &ticket).await;
     if let Some(m) = &message {
         Box::pin(after_message::message_stored(app, &ticket, m, true)).await;

@@ -203,6 +203,9 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
             ticket_id: survey.ticket_id.clone(),
         });
         crate::realtime::to_visitors(app, visitors, &event).await;
+        // Asked in the chat counts as a survey sent, as a mailed one does.
+        let at = survey.created_at;
+        crate::reports::note_in(app, &org, ticket, crate::reports::Happened::Surveyed { at }).await;
         return Ok(());
     }
     let token = token(
@@ -247,6 +250,8 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
             thread: ticket.email_references.clone(),
         })
         .await?;
+    let at = survey.created_at;
+    crate::reports::note_in(app, &org, ticket, crate::reports::Happened::Surveyed { at }).await;
     Ok(())
 }
 
@@ -299,6 +304,16 @@ pub async fn rate(
         .get_ticket(&rated.org_id, &rated.ticket_id)
         .await?
     {
+        let surveyed_at = rated.created_at;
+        crate::reports::note(
+            app,
+            &ticket,
+            crate::reports::Happened::Rated {
+                surveyed_at,
+                rating,
+            },
+        )
+        .await;
         let mut content = format!("The customer rated this conversation {rating}/5.");
         if let Some(c) = &rated.comment {
             content.push_str(&format!("\n\n\u{201c}{c}\u{201d}"));

@@ -299,6 +299,23 @@ pub fn survey(org_id: &str, survey_id: &str) -> Key {
     Key::new(org_pk(org_id), format!("SURVEY#{survey_id}"))
 }
 
+/// One day's report rollup of an organization (`date` local to it), shard `shard` of
+/// that day (every `reports::ENTRIES_PER_ITEM` entries start the next).
+pub fn report_day(org_id: &str, date: chrono::NaiveDate, shard: u64) -> Key {
+    Key::new(org_pk(org_id), format!("REPORT#{date}#{shard:04}"))
+}
+
+/// The entry counter of one day's report rollup (outside the range the report reads).
+pub fn report_day_counter(org_id: &str, date: chrono::NaiveDate) -> Key {
+    Key::new(org_pk(org_id), format!("REPORTN#{date}"))
+}
+
+/// The sort-key bounds of the report items of the days `from` to `to` (inclusive).
+pub fn report_days(from: chrono::NaiveDate, to: chrono::NaiveDate) -> (String, String) {
+    // `~` sorts after every digit: every shard of `to`.
+    (format!("REPORT#{from}#"), format!("REPORT#{to}#~"))
+}
+
 /// The global item of a WebSocket connection: API Gateway events name only the connection,
 /// so this points back to its organization, user and rooms.
 pub fn connection(connection_id: &str) -> Key {

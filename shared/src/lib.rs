@@ -17,6 +17,7 @@ pub mod keys;
 pub mod notify;
 pub mod rbac;
 pub mod realtime;
+pub mod reports;
 pub mod sla;
 pub mod snooze;
 pub mod store;

@@ -31,6 +31,9 @@ pub enum Permission {
     /// Create, edit and delete the organization's shared saved replies.
     #[serde(rename = "saved_replies:manage")]
     SavedRepliesManage,
+    /// See the organization's reports (every agent's and team's figures).
+    #[serde(rename = "reports:view")]
+    ReportsView,
 }
 
 use Permission::*;
@@ -46,6 +49,7 @@ const TABLE: &[(Permission, &[Role])] = &[
     (OrgUpdate, &[Admin]),
     (TicketsAssign, &[Admin, Manager, Supervisor]),
     (SavedRepliesManage, &[Admin, Manager]),
+    (ReportsView, &[Admin, Manager, Supervisor]),
 ];
 
 /// Whether `role` holds `permission`.
@@ -102,6 +106,7 @@ mod tests {
             (OrgUpdate, true, false, false, false),
             (TicketsAssign, true, true, true, false),
             (SavedRepliesManage, true, true, false, false),
+            (ReportsView, true, true, true, false),
         ];
         assert_eq!(
             matrix.len(),

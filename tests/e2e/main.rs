@@ -20,6 +20,7 @@ mod openapi;
 mod organizations;
 mod rbac_matrix;
 mod realtime;
+mod reports;
 mod safety;
 mod saved_replies;
 mod sla;

@@ -22,6 +22,7 @@ import type {
   Page,
   Presence,
   RenderedReply,
+  Report,
   Role,
   SavedReply,
   SavedReplyPatch,
@@ -280,6 +281,8 @@ export const api = {
     data<CustomerMerged>('POST', `/api/customers/${enc(id)}/merge`, { body: { customerId: duplicateId } }),
 
   // Saved replies
+  /** `GET /api/reports`: the figures of the days `from` to `to` (`YYYY-MM-DD`, inclusive). */
+  report: (from: string, to: string) => data<Report>('GET', '/api/reports', { query: { from, to } }),
   savedReplies: (q: { scope?: 'shared' | 'personal'; search?: string; limit?: number; cursor?: string | null } = {}) =>
     page<SavedReply>('/api/saved-replies', q),
   createSavedReply: (b: NewSavedReply) => data<SavedReply>('POST', '/api/saved-replies', { body: b }),

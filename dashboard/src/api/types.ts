@@ -170,3 +170,7 @@ export interface OutboxMail {
  * mail that came to it go out from it once verified). */
 export type SenderIdentity = S['SenderIdentityView'];
 export type DnsRecord = S['DnsRecord'];
+/** `GET /api/reports`. */
+export type Report = S['Report'];
+export type ReportFigures = S['ReportFigures'];
+export type ReportRow = S['ReportRow'];

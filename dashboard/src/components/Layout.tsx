@@ -5,7 +5,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, describe } from '../api/client';
 import { live } from '../live';
 import { Link, location, navigate } from '../router';
-import { clearSession, me, org, presence, setSession } from '../state';
+import { can, clearSession, me, org, presence, setSession } from '../state';
 import { titleCase } from '../format';
 import { needsEmailVerification } from '../api/types';
 import { startNotifications } from '../notifications';
@@ -101,6 +101,7 @@ export function Layout({ children }: { children: ComponentChildren }) {
         <nav aria-label="Main">
           <NavLink href="/" label="Inbox" />
           <NavLink href="/contacts" label="Contacts" />
+          {can('reports:view') && <NavLink href="/reports" label="Reports" />}
           <NavLink href="/settings/profile" label="Profile" />
           <NavLink href="/settings/team" label="Team" />
           <NavLink href="/settings/organization" label="Organization" />

@@ -195,8 +195,16 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     if let Some(t) = tell.filter(|t| t.user_id != caller.user.id.as_str()) {
         wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
     }
-    // This change resolved it: the customer is asked, once per resolve.
+    // This change resolved it: counted in the reports, and the customer is asked, once
+    // per resolve.
     if status == Some(TicketStatus::Resolved) && current.status != TicketStatus::Resolved {
+        let at = ticket.updated_at;
+        wrrk_shared::reports::note(
+            &app,
+            &ticket,
+            wrrk_shared::reports::Happened::Resolved { at },
+        )
+        .await;
         wrrk_shared::csat::send_survey(&app, &ticket).await;
     }
     ok(super::complete(&app, ticket).await?)

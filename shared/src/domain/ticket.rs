@@ -124,6 +124,10 @@ pub struct Ticket {
     /// Set on a CLOSED ticket once its customer wrote again: the ticket that continues it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub followed_by: Option<TicketId>,
+    /// When an agent first answered it publicly (set once, by the first reply; reports
+    /// count first-response time from it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_response_at: Option<DateTime<Utc>>,
     /// When it was opened.
     pub created_at: DateTime<Utc>,
     /// When any field last changed.

@@ -10,6 +10,7 @@ mod email;
 mod identities;
 mod invitations;
 mod organizations;
+mod reports;
 mod saved_replies;
 mod sessions;
 mod teams;

@@ -255,6 +255,7 @@ impl Store {
                 mail_to: None,
                 follows: new.follows.clone(),
                 followed_by: None,
+                first_response_at: None,
                 created_at: now,
                 updated_at: now,
                 last_activity_at: now,

@@ -286,6 +286,11 @@ impl CountedApi {
         std::mem::take(&mut *self.proxy.state.tally.lock().expect("tally lock"))
     }
 
+    /// The counting proxy's URL: an [`App`] pointed at it has its calls counted too.
+    pub fn dynamodb_url(&self) -> &str {
+        &self.proxy.url
+    }
+
     /// The engine's `Server` header, once it has answered.
     pub fn engine(&self) -> Option<String> {
         self.proxy.state.server.lock().expect("server lock").clone()

@@ -13,6 +13,7 @@ mod email;
 mod endpoint;
 mod load;
 mod realtime;
+mod reports;
 mod seed;
 mod tickets;
 mod users;
@@ -55,6 +56,9 @@ enum Bench {
     Widget(widget::WidgetArgs),
     /// What each operation asks of AWS and what two workloads cost at list prices.
     Cost(cost::CostArgs),
+    /// The 90-day report of a busy organization: its reads and latency; what a resolve
+    /// writes with its rollups.
+    Reports(reports::ReportsArgs),
 }
 
 /// mimalloc, as the Lambda binary uses (glibc's malloc and free were a fifth of the CPU
@@ -76,6 +80,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::Email(args) => email::email(args).await,
         Bench::Widget(args) => widget::widget(args).await,
         Bench::Cost(args) => cost::cost(args).await,
+        Bench::Reports(args) => reports::reports(args).await,
     }
 }
 
