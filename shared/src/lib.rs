@@ -4,6 +4,7 @@
 
 pub mod after_message;
 pub mod app;
+pub mod assignment;
 pub mod auth;
 pub mod conversation;
 pub mod csat;

@@ -222,6 +222,8 @@ impl Outcome {
 /// Where a mail goes.
 struct Route {
     org_id: String,
+    /// The organization's address the mail came to (routing rules read it).
+    address: Option<String>,
     /// The ticket a reply address named.
     reply_ticket: Option<String>,
 }
@@ -244,6 +246,7 @@ async fn route(
             if let Some((org_id, ticket_id)) = app.store.find_reply_token(&token).await? {
                 return Ok(Some(Route {
                     org_id,
+                    address: None,
                     reply_ticket: Some(ticket_id),
                 }));
             }
@@ -255,12 +258,14 @@ async fn route(
         {
             return Ok(Some(Route {
                 org_id,
+                address: Some(address),
                 reply_ticket: None,
             }));
         }
         if let Some(org_id) = app.store.find_support_address(&address).await? {
             return Ok(Some(Route {
                 org_id,
+                address: Some(address),
                 reply_ticket: None,
             }));
         }
@@ -485,7 +490,15 @@ async fn handle_claimed(
         }
         linked_to = Some(ticket);
     }
-    open(app, org_id, mail, &from_email, linked_to).await
+    open(
+        app,
+        org_id,
+        mail,
+        &from_email,
+        linked_to,
+        route.address.clone(),
+    )
+    .await
 }
 
 /// Stores the thread's Message-IDs and participants after a mail joined a ticket.
@@ -638,6 +651,7 @@ async fn open(
     mail: &InboundMail,
     from: &Email,
     linked_to: Option<Ticket>,
+    address: Option<String>,
 ) -> anyhow::Result<Outcome> {
     let org = app
         .store
@@ -645,6 +659,15 @@ async fn open(
         .await?
         .context("organization vanished")?;
     let (meta, attachments) = build_meta(app, org_id, mail, None).await?;
+    // Forwarded mail reaches wrrk's own address; the organization's address it was
+    // written to is in To or Cc, and that is the one routing rules name.
+    let mut address = address;
+    for r in &mail.recipients {
+        if app.store.find_support_address(r).await?.as_deref() == Some(org_id) {
+            address = Some(r.clone());
+            break;
+        }
+    }
     let name = mail
         .from_name
         .clone()
@@ -684,6 +707,11 @@ async fn open(
             }),
             email_references: mail.message_id.iter().cloned().collect(),
             follows: None,
+            team_id: None,
+            via: wrrk_shared::domain::Via {
+                support_address: address,
+                widget_origin: None,
+            },
         },
     )
     .await?;

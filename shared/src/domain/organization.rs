@@ -21,6 +21,10 @@ pub struct Organization {
     /// others (invitations), so a throwaway sign-up cannot relay mail.
     #[serde(default)]
     pub verified: bool,
+    /// Which team a new conversation goes to, by where it came from (first match).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub routing_rules: Vec<super::RoutingRule>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -39,6 +43,7 @@ impl Organization {
             timezone: "UTC".into(),
             widget: WidgetSettings::default(),
             verified: false,
+            routing_rules: Vec::new(),
             created_at: now,
             updated_at: now,
             version: 1,
