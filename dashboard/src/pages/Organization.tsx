@@ -3,6 +3,7 @@ import { api, describe, getConfig } from '../api/client';
 import type { Organization, WidgetPatch, WidgetPosition } from '../api/types';
 import { can, org } from '../state';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
+import { RoutingRules } from '../components/RoutingRules';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -134,6 +135,7 @@ export function OrganizationSettings() {
           )}
         </fieldset>
       </form>
+      <RoutingRules orgId={o.id} rules={o.routingRules} editable={editable} />
       {o.supportAddress && (
         <section class="panel narrow" aria-labelledby="support-heading">
           <h2 id="support-heading">Support address</h2>
