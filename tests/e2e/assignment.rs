@@ -451,9 +451,24 @@ async fn another_organizations_teams_are_not_found_and_bad_rules_are_refused_who
         .await;
     assert_eq!(r.status, 404, "{:?}", r.body);
     let path = format!("/api/organizations/{}/routing-rules", admin.org_id);
+    // Rules may share a team.
+    set_rules(
+        &app,
+        &admin,
+        json!([{ "channel": "EMAIL", "teamId": mine }, { "teamId": mine }]),
+    )
+    .await;
     set_rules(&app, &admin, json!([{ "channel": "CHAT", "teamId": mine }])).await;
+    // A rule naming another organization's team: that team is not found.
+    let r = app
+        .patch(
+            &path,
+            &admin.token,
+            json!({ "rules": [{ "teamId": mine }, { "teamId": theirs }] }),
+        )
+        .await;
+    assert_eq!(r.status, 404, "{:?}", r.body);
     for (rules, field) in [
-        (json!([{ "teamId": mine }, { "teamId": theirs }]), "rules"),
         (
             json!([{ "widgetOrigin": "ftp://x.test", "teamId": mine }]),
             "rules",

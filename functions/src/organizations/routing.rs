@@ -62,7 +62,10 @@ async fn parse_rules(
         ));
     }
     let ids: Vec<String> = raw.iter().map(|r| r.team_id.to_string()).collect();
-    let valid: Vec<String> = ids.iter().filter(|i| is_valid_id(i)).cloned().collect();
+    // Distinct: a batch read refuses a key named twice, and rules may share a team.
+    let mut valid: Vec<String> = ids.iter().filter(|i| is_valid_id(i)).cloned().collect();
+    valid.sort();
+    valid.dedup();
     let teams = if valid.is_empty() {
         Vec::new()
     } else {
@@ -70,9 +73,9 @@ async fn parse_rules(
     };
     let mut out = Vec::with_capacity(raw.len());
     for r in raw {
-        // Another organization's team is no team of yours: the same answer as none.
+        // Another organization's team is no team of yours: 404, the same answer as none.
         if !teams.iter().any(|t| t.id == r.team_id) {
-            return Err(ApiError::invalid("rules", "rules: teamId: no such team"));
+            return Err(ApiError::NotFound("Team"));
         }
         let support_address = r
             .support_address
