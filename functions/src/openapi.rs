@@ -33,6 +33,7 @@ use wrrk_shared::http::ErrorBody;
         crate::users::deactivate::handle,
         crate::organizations::get::handle,
         crate::organizations::update::handle,
+        crate::organizations::routing::handle,
         crate::teams::list::handle,
         crate::teams::create::handle,
         crate::teams::get::handle,

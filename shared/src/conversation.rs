@@ -251,7 +251,13 @@ pub async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
             return Ok(ticket);
         }
         match app.store.update_ticket(&ticket, &changes).await {
-            Ok(t) => return Ok(t),
+            Ok(t) => {
+                // Back to OPEN with its assignee: it counts for them again.
+                if t.assignee_id.is_some() {
+                    crate::assignment::settle(app, &t).await;
+                }
+                return Ok(t);
+            }
             Err(StoreError::Conflict(Conflict::StaleWrite)) => {
                 ticket = app
                     .store
@@ -319,6 +325,9 @@ pub async fn follow_up(
                 first_message: Some(message),
                 email_references: closed.email_references.clone(),
                 follows: Some(closed.id.clone()),
+                // A follow-up stays with the closed ticket's team.
+                team_id: closed.team_id.clone(),
+                via: Default::default(),
             },
         )
         .await?;
@@ -327,7 +336,7 @@ pub async fn follow_up(
         .await?;
     let ticket = start_sla(app, ticket, first.as_ref()).await?;
     crate::reports::note_in(app, &org, &ticket, crate::reports::Happened::Opened).await;
-    realtime::ticket_created(app, &ticket).await;
+    let ticket = announce_opened(app, ticket).await;
     let message = first.ok_or(StoreError::NotFound("Message"))?;
     let delivery = Box::pin(after_message::message_stored(app, &ticket, &message, true)).await;
     tracing::info!(ticket_id = %ticket.id, follows = %closed.id, "follow-up ticket opened");
@@ -378,6 +387,20 @@ async fn start_sla(app: &App, ticket: Ticket, first: Option<&Message>) -> StoreR
     .await
 }
 
+/// Announces a new ticket, then lets its team's assignment rules place it: the ticket as
+/// it is after that (assigned, or as it was).
+async fn announce_opened(app: &App, ticket: Ticket) -> Ticket {
+    realtime::ticket_created(app, &ticket).await;
+    if ticket.team_id.is_none() {
+        return ticket;
+    }
+    Box::pin(crate::assignment::new_conversation(app, &ticket)).await;
+    match app.store.get_ticket(&ticket.org_id, &ticket.id).await {
+        Ok(Some(t)) => t,
+        _ => ticket,
+    }
+}
+
 /// What opening a ticket achieved.
 #[derive(Debug, Clone)]
 pub struct Opened {
@@ -390,13 +413,19 @@ pub struct Opened {
 }
 
 /// Opens a ticket (customer found or created by email, the next number, the first
-/// message), announces it to the organization, and runs the after-message path for the
-/// first message.
+/// message), sends it to a team by the organization's routing rules (unless the caller
+/// named one), announces it to the organization, lets the team's assignment rules place it
+/// ([`crate::assignment`]), and runs the after-message path for the first message.
 pub async fn open_ticket(app: &App, org: &Organization, new: NewTicket) -> StoreResult<Opened> {
+    let mut new = new;
+    if new.team_id.is_none() {
+        let origin = crate::domain::Origin::new(new.channel, &new.via);
+        new.team_id = crate::domain::route(&org.routing_rules, &origin).cloned();
+    }
     let (ticket, customer, message) = app.store.open_ticket(org, new).await?;
     let ticket = start_sla(app, ticket, message.as_ref()).await?;
     crate::reports::note_in(app, org, &ticket, crate::reports::Happened::Opened).await;
-    realtime::ticket_created(app, &ticket).await;
+    let ticket = announce_opened(app, ticket).await;
     if let Some(m) = &message {
         Box::pin(after_message::message_stored(app, &ticket, m, true)).await;
     }

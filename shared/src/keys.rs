@@ -512,3 +512,29 @@ pub fn sla_breach(org_id: &str, ticket_id: &str, target: &str, due: &str) -> Key
         format!("SLABREACH#{ticket_id}#{target}#{due}"),
     )
 }
+
+// ---- assignment --------------------------------------------------------------------------
+
+/// How many open conversations an agent holds (an atomic counter that refuses above a
+/// team's cap when the rules assign, given back when a conversation leaves them).
+pub fn agent_load(org_id: &str, user_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("LOAD#{user_id}"))
+}
+
+/// A team's round-robin position (an atomic counter).
+pub fn round_robin(org_id: &str, team_id: &str) -> Key {
+    Key::new(org_pk(org_id), format!("ROUNDROBIN#{team_id}"))
+}
+
+/// Partition of a team's queue: conversations no agent could take, oldest first.
+pub fn team_queue_pk(org_id: &str, team_id: &str) -> String {
+    format!("ORG#{org_id}#QUEUE#{team_id}")
+}
+
+/// A conversation waiting in its team's queue since `since` (RFC 3339).
+pub fn team_queue(org_id: &str, team_id: &str, since: &str, ticket_id: &str) -> Key {
+    Key::new(
+        team_queue_pk(org_id, team_id),
+        format!("{since}#{ticket_id}"),
+    )
+}

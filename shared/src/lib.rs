@@ -4,6 +4,7 @@
 
 pub mod after_message;
 pub mod app;
+pub mod assignment;
 pub mod auth;
 pub mod business_hours;
 pub mod conversation;

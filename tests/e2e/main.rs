@@ -1,5 +1,6 @@
 //! End-to-end tests: each starts a fresh local stack and drives it like a client would.
 
+mod assignment;
 mod auth;
 mod contacts;
 mod cross_tenant;

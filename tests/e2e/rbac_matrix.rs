@@ -115,6 +115,13 @@ const MATRIX: &[Row] = &[
         ADMINS,
     ),
     row(
+        "PATCH",
+        "/api/organizations/{org}/routing-rules",
+        Some(r#"{"rules": [{"channel": "CHAT", "teamId": "{team}"}]}"#),
+        Nothing,
+        ADMINS,
+    ),
+    row(
         "GET",
         "/api/organizations/{org}/addresses",
         None,
@@ -177,6 +184,13 @@ const MATRIX: &[Row] = &[
         "PATCH",
         "/api/teams/{team}",
         Some(r#"{"name": "Shared {unique}"}"#),
+        Nothing,
+        MANAGERS,
+    ),
+    row(
+        "PATCH",
+        "/api/teams/{team}",
+        Some(r#"{"assignmentMode": "MANUAL", "maxOpenPerAgent": 7}"#),
         Nothing,
         MANAGERS,
     ),

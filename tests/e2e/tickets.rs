@@ -455,6 +455,8 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                 }),
                 email_references: vec!["first@mail.customer.io".into()],
                 follows: None,
+                team_id: None,
+                via: Default::default(),
             },
         )
         .await

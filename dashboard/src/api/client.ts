@@ -32,6 +32,9 @@ import type {
   SignupRequest,
   SurveyView,
   Team,
+  TeamPatch,
+  RoutingRule,
+  RoutingRuleInput,
   Ticket,
   TicketSummary,
   TicketPatch,
@@ -215,6 +218,11 @@ export const api = {
   createTeam: (name: string, description?: string) =>
     data<Team>('POST', '/api/teams', { body: description ? { name, description } : { name } }),
   deleteTeam: (id: string) => data<void>('DELETE', `/api/teams/${enc(id)}`),
+  /** Name, description, assignment mode and cap of open conversations per agent. */
+  updateTeam: (id: string, patch: TeamPatch) => data<Team>('PATCH', `/api/teams/${enc(id)}`, { body: patch }),
+  /** Replaces the organization's routing rules (tried in order, the first match wins). */
+  updateRoutingRules: (orgId: string, rules: RoutingRuleInput[]) =>
+    data<RoutingRule[]>('PATCH', `/api/organizations/${enc(orgId)}/routing-rules`, { body: { rules } }),
   teamMembers: (id: string, q: { limit?: number; cursor?: string | null } = {}) =>
     page<User>(`/api/teams/${enc(id)}/members`, q),
   addTeamMember: (id: string, userId: string) =>

@@ -66,6 +66,11 @@ export type SignupRequest = S['AuthSignupRequest'];
 export type UserPatch = S['UsersUpdateRequest'];
 export type OrganizationPatch = S['OrganizationsUpdateRequest'];
 export type Team = S['Team'];
+export type TeamPatch = S['TeamsUpdateRequest'];
+export type AssignmentMode = S['AssignmentMode'];
+export const ASSIGNMENT_MODES: AssignmentMode[] = ['MANUAL', 'ROUND_ROBIN'];
+export type RoutingRule = S['RoutingRule'];
+export type RoutingRuleInput = S['RoutingRuleInput'];
 export type InvitationStatus = S['InvitationStatus'];
 export type Invitation = S['Invitation'];
 /** `GET /api/invitations/token/{token}` (public). */

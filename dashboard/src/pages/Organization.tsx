@@ -6,6 +6,7 @@ import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui'
 import { CsatSettings } from '../components/CsatSettings';
 import { BusinessHoursSettings } from '../components/BusinessHoursSettings';
 import { SenderIdentities } from '../components/SenderIdentities';
+import { RoutingRules } from '../components/RoutingRules';
 
 function CopyButton({ text, label }: { text: string; label: string }) {
   const [said, setSaid] = useState<string | null>(null);
@@ -138,6 +139,7 @@ export function OrganizationSettings() {
         </fieldset>
       </form>
       <BusinessHoursSettings org={o} editable={editable} onSaved={(n) => ((org.value = n), setO(n))} />
+      <RoutingRules orgId={o.id} rules={o.routingRules} editable={editable} />
       {o.supportAddress && (
         <section class="panel narrow" aria-labelledby="support-heading">
           <h2 id="support-heading">Support address</h2>

@@ -7,6 +7,7 @@ import { can, me, presence, rememberUsers } from '../state';
 import { outranksOrEquals } from '../perms';
 import { ErrorText, Field, Notice, useAction, useTitle } from '../components/ui';
 import { titleCase, when } from '../format';
+import { TeamAssignment } from '../components/TeamAssignment';
 
 function Members({ users, onChange }: { users: User[]; onChange: (u: User) => void }) {
   const self = me.value!;
@@ -204,6 +205,7 @@ function TeamRow({ team, users, onDeleted }: { team: Team; users: User[]; onDele
         </span>
       </h3>
       {team.description && <p class="muted">{team.description}</p>}
+      <TeamAssignment team={team} manage={manage} />
       <ul class="list" aria-label={`Members of ${team.name}`}>
         {(members ?? []).map((u) => (
           <li key={u.id}>

@@ -39,6 +39,8 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     }
     if let Some(presence) = online {
         realtime::presence_changed(&app, &conn, &presence).await;
+        // An agent came online: their round-robin teams' queued conversations may go to them.
+        wrrk_shared::assignment::agent_free(&app, &conn.org_id, &conn.user_id).await;
     }
     tracing::info!(connection_id = %conn.id, org_id = %conn.org_id, kind = ?conn.kind, "connected");
     accepted()

@@ -54,6 +54,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             .transpose()?
             .flatten(),
         member_count: 0,
+        assignment_mode: Default::default(),
+        max_open_per_agent: wrrk_shared::domain::DEFAULT_MAX_OPEN_PER_AGENT,
         created_at: now,
         updated_at: now,
         version: 1,

@@ -1,12 +1,14 @@
-//! `PATCH /api/teams/{id}` (`teams:manage`): rename or re-describe.
+//! `PATCH /api/teams/{id}` (`teams:manage`): rename or re-describe; the assignment mode
+//! (`MANUAL`, `ROUND_ROBIN`) and the cap of open conversations per agent.
 
 use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::domain::{AssignmentMode, MAX_OPEN_PER_AGENT_LIMIT};
 use wrrk_shared::http::{
-    ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
+    ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
 use wrrk_shared::rbac::Permission;
 
@@ -25,6 +27,9 @@ struct Body {
     )]
     #[serde(default, deserialize_with = "nullable")]
     description: Option<Option<String>>,
+    assignment_mode: Option<wrrk_shared::domain::AssignmentMode>,
+    #[schema(minimum = 1, maximum = 100)]
+    max_open_per_agent: Option<u32>,
 }
 
 /// A versioned write; a rename moves the name marker in the same transaction.
@@ -53,6 +58,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         Some(None) => Some(None),
         None => None,
     };
+    if let Some(cap) = body.max_open_per_agent
+        && !(1..=MAX_OPEN_PER_AGENT_LIMIT).contains(&cap)
+    {
+        return Err(ApiError::invalid(
+            "maxOpenPerAgent",
+            format!("maxOpenPerAgent: from 1 to {MAX_OPEN_PER_AGENT_LIMIT}"),
+        ));
+    }
     let team = retry_on_stale(|| async {
         let before = super::load(&app, caller.org_id(), &id).await?;
         let mut team = before.clone();
@@ -62,11 +75,21 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         if let Some(d) = &description {
             team.description = d.clone();
         }
+        if let Some(m) = body.assignment_mode {
+            team.assignment_mode = m;
+        }
+        if let Some(cap) = body.max_open_per_agent {
+            team.max_open_per_agent = cap;
+        }
         team.version += 1;
         team.updated_at = Utc::now();
         app.store.save_team(&team, &before.name).await?;
         Ok(team)
     })
     .await?;
+    // Round robin now, or room under a raised cap: the queue may move.
+    if team.assignment_mode == AssignmentMode::RoundRobin {
+        wrrk_shared::assignment::drain_team(&app, &team).await;
+    }
     ok(team)
 }

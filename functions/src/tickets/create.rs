@@ -113,6 +113,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             first_message: Some(first),
             email_references: Vec::new(),
             follows: None,
+            team_id: None,
+            via: Default::default(),
         },
     )
     .await?;

@@ -5,15 +5,14 @@
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
+use wrrk_shared::assignment;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{PersonSummary, Priority, Ticket, TicketStatus, TrimmedText};
-use wrrk_shared::events::NoticeKind;
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
 use wrrk_shared::ids::is_valid_id;
 use wrrk_shared::rbac::Permission;
-use wrrk_shared::realtime;
 use wrrk_shared::store::{Conflict, StoreError, TicketChanges};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -181,19 +180,19 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     let assignee_changed = ticket.assignee_id != current.assignee_id;
     let widen = assignee_changed || ticket.team_id != current.team_id;
-    let tell = ticket
-        .assignee_id
-        .as_deref()
-        .filter(|_| assignee_changed)
-        .map(|a| realtime::Tell {
-            user_id: a,
-            kind: NoticeKind::Assigned,
-            by_user_id: Some(&caller.user.id),
-            by_name: &caller.user.name,
-        });
-    realtime::ticket_updated(&app, &ticket, widen, tell).await;
-    if let Some(t) = tell.filter(|t| t.user_id != caller.user.id.as_str()) {
-        wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
+    assignment::announce(
+        &app,
+        &ticket,
+        widen,
+        assignee_changed,
+        Some(&caller.user.id),
+        &caller.user.name,
+    )
+    .await;
+    // Resolved, closed, unassigned or reassigned: the agents' counts follow, and a place
+    // given back lets their teams' queues move.
+    if assignee_changed || ticket.status != current.status {
+        assignment::settle(&app, &ticket).await;
     }
     // This change resolved it: counted in the reports, and the customer is asked, once
     // per resolve.

@@ -47,6 +47,11 @@ impl Cors {
         Ok(())
     }
 
+    /// The allowed site the request came from (normalized), if it named one.
+    pub(crate) fn site(&self) -> Option<String> {
+        self.origin.as_deref().and_then(parse_origin)
+    }
+
     /// The response (an error as its JSON answer), with CORS headers when allowed.
     pub(crate) fn finish(self, result: ApiResult) -> ApiResult {
         let mut resp: Response<Body> = result.unwrap_or_else(|e| e.into_response());

@@ -227,6 +227,11 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             first_message: first,
             email_references: Vec::new(),
             follows: None,
+            team_id: None,
+            via: wrrk_shared::domain::Via {
+                support_address: None,
+                widget_origin: cors.site(),
+            },
         },
     )
     .await?;

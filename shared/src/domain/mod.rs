@@ -5,6 +5,7 @@ mod email;
 mod invitation;
 mod organization;
 mod role;
+mod routing;
 mod saved_reply;
 mod team;
 mod ticket;
@@ -18,6 +19,10 @@ pub use email::{Attachment, DeliveryState, EmailDelivery, EmailMeta, MailKind};
 pub use invitation::{INVITATION_DAYS, Invitation, InvitationStatus};
 pub use organization::{Organization, WidgetPosition, WidgetSettings};
 pub use role::Role;
+pub use routing::{
+    AssignmentMode, DEFAULT_MAX_OPEN_PER_AGENT, MAX_OPEN_PER_AGENT_LIMIT, MAX_ROUTING_RULES,
+    Origin, RoutingRule, Via, route,
+};
 pub use saved_reply::{Placeholders, SavedReply};
 pub use team::Team;
 pub use ticket::{

@@ -34,6 +34,10 @@ pub struct Organization {
     /// others (invitations), so a throwaway sign-up cannot relay mail.
     #[serde(default)]
     pub verified: bool,
+    /// Which team a new conversation goes to, by where it came from (first match).
+    #[serde(default)]
+    #[schema(required = true)]
+    pub routing_rules: Vec<super::RoutingRule>,
     /// When it was created.
     pub created_at: DateTime<Utc>,
     /// When it last changed.
@@ -65,6 +69,7 @@ impl Organization {
             holidays: Vec::new(),
             sla_policies: crate::sla::SlaPolicies::default(),
             verified: false,
+            routing_rules: Vec::new(),
             created_at: now,
             updated_at: now,
             version: 1,

@@ -1,6 +1,7 @@
 //! Single-table DynamoDB access. Every read and write of the table goes through here;
 //! keys come from [`crate::keys`]. No Scan anywhere: every list is a Query on a key.
 
+mod assignment;
 mod connections;
 mod csat;
 pub mod cursor;
@@ -31,6 +32,7 @@ use serde::de::DeserializeOwned;
 
 use crate::keys::{self, Key, attr};
 
+pub use assignment::{AgentState, AssignOutcome, Queued};
 pub use connections::{Closed, MAX_CONNECTIONS_PER_USER, MAX_ROOMS_PER_CONNECTION};
 pub use deploy::SetupLink;
 pub use email::{InboundClaim, QuarantinedMail, RetryItem, StoredAttachment, UploadState};
@@ -109,6 +111,10 @@ pub enum Conflict {
         /// The window.
         window_seconds: i64,
     },
+    /// The agent holds the most open conversations their team's cap allows.
+    AgentFull,
+    /// The conversation was assigned (or moved on) meanwhile.
+    TicketTaken,
     /// The connection follows the most tickets allowed.
     TooManyRooms {
         /// The limit.
@@ -138,6 +144,8 @@ impl Conflict {
             Self::TooManyConnections { .. } => crate::http::ErrorCode::TooManyConnections,
             Self::FrameLimit { .. } => crate::http::ErrorCode::FrameLimit,
             Self::TooManyRooms { .. } => crate::http::ErrorCode::TooManyRooms,
+            // The rules' own outcomes: handled where they happen, never answered.
+            Self::AgentFull | Self::TicketTaken => crate::http::ErrorCode::Conflict,
         }
     }
 
@@ -191,6 +199,8 @@ impl std::fmt::Display for Conflict {
                 f,
                 "At most {max} frames every {window_seconds} seconds; slow down."
             ),
+            Self::AgentFull => f.write_str("This agent has as many open conversations as allowed."),
+            Self::TicketTaken => f.write_str("This conversation was assigned meanwhile."),
             Self::TooManyRooms { max } => {
                 write!(f, "A connection can follow at most {max} tickets.")
             }

@@ -54,7 +54,7 @@ impl Store {
         let mut tx = Tx::new().update(
             self,
             &keys::team(&team.org_id, &team.id),
-            "SET #name = :name, description = :description, updatedAt = :updated, version = :version",
+            "SET #name = :name, description = :description, assignmentMode = :mode, maxOpenPerAgent = :cap, updatedAt = :updated, version = :version",
             Some("attribute_exists(PK) AND version = :prev"),
             &[("#name", "name")],
             vec![
@@ -63,6 +63,8 @@ impl Store {
                     ":description",
                     team.description.as_ref().map_or(AttributeValue::Null(true), s),
                 ),
+                (":mode", s(team.assignment_mode.as_str())),
+                (":cap", n(team.max_open_per_agent)),
                 (":updated", s(ts(team.updated_at))),
                 (":version", n(team.version)),
                 (":prev", n(team.version.saturating_sub(1))),

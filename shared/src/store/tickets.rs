@@ -45,6 +45,11 @@ pub struct NewTicket {
     pub email_references: Vec<String>,
     /// The CLOSED ticket it continues (its customer wrote again).
     pub follows: Option<TicketId>,
+    /// Its team (`None`: the organization's routing rules decide, in
+    /// `conversation::open_ticket`).
+    pub team_id: Option<crate::ids::TeamId>,
+    /// Where it came from beyond its channel (the routing rules read it).
+    pub via: crate::domain::Via,
 }
 
 /// Which tickets a list wants: a Query on the tickets-by-activity index, filtered.
@@ -244,7 +249,7 @@ impl Store {
                 channel: new.channel,
                 customer_id: customer.id.clone(),
                 assignee_id: None,
-                team_id: None,
+                team_id: new.team_id.clone(),
                 tags: Vec::new(),
                 customer: Some((&customer).into()),
                 assignee: None,

@@ -955,12 +955,94 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
         a.socket.unsubscribe(&ticket).await?;
         a.socket.drain();
     }
+    let plain_chats: Vec<String> = chats.iter().map(|c| c.ticket.clone()).collect();
     let visitor_leaves = b.op("visitor leaves (socket closed)");
     for chat in chats {
         b.begin();
         chat.socket.close().await;
         b.ran("ws-disconnect").await?;
         b.end(visitor_leaves);
+    }
+
+    // ---- assignment rules ----------------------------------------------------------------
+    // The same chat start, routed to a round-robin team of both agents (online, under the
+    // cap): what routing, the selection, the assignment and its notice add; and resolving
+    // such a ticket, which gives the agent's place back and looks at the team's queue.
+    let team = b
+        .post("/api/teams", Some(&a0), json!({ "name": "Round robin" }))
+        .await?;
+    let team_id = str_at(&team, "/data/id")?.to_string();
+    for a in &agents {
+        b.post(
+            &format!("/api/teams/{team_id}/members"),
+            Some(&a0),
+            json!({ "userId": a.session.user_id }),
+        )
+        .await?;
+    }
+    b.call(
+        reqwest::Method::PATCH,
+        &format!("/api/teams/{team_id}"),
+        Some(&a0),
+        Some(json!({ "assignmentMode": "ROUND_ROBIN", "maxOpenPerAgent": 100 })),
+    )
+    .await?;
+    let rules_path = format!("/api/organizations/{}/routing-rules", admin.org_id);
+    b.call(
+        reqwest::Method::PATCH,
+        &rules_path,
+        Some(&a0),
+        Some(json!({ "rules": [{ "channel": "CHAT", "teamId": team_id }] })),
+    )
+    .await?;
+    let chat_start_rr = b.op("chat start, routed to a round-robin team and assigned");
+    let mut assigned = Vec::new();
+    for i in 0..n {
+        b.begin();
+        let chat = start_chat(&b, &widget_key, 300 + i).await?;
+        b.end(chat_start_rr);
+        for a in &mut agents {
+            a.socket
+                .expect("ticket:created", |d| d["id"] == chat.ticket.as_str())
+                .await?;
+            a.socket.drain();
+        }
+        assigned.push(chat.ticket.clone());
+        chat.socket.close().await;
+    }
+    let resolve_rr = b.op("resolve a ticket the rules assigned (place given back)");
+    for id in &assigned {
+        b.begin();
+        b.call(
+            reqwest::Method::PATCH,
+            &format!("/api/tickets/{id}"),
+            Some(&a0),
+            Some(json!({ "status": "RESOLVED" })),
+        )
+        .await?;
+        b.end(resolve_rr);
+    }
+    let resolve_plain = b.op("resolve a chat of no team, unassigned");
+    for id in plain_chats.iter().take(n as usize) {
+        b.begin();
+        b.call(
+            reqwest::Method::PATCH,
+            &format!("/api/tickets/{id}"),
+            Some(&a0),
+            Some(json!({ "status": "RESOLVED" })),
+        )
+        .await?;
+        b.end(resolve_plain);
+    }
+    b.call(
+        reqwest::Method::PATCH,
+        &rules_path,
+        Some(&a0),
+        Some(json!({ "rules": [] })),
+    )
+    .await?;
+    for a in &mut agents {
+        a.socket.drain();
     }
 
     email_ops(&mut b, &mut agents, n, "2 agents online").await?;
@@ -1025,6 +1107,21 @@ pub async fn cost(args: CostArgs) -> anyhow::Result<()> {
     println!(
         "    with both agents on another ticket's page when each chat starts (each still hears ticket:created): ${:.4}",
         busy.total(ms)
+    );
+    let rules = Usage::default()
+        .plus(&b.usage(chat_start_rr), 10_000.0)
+        .plus(&b.usage(chat_start), -10_000.0)
+        .plus(&b.usage(resolve_rr), 10_000.0)
+        .plus(&b.usage(resolve_plain), -10_000.0);
+    println!(
+        "    assignment rules (routed to a round-robin team, assigned, the assignee told; resolved, \
+         the place given back): {:+.0} DynamoDB requests, {:+.1} RRU, {:+.1} WRU, {:+.0} WebSocket \
+         posts, ${:+.4} per 10,000 chats",
+        rules.ddb_requests,
+        rules.read_units,
+        rules.write_units,
+        rules.ws_posts,
+        rules.total(ms)
     );
     let typed = chats.plus(&b.usage(typing), 10.0 * 10_000.0);
     println!(

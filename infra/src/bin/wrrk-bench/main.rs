@@ -5,6 +5,7 @@
 //! `tickets` also count what each call asks of DynamoDB. It is a measurement tool, not a
 //! test: it asserts nothing and only reports what it saw.
 
+mod assign;
 mod auth;
 mod concurrency;
 mod cost;
@@ -46,6 +47,9 @@ enum Bench {
     Users(users::UsersArgs),
     /// Ticket lists, a ticket's messages and replying, in an organization of many tickets.
     Tickets(tickets::TicketsArgs),
+    /// A new conversation reaching every agent's socket (200 agents), without and with
+    /// round-robin assignment: p50/p99.
+    Assign(assign::AssignArgs),
     /// `message:new` fan-out to rooms of 1, 100 and 1,000 sockets, and a sustained rate.
     Realtime(realtime::RealtimeArgs),
     /// 50 concurrent posters on one ticket; 40 parallel wrong logins for one account.
@@ -75,6 +79,7 @@ async fn main() -> anyhow::Result<()> {
         Bench::ForgotPassword(args) => auth::forgot_password(args).await,
         Bench::Users(args) => users::users(args).await,
         Bench::Tickets(args) => tickets::tickets(args).await,
+        Bench::Assign(args) => assign::assign(args).await,
         Bench::Realtime(args) => realtime::realtime(args).await,
         Bench::Concurrency(args) => concurrency::concurrency(args).await,
         Bench::Email(args) => email::email(args).await,

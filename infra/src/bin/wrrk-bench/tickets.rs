@@ -382,6 +382,8 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
         }),
         email_references: email_id.into_iter().collect(),
         follows: None,
+        team_id: None,
+        via: Default::default(),
     }
 }
 

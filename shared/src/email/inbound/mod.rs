@@ -599,6 +599,12 @@ async fn open(
             }),
             email_references: mail.message_id.iter().cloned().collect(),
             follows: None,
+            team_id: None,
+            // Routing rules name the organization's address the customer wrote to.
+            via: crate::domain::Via {
+                support_address: mail_to.clone(),
+                widget_origin: None,
+            },
         },
     )
     .await?;
