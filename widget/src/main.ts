@@ -308,7 +308,7 @@ function start(el: HTMLScriptElement) {
       if (!v.text.value && !attached.length) v.text.value = content;
       const err = e instanceof ApiError ? e : new ApiError(0, 'network', 'network');
       const why = sendFailure(err.status, err.retryAfter);
-      if (attached.length && [409, 410, 413, 422].includes(err.status)) v.showNote(t.uploadFailed);
+      if (attached.length && (err.code === 'upload_failed' || [409, 410, 413, 422].includes(err.status))) v.showNote(t.uploadFailed);
       else if (why.kind === 'slow') v.showNote(fill(t.slow, { s: why.seconds }));
       else if (why.kind === 'refused') v.showNote(t.refused);
       else {
