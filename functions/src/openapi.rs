@@ -75,6 +75,8 @@ use wrrk_shared::http::ErrorBody;
         crate::widget::messages_list::handle,
         crate::widget::connect_ticket::handle,
         crate::widget::csat::handle,
+        crate::widget::attachments_create::handle,
+        crate::widget::attachments_get::handle,
         crate::widget::preflight::handle,
         crate::email::addresses::list,
         crate::email::addresses::add,

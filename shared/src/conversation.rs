@@ -121,31 +121,15 @@ pub async fn post_message_with(
             .claim_dedupe(&ticket.org_id, key, &ticket.id, &message_id)
             .await?
     {
-        let claimed_on = app
-            .store
-            .get_ticket(&ticket.org_id, &ticket_id)
-            .await?
-            .ok_or(StoreError::NotFound("Ticket"))?;
-        // A message that opened a follow-up lives on the follow-up, under the claimed id.
-        let mut homes = vec![claimed_on.clone()];
-        if let Some(next) = &claimed_on.followed_by
-            && let Some(t) = app.store.get_ticket(&ticket.org_id, next).await?
+        if let Some((home, message)) =
+            claimed_message(app, &ticket.org_id, &ticket_id, &earlier).await?
         {
-            homes.push(t);
-        }
-        for home in homes {
-            if let Some(message) = app
-                .store
-                .get_message(&ticket.org_id, &home.id, &earlier)
-                .await?
-            {
-                return Ok(Posted {
-                    ticket: home,
-                    message,
-                    delivery: Delivery::default(),
-                    duplicate: true,
-                });
-            }
+            return Ok(Posted {
+                ticket: home,
+                message,
+                delivery: Delivery::default(),
+                duplicate: true,
+            });
         }
         // The earlier attempt stopped between claiming and storing: finish it.
         message_id = earlier;
@@ -235,6 +219,49 @@ pub async fn post_message_with(
     })
 }
 
+/// The message an earlier post with `dedupe_key` stored, and its ticket, if one did (read
+/// only). A channel whose message carries files asks this before checking them: a retried
+/// send's files went with its first attempt, and the retry must answer that message.
+pub async fn posted_before(
+    app: &App,
+    org_id: &str,
+    dedupe_key: &str,
+) -> StoreResult<Option<(Ticket, Message)>> {
+    match app.store.get_dedupe(org_id, dedupe_key).await? {
+        Some((ticket_id, message_id)) => {
+            claimed_message(app, org_id, &ticket_id, &message_id).await
+        }
+        None => Ok(None),
+    }
+}
+
+/// The message a dedupe claim names, on the ticket it was claimed on or (a message that
+/// opened a follow-up lives there, under the claimed id) on its follow-up.
+async fn claimed_message(
+    app: &App,
+    org_id: &str,
+    ticket_id: &str,
+    message_id: &str,
+) -> StoreResult<Option<(Ticket, Message)>> {
+    let claimed_on = app
+        .store
+        .get_ticket(org_id, ticket_id)
+        .await?
+        .ok_or(StoreError::NotFound("Ticket"))?;
+    let mut homes = vec![claimed_on.clone()];
+    if let Some(next) = &claimed_on.followed_by
+        && let Some(t) = app.store.get_ticket(org_id, next).await?
+    {
+        homes.push(t);
+    }
+    for home in homes {
+        if let Some(message) = app.store.get_message(org_id, &home.id, message_id).await? {
+            return Ok(Some((home, message)));
+        }
+    }
+    Ok(None)
+}
+
 /// Reopens a RESOLVED or PENDING ticket (after a message [`status_effect`] says reopens
 /// it); the ticket as it is when someone else moved it first. Whatever else should happen
 /// on a reopen belongs here, so every channel gets it.
@@ -292,15 +319,18 @@ pub async fn latest(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
 /// The customer wrote on CLOSED ticket `closed`: opens a new ticket of the same customer,
 /// channel and subject with `message` as its first message (keeping its id, which a dedupe
 /// claim may name), notes the link on both sides, and announces it like any new ticket.
-/// Agent uploads cannot reach here (only agents attach them, and agents' messages never
-/// open follow-ups).
+/// Uploads cannot reach here: agents' messages never open follow-ups, and the widget
+/// refuses a visitor's files on a CLOSED chat (`chat_closed`); one closed in between
+/// is a write conflict (the retry gets that answer).
 pub async fn follow_up(
     app: &App,
     closed: &Ticket,
     message: Message,
     upload_ids: &[(String, String)],
 ) -> StoreResult<Posted> {
-    debug_assert!(upload_ids.is_empty());
+    if !upload_ids.is_empty() {
+        return Err(StoreError::Conflict(Conflict::WriteConflict));
+    }
     let org = app
         .store
         .get_organization(&closed.org_id)

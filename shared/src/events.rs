@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::domain::{AuthorType, ConnectionKind, Message, TicketSummary};
+use crate::domain::{Attachment, AuthorType, ConnectionKind, Message, TicketSummary};
 
 /// A frame pushed to a connection (or sent back as the answer to its action).
 #[derive(Debug, Clone, Serialize, ToSchema)]
@@ -136,6 +136,9 @@ pub struct VisitorMessage {
     pub author_name: String,
     /// Plain text.
     pub content: String,
+    /// Its files (the visitor's own, an agent's); `GET /api/widget/attachments?id=`
+    /// answers a short-lived download URL for each.
+    pub attachments: Vec<Attachment>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
 }
@@ -147,6 +150,11 @@ impl From<&Message> for VisitorMessage {
             author_type: m.author_type,
             author_name: m.author_name.clone(),
             content: m.content.clone(),
+            attachments: m
+                .email
+                .as_ref()
+                .map(|e| e.attachments.clone())
+                .unwrap_or_default(),
             created_at: m.created_at,
         }
     }
@@ -304,6 +312,7 @@ mod tests {
             author_type: AuthorType::Agent,
             author_name: "Ada".into(),
             content: "Hi".into(),
+            attachments: Vec::new(),
             created_at: Utc::now(),
         };
         let v: serde_json::Value =

@@ -1,4 +1,6 @@
-//! Files agents attach to replies and notes. The client uploads each file straight to S3
+//! Files agents attach to replies and notes, and chat visitors to their messages (the
+//! widget API calls the same two functions, with a digest of the visitor's token as the
+//! session; see [`crate::widget::upload_session`]). The client uploads each file straight to S3
 //! through a short-lived presigned PUT (API Gateway caps request bodies at 10 MB and Lambda
 //! at 6 MB, and the bytes never need to pass through a function). Until a message carries
 //! it, an upload is a `pending` attachment item that expires; a message links it with the

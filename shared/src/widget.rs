@@ -37,6 +37,40 @@ pub fn key_fingerprint(widget_key: &str) -> String {
         .collect()
 }
 
+/// The upload session of a visitor's token (visitor tokens carry no session id): a
+/// digest of the token itself, so only the widget that asked for an upload, holding that
+/// very token, can send it ([`crate::uploads::check`]), and no token is stored.
+pub fn upload_session(token: &str) -> String {
+    use sha2::Digest;
+    let hex: String = Sha256::digest(token.as_bytes())
+        .iter()
+        .take(16)
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("visitor:{hex}")
+}
+
+/// Whether a visitor whose chat is `chat_ticket` may download file `attachment_id` of
+/// ticket `file_ticket`, which its item says went with `message` (as read from the store):
+/// only a file of this chat that a public message of it lists. Pending uploads, other
+/// chats' files and internal notes' files never are.
+pub fn visitor_may_read(
+    attachment_id: &str,
+    file_ticket: &str,
+    chat_ticket: &str,
+    message: Option<&crate::domain::Message>,
+) -> bool {
+    let Some(m) = message else {
+        return false;
+    };
+    file_ticket == chat_ticket
+        && m.ticket_id.as_str() == chat_ticket
+        && !m.internal
+        && m.email
+            .as_ref()
+            .is_some_and(|e| e.attachments.iter().any(|a| a.id == attachment_id))
+}
+
 fn decode_hex(s: &str) -> Option<Vec<u8>> {
     if s.len() != 64 || !s.is_ascii() {
         return None;
@@ -123,6 +157,18 @@ pub mod limits {
         max: 50_000,
         window_seconds: MINUTE,
     };
+    /// Upload URLs per session (one visitor): a message carries at most ten files.
+    pub const UPLOADS_PER_SESSION: Limit = Limit {
+        name: "uploads:session",
+        max: 20,
+        window_seconds: MINUTE,
+    };
+    /// Upload URLs per source IP.
+    pub const UPLOADS_PER_IP: Limit = Limit {
+        name: "uploads:ip",
+        max: 600,
+        window_seconds: MINUTE,
+    };
     /// Connect tickets per session.
     pub const TICKETS_PER_SESSION: Limit = Limit {
         name: "tickets:session",
@@ -170,5 +216,93 @@ mod tests {
         assert_eq!(parse_origin("https://a.com/path"), None);
         assert_eq!(parse_origin("ftp://a.com"), None);
         assert_eq!(parse_origin("*"), None);
+    }
+
+    #[test]
+    fn upload_sessions_are_per_token() {
+        let a = upload_session("token-a");
+        assert_eq!(a, upload_session("token-a"));
+        assert_ne!(a, upload_session("token-b"));
+        assert!(a.starts_with("visitor:"));
+        assert!(!a.contains("token-a"));
+    }
+
+    fn message(ticket: &str, internal: bool, files: &[&str]) -> crate::domain::Message {
+        use crate::domain::{Attachment, AuthorType, Channel, EmailMeta, Message};
+        use crate::ids::{MessageId, OrgId, TicketId};
+        Message {
+            id: MessageId::trusted("M"),
+            ticket_id: TicketId::trusted(ticket),
+            org_id: OrgId::trusted("O"),
+            author_type: AuthorType::Agent,
+            author_id: None,
+            author_name: "Ada".into(),
+            content: "see".into(),
+            internal,
+            channel: Channel::Chat,
+            email_message_id: None,
+            email: Some(EmailMeta {
+                attachments: files
+                    .iter()
+                    .map(|id| Attachment {
+                        id: (*id).into(),
+                        filename: "f.png".into(),
+                        content_type: "image/png".into(),
+                        size: 1,
+                        content_id: None,
+                        inline: false,
+                    })
+                    .collect(),
+                ..EmailMeta::default()
+            }),
+            created_at: chrono::Utc::now(),
+        }
+    }
+
+    #[test]
+    fn a_visitor_reads_files_of_public_messages_of_their_chat() {
+        assert!(visitor_may_read(
+            "F",
+            "T",
+            "T",
+            Some(&message("T", false, &["F"]))
+        ));
+    }
+
+    #[test]
+    fn a_visitor_never_reads_a_notes_file() {
+        assert!(!visitor_may_read(
+            "F",
+            "T",
+            "T",
+            Some(&message("T", true, &["F"]))
+        ));
+    }
+
+    #[test]
+    fn a_visitor_never_reads_another_chats_file() {
+        assert!(!visitor_may_read(
+            "F",
+            "U",
+            "T",
+            Some(&message("U", false, &["F"]))
+        ));
+        assert!(!visitor_may_read(
+            "F",
+            "T",
+            "T",
+            Some(&message("U", false, &["F"]))
+        ));
+    }
+
+    #[test]
+    fn a_visitor_never_reads_a_file_no_message_lists() {
+        assert!(!visitor_may_read("F", "T", "T", None));
+        assert!(!visitor_may_read(
+            "F",
+            "T",
+            "T",
+            Some(&message("T", false, &["G"]))
+        ));
     }
 }

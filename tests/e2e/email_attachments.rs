@@ -531,14 +531,15 @@ async fn email_attachments_the_local_s3_applies_the_buckets_cors_rules() {
     let url = r.data()["uploadUrl"].as_str().unwrap();
     // The dashboard's origin (AllowedOrigin, locally the stack's own address) may PUT.
     let dashboard = app.stack.http_url.clone();
-    let preflight = |origin: String, headers: &'static str| {
+    let preflight_for = |origin: String, method: &'static str, headers: &'static str| {
         app.http
             .request(Method::OPTIONS, url)
             .header("origin", origin)
-            .header("access-control-request-method", "PUT")
+            .header("access-control-request-method", method)
             .header("access-control-request-headers", headers)
             .send()
     };
+    let preflight = |origin: String, headers: &'static str| preflight_for(origin, "PUT", headers);
     let ok = preflight(dashboard.clone(), "content-type").await.unwrap();
     assert_eq!(ok.status(), 200);
     assert_eq!(
@@ -553,9 +554,17 @@ async fn email_attachments_the_local_s3_applies_the_buckets_cors_rules() {
             .unwrap()
             .contains("PUT")
     );
-    // Another site, or a header the rule does not allow: refused as S3 refuses them.
+    // Any site may PUT (the chat widget uploads from customers' sites: the widget-uploads
+    // rule; the presigned URL is what authorizes the write), and nothing else.
     assert_eq!(
-        preflight("https://evil.example".into(), "content-type")
+        preflight("https://shop.example".into(), "content-type")
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    assert_eq!(
+        preflight_for("https://evil.example".into(), "DELETE", "content-type")
             .await
             .unwrap()
             .status(),

@@ -32,3 +32,4 @@ mod users;
 mod viewers;
 mod widget;
 mod widget_csat;
+mod widget_files;

@@ -29,6 +29,14 @@ const en = {
   rateChoose: 'Choose a rating from 1 to 5 first.',
   rateThanks: 'Thank you for your rating!',
   rateExpired: 'This survey is closed.',
+  attach: 'Attach files',
+  attached: 'Files to send',
+  removeFile: 'Remove {name}',
+  tooMany: 'At most {n} files per message.',
+  tooBig: 'A file may be at most {mb} MB.',
+  empty: 'This file is empty.',
+  tooMuch: 'The files of one message may total at most {total} MB.',
+  uploadFailed: 'A file could not be uploaded. Please try again.',
 };
 
 type Words = typeof en;
@@ -62,6 +70,14 @@ const de: Words = {
   rateChoose: 'Bitte wählen Sie zuerst eine Bewertung von 1 bis 5.',
   rateThanks: 'Vielen Dank für Ihre Bewertung!',
   rateExpired: 'Diese Umfrage ist geschlossen.',
+  attach: 'Dateien anhängen',
+  attached: 'Zu sendende Dateien',
+  removeFile: '{name} entfernen',
+  tooMany: 'Höchstens {n} Dateien pro Nachricht.',
+  tooBig: 'Eine Datei darf höchstens {mb} MB groß sein.',
+  empty: 'Diese Datei ist leer.',
+  tooMuch: 'Die Dateien einer Nachricht dürfen zusammen höchstens {total} MB groß sein.',
+  uploadFailed: 'Eine Datei konnte nicht hochgeladen werden. Bitte versuchen Sie es erneut.',
 };
 
 /** The words for the browser's first supported language. */

@@ -14,6 +14,7 @@
 import { Api, ApiError, type Init, type Message, type SessionData } from './api';
 import { askRating } from './csat';
 import { statusText } from './availability';
+import { createFiles, filesText } from './files';
 import { fill, words } from './i18n';
 import { emailWanted as wantsEmail, plausibleEmail, randomId, SEND_ATTEMPTS, sendDelay, sendFailure, transient, typingDue } from './rules';
 import { Live, type Frame } from './socket';
@@ -40,6 +41,7 @@ function start(el: HTMLScriptElement) {
 
   // The one model; the connection's phase changes only through `go`.
   const s = initialModel(store.load());
+  const files = createFiles(v, t, api, () => s.session?.token);
   let wsUrl = el.dataset.wrrkWs || '';
   // In-flight work (promises and timers), not state anyone reads.
   let loading: Promise<void> | null = null;
@@ -93,7 +95,7 @@ function start(el: HTMLScriptElement) {
     }
     s.seen.add(m.id);
     const mine = m.authorType === 'CUSTOMER';
-    v.message(m, mine, pendingEl || (mine ? v.pendingFor(m.content) : undefined));
+    files.show(v.message(m, mine, pendingEl || (mine ? v.pendingFor(m.content) : undefined)), m);
     if (!mine) {
       v.typing.textContent = '';
       if (!s.open && isLive) {
@@ -258,8 +260,9 @@ function start(el: HTMLScriptElement) {
   }
 
   // ---- sending -----------------------------------------------------------------------
-  /** Sends `content`, or (`again`) a message a previous page load could not confirm. */
-  async function send(content: string, again?: Out) {
+  /** Sends `content` (with `attached` files), or (`again`) a message a previous page load
+   *  could not confirm. */
+  async function send(content: string, again?: Out, attached: File[] = []) {
     v.showNote('');
     let email: string | undefined;
     if (!again && emailWanted()) {
@@ -274,17 +277,24 @@ function start(el: HTMLScriptElement) {
     if (!again) v.text.value = '';
     const clientId = again?.clientId || randomId(crypto.getRandomValues(new Uint8Array(16)));
     try {
-      const opened = await ensureSession(email, { clientId, content });
+      // Files need the session before they are uploaded: it opens without the message.
+      const opened = await ensureSession(email, attached.length ? undefined : { clientId, content });
       if (!opened) throw new ApiError(0, 'network', 'network');
       const session = opened.s;
       v.emailRow.hidden = true;
       // Until the server confirms it, the message survives a reload: the next page load
       // sends it again with the same clientId, so it is stored once.
-      if (!again && !opened.first) store.setOutbox([...store.outbox(), { clientId, content, ticketId: session.ticketId }]);
+      // (Files are not kept across a reload: a message with files is not stored there.)
+      if (!again && !opened.first && !attached.length) store.setOutbox([...store.outbox(), { clientId, content, ticketId: session.ticketId }]);
       let m: Message | null = opened.first;
+      const attachmentIds = attached.length ? await files.upload(session.token, attached) : [];
       for (let attempt = 0; !m; attempt++) {
         try {
-          m = await api.call<Message>('POST', '/api/widget/messages', session.token, { clientId, content });
+          m = await api.call<Message>('POST', '/api/widget/messages', session.token, {
+            clientId,
+            content,
+            ...(attachmentIds.length ? { attachmentIds } : {}),
+          });
         } catch (e) {
           // A lost answer or a server hiccup: the same clientId makes the retry safe.
           if (!(e instanceof ApiError && transient(e.status)) || attempt + 1 >= SEND_ATTEMPTS) throw e;
@@ -295,10 +305,12 @@ function start(el: HTMLScriptElement) {
       render(m, pending);
     } catch (e) {
       pending.remove();
-      if (!v.text.value) v.text.value = content;
+      files.restore(attached);
+      if (!v.text.value && !attached.length) v.text.value = content;
       const err = e instanceof ApiError ? e : new ApiError(0, 'network', 'network');
       const why = sendFailure(err.status, err.retryAfter);
-      if (why.kind === 'slow') v.showNote(fill(t.slow, { s: why.seconds }));
+      if (attached.length && (err.code === 'upload_failed' || [409, 410, 413, 422].includes(err.status))) v.showNote(t.uploadFailed);
+      else if (why.kind === 'slow') v.showNote(fill(t.slow, { s: why.seconds }));
       else if (why.kind === 'refused') v.showNote(t.refused);
       else {
         if (why.kind === 'session') refused();
@@ -318,12 +330,13 @@ function start(el: HTMLScriptElement) {
 
   v.form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const content = v.text.value.trim();
+    const attached = files.take();
+    const content = v.text.value.trim() || filesText(attached.map((f) => f.name));
     if (!content) return;
     clearTimeout(typingStop);
     if (typingSent) sendTyping(false);
     typingSent = 0;
-    send(content);
+    send(content, undefined, attached);
   });
   v.text.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter' && !ev.shiftKey && !ev.isComposing) {

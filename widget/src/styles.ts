@@ -40,5 +40,13 @@ textarea{flex:1;height:40px;max-height:120px}
 .csat p{margin:0}
 .stars{display:flex;gap:4px}
 .star{flex:1;border:1px solid var(--line);border-radius:6px;padding:6px 0;background:var(--bg);cursor:pointer;font-weight:600}
+.attach{border:1px solid var(--line);border-radius:8px;background:var(--bg);padding:8px;cursor:pointer;line-height:1;display:flex}
+.attach svg{width:20px;height:20px;fill:none;stroke:currentColor;stroke-width:1.8;stroke-linecap:round}
+.chosen{list-style:none;margin:0;padding:0;display:flex;flex-wrap:wrap;gap:4px;font-size:12px}
+.chosen li{display:flex;align-items:center;gap:4px;padding:2px 6px;border:1px solid var(--line);border-radius:6px}
+.chosen .x{color:inherit;font-size:16px}
+.files{display:flex;flex-direction:column;gap:4px;margin-top:4px;white-space:normal}
+.files a{color:inherit;text-decoration:underline}
+.thumb{max-width:100%;max-height:160px;border-radius:6px;display:block}
 .star[aria-pressed=true]{background:var(--p);color:#fff;border-color:var(--p)}
 `;

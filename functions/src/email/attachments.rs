@@ -33,6 +33,14 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .get_attachment(caller.org_id(), &id)
         .await?
         .ok_or(ApiError::NotFound("Attachment"))?;
+    ok(link(&app, stored).await?)
+}
+
+/// A short-lived download link for `stored` (the agents' and the widget's downloads).
+pub(crate) async fn link(
+    app: &App,
+    stored: wrrk_shared::store::StoredAttachment,
+) -> Result<crate::wire::AttachmentLink, ApiError> {
     let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(URL_LIFETIME)
         .map_err(|e| ApiError::Internal(e.into()))?;
     let presigned = app
@@ -44,7 +52,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .presigned(config)
         .await
         .map_err(|e| ApiError::Internal(e.into()))?;
-    ok(crate::wire::AttachmentLink {
+    Ok(crate::wire::AttachmentLink {
         attachment: stored.attachment,
         ticket_id: stored.ticket_id,
         url: presigned.uri().to_string(),

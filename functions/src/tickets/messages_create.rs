@@ -106,7 +106,7 @@ fn email_list() -> utoipa::openapi::schema::Array {
 }
 
 /// `attachmentIds`: distinct upload ids, at most [`wrrk_shared::uploads::MAX_FILES`].
-fn attachment_ids() -> utoipa::openapi::schema::Array {
+pub(crate) fn attachment_ids() -> utoipa::openapi::schema::Array {
     utoipa::openapi::schema::ArrayBuilder::new()
         .items(utoipa::openapi::Ref::from_schema_name("AttachmentId"))
         .max_items(Some(wrrk_shared::uploads::MAX_FILES))

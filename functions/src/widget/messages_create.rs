@@ -1,13 +1,16 @@
 //! `POST /api/widget/messages` `{clientId, content}` with the session in `Authorization`:
 //! the visitor's message, posted through the one post-a-message path as the customer. The
-//! client message id makes a retried send store the message once.
+//! client message id makes a retried send store the message once. `attachmentIds` are
+//! the visitor's uploads (`POST /api/widget/attachments`, same token), checked and claimed
+//! as an agent's are.
 
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::conversation::{self, Author, NewMessage};
-use wrrk_shared::domain::AuthorType;
+use wrrk_shared::domain::{AuthorType, TicketStatus};
 use wrrk_shared::http::{ApiResult, created, json_body, ok};
+use wrrk_shared::uploads;
 use wrrk_shared::widget::limits;
 
 use super::Cors;
@@ -23,6 +26,9 @@ struct Body {
         max_length = 32768
     )]
     content: String,
+    #[serde(default)]
+    #[schema(schema_with = crate::tickets::messages_create::attachment_ids)]
+    attachment_ids: Vec<String>,
 }
 
 /// 201 with the message; 200 with the same message when `clientId` was seen before.
@@ -61,6 +67,22 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         ],
     )
     .await?;
+    let dedupe_key = format!("widget:{}:{client_id}", ticket.id);
+    // A retried send answers its first attempt before its files are checked: they went
+    // with that message and would now be refused as used.
+    if let Some((_, message)) = conversation::posted_before(app, &org.id, &dedupe_key).await? {
+        return ok(super::visitor_message(&message));
+    }
+    if !body.attachment_ids.is_empty() && ticket.status == TicketStatus::Closed {
+        return Err(super::attachments_create::closed());
+    }
+    let uploads = uploads::check(
+        app,
+        &ticket,
+        &super::upload_session(req),
+        &body.attachment_ids,
+    )
+    .await?;
     let posted = conversation::post_message(
         app,
         &ticket,
@@ -74,8 +96,8 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
             internal: false,
             channel: None,
             email_message_id: None,
-            dedupe_key: Some(format!("widget:{}:{client_id}", ticket.id)),
-            uploads: Vec::new(),
+            dedupe_key: Some(dedupe_key),
+            uploads,
         },
     )
     .await?;

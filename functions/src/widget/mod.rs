@@ -3,6 +3,8 @@
 //! against its allowed origins, and sets CORS headers itself (the widget API has no
 //! gateway CORS configuration). The session token travels in `Authorization`, never in a URL.
 
+pub mod attachments_create;
+pub mod attachments_get;
 pub mod connect_ticket;
 pub mod csat;
 pub mod init;
@@ -110,13 +112,23 @@ pub(crate) async fn throttle(app: &App, checks: &[(Limit, &str)]) -> Result<(), 
 /// The visitor's session from `Authorization: Bearer <token>`.
 pub(crate) fn session(app: &App, req: &Request) -> Result<VisitorClaims, ApiError> {
     let invalid = || ApiError::Unauthorized("Your chat session is invalid or has expired.".into());
-    let token = req
-        .headers()
+    let token = bearer(req).ok_or_else(invalid)?;
+    app.tokens.verify_visitor(token).ok_or_else(invalid)
+}
+
+/// The token in `Authorization: Bearer <token>` (checked by [`session`]).
+fn bearer(req: &Request) -> Option<&str> {
+    req.headers()
         .get(http::header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(invalid)?;
-    app.tokens.verify_visitor(token.trim()).ok_or_else(invalid)
+        .map(str::trim)
+}
+
+/// The upload session of the request's (valid) visitor token: only the widget holding
+/// that token can send the files it uploads.
+pub(crate) fn upload_session(req: &Request) -> String {
+    wrrk_shared::widget::upload_session(bearer(req).unwrap_or_default())
 }
 
 /// The session's organization and ticket (read together): the widget key not rotated since

@@ -8,7 +8,14 @@ use wrrk_shared::App;
 use wrrk_shared::http::{ApiError, ApiResult};
 
 /// The widget API's routes under `/api/widget/`.
-const ROUTES: &[&str] = &["init", "sessions", "messages", "connect-ticket", "csat"];
+const ROUTES: &[&str] = &[
+    "init",
+    "sessions",
+    "messages",
+    "connect-ticket",
+    "csat",
+    "attachments",
+];
 
 /// 204 with the allowed methods and headers; 404 for other paths.
 #[utoipa::path(

@@ -91,6 +91,9 @@ pub enum ErrorCode {
     UploadExpired,
     /// The uploaded file changed between its check and its copy.
     UploadChanged,
+    /// The chat was closed: files go with the message that opens its follow-up, so
+    /// send that message first.
+    ChatClosed,
     /// The body is not declared as JSON.
     UnsupportedMediaType,
     /// The body is too large.
@@ -145,6 +148,7 @@ impl ErrorCode {
             Self::AlreadyRated => "already_rated",
             Self::UploadExpired => "upload_expired",
             Self::UploadChanged => "upload_changed",
+            Self::ChatClosed => "chat_closed",
             Self::UnsupportedMediaType => "unsupported_media_type",
             Self::PayloadTooLarge => "payload_too_large",
             Self::ValidationFailed => "validation_failed",

@@ -59,11 +59,12 @@ pub struct StoredAttachment {
     /// carries it, then `used`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<UploadState>,
-    /// Agent uploads only: who asked for the upload URL.
+    /// Uploads only (an agent's user id, a visitor's customer id): who asked for the
+    /// upload URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uploaded_by: Option<String>,
-    /// Agent uploads only: the session (token id) that asked for the upload, the only one
-    /// that can send it.
+    /// Uploads only: the session that asked for the upload (an agent's token id, a digest
+    /// of a visitor's token), the only one that can send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_session: Option<String>,
     /// Agent uploads only: the message it went with, once used.

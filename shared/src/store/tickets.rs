@@ -528,6 +528,29 @@ impl Store {
             .await
     }
 
+    /// The `(ticket_id, message_id)` an earlier post claimed `dedupe_key` for, if any
+    /// (read only: [`Self::claim_dedupe`] claims).
+    pub async fn get_dedupe(
+        &self,
+        org_id: &str,
+        dedupe_key: &str,
+    ) -> StoreResult<Option<(String, String)>> {
+        let Some(existing) = self
+            .get_item(&keys::message_dedupe(org_id, dedupe_key))
+            .await?
+        else {
+            return Ok(None);
+        };
+        let field = |name: &str| {
+            existing
+                .get(name)
+                .and_then(|v| v.as_s().ok())
+                .cloned()
+                .unwrap_or_default()
+        };
+        Ok(Some((field("ticketId"), field("messageId"))))
+    }
+
     /// Claims `dedupe_key` for a message about to be stored: `Ok(None)` when this is the
     /// first claim (store `message_id` now), `Ok(Some((ticket_id, message_id)))` when an
     /// earlier delivery already claimed it (that message is the answer, stored or about to
