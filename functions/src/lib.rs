@@ -20,6 +20,7 @@ pub mod realtime;
 pub mod registry;
 pub mod saved_replies;
 pub mod teams;
+pub mod template;
 pub mod tickets;
 pub mod users;
 pub mod widget;
