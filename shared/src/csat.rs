@@ -15,7 +15,7 @@ use sha2::Sha256;
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
 use crate::domain::{AuthorType, Channel, Ticket};
-use crate::ids::new_id;
+use crate::ids::{OrgId, TicketId, new_id};
 use crate::mail::{OutboundEmail, escape_html};
 
 /// How long rating links work.
@@ -30,9 +30,9 @@ pub struct Survey {
     /// ULID.
     pub id: String,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The ticket it asks about.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
     /// When its links stop working.
@@ -71,7 +71,7 @@ pub fn token(secret: &str, org_id: &str, survey_id: &str, expires_at: DateTime<U
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The survey.
     pub survey_id: String,
     /// When it expires.
@@ -100,7 +100,7 @@ pub fn verify(secret: &str, token: &str) -> Option<Claims> {
         return None;
     }
     Some(Claims {
-        org_id: org_id.to_string(),
+        org_id: OrgId::trusted(org_id),
         survey_id: survey_id.to_string(),
         expires_at: DateTime::from_timestamp(exp.parse().ok()?, 0)?,
     })
@@ -134,8 +134,8 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
     let now = Utc::now();
     let survey = Survey {
         id: new_id(),
-        org_id: ticket.org_id.to_string(),
-        ticket_id: ticket.id.to_string(),
+        org_id: ticket.org_id.clone(),
+        ticket_id: ticket.id.clone(),
         created_at: now,
         expires_at: now + Duration::days(SURVEY_DAYS),
         rating: None,

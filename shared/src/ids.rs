@@ -40,6 +40,12 @@ pub fn hash_secret(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What every typed id can do, for code generic over the kind (path parameters).
+pub trait TypedId: Sized {
+    /// `raw` as this kind of id, if it is an id we could have issued.
+    fn parse_id(raw: &str) -> Option<Self>;
+}
+
 /// Declares typed ids: each kind of record has its own id type, so a user's id cannot be
 /// passed where a ticket's is meant. On the wire and in the table each is the bare ULID
 /// string (`#[serde(transparent)]`); in the OpenAPI document each is a named string schema.
@@ -83,6 +89,12 @@ macro_rules! typed_ids {
             type Target = str;
             fn deref(&self) -> &str {
                 &self.0
+            }
+        }
+
+        impl TypedId for $name {
+            fn parse_id(raw: &str) -> Option<Self> {
+                Self::parse(raw)
             }
         }
 

@@ -183,22 +183,22 @@ struct Handled {
 pub enum Outcome {
     /// A new ticket.
     Opened {
-        org_id: String,
-        ticket_id: String,
+        org_id: OrgId,
+        ticket_id: TicketId,
         linked_to: Option<String>,
     },
     /// A message on an existing ticket.
-    Added { org_id: String, ticket_id: String },
+    Added { org_id: OrgId, ticket_id: TicketId },
     /// Delivered before; nothing changed.
-    Duplicate { org_id: String, earlier: String },
+    Duplicate { org_id: OrgId, earlier: String },
     /// An auto-reply or bounce stored on its ticket.
     Machine {
-        org_id: String,
-        ticket_id: String,
+        org_id: OrgId,
+        ticket_id: TicketId,
         kind: MailKind,
     },
     /// Kept aside, not a ticket (`spam`, `virus`, `dmarc`).
-    Quarantined { org_id: String, reason: String },
+    Quarantined { org_id: OrgId, reason: String },
     /// Not kept: why.
     Dropped {
         /// Why.
@@ -211,7 +211,7 @@ impl Outcome {
         match self {
             Self::Opened { ticket_id, .. }
             | Self::Added { ticket_id, .. }
-            | Self::Machine { ticket_id, .. } => ticket_id.clone(),
+            | Self::Machine { ticket_id, .. } => ticket_id.to_string(),
             Self::Duplicate { earlier, .. } => earlier.clone(),
             Self::Quarantined { reason, .. } => format!("quarantined:{reason}"),
             Self::Dropped { reason: why } => format!("dropped:{why}"),
@@ -221,9 +221,9 @@ impl Outcome {
 
 /// Where a mail goes.
 struct Route {
-    org_id: String,
+    org_id: OrgId,
     /// The ticket a reply address named.
-    reply_ticket: Option<String>,
+    reply_ticket: Option<TicketId>,
 }
 
 /// The organization (and maybe ticket) of the first recipient wrrk knows: envelope
@@ -250,6 +250,8 @@ async fn route(
             continue;
         }
         if let Some(org_id) = thread::org_of_default_address(&address, domain)
+            .as_deref()
+            .and_then(OrgId::parse)
             && let Some(org) = app.store.get_organization(&org_id).await?
             && thread::default_support_address(&org.ticket_prefix, &org.id, domain) == address
         {
@@ -327,7 +329,7 @@ pub async fn process(app: &App, raw: &[u8], envelope: &Envelope) -> anyhow::Resu
 
 async fn quarantine(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     envelope: &Envelope,
     reason: &str,
@@ -345,7 +347,7 @@ async fn quarantine(
         .await?;
     tracing::warn!(%org_id, reason, "inbound mail quarantined");
     Ok(Outcome::Quarantined {
-        org_id: org_id.to_string(),
+        org_id: org_id.clone(),
         reason: reason.to_string(),
     })
 }
@@ -412,7 +414,7 @@ async fn handle_claimed(
     mail: &InboundMail,
     route: &Route,
 ) -> anyhow::Result<Outcome> {
-    let org_id = route.org_id.as_str();
+    let org_id = &route.org_id;
     if envelope.virus {
         return quarantine(app, org_id, mail, envelope, "virus").await;
     }
@@ -420,7 +422,7 @@ async fn handle_claimed(
         return quarantine(app, org_id, mail, envelope, "spam").await;
     }
     let Some(from) = mail.from.clone() else {
-        tracing::warn!(org_id, "dropped: no From address");
+        tracing::warn!(%org_id, "dropped: no From address");
         return Ok(Outcome::Dropped {
             reason: "no_sender",
         });
@@ -449,7 +451,7 @@ async fn handle_claimed(
     let thread = find_thread(app, route, mail, &from).await?;
     if machine {
         let Some((ticket, _)) = thread else {
-            tracing::info!(org_id, "dropped: an auto-reply to no ticket");
+            tracing::info!(%org_id, "dropped: an auto-reply to no ticket");
             return Ok(Outcome::Dropped {
                 reason: "auto_reply",
             });
@@ -466,8 +468,8 @@ async fn handle_claimed(
         .await?;
         store_attachments(app, org_id, &posted.ticket.id, meta.1).await?;
         return Ok(Outcome::Machine {
-            org_id: org_id.to_string(),
-            ticket_id: posted.ticket.id.into(),
+            org_id: org_id.clone(),
+            ticket_id: posted.ticket.id,
             kind: MailKind::AutoReply,
         });
     }
@@ -479,8 +481,8 @@ async fn handle_claimed(
             store_attachments(app, org_id, &posted.ticket.id, attachments).await?;
             remember_thread(app, &posted.ticket, mail).await?;
             return Ok(Outcome::Added {
-                org_id: org_id.to_string(),
-                ticket_id: posted.ticket.id.into(),
+                org_id: org_id.clone(),
+                ticket_id: posted.ticket.id,
             });
         }
         linked_to = Some(ticket);
@@ -555,7 +557,7 @@ async fn post(
 /// Uploads attachments (keys need no ticket) and builds the message's email details.
 async fn build_meta(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     kind: Option<MailKind>,
 ) -> anyhow::Result<(EmailMeta, Vec<(Attachment, String)>)> {
@@ -606,7 +608,7 @@ async fn build_meta(
 
 async fn store_attachments(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     ticket_id: &str,
     attachments: Vec<(Attachment, String)>,
 ) -> anyhow::Result<()> {
@@ -634,7 +636,7 @@ async fn store_attachments(
 /// sender is not part of).
 async fn open(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     from: &Email,
     linked_to: Option<Ticket>,
@@ -706,10 +708,10 @@ async fn open(
         );
         system_note(app, &ticket, note).await?;
     }
-    tracing::info!(org_id, ticket_id = %ticket.id, linked_to = ?linked, "ticket opened from mail");
+    tracing::info!(%org_id, ticket_id = %ticket.id, linked_to = ?linked, "ticket opened from mail");
     Ok(Outcome::Opened {
-        org_id: org_id.to_string(),
-        ticket_id: ticket.id.into(),
+        org_id: org_id.clone(),
+        ticket_id: ticket.id,
         linked_to: linked,
     })
 }
@@ -740,7 +742,7 @@ async fn system_note(app: &App, ticket: &Ticket, content: String) -> anyhow::Res
 /// the failed addresses flagged as bouncing.
 async fn handle_bounce(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     bounce: &wrrk_shared::email::parse::BounceInfo,
 ) -> anyhow::Result<Outcome> {
@@ -771,7 +773,7 @@ async fn handle_bounce(
         }
     }
     let Some(ticket) = ticket else {
-        tracing::info!(org_id, recipients = ?bounce.recipients, "bounce about no known ticket");
+        tracing::info!(%org_id, recipients = ?bounce.recipients, "bounce about no known ticket");
         return Ok(Outcome::Dropped {
             reason: "bounce_without_ticket",
         });
@@ -812,8 +814,8 @@ async fn handle_bounce(
     .await?;
     store_attachments(app, org_id, &ticket.id, attachments).await?;
     Ok(Outcome::Machine {
-        org_id: org_id.to_string(),
-        ticket_id: posted.ticket.id.into(),
+        org_id: org_id.clone(),
+        ticket_id: posted.ticket.id,
         kind: MailKind::Bounce,
     })
 }

@@ -48,7 +48,7 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
     let caller = Caller::from_token(app, token).await?;
     Ok(Connection {
         id,
-        org_id: caller.user.org_id.into(),
+        org_id: caller.user.org_id,
         kind: ConnectionKind::Agent,
         user_id: caller.user.id.into(),
         name: caller.user.name,

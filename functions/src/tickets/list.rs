@@ -9,6 +9,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{Ticket, TicketSummary};
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, page, parse_enum};
+use wrrk_shared::ids::OrgId;
 use wrrk_shared::store::TicketFilter;
 
 fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
@@ -37,7 +38,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let org = caller.org_id().to_string();
+    let org = caller.org_id().clone();
     let q = Query::of(&req);
     let assignee = match q.get("assignee") {
         None => None,
@@ -80,7 +81,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
 
 /// `?number=ACME-0042`: the one ticket with that human number, or none (two GetItems:
 /// the number's marker, then the ticket). Other filters do not apply.
-async fn by_number(app: &App, org: &str, raw: &str) -> ApiResult {
+async fn by_number(app: &App, org: &OrgId, raw: &str) -> ApiResult {
     let number = Ticket::parse_number(raw).ok_or_else(|| {
         ApiError::invalid("number", "number must be a ticket number such as ACME-0042")
     })?;

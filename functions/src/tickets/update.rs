@@ -11,7 +11,7 @@ use wrrk_shared::events::NoticeKind;
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
-use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::ids::{TeamId, TicketId, UserId};
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
 use wrrk_shared::store::{Conflict, StoreError, TicketChanges};
@@ -78,8 +78,8 @@ async fn check_assignment(
     let Some(a) = new_assignee else {
         return Ok(None);
     };
-    let user = if is_valid_id(a) {
-        app.store.get_user(caller.org_id(), a).await?
+    let user = if let Some(a) = UserId::parse(a) {
+        app.store.get_user(caller.org_id(), &a).await?
     } else {
         None
     };
@@ -109,8 +109,8 @@ async fn check_assignment(
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let org = caller.org_id().to_string();
-    let id = path_id(&req, "id", "Ticket")?;
+    let org = caller.org_id().clone();
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let current = super::load(&app, &org, &id).await?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let status: Option<TicketStatus> = body
@@ -135,7 +135,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         None => None,
     };
     if let Some(Some(team)) = &body.team_id {
-        let exists = is_valid_id(team) && app.store.get_team(&org, team).await?.is_some();
+        let exists = match TeamId::parse(team) {
+            Some(team) => app.store.get_team(&org, &team).await?.is_some(),
+            None => false,
+        };
         if !exists {
             return Err(ApiError::invalid("teamId", "teamId: no such team"));
         }
@@ -172,7 +175,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let widen = assignee_changed || ticket.team_id != current.team_id;
     let tell = ticket
         .assignee_id
-        .as_deref()
+        .as_ref()
         .filter(|_| assignee_changed)
         .map(|a| realtime::Tell {
             user_id: a,
@@ -181,7 +184,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
             by_name: &caller.user.name,
         });
     realtime::ticket_updated(&app, &ticket, widen, tell).await;
-    if let Some(t) = tell.filter(|t| t.user_id != caller.user.id.as_str()) {
+    if let Some(t) = tell.filter(|t| *t.user_id != caller.user.id) {
         wrrk_shared::notify::mail_if_away(&app, &ticket, t.user_id, t.kind, t.by_name, None).await;
     }
     // This change resolved it: the customer is asked, once per resolve.

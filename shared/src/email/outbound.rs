@@ -19,6 +19,7 @@ use super::content::{is_plain_filename, percent_encode_value};
 use super::thread;
 use crate::App;
 use crate::domain::{Attachment, DeliveryState, EmailDelivery, Message, Organization, Ticket};
+use crate::ids::OrgId;
 use crate::mail::escape_html;
 
 /// Attempts before a failed mail stays failed for good (still listed, never silent).
@@ -93,7 +94,7 @@ fn attachment_part(file: &OutboundFile) -> MimePart<'_> {
 /// Reads the files of a reply from the bucket, in the message's order.
 pub async fn load_files(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     attachments: &[Attachment],
 ) -> anyhow::Result<Vec<OutboundFile>> {
     if attachments.is_empty() {

@@ -4,6 +4,7 @@
 use super::tx::Tx;
 use super::{Item, Page, QuerySpec, Store, StoreResult, n, s, to_item, ts};
 use crate::domain::SavedReply;
+use crate::ids::{OrgId, SavedReplyId, UserId};
 use crate::keys;
 
 /// Lower-cased title, what `search` matches.
@@ -28,9 +29,9 @@ impl Store {
     /// personal reply is not found). One BatchGetItem of both possible keys.
     pub async fn get_saved_reply(
         &self,
-        org_id: &str,
-        user_id: &str,
-        id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
+        id: &SavedReplyId,
     ) -> StoreResult<Option<SavedReply>> {
         let found: Vec<SavedReply> = self
             .get_many(
@@ -47,7 +48,7 @@ impl Store {
     /// A page of shared replies (`owner` `None`) or of one agent's own, by title search.
     pub async fn list_saved_replies(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         owner: Option<&str>,
         search: Option<&str>,
         limit: usize,
