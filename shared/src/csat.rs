@@ -145,7 +145,7 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
     app.store.put_survey(&survey).await?;
     let token = token(
         &app.settings.jwt_secret,
-        &survey.org_id,
+        survey.org_id.as_str(),
         &survey.id,
         survey.expires_at,
     );

@@ -49,7 +49,8 @@ pub trait TypedId: Sized {
 /// Declares typed ids: each kind of record has its own id type, so a user's id cannot be
 /// passed where a ticket's is meant. On the wire and in the table each is the bare ULID
 /// string (`#[serde(transparent)]`); in the OpenAPI document each is a named string schema.
-/// `Deref<Target = str>` lets store calls that take `&str` keys take them as they are.
+/// No `Deref<Target = str>`: code that needs the text says so (`as_str()`), and store
+/// functions take the typed id.
 macro_rules! typed_ids {
     ($($(#[$doc:meta])* $name:ident,)*) => {$(
         $(#[$doc])*
@@ -81,13 +82,6 @@ macro_rules! typed_ids {
 
             /// The ULID text.
             pub fn as_str(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
                 &self.0
             }
         }
@@ -193,10 +187,6 @@ mod typed_id_tests {
         assert!(TicketId::parse("7ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_some());
         assert!(TicketId::parse("01ARZ3NDEKTSV4RRFFQ69G5FAI").is_none());
         assert_eq!(TicketId::parse(id.as_str()), Some(id.clone()));
-        // Store calls that take `&str` take a typed id as it is.
-        fn takes_str(s: &str) -> usize {
-            s.len()
-        }
-        assert_eq!(takes_str(&id), 26);
+        assert_eq!(id.as_str().len(), 26);
     }
 }

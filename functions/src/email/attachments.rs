@@ -31,7 +31,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let id: AttachmentId = path_id(&req, "id", "Attachment")?;
     let stored = app
         .store
-        .get_attachment(caller.org_id(), &id)
+        .get_attachment(caller.org_id(), id.as_str())
         .await?
         .ok_or(ApiError::NotFound("Attachment"))?;
     let config = aws_sdk_s3::presigning::PresigningConfig::expires_in(URL_LIFETIME)

@@ -253,7 +253,8 @@ async fn route(
             .as_deref()
             .and_then(OrgId::parse)
             && let Some(org) = app.store.get_organization(&org_id).await?
-            && thread::default_support_address(&org.ticket_prefix, &org.id, domain) == address
+            && thread::default_support_address(&org.ticket_prefix, org.id.as_str(), domain)
+                == address
         {
             return Ok(Some(Route {
                 org_id,
@@ -466,7 +467,7 @@ async fn handle_claimed(
             Some(dedupe_key(mail, raw)),
         )
         .await?;
-        store_attachments(app, org_id, &posted.ticket.id, meta.1).await?;
+        store_attachments(app, org_id, posted.ticket.id.as_str(), meta.1).await?;
         return Ok(Outcome::Machine {
             org_id: org_id.clone(),
             ticket_id: posted.ticket.id,
@@ -478,7 +479,7 @@ async fn handle_claimed(
         if participant {
             let (meta, attachments) = build_meta(app, org_id, mail, None).await?;
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
-            store_attachments(app, org_id, &posted.ticket.id, attachments).await?;
+            store_attachments(app, org_id, posted.ticket.id.as_str(), attachments).await?;
             remember_thread(app, &posted.ticket, mail).await?;
             return Ok(Outcome::Added {
                 org_id: org_id.clone(),
@@ -690,7 +691,7 @@ async fn open(
     )
     .await?;
     let ticket = opened.ticket;
-    store_attachments(app, org_id, &ticket.id, attachments).await?;
+    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
     remember_thread(app, &ticket, mail).await?;
     // Everyone the customer wrote to alongside wrrk takes part in the thread.
     for r in &mail.recipients {
@@ -812,7 +813,7 @@ async fn handle_bounce(
         Some(meta),
     )
     .await?;
-    store_attachments(app, org_id, &ticket.id, attachments).await?;
+    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
     Ok(Outcome::Machine {
         org_id: org_id.clone(),
         ticket_id: posted.ticket.id,

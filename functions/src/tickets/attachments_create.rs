@@ -48,7 +48,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let upload = uploads::create(
         &app,
         &ticket,
-        &caller.user.id,
+        caller.user.id.as_str(),
         &caller.session.id,
         &body.filename,
         &body.content_type,

@@ -70,7 +70,10 @@ async fn check_assignment(
     new_assignee: Option<&str>,
 ) -> Result<Option<PersonSummary>, ApiError> {
     let me = caller.user.id.as_str();
-    let held_by_other = current.assignee_id.as_deref().is_some_and(|a| a != me);
+    let held_by_other = current
+        .assignee_id
+        .as_ref()
+        .is_some_and(|a| a.as_str() != me);
     let assigns_other = new_assignee.is_some_and(|a| a != me);
     if held_by_other || assigns_other {
         caller.require(Permission::TicketsAssign)?;
@@ -180,7 +183,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .map(|a| realtime::Tell {
             user_id: a,
             kind: NoticeKind::Assigned,
-            by_user_id: Some(&caller.user.id),
+            by_user_id: Some(caller.user.id.as_str()),
             by_name: &caller.user.name,
         });
     realtime::ticket_updated(&app, &ticket, widen, tell).await;

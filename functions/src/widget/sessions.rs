@@ -248,7 +248,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         .await?;
         let key = format!("widget:{}:{}", opened.ticket.id, first.client_id.trim());
         app.store
-            .claim_dedupe(&org.id, &key, &opened.ticket.id, &m.id)
+            .claim_dedupe(&org.id, &key, &opened.ticket.id, m.id.as_str())
             .await?;
     }
     if let Some(u) = user {

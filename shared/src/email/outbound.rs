@@ -139,12 +139,16 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// The organization's built-in support address.
 pub fn support_address(app: &App, org: &Organization) -> String {
-    thread::default_support_address(&org.ticket_prefix, &org.id, &app.settings.inbound_domain)
+    thread::default_support_address(
+        &org.ticket_prefix,
+        org.id.as_str(),
+        &app.settings.inbound_domain,
+    )
 }
 
 /// The ticket's reply address (its token is registered on the first mail).
 pub fn reply_address(app: &App, ticket: &Ticket) -> String {
-    let token = thread::reply_token(&app.settings.jwt_secret, &ticket.id);
+    let token = thread::reply_token(&app.settings.jwt_secret, ticket.id.as_str());
     thread::reply_address(&token, &app.settings.inbound_domain)
 }
 
@@ -279,7 +283,7 @@ pub async fn send_reply(
             )
         });
     let attempts = previous.as_ref().map_or(0, |d| d.attempts) + 1;
-    let token = thread::reply_token(&app.settings.jwt_secret, &ticket.id);
+    let token = thread::reply_token(&app.settings.jwt_secret, ticket.id.as_str());
     // The markers replies are matched by exist before the mail can be answered.
     tokio::try_join!(
         app.store
@@ -301,7 +305,7 @@ pub async fn send_reply(
         next_attempt_at: None,
     });
     app.store
-        .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
+        .set_message_email(&ticket.org_id, &ticket.id, message.id.as_str(), &meta)
         .await?;
     announce(app, message, &meta).await;
     let sent = match build(
@@ -360,7 +364,7 @@ pub async fn send_reply(
             let next = (retry && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
             if let Some(due) = next {
                 app.store
-                    .queue_mail_retry(due, &ticket.org_id, &ticket.id, &message.id)
+                    .queue_mail_retry(due, &ticket.org_id, &ticket.id, message.id.as_str())
                     .await?;
             }
             tracing::error!(ticket_id = %ticket.id, error = %e, attempts, "emailing the reply failed");
@@ -376,7 +380,7 @@ pub async fn send_reply(
     };
     meta.delivery = Some(delivery.clone());
     app.store
-        .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
+        .set_message_email(&ticket.org_id, &ticket.id, message.id.as_str(), &meta)
         .await?;
     announce(app, message, &meta).await;
     Ok(delivery)

@@ -712,7 +712,7 @@ fn kind_str(kind: ConnectionKind) -> &'static str {
 }
 
 /// The Query of a ticket's room.
-fn room_query(org_id: &str, ticket_id: &str) -> QuerySpec {
+fn room_query(org_id: &OrgId, ticket_id: &TicketId) -> QuerySpec {
     QuerySpec::prefix(
         None,
         keys::room_pk(org_id, ticket_id),

@@ -30,9 +30,9 @@ fn search_text(customer: &Customer) -> String {
 }
 
 /// The marker of `email` pointing at `customer_id`.
-fn marker(org_id: &str, email: &Email, customer_id: &str) -> Item {
+fn marker(org_id: &OrgId, email: &Email, customer_id: &CustomerId) -> Item {
     let mut item = keys::customer_email_marker(org_id, email.as_str()).to_item();
-    item.insert("customerId".into(), s(customer_id));
+    item.insert("customerId".into(), s(customer_id.as_str()));
     item
 }
 
@@ -196,7 +196,7 @@ impl Store {
                 self,
                 marker(&target_after.org_id, email, &target_after.id),
                 Some("customerId = :source"),
-                vec![(":source", s(&source_before.id))],
+                vec![(":source", s(source_before.id.as_str()))],
             )?;
         }
         tx.run(self, "merging customers").await

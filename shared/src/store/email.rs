@@ -556,8 +556,12 @@ impl Store {
 }
 
 /// The item pointing `[#ticket_number]` (and a search for the number) at `ticket_id`.
-pub(super) fn number_marker_item(org_id: &str, ticket_number: &str, ticket_id: &str) -> Item {
+pub(super) fn number_marker_item(
+    org_id: &OrgId,
+    ticket_number: &str,
+    ticket_id: &TicketId,
+) -> Item {
     let mut item = keys::ticket_number_marker(org_id, ticket_number).to_item();
-    item.insert("ticketId".into(), s(ticket_id));
+    item.insert("ticketId".into(), s(ticket_id.as_str()));
     item
 }

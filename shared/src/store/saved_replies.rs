@@ -11,7 +11,11 @@ use crate::keys;
 const TITLE_SEARCH: &str = "titleSearch";
 
 fn key(reply: &SavedReply) -> keys::Key {
-    keys::saved_reply(&reply.org_id, reply.owner_id.as_deref(), &reply.id)
+    keys::saved_reply(
+        &reply.org_id,
+        reply.owner_id.as_ref().map(UserId::as_str),
+        &reply.id,
+    )
 }
 
 impl Store {
@@ -37,7 +41,7 @@ impl Store {
             .get_many(
                 vec![
                     keys::saved_reply(org_id, None, id),
-                    keys::saved_reply(org_id, Some(user_id), id),
+                    keys::saved_reply(org_id, Some(user_id.as_str()), id),
                 ],
                 true,
             )

@@ -316,7 +316,7 @@ impl Store {
     pub async fn get_tickets(&self, org_id: &OrgId, ids: &[String]) -> StoreResult<Vec<Ticket>> {
         let keys = ids.iter().map(|id| keys::ticket(org_id, id)).collect();
         let mut tickets: Vec<Ticket> = self.get_many(keys, false).await?;
-        in_order_of(&mut tickets, ids, |t| &t.id);
+        in_order_of(&mut tickets, ids, |t| t.id.as_str());
         Ok(tickets)
     }
 
@@ -469,8 +469,8 @@ impl Store {
     pub async fn set_followed_by(
         &self,
         org_id: &OrgId,
-        closed_id: &str,
-        follow_up_id: &str,
+        closed_id: &TicketId,
+        follow_up_id: &TicketId,
     ) -> StoreResult<()> {
         let mut u = UpdateBuilder::default();
         u.set("followedBy", s(follow_up_id));

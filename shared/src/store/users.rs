@@ -103,7 +103,7 @@ impl Store {
     pub async fn get_users(&self, org_id: &OrgId, ids: &[String]) -> StoreResult<Vec<User>> {
         let keys = ids.iter().map(|id| keys::user(org_id, id)).collect();
         let mut users: Vec<User> = self.get_many(keys, false).await?;
-        in_order_of(&mut users, ids, |u| &u.id);
+        in_order_of(&mut users, ids, |u| u.id.as_str());
         Ok(users)
     }
 
