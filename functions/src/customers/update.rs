@@ -1,6 +1,6 @@
 //! `PATCH /api/customers/{id}`: an agent corrects or annotates a customer: name, email,
 //! phone, notes. Send the `version` you read to refuse the edit if someone changed the
-//! customer since (409 `stale_write`); without it, fields you did not send are kept.
+//! customer since (409 `ErrorCode::StaleWrite`); without it, fields you did not send are kept.
 
 use chrono::Utc;
 use lambda_http::Request;

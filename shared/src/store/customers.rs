@@ -134,7 +134,7 @@ impl Store {
 
     /// Saves an agent's edit of `before` as `after` (`after.version` is the new version):
     /// stale if it changed since read. A new primary address that is not one of the
-    /// customer's own takes its marker (409 `customer_email_taken` if another customer has
+    /// customer's own takes its marker (409 `ErrorCode::CustomerEmailTaken` if another customer has
     /// it) and frees the old one; a secondary promoted to primary keeps both markers.
     pub async fn save_customer(&self, before: &Customer, after: &Customer) -> StoreResult<()> {
         let org = &after.org_id;
