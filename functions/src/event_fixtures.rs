@@ -44,7 +44,7 @@ fn an_http_api_request_reads_as_the_handlers_expect() {
     assert_eq!(crate::widget::source_ip(&req), "203.0.113.7");
     let routed = registry::HTTP_FUNCTIONS
         .iter()
-        .find(|f| f.method == "GET" && registry::path_matches(f.path, req.uri().path()))
+        .find(|f| f.method() == "GET" && registry::path_matches(f.path(), req.uri().path()))
         .map(|f| f.name);
     assert_eq!(routed, Some("tickets-get"));
 }

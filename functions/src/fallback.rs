@@ -36,8 +36,8 @@ fn route_path<'a>(path: &'a str, stage: Option<&str>) -> &'a str {
 fn unmatched(method: &str, path: &str) -> ApiError {
     let mut allow: Vec<&'static str> = HTTP_FUNCTIONS
         .iter()
-        .filter(|f| f.path != "$default" && path_matches(f.path, path))
-        .map(|f| f.method)
+        .filter(|f| f.path() != "$default" && path_matches(f.path(), path))
+        .map(|f| f.method())
         .collect();
     if allow.is_empty() {
         return ApiError::RouteNotFound(path.to_string());

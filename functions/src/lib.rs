@@ -21,6 +21,7 @@ pub mod registry;
 pub mod reports;
 pub mod saved_replies;
 pub mod teams;
+pub mod template;
 pub mod tickets;
 pub mod users;
 pub mod widget;

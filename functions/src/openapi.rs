@@ -1,5 +1,5 @@
-//! The OpenAPI 3.1 document, generated from the handlers' `#[utoipa::path]` attributes and
-//! the types they name. `openapi.json` at the top of the repository is this document,
+//! The OpenAPI 3.1 document, generated from the registry's HTTP functions: each one's
+//! `#[utoipa::path]` attribute and the types it names. `openapi.json` at the top of the repository is this document,
 //! committed; a test fails when it is stale or when a registered route is missing from it.
 //! `wrrk-local` serves it at `/api/openapi.json`. Regenerate it with
 //! `cargo run -p wrrk-local -- --print-openapi > openapi.json`.
@@ -16,85 +16,12 @@ use wrrk_shared::http::ErrorBody;
         description = "wrrk's HTTP API. Every success is `{\"data\": ...}` (lists add `nextCursor`); every error is `{\"error\", \"code\"}` with a 4xx or 5xx status. The WebSocket frames are the `Event` schema (agents' sockets) and the `VisitorEvent` schema (the chat widget's).",
         license(name = "MIT")
     ),
-    paths(
-        handle,
-        crate::auth::signup::handle,
-        crate::auth::login::handle,
-        crate::auth::me::handle,
-        crate::auth::logout::handle,
-        crate::auth::password_change::handle,
-        crate::auth::password_forgot::handle,
-        crate::auth::password_reset::handle,
-        crate::auth::verify_email::handle,
-        crate::auth::verify_email_resend::handle,
-        crate::users::list::handle,
-        crate::users::get::handle,
-        crate::users::update::handle,
-        crate::users::deactivate::handle,
-        crate::organizations::get::handle,
-        crate::organizations::update::handle,
-        crate::organizations::routing::handle,
-        crate::teams::list::handle,
-        crate::teams::create::handle,
-        crate::teams::get::handle,
-        crate::teams::update::handle,
-        crate::teams::delete::handle,
-        crate::teams::members_list::handle,
-        crate::teams::members_add::handle,
-        crate::teams::members_remove::handle,
-        crate::invitations::create::handle,
-        crate::invitations::list::handle,
-        crate::invitations::revoke::handle,
-        crate::invitations::lookup::handle,
-        crate::invitations::accept::handle,
-        crate::tickets::create::handle,
-        crate::tickets::list::handle,
-        crate::tickets::get::handle,
-        crate::tickets::update::handle,
-        crate::tickets::snooze::handle,
-        crate::users::unsubscribe::handle,
-        crate::tickets::messages_list::handle,
-        crate::tickets::messages_create::handle,
-        crate::tickets::attachments_create::handle,
-        crate::customers::list::handle,
-        crate::customers::get::handle,
-        crate::customers::update::handle,
-        crate::customers::merge::handle,
-        crate::saved_replies::list::handle,
-        crate::saved_replies::create::handle,
-        crate::saved_replies::update::handle,
-        crate::saved_replies::delete::handle,
-        crate::saved_replies::render::handle,
-        crate::reports::get::handle,
-        crate::csat::get::handle,
-        crate::csat::rate::handle,
-        crate::presence::list::handle,
-        crate::widget::init::handle,
-        crate::widget::sessions::handle,
-        crate::widget::messages_create::handle,
-        crate::widget::messages_list::handle,
-        crate::widget::connect_ticket::handle,
-        crate::widget::csat::handle,
-        crate::widget::attachments_create::handle,
-        crate::widget::attachments_get::handle,
-        crate::widget::preflight::handle,
-        crate::email::addresses::list,
-        crate::email::addresses::add,
-        crate::email::addresses::remove,
-        crate::email::identities::list,
-        crate::email::identities::get,
-        crate::email::identities::add,
-        crate::email::identities::remove,
-        crate::email::quarantine::handle,
-        crate::email::attachments::handle
-    ),
     components(schemas(
         ErrorBody,
         wrrk_shared::events::Event,
         wrrk_shared::events::VisitorEvent,
         wrrk_shared::ids::AttachmentId
     )),
-    modifiers(&Contract),
     security(("session" = []))
 )]
 struct ApiDoc;
@@ -173,9 +100,23 @@ pub async fn handle(
         .map_err(|e| wrrk_shared::http::ApiError::Internal(e.into()))
 }
 
-/// The document.
+/// The document: the info and shared schemas above, one operation per registered HTTP
+/// function (read from its `#[utoipa::path]`, with the schemas it names), then [`Contract`].
 pub fn document() -> utoipa::openapi::OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    let mut schemas = Vec::new();
+    for f in crate::registry::HTTP_FUNCTIONS {
+        let Some(op) = &f.operation else { continue };
+        doc.paths
+            .add_path_operation(op.path(), op.methods(), op.operation());
+        op.schemas(&mut schemas);
+    }
+    doc.components
+        .get_or_insert_with(Default::default)
+        .schemas
+        .extend(schemas);
+    Contract.modify(&mut doc);
+    doc
 }
 
 /// The document as it is committed: pretty JSON with a trailing newline.

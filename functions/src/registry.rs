@@ -1,11 +1,17 @@
 //! Every function: its name (its `Handler` in `template.yaml`, which Lambda hands the one
 //! `bootstrap` binary as `_HANDLER`), what triggers it, what it may touch, its handler.
-//! The local stack routes by this table, and the template test derives each function's
-//! `Events` and `Policies` from it: adding a function is its module, one line here and
-//! its block in the template.
+//! An HTTP function's method and path are read from its handler's `#[utoipa::path]`.
+//! The local stack routes by this table, the OpenAPI document's paths and the functions'
+//! blocks of `template.yaml` are generated from it (`crate::template`): adding a function
+//! is its module and one line here, then `wrrk-local --print-openapi` / `--print-template`.
+
+use std::collections::BTreeMap;
+use std::sync::LazyLock;
 
 use futures::future::BoxFuture;
 use lambda_http::{Body, Request, Response};
+use utoipa::openapi::path::HttpMethod;
+use utoipa::openapi::{RefOr, schema::Schema};
 use wrrk_shared::App;
 
 use crate::realtime::{WsRequest, WsResponse};
@@ -53,7 +59,8 @@ pub enum Trigger {
     /// CloudFormation custom resources (`Custom::*` whose `ServiceToken` is the
     /// function): run while the stack deploys, answered through the event's ResponseURL.
     CloudFormation,
-    /// An EventBridge schedule (`rate(5 minutes)`).
+    /// An EventBridge schedule (`rate(5 minutes)`). Its event in the template is named
+    /// after the function name's last word (`tickets-snooze-wake`: `Wake`).
     Schedule {
         /// The schedule expression.
         expression: &'static str,
@@ -63,108 +70,277 @@ pub enum Trigger {
 /// A handler as the runtime and the local stack call it.
 pub type Handler = fn(App, Request) -> BoxFuture<'static, Response<Body>>;
 
+/// The route of an HTTP function, read from its handler's `#[utoipa::path]` (the
+/// `__path_*` type the attribute generates): the method and path live only there.
+#[derive(Clone, Copy)]
+pub struct Operation {
+    methods: fn() -> Vec<HttpMethod>,
+    path: fn() -> String,
+    operation: fn() -> utoipa::openapi::path::Operation,
+    tags: fn() -> Vec<&'static str>,
+    schemas: fn(&mut Vec<(String, RefOr<Schema>)>),
+}
+
+impl Operation {
+    /// The operation `#[utoipa::path]` generated as `P`.
+    pub const fn of<P>() -> Self
+    where
+        P: utoipa::Path + utoipa::__dev::SchemaReferences + for<'t> utoipa::__dev::Tags<'t>,
+    {
+        Self {
+            methods: P::methods,
+            path: P::path,
+            operation: P::operation,
+            tags: <P as utoipa::__dev::Tags<'static>>::tags,
+            schemas: P::schemas,
+        }
+    }
+
+    /// Its HTTP methods (one per function; a test checks it).
+    pub fn methods(&self) -> Vec<HttpMethod> {
+        (self.methods)()
+    }
+
+    /// Its path with `{param}` segments.
+    pub fn path(&self) -> String {
+        (self.path)()
+    }
+
+    /// The OpenAPI operation, with the tags the attribute names.
+    pub fn operation(&self) -> utoipa::openapi::path::Operation {
+        let mut op = (self.operation)();
+        let tags = (self.tags)();
+        if !tags.is_empty() {
+            op.tags
+                .get_or_insert_with(Vec::new)
+                .extend(tags.iter().map(|t| t.to_string()));
+        }
+        op
+    }
+
+    /// The schemas its parameters, bodies and responses name (with what they name).
+    pub fn schemas(&self, out: &mut Vec<(String, RefOr<Schema>)>) {
+        (self.schemas)(out)
+    }
+}
+
+/// Upper-case name of an HTTP method, as API Gateway and the template spell it.
+pub fn method_name(method: &HttpMethod) -> &'static str {
+    match method {
+        HttpMethod::Get => "GET",
+        HttpMethod::Post => "POST",
+        HttpMethod::Put => "PUT",
+        HttpMethod::Delete => "DELETE",
+        HttpMethod::Options => "OPTIONS",
+        HttpMethod::Head => "HEAD",
+        HttpMethod::Patch => "PATCH",
+        HttpMethod::Trace => "TRACE",
+    }
+}
+
+/// Template settings a function needs beyond the defaults (`Globals` in the template).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// `MemorySize` in MB (CPU scales with it).
+    pub memory_mb: Option<u32>,
+    /// `Timeout` in seconds.
+    pub timeout_s: Option<u32>,
+    /// Why, written beside the settings in the template.
+    pub why: &'static str,
+    /// More `Properties`, as YAML lines indented six spaces (retries, aliases, variables).
+    pub extra: &'static str,
+}
+
+impl Tuning {
+    /// The defaults: nothing beyond `Globals`.
+    pub const DEFAULT: Tuning = Tuning {
+        memory_mb: None,
+        timeout_s: None,
+        why: "",
+        extra: "",
+    };
+}
+
+/// Password hashing (argon2) is CPU-bound, and CPU scales with memory.
+const HASHING: Tuning = Tuning {
+    memory_mb: Some(1024),
+    why: "argon2 hashing is CPU-bound; CPU scales with memory",
+    ..Tuning::DEFAULT
+};
+
+/// A reply may carry 25 MB of files, copied from staging to their final keys, read from the
+/// bucket and mailed as ~34 MB of MIME; API Gateway's HTTP integrations stop at 30 s.
+const LARGE_REPLY: Tuning = Tuning {
+    memory_mb: Some(512),
+    timeout_s: Some(29),
+    why: "a reply's 25 MB of files are copied, read and mailed; API Gateway stops at 30 s",
+    ..Tuning::DEFAULT
+};
+
+/// Answers without touching anything.
+const SMALL: Tuning = Tuning {
+    memory_mb: Some(128),
+    ..Tuning::DEFAULT
+};
+
 /// One HTTP Lambda function.
 #[derive(Clone, Copy)]
 pub struct HttpFunction {
     /// The function's name (`Handler` in the template).
     pub name: &'static str,
-    /// HTTP method of its route (`ANY` for the fallback).
-    pub method: &'static str,
-    /// Route path with `{param}` segments (`$default` for the fallback).
-    pub path: &'static str,
+    /// Its route and OpenAPI operation (`None`: the `$default` catch-all).
+    pub operation: Option<Operation>,
     /// What it may touch.
     pub access: &'static [Access],
+    /// Template settings beyond the defaults.
+    pub tuning: Tuning,
     /// The handler.
     pub handler: Handler,
 }
 
+/// Each HTTP function's (method, path), read once from the operations.
+static ROUTES: LazyLock<BTreeMap<&'static str, (&'static str, &'static str)>> =
+    LazyLock::new(|| {
+        HTTP_FUNCTIONS
+            .iter()
+            .map(|f| {
+                let route = match &f.operation {
+                    Some(op) => (
+                        op.methods().first().map_or("ANY", method_name),
+                        &*String::leak(op.path()),
+                    ),
+                    None => ("ANY", "$default"),
+                };
+                (f.name, route)
+            })
+            .collect()
+    });
+
+impl HttpFunction {
+    /// HTTP method of its route (`ANY` for the fallback), from its `#[utoipa::path]`.
+    pub fn method(&self) -> &'static str {
+        ROUTES.get(self.name).map_or("ANY", |r| r.0)
+    }
+
+    /// Route path with `{param}` segments (`$default` for the fallback), from its
+    /// `#[utoipa::path]`.
+    pub fn path(&self) -> &'static str {
+        ROUTES.get(self.name).map_or("$default", |r| r.1)
+    }
+}
+
+/// The tuning named on a line, or the defaults.
+macro_rules! tuning {
+    () => {
+        Tuning::DEFAULT
+    };
+    ($t:expr) => {
+        $t
+    };
+}
+
+/// One line per HTTP function: `"name" [access] => module::{handler, __path_handler}`
+/// (the handler and the type its `#[utoipa::path]` generates), with `with TUNING` before
+/// `=>` when it needs more than the defaults; the handler's `#[utoipa::path]` gives its method, path and documentation.
+/// The `$default` catch-all comes last, after `default:`.
 macro_rules! http_functions {
-    ($($name:literal: $method:literal $path:literal [$($access:ident),*] => $handler:path,)*) => {
+    (
+        $($name:literal [$($access:ident),*] $(with $tuning:expr)? => $($seg:ident)::+ :: {$f:ident, $p:ident},)*
+        default: $fname:literal [$($faccess:ident),*] $(with $ftuning:expr)? => $fhandler:path,
+    ) => {
         /// All HTTP functions.
         pub const HTTP_FUNCTIONS: &[HttpFunction] = &[$(
             HttpFunction {
                 name: $name,
-                method: $method,
-                path: $path,
+                operation: Some(Operation::of::<$($seg)::+::$p>()),
                 access: &[$(Access::$access),*],
-                handler: |app, req| Box::pin(crate::entry::respond($handler(app, req))),
+                tuning: tuning!($($tuning)?),
+                handler: |app, req| Box::pin(crate::entry::respond($($seg)::+::$f(app, req))),
             },
-        )*];
+        )*
+            HttpFunction {
+                name: $fname,
+                operation: None,
+                access: &[$(Access::$faccess),*],
+                tuning: tuning!($($ftuning)?),
+                handler: |app, req| Box::pin(crate::entry::respond($fhandler(app, req))),
+            },
+        ];
     };
 }
 
 http_functions! {
-    "auth-signup": "POST" "/api/auth/signup" [TableWrite, SendMail] => crate::auth::signup::handle,
-    "auth-login": "POST" "/api/auth/login" [TableWrite] => crate::auth::login::handle,
-    "auth-me": "GET" "/api/auth/me" [TableRead] => crate::auth::me::handle,
-    "auth-logout": "POST" "/api/auth/logout" [TableWrite, ManageConnections] => crate::auth::logout::handle,
-    "auth-password-change": "POST" "/api/auth/password" [TableWrite, ManageConnections] => crate::auth::password_change::handle,
-    "auth-password-forgot": "POST" "/api/auth/forgot-password" [TableWrite, SendMail] => crate::auth::password_forgot::handle,
-    "auth-password-reset": "POST" "/api/auth/reset-password" [TableWrite, ManageConnections] => crate::auth::password_reset::handle,
-    "auth-verify-email": "POST" "/api/auth/verify-email" [TableWrite] => crate::auth::verify_email::handle,
-    "auth-verify-email-resend": "POST" "/api/auth/verify-email/resend" [TableWrite, SendMail] => crate::auth::verify_email_resend::handle,
-    "users-list": "GET" "/api/users" [TableRead] => crate::users::list::handle,
-    "users-get": "GET" "/api/users/{id}" [TableRead] => crate::users::get::handle,
-    "users-update": "PATCH" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::update::handle,
-    "notifications-unsubscribe": "POST" "/api/notifications/unsubscribe" [TableWrite] => crate::users::unsubscribe::handle,
-    "users-deactivate": "DELETE" "/api/users/{id}" [TableWrite, ManageConnections] => crate::users::deactivate::handle,
-    "organizations-get": "GET" "/api/organizations/{id}" [TableRead] => crate::organizations::get::handle,
-    "organizations-update": "PATCH" "/api/organizations/{id}" [TableWrite] => crate::organizations::update::handle,
-    "routing-rules-update": "PATCH" "/api/organizations/{id}/routing-rules" [TableWrite] => crate::organizations::routing::handle,
-    "teams-list": "GET" "/api/teams" [TableRead] => crate::teams::list::handle,
-    "teams-create": "POST" "/api/teams" [TableWrite] => crate::teams::create::handle,
-    "teams-get": "GET" "/api/teams/{id}" [TableRead] => crate::teams::get::handle,
-    "teams-update": "PATCH" "/api/teams/{id}" [TableWrite, ManageConnections] => crate::teams::update::handle,
-    "teams-delete": "DELETE" "/api/teams/{id}" [TableWrite] => crate::teams::delete::handle,
-    "team-members-list": "GET" "/api/teams/{id}/members" [TableRead] => crate::teams::members_list::handle,
-    "team-members-add": "POST" "/api/teams/{id}/members" [TableWrite] => crate::teams::members_add::handle,
-    "team-members-remove": "DELETE" "/api/teams/{id}/members/{userId}" [TableWrite] => crate::teams::members_remove::handle,
-    "invitations-create": "POST" "/api/invitations" [TableWrite, SendMail] => crate::invitations::create::handle,
-    "invitations-list": "GET" "/api/invitations" [TableRead] => crate::invitations::list::handle,
-    "invitations-revoke": "DELETE" "/api/invitations/{id}" [TableWrite] => crate::invitations::revoke::handle,
-    "invitations-lookup": "GET" "/api/invitations/token/{token}" [TableRead] => crate::invitations::lookup::handle,
-    "invitations-accept": "POST" "/api/invitations/token/{token}/accept" [TableWrite] => crate::invitations::accept::handle,
-    "tickets-create": "POST" "/api/tickets" [TableWrite, ManageConnections] => crate::tickets::create::handle,
-    "tickets-list": "GET" "/api/tickets" [TableRead] => crate::tickets::list::handle,
-    "tickets-get": "GET" "/api/tickets/{id}" [TableRead] => crate::tickets::get::handle,
-    "tickets-update": "PATCH" "/api/tickets/{id}" [TableWrite, ManageConnections, SendMail] => crate::tickets::update::handle,
-    "tickets-snooze": "PUT" "/api/tickets/{id}/snooze" [TableWrite, ManageConnections] => crate::tickets::snooze::handle,
-    "ticket-messages-list": "GET" "/api/tickets/{id}/messages" [TableRead] => crate::tickets::messages_list::handle,
-    "ticket-messages-create": "POST" "/api/tickets/{id}/messages" [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketWrite] => crate::tickets::messages_create::handle,
-    "ticket-attachments-create": "POST" "/api/tickets/{id}/attachments" [TableWrite, BucketWrite] => crate::tickets::attachments_create::handle,
-    "customers-list": "GET" "/api/customers" [TableRead] => crate::customers::list::handle,
-    "customers-get": "GET" "/api/customers/{id}" [TableRead] => crate::customers::get::handle,
-    "customers-update": "PATCH" "/api/customers/{id}" [TableWrite] => crate::customers::update::handle,
-    "customers-merge": "POST" "/api/customers/{id}/merge" [TableWrite] => crate::customers::merge::handle,
-    "saved-replies-list": "GET" "/api/saved-replies" [TableRead] => crate::saved_replies::list::handle,
-    "saved-replies-create": "POST" "/api/saved-replies" [TableWrite] => crate::saved_replies::create::handle,
-    "saved-replies-update": "PATCH" "/api/saved-replies/{id}" [TableWrite] => crate::saved_replies::update::handle,
-    "saved-replies-delete": "DELETE" "/api/saved-replies/{id}" [TableWrite] => crate::saved_replies::delete::handle,
-    "saved-replies-render": "GET" "/api/saved-replies/{id}/render" [TableRead] => crate::saved_replies::render::handle,
-    "reports-get": "GET" "/api/reports" [TableRead] => crate::reports::get::handle,
-    "csat-get": "GET" "/api/csat/{token}" [TableRead] => crate::csat::get::handle,
-    "csat-rate": "POST" "/api/csat/{token}" [TableWrite, ManageConnections] => crate::csat::rate::handle,
-    "presence-list": "GET" "/api/presence" [TableRead] => crate::presence::list::handle,
-    "widget-init": "POST" "/api/widget/init" [TableWrite] => crate::widget::init::handle,
-    "widget-sessions": "POST" "/api/widget/sessions" [TableWrite, ManageConnections] => crate::widget::sessions::handle,
-    "widget-messages-create": "POST" "/api/widget/messages" [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::widget::messages_create::handle,
-    "widget-messages-list": "GET" "/api/widget/messages" [TableRead] => crate::widget::messages_list::handle,
-    "widget-csat": "POST" "/api/widget/csat" [TableWrite, ManageConnections] => crate::widget::csat::handle,
-    "widget-attachments-create": "POST" "/api/widget/attachments" [TableWrite, BucketWrite] => crate::widget::attachments_create::handle,
-    "widget-attachments-get": "GET" "/api/widget/attachments" [TableRead, BucketRead] => crate::widget::attachments_get::handle,
-    "widget-connect-ticket": "POST" "/api/widget/connect-ticket" [TableWrite] => crate::widget::connect_ticket::handle,
-    "widget-preflight": "OPTIONS" "/api/widget/{route}" [] => crate::widget::preflight::handle,
-    "support-addresses-list": "GET" "/api/organizations/{id}/addresses" [TableRead] => crate::email::addresses::list,
-    "support-addresses-add": "POST" "/api/organizations/{id}/addresses" [TableWrite] => crate::email::addresses::add,
-    "support-addresses-remove": "DELETE" "/api/organizations/{id}/addresses/{address}" [TableWrite] => crate::email::addresses::remove,
-    "sender-identities-list": "GET" "/api/organizations/{id}/sender-identities" [TableWrite, ReadMailIdentities] => crate::email::identities::list,
-    "sender-identities-get": "GET" "/api/organizations/{id}/sender-identities/{identity}" [TableWrite, ReadMailIdentities] => crate::email::identities::get,
-    "sender-identities-add": "POST" "/api/organizations/{id}/sender-identities" [TableWrite, ManageMailIdentities] => crate::email::identities::add,
-    "sender-identities-remove": "DELETE" "/api/organizations/{id}/sender-identities/{identity}" [TableWrite, ManageMailIdentities] => crate::email::identities::remove,
-    "quarantine-list": "GET" "/api/quarantine" [TableRead] => crate::email::quarantine::handle,
-    "attachments-get": "GET" "/api/attachments/{id}" [TableRead, BucketRead] => crate::email::attachments::handle,
-    "openapi": "GET" "/api/openapi.json" [] => crate::openapi::handle,
-    "fallback": "ANY" "$default" [] => crate::fallback::handle,
+    "auth-signup" [TableWrite, SendMail] with HASHING => crate::auth::signup::{handle, __path_handle},
+    "auth-login" [TableWrite] with HASHING => crate::auth::login::{handle, __path_handle},
+    "auth-me" [TableRead] => crate::auth::me::{handle, __path_handle},
+    "auth-logout" [TableWrite, ManageConnections] => crate::auth::logout::{handle, __path_handle},
+    "auth-password-change" [TableWrite, ManageConnections] with HASHING => crate::auth::password_change::{handle, __path_handle},
+    "auth-password-forgot" [TableWrite, SendMail] => crate::auth::password_forgot::{handle, __path_handle},
+    "auth-password-reset" [TableWrite, ManageConnections] with HASHING => crate::auth::password_reset::{handle, __path_handle},
+    "auth-verify-email" [TableWrite] => crate::auth::verify_email::{handle, __path_handle},
+    "auth-verify-email-resend" [TableWrite, SendMail] => crate::auth::verify_email_resend::{handle, __path_handle},
+    "users-list" [TableRead] => crate::users::list::{handle, __path_handle},
+    "users-get" [TableRead] => crate::users::get::{handle, __path_handle},
+    "users-update" [TableWrite, ManageConnections] => crate::users::update::{handle, __path_handle},
+    "notifications-unsubscribe" [TableWrite] => crate::users::unsubscribe::{handle, __path_handle},
+    "users-deactivate" [TableWrite, ManageConnections] => crate::users::deactivate::{handle, __path_handle},
+    "organizations-get" [TableRead] => crate::organizations::get::{handle, __path_handle},
+    "organizations-update" [TableWrite] => crate::organizations::update::{handle, __path_handle},
+    "routing-rules-update" [TableWrite] => crate::organizations::routing::{handle, __path_handle},
+    "teams-list" [TableRead] => crate::teams::list::{handle, __path_handle},
+    "teams-create" [TableWrite] => crate::teams::create::{handle, __path_handle},
+    "teams-get" [TableRead] => crate::teams::get::{handle, __path_handle},
+    "teams-update" [TableWrite, ManageConnections] => crate::teams::update::{handle, __path_handle},
+    "teams-delete" [TableWrite] => crate::teams::delete::{handle, __path_handle},
+    "team-members-list" [TableRead] => crate::teams::members_list::{handle, __path_handle},
+    "team-members-add" [TableWrite] => crate::teams::members_add::{handle, __path_handle},
+    "team-members-remove" [TableWrite] => crate::teams::members_remove::{handle, __path_handle},
+    "invitations-create" [TableWrite, SendMail] => crate::invitations::create::{handle, __path_handle},
+    "invitations-list" [TableRead] => crate::invitations::list::{handle, __path_handle},
+    "invitations-revoke" [TableWrite] => crate::invitations::revoke::{handle, __path_handle},
+    "invitations-lookup" [TableRead] => crate::invitations::lookup::{handle, __path_handle},
+    "invitations-accept" [TableWrite] with HASHING => crate::invitations::accept::{handle, __path_handle},
+    "tickets-create" [TableWrite, ManageConnections] => crate::tickets::create::{handle, __path_handle},
+    "tickets-list" [TableRead] => crate::tickets::list::{handle, __path_handle},
+    "tickets-get" [TableRead] => crate::tickets::get::{handle, __path_handle},
+    "tickets-update" [TableWrite, ManageConnections, SendMail] => crate::tickets::update::{handle, __path_handle},
+    "tickets-snooze" [TableWrite, ManageConnections] => crate::tickets::snooze::{handle, __path_handle},
+    "ticket-messages-list" [TableRead] => crate::tickets::messages_list::{handle, __path_handle},
+    "ticket-messages-create" [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketWrite] with LARGE_REPLY => crate::tickets::messages_create::{handle, __path_handle},
+    "ticket-attachments-create" [TableWrite, BucketWrite] => crate::tickets::attachments_create::{handle, __path_handle},
+    "customers-list" [TableRead] => crate::customers::list::{handle, __path_handle},
+    "customers-get" [TableRead] => crate::customers::get::{handle, __path_handle},
+    "customers-update" [TableWrite] => crate::customers::update::{handle, __path_handle},
+    "customers-merge" [TableWrite] => crate::customers::merge::{handle, __path_handle},
+    "saved-replies-list" [TableRead] => crate::saved_replies::list::{handle, __path_handle},
+    "saved-replies-create" [TableWrite] => crate::saved_replies::create::{handle, __path_handle},
+    "saved-replies-update" [TableWrite] => crate::saved_replies::update::{handle, __path_handle},
+    "saved-replies-delete" [TableWrite] => crate::saved_replies::delete::{handle, __path_handle},
+    "saved-replies-render" [TableRead] => crate::saved_replies::render::{handle, __path_handle},
+    "reports-get" [TableRead] => crate::reports::get::{handle, __path_handle},
+    "csat-get" [TableRead] => crate::csat::get::{handle, __path_handle},
+    "csat-rate" [TableWrite, ManageConnections] => crate::csat::rate::{handle, __path_handle},
+    "presence-list" [TableRead] => crate::presence::list::{handle, __path_handle},
+    "widget-init" [TableWrite] => crate::widget::init::{handle, __path_handle},
+    "widget-sessions" [TableWrite, ManageConnections] => crate::widget::sessions::{handle, __path_handle},
+    "widget-messages-create" [TableWrite, ManageConnections, SendMail, BucketWrite] with LARGE_REPLY => crate::widget::messages_create::{handle, __path_handle},
+    "widget-messages-list" [TableRead] => crate::widget::messages_list::{handle, __path_handle},
+    "widget-csat" [TableWrite, ManageConnections] => crate::widget::csat::{handle, __path_handle},
+    "widget-attachments-create" [TableWrite, BucketWrite] => crate::widget::attachments_create::{handle, __path_handle},
+    "widget-attachments-get" [TableRead, BucketRead] => crate::widget::attachments_get::{handle, __path_handle},
+    "widget-connect-ticket" [TableWrite] => crate::widget::connect_ticket::{handle, __path_handle},
+    "widget-preflight" [] with SMALL => crate::widget::preflight::{handle, __path_handle},
+    "support-addresses-list" [TableRead] => crate::email::addresses::{list, __path_list},
+    "support-addresses-add" [TableWrite] => crate::email::addresses::{add, __path_add},
+    "support-addresses-remove" [TableWrite] => crate::email::addresses::{remove, __path_remove},
+    "sender-identities-list" [TableWrite, ReadMailIdentities] => crate::email::identities::{list, __path_list},
+    "sender-identities-get" [TableWrite, ReadMailIdentities] => crate::email::identities::{get, __path_get},
+    "sender-identities-add" [TableWrite, ManageMailIdentities] => crate::email::identities::{add, __path_add},
+    "sender-identities-remove" [TableWrite, ManageMailIdentities] => crate::email::identities::{remove, __path_remove},
+    "quarantine-list" [TableRead] => crate::email::quarantine::{handle, __path_handle},
+    "attachments-get" [TableRead, BucketRead] => crate::email::attachments::{handle, __path_handle},
+    "openapi" [] with SMALL => crate::openapi::{handle, __path_handle},
+    default: "fallback" [] with SMALL => crate::fallback::handle,
 }
 
 /// A WebSocket route handler as the runtime and the local stack call it.
@@ -221,37 +397,85 @@ pub struct EventFunction {
     pub trigger: Trigger,
     /// What it may touch.
     pub access: &'static [Access],
+    /// Template settings beyond the defaults.
+    pub tuning: Tuning,
     /// The handler.
     pub handler: EventHandler,
 }
 
 macro_rules! event_functions {
-    ($($name:literal: $trigger:expr, [$($access:ident),*] => $handler:path,)*) => {
+    ($($name:literal: $trigger:expr, [$($access:ident),*] $(with $tuning:expr)? => $handler:path,)*) => {
         /// All event functions.
         pub const EVENT_FUNCTIONS: &[EventFunction] = &[$(
             EventFunction {
                 name: $name,
                 trigger: $trigger,
                 access: &[$(Access::$access),*],
+                tuning: tuning!($($tuning)?),
                 handler: |app, event| Box::pin($handler(app, event)),
             },
         )*];
     };
 }
 
+/// A 40 MB mail with attachments is parsed in memory. Lambda tries a mail three times; one
+/// that still fails lands in the dead-letter queue with its event (the S3 key):
+/// docs/deploy.md, "Replaying failed mail".
+const INBOUND_MAIL: Tuning = Tuning {
+    memory_mb: Some(1024),
+    timeout_s: Some(60),
+    why: "a 40 MB mail with attachments, parsed in memory; failed mail goes to the dead-letter queue",
+    extra: "      EventInvokeConfig:
+        MaximumRetryAttempts: 2
+        DestinationConfig:
+          OnFailure:
+            Type: SQS
+            Destination: !GetAtt MailDeadLetterQueue.Arn
+",
+};
+
+/// A queue run takes one Query and a write per due item.
+const QUEUE_RUN: Tuning = Tuning {
+    timeout_s: Some(60),
+    ..Tuning::DEFAULT
+};
+
+/// A reply's files (up to 25 MB) are read and mailed again.
+const RESEND: Tuning = Tuning {
+    memory_mb: Some(512),
+    timeout_s: Some(60),
+    why: "a reply's files (up to 25 MB) are read and mailed again",
+    ..Tuning::DEFAULT
+};
+
+/// Copies the front ends into the bucket at deploy time; a new version per deploy of new
+/// code (the Site resource names it, so it runs again). It issues no sessions: an empty
+/// `JWT_SECRET` keeps its definition free of the secret it generates (a function cannot
+/// depend on its own custom resource).
+const DEPLOY_TIME: Tuning = Tuning {
+    memory_mb: Some(512),
+    timeout_s: Some(300),
+    why: "copies the front ends; a new version per deploy, so the Site resource runs again",
+    extra: "      AutoPublishAlias: live
+      Environment:
+        Variables:
+          JWT_SECRET: \"\"
+",
+};
+
 event_functions! {
     // Reads the raw mail the receipt rule stored, writes attachments beside it, posts the
     // message (which fans out to agents live).
-    "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, SendMail, BucketWrite] => crate::email::inbound::handle,
+    "email-inbound": Trigger::SesInbound, [TableWrite, ManageConnections, SendMail, BucketWrite] with INBOUND_MAIL => crate::email::inbound::handle,
     // Reads the files a reply carries from the bucket; announces delivery states.
     // Wakes snoozed tickets and tells their assignees.
-    "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
+    "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] with QUEUE_RUN => crate::tickets::snooze_wake::handle,
     // Announces missed SLA targets to the assignee and team, once each.
-    "tickets-sla-breaches": Trigger::Schedule { expression: crate::tickets::sla_breaches::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::sla_breaches::handle,
-    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketRead] => crate::email::retry::handle,
+    "tickets-sla-breaches": Trigger::Schedule { expression: crate::tickets::sla_breaches::SCHEDULE }, [TableWrite, ManageConnections] with QUEUE_RUN => crate::tickets::sla_breaches::handle,
+    "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketRead] with RESEND => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
     // config.json, stores the app's URL and issues the setup link.
-    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] => crate::deploy::handle,
+    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] with DEPLOY_TIME => crate::deploy::handle,
 }
 
 /// A function of any kind, as the template sees it.
@@ -263,6 +487,8 @@ pub struct FunctionSpec {
     pub trigger: Trigger,
     /// What it may touch.
     pub access: &'static [Access],
+    /// Template settings beyond the defaults.
+    pub tuning: Tuning,
 }
 
 /// Every function, whatever its trigger.
@@ -270,10 +496,11 @@ pub fn all() -> impl Iterator<Item = FunctionSpec> {
     let http = HTTP_FUNCTIONS.iter().map(|f| FunctionSpec {
         name: f.name,
         trigger: Trigger::Http {
-            method: f.method,
-            path: f.path,
+            method: f.method(),
+            path: f.path(),
         },
         access: f.access,
+        tuning: f.tuning,
     });
     let ws = WS_FUNCTIONS.iter().map(|f| FunctionSpec {
         name: f.name,
@@ -281,11 +508,13 @@ pub fn all() -> impl Iterator<Item = FunctionSpec> {
             route_key: f.route_key,
         },
         access: f.access,
+        tuning: Tuning::DEFAULT,
     });
     let events = EVENT_FUNCTIONS.iter().map(|f| FunctionSpec {
         name: f.name,
         trigger: f.trigger,
         access: f.access,
+        tuning: f.tuning,
     });
     http.chain(ws).chain(events)
 }

@@ -6,6 +6,13 @@ use serde_yaml::Value;
 /// The template, compiled in so the local stack runs from anywhere.
 pub const TEMPLATE_YAML: &str = include_str!("../../template.yaml");
 
+/// `template.yaml` as it must be committed: its hand-written part with the functions'
+/// part generated from the registry (`wrrk_functions::template`).
+pub fn generated_template() -> anyhow::Result<String> {
+    wrrk_functions::template::splice(TEMPLATE_YAML, &wrrk_functions::template::generated())
+        .map_err(anyhow::Error::msg)
+}
+
 /// What the local stack needs from the template.
 #[derive(Debug, Clone)]
 pub struct Template {

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use crate::App;
 use crate::domain::{AssignmentMode, PersonSummary, Team, Ticket, TicketStatus};
 use crate::events::NoticeKind;
+use crate::ids::{OrgId, TeamId, TicketId, UserId};
 use crate::keys::Key;
 use crate::realtime::{self, Tell};
 use crate::store::{AgentState, AssignOutcome, Conflict, StoreError, StoreResult};
@@ -117,14 +118,15 @@ fn candidates(ids: &[String], states: &[AgentState]) -> Vec<Candidate> {
 async fn place(
     app: &App,
     team: &Team,
-    ticket_id: &str,
+    ticket_id: &TicketId,
     queued: Option<&Key>,
 ) -> StoreResult<Placed> {
     let ids = members(app, team).await?;
     if ids.is_empty() {
         return Ok(Placed::NoOne);
     }
-    let states = app.store.agent_states(&team.org_id, &ids).await?;
+    let typed: Vec<UserId> = ids.iter().map(|id| UserId::trusted(id.as_str())).collect();
+    let states = app.store.agent_states(&team.org_id, &typed).await?;
     let cands = candidates(&ids, &states);
     let order = try_order(&cands, team.max_open_per_agent, 0);
     if order.is_empty() {
@@ -175,7 +177,7 @@ pub async fn announce(
 ) {
     let tell = ticket
         .assignee_id
-        .as_deref()
+        .as_ref()
         .filter(|_| assigned)
         .map(|a| Tell {
             user_id: a,
@@ -184,7 +186,7 @@ pub async fn announce(
             by_name,
         });
     realtime::ticket_updated(app, ticket, widen, tell).await;
-    if let Some(t) = tell.filter(|t| Some(t.user_id) != t.by_user_id) {
+    if let Some(t) = tell.filter(|t| Some(t.user_id.as_str()) != t.by_user_id) {
         crate::notify::mail_if_away(app, ticket, t.user_id, t.kind, t.by_name, None).await;
     }
 }
@@ -204,7 +206,7 @@ pub async fn new_conversation(app: &App, ticket: &Ticket) {
     }
 }
 
-async fn try_new_conversation(app: &App, ticket: &Ticket, team_id: &str) -> StoreResult<()> {
+async fn try_new_conversation(app: &App, ticket: &Ticket, team_id: &TeamId) -> StoreResult<()> {
     let Some(team) = app.store.get_team(&ticket.org_id, team_id).await? else {
         return Ok(());
     };
@@ -250,7 +252,14 @@ async fn try_drain(app: &App, team: &Team) -> StoreResult<()> {
         }
         for q in fresh {
             done += 1;
-            match place(app, team, &q.ticket_id, Some(&q.key)).await? {
+            match place(
+                app,
+                team,
+                &TicketId::trusted(q.ticket_id.as_str()),
+                Some(&q.key),
+            )
+            .await?
+            {
                 Placed::Assigned(t) => announce(app, &t, true, true, None, RULES_NAME).await,
                 Placed::Taken => {
                     // Assigned by hand, resolved or moved meanwhile: it waits no more.
@@ -266,7 +275,7 @@ async fn try_drain(app: &App, team: &Team) -> StoreResult<()> {
 
 /// `user_id` may take conversations now (came online, or gave one back): the queues of
 /// their round-robin teams move.
-pub async fn agent_free(app: &App, org_id: &str, user_id: &str) {
+pub async fn agent_free(app: &App, org_id: &OrgId, user_id: &UserId) {
     let teams = async {
         let ids = app.store.user_team_ids(org_id, user_id).await?;
         if ids.is_empty() {
@@ -283,7 +292,7 @@ pub async fn agent_free(app: &App, org_id: &str, user_id: &str) {
                 drain_team(app, team).await;
             }
         }
-        Err(e) => tracing::error!(error = ?e, user_id, "reading an agent's teams failed"),
+        Err(e) => tracing::error!(error = ?e, %user_id, "reading an agent's teams failed"),
     }
 }
 
@@ -301,18 +310,20 @@ async fn try_settle(app: &App, ticket: &Ticket) -> StoreResult<()> {
     let (give_back, take) = load_change(
         holder.as_deref(),
         ticket.status,
-        ticket.assignee_id.as_deref(),
+        ticket.assignee_id.as_ref().map(UserId::as_str),
     );
     if let Some(user) = take.filter(|_| give_back.is_none()) {
-        app.store.acquire_load(org_id, &ticket.id, user).await?;
+        let user = UserId::trusted(user);
+        app.store.acquire_load(org_id, &ticket.id, &user).await?;
     }
-    if let Some(user) = give_back
-        && app.store.release_load(org_id, &ticket.id, user).await?
+    if let Some(user) = give_back.map(UserId::trusted)
+        && app.store.release_load(org_id, &ticket.id, &user).await?
     {
         if let Some(next) = take {
-            app.store.acquire_load(org_id, &ticket.id, next).await?;
+            let next = UserId::trusted(next);
+            app.store.acquire_load(org_id, &ticket.id, &next).await?;
         }
-        agent_free(app, org_id, user).await;
+        agent_free(app, org_id, &user).await;
     }
     Ok(())
 }

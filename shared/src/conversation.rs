@@ -10,7 +10,7 @@ use crate::after_message::{self, Delivery};
 use crate::domain::{
     AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket, TicketStatus,
 };
-use crate::ids::{MessageId, new_id};
+use crate::ids::{MessageId, OrgId, TicketId, new_id};
 use crate::realtime;
 use crate::sla;
 use crate::store::{Conflict, NewTicket, StoreError, StoreResult, TicketChanges};
@@ -224,12 +224,12 @@ pub async fn post_message_with(
 /// send's files went with its first attempt, and the retry must answer that message.
 pub async fn posted_before(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     dedupe_key: &str,
 ) -> StoreResult<Option<(Ticket, Message)>> {
     match app.store.get_dedupe(org_id, dedupe_key).await? {
         Some((ticket_id, message_id)) => {
-            claimed_message(app, org_id, &ticket_id, &message_id).await
+            claimed_message(app, org_id, &TicketId::trusted(ticket_id), &message_id).await
         }
         None => Ok(None),
     }
@@ -239,8 +239,8 @@ pub async fn posted_before(
 /// opened a follow-up lives there, under the claimed id) on its follow-up.
 async fn claimed_message(
     app: &App,
-    org_id: &str,
-    ticket_id: &str,
+    org_id: &OrgId,
+    ticket_id: &TicketId,
     message_id: &str,
 ) -> StoreResult<Option<(Ticket, Message)>> {
     let claimed_on = app

@@ -20,7 +20,7 @@ use crate::domain::{AuthorType, Channel, ConnectionKind, Ticket};
 use crate::email::templates::{OutboundEmail, escape_html};
 use crate::events::{CsatRequest, VisitorEvent};
 use crate::http::ApiError;
-use crate::ids::new_id;
+use crate::ids::{OrgId, TicketId, new_id};
 
 /// How long rating links work.
 pub const SURVEY_DAYS: i64 = 14;
@@ -34,9 +34,9 @@ pub struct Survey {
     /// ULID.
     pub id: String,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The ticket it asks about.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// When it was sent.
     pub created_at: DateTime<Utc>,
     /// When its links stop working.
@@ -75,7 +75,7 @@ pub fn token(secret: &str, org_id: &str, survey_id: &str, expires_at: DateTime<U
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Claims {
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The survey.
     pub survey_id: String,
     /// When it expires.
@@ -104,7 +104,7 @@ pub fn verify(secret: &str, token: &str) -> Option<Claims> {
         return None;
     }
     Some(Claims {
-        org_id: org_id.to_string(),
+        org_id: OrgId::trusted(org_id),
         survey_id: survey_id.to_string(),
         expires_at: DateTime::from_timestamp(exp.parse().ok()?, 0)?,
     })
@@ -153,8 +153,8 @@ fn new_survey(ticket: &Ticket) -> Survey {
     let now = Utc::now();
     Survey {
         id: new_id(),
-        org_id: ticket.org_id.to_string(),
-        ticket_id: ticket.id.to_string(),
+        org_id: ticket.org_id.clone(),
+        ticket_id: ticket.id.clone(),
         created_at: now,
         expires_at: now + Duration::days(SURVEY_DAYS),
         rating: None,
@@ -200,7 +200,7 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
     if ask == Ask::Widget {
         let event = VisitorEvent::CsatRequest(CsatRequest {
             survey_id: survey.id.clone(),
-            ticket_id: survey.ticket_id.clone(),
+            ticket_id: survey.ticket_id.to_string(),
         });
         crate::realtime::to_visitors(app, visitors, &event).await;
         // Asked in the chat counts as a survey sent, as a mailed one does.
@@ -210,7 +210,7 @@ async fn try_send(app: &App, ticket: &Ticket) -> anyhow::Result<()> {
     }
     let token = token(
         &app.settings.jwt_secret,
-        &survey.org_id,
+        survey.org_id.as_str(),
         &survey.id,
         survey.expires_at,
     );
@@ -463,8 +463,8 @@ mod tests {
         let now = Utc::now();
         Survey {
             id: new_id(),
-            org_id: new_id(),
-            ticket_id: ticket.into(),
+            org_id: OrgId::new(),
+            ticket_id: TicketId::trusted(ticket),
             created_at: now,
             expires_at: now + Duration::hours(expires_in_hours),
             rating: rated.then_some(5),

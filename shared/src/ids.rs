@@ -40,10 +40,17 @@ pub fn hash_secret(secret: &str) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// What every typed id can do, for code generic over the kind (path parameters).
+pub trait TypedId: Sized {
+    /// `raw` as this kind of id, if it is an id we could have issued.
+    fn parse_id(raw: &str) -> Option<Self>;
+}
+
 /// Declares typed ids: each kind of record has its own id type, so a user's id cannot be
 /// passed where a ticket's is meant. On the wire and in the table each is the bare ULID
 /// string (`#[serde(transparent)]`); in the OpenAPI document each is a named string schema.
-/// `Deref<Target = str>` lets store calls that take `&str` keys take them as they are.
+/// No `Deref<Target = str>`: code that needs the text says so (`as_str()`), and store
+/// functions take the typed id.
 macro_rules! typed_ids {
     ($($(#[$doc:meta])* $name:ident,)*) => {$(
         $(#[$doc])*
@@ -79,10 +86,9 @@ macro_rules! typed_ids {
             }
         }
 
-        impl std::ops::Deref for $name {
-            type Target = str;
-            fn deref(&self) -> &str {
-                &self.0
+        impl TypedId for $name {
+            fn parse_id(raw: &str) -> Option<Self> {
+                Self::parse(raw)
             }
         }
 
@@ -181,10 +187,6 @@ mod typed_id_tests {
         assert!(TicketId::parse("7ZZZZZZZZZZZZZZZZZZZZZZZZZ").is_some());
         assert!(TicketId::parse("01ARZ3NDEKTSV4RRFFQ69G5FAI").is_none());
         assert_eq!(TicketId::parse(id.as_str()), Some(id.clone()));
-        // Store calls that take `&str` take a typed id as it is.
-        fn takes_str(s: &str) -> usize {
-            s.len()
-        }
-        assert_eq!(takes_str(&id), 26);
+        assert_eq!(id.as_str().len(), 26);
     }
 }

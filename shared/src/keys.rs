@@ -60,23 +60,30 @@ impl Key {
     }
 }
 
+// Key builders take ids as text (`impl AsRef<str>`): a typed id (`&OrgId`, `&TicketId`…)
+// as the store passes it, or the text of an id read back from an item.
+
 /// The organization's partition.
-pub fn org_pk(org_id: &str) -> String {
+pub fn org_pk(org_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
     format!("ORG#{org_id}")
 }
 
 /// The organization's own item.
-pub fn org(org_id: &str) -> Key {
+pub fn org(org_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), "ORG")
 }
 
 /// The organization's ticket-number counter.
-pub fn ticket_counter(org_id: &str) -> Key {
+pub fn ticket_counter(org_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), "COUNTER#TICKET")
 }
 
 /// The count of active admins, guarded so it never drops below one.
-pub fn admin_counter(org_id: &str) -> Key {
+pub fn admin_counter(org_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), "COUNTER#ADMINS")
 }
 
@@ -84,7 +91,9 @@ pub fn admin_counter(org_id: &str) -> Key {
 pub const USER_PREFIX: &str = "USER#";
 
 /// A user of an organization.
-pub fn user(org_id: &str, user_id: &str) -> Key {
+pub fn user(org_id: impl AsRef<str>, user_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
     Key::new(org_pk(org_id), format!("{USER_PREFIX}{user_id}"))
 }
 
@@ -97,22 +106,33 @@ pub fn email_marker(email: &str) -> Key {
 pub const TEAM_PREFIX: &str = "TEAM#";
 
 /// A team.
-pub fn team(org_id: &str, team_id: &str) -> Key {
+pub fn team(org_id: impl AsRef<str>, team_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let team_id = team_id.as_ref();
     Key::new(org_pk(org_id), format!("{TEAM_PREFIX}{team_id}"))
 }
 
 /// The marker that keeps team names unique within an organization.
-pub fn team_name_marker(org_id: &str, lower_name: &str) -> Key {
+pub fn team_name_marker(org_id: impl AsRef<str>, lower_name: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("TEAMNAME#{lower_name}"))
 }
 
 /// Sort-key prefix of one team's memberships.
-pub fn team_member_prefix(team_id: &str) -> String {
+pub fn team_member_prefix(team_id: impl AsRef<str>) -> String {
+    let team_id = team_id.as_ref();
     format!("MEMBER#{team_id}#")
 }
 
 /// A user's membership of a team (indexed by user in GSI1 for "my teams").
-pub fn team_member(org_id: &str, team_id: &str, user_id: &str) -> Key {
+pub fn team_member(
+    org_id: impl AsRef<str>,
+    team_id: impl AsRef<str>,
+    user_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let team_id = team_id.as_ref();
+    let user_id = user_id.as_ref();
     Key::new(
         org_pk(org_id),
         format!("{}{user_id}", team_member_prefix(team_id)),
@@ -120,12 +140,15 @@ pub fn team_member(org_id: &str, team_id: &str, user_id: &str) -> Key {
 }
 
 /// GSI1 sort key of a membership in a user's list of teams.
-pub fn user_teams_gsi_sk(team_id: &str) -> String {
+pub fn user_teams_gsi_sk(team_id: impl AsRef<str>) -> String {
+    let team_id = team_id.as_ref();
     format!("{TEAM_PREFIX}{team_id}")
 }
 
 /// GSI1 partition of one user's memberships.
-pub fn user_teams_gsi_pk(org_id: &str, user_id: &str) -> String {
+pub fn user_teams_gsi_pk(org_id: impl AsRef<str>, user_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
     format!("ORG#{org_id}#USERTEAMS#{user_id}")
 }
 
@@ -133,7 +156,9 @@ pub fn user_teams_gsi_pk(org_id: &str, user_id: &str) -> String {
 pub const INVITATION_PREFIX: &str = "INVITE#";
 
 /// An invitation.
-pub fn invitation(org_id: &str, invitation_id: &str) -> Key {
+pub fn invitation(org_id: impl AsRef<str>, invitation_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let invitation_id = invitation_id.as_ref();
     Key::new(
         org_pk(org_id),
         format!("{INVITATION_PREFIX}{invitation_id}"),
@@ -141,7 +166,8 @@ pub fn invitation(org_id: &str, invitation_id: &str) -> Key {
 }
 
 /// The marker that finds a pending invitation by email (one per email per org).
-pub fn invitation_email_marker(org_id: &str, email: &str) -> Key {
+pub fn invitation_email_marker(org_id: impl AsRef<str>, email: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("INVITEMAIL#{email}"))
 }
 
@@ -207,13 +233,19 @@ pub fn setup_link() -> Key {
 pub const TICKET_PREFIX: &str = "TICKET#";
 
 /// A ticket.
-pub fn ticket(org_id: &str, ticket_id: &str) -> Key {
+pub fn ticket(org_id: impl AsRef<str>, ticket_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(org_pk(org_id), format!("{TICKET_PREFIX}{ticket_id}"))
 }
 
 /// Index sort key of a ticket in the lists: last activity (fixed-width, so it sorts as
 /// text), then id (ties broken stably).
-pub fn ticket_activity_sk(last_activity: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> String {
+pub fn ticket_activity_sk(
+    last_activity: chrono::DateTime<chrono::Utc>,
+    ticket_id: impl AsRef<str>,
+) -> String {
+    let ticket_id = ticket_id.as_ref();
     format!(
         "{}#{ticket_id}",
         last_activity.format("%Y-%m-%dT%H:%M:%S%.6fZ")
@@ -221,12 +253,15 @@ pub fn ticket_activity_sk(last_activity: chrono::DateTime<chrono::Utc>, ticket_i
 }
 
 /// GSI3 partition: all of the organization's tickets.
-pub fn tickets_all_pk(org_id: &str) -> String {
+pub fn tickets_all_pk(org_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
     format!("ORG#{org_id}#TICKETS")
 }
 
 /// A ticket's messages partition.
-pub fn messages_pk(org_id: &str, ticket_id: &str) -> String {
+pub fn messages_pk(org_id: impl AsRef<str>, ticket_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     format!("ORG#{org_id}#TICKET#{ticket_id}")
 }
 
@@ -234,7 +269,14 @@ pub fn messages_pk(org_id: &str, ticket_id: &str) -> String {
 pub const MESSAGE_PREFIX: &str = "MSG#";
 
 /// A message of a ticket.
-pub fn message(org_id: &str, ticket_id: &str, message_id: &str) -> Key {
+pub fn message(
+    org_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+    message_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
+    let message_id = message_id.as_ref();
     Key::new(
         messages_pk(org_id, ticket_id),
         format!("{MESSAGE_PREFIX}{message_id}"),
@@ -243,7 +285,8 @@ pub fn message(org_id: &str, ticket_id: &str, message_id: &str) -> Key {
 
 /// The marker that makes a message idempotent (an email's Message-ID and sender, a widget's
 /// client message id): the raw key is hashed, so any input makes a bounded key.
-pub fn message_dedupe(org_id: &str, dedupe_key: &str) -> Key {
+pub fn message_dedupe(org_id: impl AsRef<str>, dedupe_key: &str) -> Key {
+    let org_id = org_id.as_ref();
     use sha2::Digest;
     let digest = sha2::Sha256::digest(dedupe_key.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -254,22 +297,33 @@ pub fn message_dedupe(org_id: &str, dedupe_key: &str) -> Key {
 pub const CUSTOMER_PREFIX: &str = "CUSTOMER#";
 
 /// A customer.
-pub fn customer(org_id: &str, customer_id: &str) -> Key {
+pub fn customer(org_id: impl AsRef<str>, customer_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let customer_id = customer_id.as_ref();
     Key::new(org_pk(org_id), format!("{CUSTOMER_PREFIX}{customer_id}"))
 }
 
 /// The marker that finds a customer by email within an organization.
-pub fn customer_email_marker(org_id: &str, email: &str) -> Key {
+pub fn customer_email_marker(org_id: impl AsRef<str>, email: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("CUSTEMAIL#{email}"))
 }
 
 /// Sort-key prefix of one customer's ticket links.
-pub fn customer_ticket_prefix(customer_id: &str) -> String {
+pub fn customer_ticket_prefix(customer_id: impl AsRef<str>) -> String {
+    let customer_id = customer_id.as_ref();
     format!("CUSTTICKET#{customer_id}#")
 }
 
 /// A link from a customer to one of their tickets (written once, never updated).
-pub fn customer_ticket(org_id: &str, customer_id: &str, ticket_id: &str) -> Key {
+pub fn customer_ticket(
+    org_id: impl AsRef<str>,
+    customer_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let customer_id = customer_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(
         org_pk(org_id),
         format!("{}{ticket_id}", customer_ticket_prefix(customer_id)),
@@ -281,12 +335,15 @@ pub const SHARED_REPLY_PREFIX: &str = "REPLY#ORG#";
 
 /// Sort-key prefix of one agent's personal saved replies (their own range, so listing
 /// them never reads anyone else's).
-pub fn personal_reply_prefix(user_id: &str) -> String {
+pub fn personal_reply_prefix(user_id: impl AsRef<str>) -> String {
+    let user_id = user_id.as_ref();
     format!("REPLY#USER#{user_id}#")
 }
 
 /// A saved reply: shared (`owner` `None`) or one agent's own.
-pub fn saved_reply(org_id: &str, owner: Option<&str>, reply_id: &str) -> Key {
+pub fn saved_reply(org_id: impl AsRef<str>, owner: Option<&str>, reply_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let reply_id = reply_id.as_ref();
     let prefix = match owner {
         Some(user_id) => personal_reply_prefix(user_id),
         None => SHARED_REPLY_PREFIX.to_string(),
@@ -295,18 +352,22 @@ pub fn saved_reply(org_id: &str, owner: Option<&str>, reply_id: &str) -> Key {
 }
 
 /// A customer satisfaction survey (one per resolve of a ticket).
-pub fn survey(org_id: &str, survey_id: &str) -> Key {
+pub fn survey(org_id: impl AsRef<str>, survey_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let survey_id = survey_id.as_ref();
     Key::new(org_pk(org_id), format!("SURVEY#{survey_id}"))
 }
 
 /// One day's report rollup of an organization (`date` local to it), shard `shard` of
 /// that day (every `reports::ENTRIES_PER_ITEM` entries start the next).
-pub fn report_day(org_id: &str, date: chrono::NaiveDate, shard: u64) -> Key {
+pub fn report_day(org_id: impl AsRef<str>, date: chrono::NaiveDate, shard: u64) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("REPORT#{date}#{shard:04}"))
 }
 
 /// The entry counter of one day's report rollup (outside the range the report reads).
-pub fn report_day_counter(org_id: &str, date: chrono::NaiveDate) -> Key {
+pub fn report_day_counter(org_id: impl AsRef<str>, date: chrono::NaiveDate) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("REPORTN#{date}"))
 }
 
@@ -318,7 +379,8 @@ pub fn report_days(from: chrono::NaiveDate, to: chrono::NaiveDate) -> (String, S
 
 /// The global item of a WebSocket connection: API Gateway events name only the connection,
 /// so this points back to its organization, user and rooms.
-pub fn connection(connection_id: &str) -> Key {
+pub fn connection(connection_id: impl AsRef<str>) -> Key {
+    let connection_id = connection_id.as_ref();
     Key::new(format!("CONN#{connection_id}"), "CONN")
 }
 
@@ -326,12 +388,15 @@ pub fn connection(connection_id: &str) -> Key {
 pub const CONNECTION_PREFIX: &str = "CONN#";
 
 /// Partition of an organization's agent connections (org-wide events go to these).
-pub fn org_connections_pk(org_id: &str) -> String {
+pub fn org_connections_pk(org_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
     format!("ORG#{org_id}#CONNS")
 }
 
 /// An agent connection's entry in its organization's list.
-pub fn org_connection(org_id: &str, connection_id: &str) -> Key {
+pub fn org_connection(org_id: impl AsRef<str>, connection_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let connection_id = connection_id.as_ref();
     Key::new(
         org_connections_pk(org_id),
         format!("{CONNECTION_PREFIX}{connection_id}"),
@@ -339,12 +404,21 @@ pub fn org_connection(org_id: &str, connection_id: &str) -> Key {
 }
 
 /// Partition of a ticket's room: the connections viewing it.
-pub fn room_pk(org_id: &str, ticket_id: &str) -> String {
+pub fn room_pk(org_id: impl AsRef<str>, ticket_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     format!("ORG#{org_id}#ROOM#{ticket_id}")
 }
 
 /// A connection's membership of a ticket's room.
-pub fn room_member(org_id: &str, ticket_id: &str, connection_id: &str) -> Key {
+pub fn room_member(
+    org_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+    connection_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
+    let connection_id = connection_id.as_ref();
     Key::new(
         room_pk(org_id, ticket_id),
         format!("{CONNECTION_PREFIX}{connection_id}"),
@@ -355,7 +429,9 @@ pub fn room_member(org_id: &str, ticket_id: &str, connection_id: &str) -> Key {
 pub const PRESENCE_PREFIX: &str = "PRESENCE#";
 
 /// A user's presence: the count of their live connections and when they were last seen.
-pub fn presence(org_id: &str, user_id: &str) -> Key {
+pub fn presence(org_id: impl AsRef<str>, user_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
     Key::new(org_pk(org_id), format!("{PRESENCE_PREFIX}{user_id}"))
 }
 
@@ -381,7 +457,9 @@ pub fn widget_rate(subject: &str, window: i64) -> Key {
 
 /// The conversation of a verified widget user (the site's own user id, hashed), so the
 /// user finds it again on another device.
-pub fn widget_user(org_id: &str, user_id: &str) -> Key {
+pub fn widget_user(org_id: impl AsRef<str>, user_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
     use sha2::Digest;
     let digest = sha2::Sha256::digest(user_id.as_bytes());
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
@@ -391,23 +469,29 @@ pub fn widget_user(org_id: &str, user_id: &str) -> Key {
 
 /// A Message-ID the organization's mail has seen (inbound, ours, or SES's rewritten form),
 /// pointing at its ticket: how replies thread by `In-Reply-To`/`References`.
-pub fn mail_reference(org_id: &str, message_id: &str) -> Key {
+pub fn mail_reference(org_id: impl AsRef<str>, message_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let message_id = message_id.as_ref();
     Key::new(org_pk(org_id), format!("MAILREF#{message_id}"))
 }
 
 /// One inbound mail (Message-ID with sender, or the raw message's hash): makes a second
 /// delivery of the same mail a no-op.
-pub fn inbound_mail(org_id: &str, dedupe: &str) -> Key {
+pub fn inbound_mail(org_id: impl AsRef<str>, dedupe: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("INMAIL#{dedupe}"))
 }
 
 /// A ticket by its human number, for `[#ACME-0042]` subject tokens.
-pub fn ticket_number_marker(org_id: &str, ticket_number: &str) -> Key {
+pub fn ticket_number_marker(org_id: impl AsRef<str>, ticket_number: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("TICKETNO#{ticket_number}"))
 }
 
 /// An address that wrote on a ticket by email (its participants).
-pub fn mail_participant(org_id: &str, ticket_id: &str, email: &str) -> Key {
+pub fn mail_participant(org_id: impl AsRef<str>, ticket_id: impl AsRef<str>, email: &str) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(org_pk(org_id), format!("PARTICIPANT#{ticket_id}#{email}"))
 }
 
@@ -425,7 +509,8 @@ pub fn support_address_marker(address: &str) -> Key {
 pub const SUPPORT_ADDRESS_PREFIX: &str = "ADDRESS#";
 
 /// One of an organization's own support addresses.
-pub fn support_address(org_id: &str, address: &str) -> Key {
+pub fn support_address(org_id: impl AsRef<str>, address: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("{SUPPORT_ADDRESS_PREFIX}{address}"))
 }
 
@@ -439,7 +524,8 @@ pub fn sender_identity_marker(identity: &str) -> Key {
 pub const SENDER_IDENTITY_PREFIX: &str = "SENDERID#";
 
 /// One of an organization's sender identities.
-pub fn sender_identity(org_id: &str, identity: &str) -> Key {
+pub fn sender_identity(org_id: impl AsRef<str>, identity: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(
         org_pk(org_id),
         format!("{SENDER_IDENTITY_PREFIX}{identity}"),
@@ -450,17 +536,26 @@ pub fn sender_identity(org_id: &str, identity: &str) -> Key {
 pub const QUARANTINE_PREFIX: &str = "QUARANTINE#";
 
 /// A quarantined or held inbound mail.
-pub fn quarantined(org_id: &str, id: &str) -> Key {
+pub fn quarantined(org_id: impl AsRef<str>, id: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("{QUARANTINE_PREFIX}{id}"))
 }
 
 /// A stored attachment.
-pub fn attachment(org_id: &str, id: &str) -> Key {
+pub fn attachment(org_id: impl AsRef<str>, id: &str) -> Key {
+    let org_id = org_id.as_ref();
     Key::new(org_pk(org_id), format!("ATTACHMENT#{id}"))
 }
 
 /// When `user_id` was last mailed about `ticket_id` (batches notification mail).
-pub fn notify_mail(org_id: &str, user_id: &str, ticket_id: &str) -> Key {
+pub fn notify_mail(
+    org_id: impl AsRef<str>,
+    user_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(org_pk(org_id), format!("NOTIFYMAIL#{user_id}#{ticket_id}"))
 }
 
@@ -468,7 +563,9 @@ pub fn notify_mail(org_id: &str, user_id: &str, ticket_id: &str) -> Key {
 pub const SNOOZE_PK: &str = "SNOOZE";
 
 /// A ticket snoozed until `until` (RFC 3339).
-pub fn snooze(until: &str, org_id: &str, ticket_id: &str) -> Key {
+pub fn snooze(until: &str, org_id: impl AsRef<str>, ticket_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(SNOOZE_PK, format!("{until}#{org_id}#{ticket_id}"))
 }
 
@@ -476,7 +573,15 @@ pub fn snooze(until: &str, org_id: &str, ticket_id: &str) -> Key {
 pub const MAIL_RETRY_PK: &str = "MAILRETRY";
 
 /// An outbound mail due for a retry at `due` (RFC 3339).
-pub fn mail_retry(due: &str, org_id: &str, ticket_id: &str, message_id: &str) -> Key {
+pub fn mail_retry(
+    due: &str,
+    org_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+    message_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
+    let message_id = message_id.as_ref();
     Key::new(
         MAIL_RETRY_PK,
         format!("{due}#{org_id}#{ticket_id}#{message_id}"),
@@ -486,13 +591,15 @@ pub fn mail_retry(due: &str, org_id: &str, ticket_id: &str, message_id: &str) ->
 /// GSI1 partition of the organization's tickets with an SLA due time pending, sorted by
 /// the soonest ([`ticket_due_sk`]): the inbox's "due next" order. Sparse: a ticket leaves
 /// it when nothing is due.
-pub fn tickets_due_pk(org_id: &str) -> String {
+pub fn tickets_due_pk(org_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
     format!("ORG#{org_id}#TICKETSDUE")
 }
 
 /// GSI1 sort key of a ticket in [`tickets_due_pk`]: its soonest due time (fixed width, so
 /// text order is time order), then id.
-pub fn ticket_due_sk(due: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> String {
+pub fn ticket_due_sk(due: chrono::DateTime<chrono::Utc>, ticket_id: impl AsRef<str>) -> String {
+    let ticket_id = ticket_id.as_ref();
     format!("{}#{ticket_id}", due.format("%Y-%m-%dT%H:%M:%S%.3fZ"))
 }
 
@@ -500,13 +607,27 @@ pub fn ticket_due_sk(due: chrono::DateTime<chrono::Utc>, ticket_id: &str) -> Str
 pub const SLA_DUE_PK: &str = "SLADUE";
 
 /// A ticket's `target` due at `due` (RFC 3339), queued for the breach check.
-pub fn sla_due(due: &str, org_id: &str, ticket_id: &str, target: &str) -> Key {
+pub fn sla_due(
+    due: &str,
+    org_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+    target: &str,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(SLA_DUE_PK, format!("{due}#{org_id}#{ticket_id}#{target}"))
 }
 
 /// Marks a ticket's `target` due at `due` as breached: written once, so the breach is
 /// announced once.
-pub fn sla_breach(org_id: &str, ticket_id: &str, target: &str, due: &str) -> Key {
+pub fn sla_breach(
+    org_id: impl AsRef<str>,
+    ticket_id: impl AsRef<str>,
+    target: &str,
+    due: &str,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(
         org_pk(org_id),
         format!("SLABREACH#{ticket_id}#{target}#{due}"),
@@ -517,22 +638,36 @@ pub fn sla_breach(org_id: &str, ticket_id: &str, target: &str, due: &str) -> Key
 
 /// How many open conversations an agent holds (an atomic counter that refuses above a
 /// team's cap when the rules assign, given back when a conversation leaves them).
-pub fn agent_load(org_id: &str, user_id: &str) -> Key {
+pub fn agent_load(org_id: impl AsRef<str>, user_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let user_id = user_id.as_ref();
     Key::new(org_pk(org_id), format!("LOAD#{user_id}"))
 }
 
 /// A team's round-robin position (an atomic counter).
-pub fn round_robin(org_id: &str, team_id: &str) -> Key {
+pub fn round_robin(org_id: impl AsRef<str>, team_id: impl AsRef<str>) -> Key {
+    let org_id = org_id.as_ref();
+    let team_id = team_id.as_ref();
     Key::new(org_pk(org_id), format!("ROUNDROBIN#{team_id}"))
 }
 
 /// Partition of a team's queue: conversations no agent could take, oldest first.
-pub fn team_queue_pk(org_id: &str, team_id: &str) -> String {
+pub fn team_queue_pk(org_id: impl AsRef<str>, team_id: impl AsRef<str>) -> String {
+    let org_id = org_id.as_ref();
+    let team_id = team_id.as_ref();
     format!("ORG#{org_id}#QUEUE#{team_id}")
 }
 
 /// A conversation waiting in its team's queue since `since` (RFC 3339).
-pub fn team_queue(org_id: &str, team_id: &str, since: &str, ticket_id: &str) -> Key {
+pub fn team_queue(
+    org_id: impl AsRef<str>,
+    team_id: impl AsRef<str>,
+    since: &str,
+    ticket_id: impl AsRef<str>,
+) -> Key {
+    let org_id = org_id.as_ref();
+    let team_id = team_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
     Key::new(
         team_queue_pk(org_id, team_id),
         format!("{since}#{ticket_id}"),

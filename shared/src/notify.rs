@@ -5,6 +5,7 @@
 use crate::App;
 use crate::domain::{AuthorType, Message, Ticket};
 use crate::events::NoticeKind;
+use crate::ids::UserId;
 use crate::store::UserFilter;
 
 /// Longest excerpt a notice carries.
@@ -22,7 +23,7 @@ pub fn excerpt(content: &str) -> String {
 /// The users `content` mentions among `users` (id, name): `@` followed by a user's full
 /// name or their first name, in any case, and then no further letter or digit. A first
 /// name that two users share mentions both.
-pub fn mentioned<'a>(content: &str, users: &'a [(String, String)]) -> Vec<&'a str> {
+pub fn mentioned<'a, Id>(content: &str, users: &'a [(Id, String)]) -> Vec<&'a Id> {
     let lower = content.to_lowercase();
     let at_positions: Vec<usize> = lower.match_indices('@').map(|(i, _)| i + 1).collect();
     if at_positions.is_empty() {
@@ -45,20 +46,20 @@ pub fn mentioned<'a>(content: &str, users: &'a [(String, String)]) -> Vec<&'a st
             let first = name.split_whitespace().next().unwrap_or_default();
             names_at(name.trim()) || names_at(first)
         })
-        .map(|(id, _)| id.as_str())
+        .map(|(id, _)| id)
         .collect()
 }
 
 /// Who `message` on `ticket` concerns, and why (never its author): the assignee when the
 /// customer wrote publicly, the active agents an internal note mentions. Reading the
 /// organization's users happens only for notes with an `@`.
-pub async fn concerned(app: &App, ticket: &Ticket, message: &Message) -> Vec<(String, NoticeKind)> {
+pub async fn concerned(app: &App, ticket: &Ticket, message: &Message) -> Vec<(UserId, NoticeKind)> {
     let author = message.author_id.as_deref();
     if message.author_type == AuthorType::Customer && !message.internal {
         return ticket
             .assignee_id
             .iter()
-            .map(|a| (a.to_string(), NoticeKind::CustomerReplied))
+            .map(|a| (a.clone(), NoticeKind::CustomerReplied))
             .collect();
     }
     if !(message.internal && message.content.contains('@')) {
@@ -82,7 +83,7 @@ pub async fn concerned(app: &App, ticket: &Ticket, message: &Message) -> Vec<(St
             page.items
                 .into_iter()
                 .filter(|u| u.active && Some(u.id.as_str()) != author)
-                .map(|u| (u.id.to_string(), u.name)),
+                .map(|u| (u.id, u.name)),
         );
         match page.next {
             Some(next) => start = Some(next),
@@ -91,7 +92,7 @@ pub async fn concerned(app: &App, ticket: &Ticket, message: &Message) -> Vec<(St
     }
     mentioned(&message.content, &users)
         .into_iter()
-        .map(|id| (id.to_string(), NoticeKind::Mentioned))
+        .map(|id| (id.clone(), NoticeKind::Mentioned))
         .collect()
 }
 
@@ -113,20 +114,20 @@ pub fn mail_kind(kind: NoticeKind) -> Option<&'static str> {
 pub async fn mail_if_away(
     app: &App,
     ticket: &Ticket,
-    user_id: &str,
+    user_id: &UserId,
     kind: NoticeKind,
     by_name: &str,
     excerpt: Option<&str>,
 ) {
     if let Err(e) = try_mail(app, ticket, user_id, kind, by_name, excerpt).await {
-        tracing::error!(error = ?e, ticket_id = %ticket.id, user_id, "notification mail failed");
+        tracing::error!(error = ?e, ticket_id = %ticket.id, %user_id, "notification mail failed");
     }
 }
 
 async fn try_mail(
     app: &App,
     ticket: &Ticket,
-    user_id: &str,
+    user_id: &UserId,
     kind: NoticeKind,
     by_name: &str,
     excerpt: Option<&str>,

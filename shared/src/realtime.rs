@@ -16,6 +16,7 @@ use chrono::{DateTime, Utc};
 use futures::StreamExt;
 
 use crate::App;
+use crate::ids::{OrgId, TeamId, TicketId, UserId};
 use std::collections::HashSet;
 
 use crate::domain::{
@@ -114,8 +115,8 @@ impl Publisher {
 /// given) to its visitors, but not to `except` (the sender).
 pub async fn to_ticket(
     app: &App,
-    org_id: &str,
-    ticket_id: &str,
+    org_id: &OrgId,
+    ticket_id: &TicketId,
     for_agents: &Event,
     for_visitors: Option<&VisitorEvent>,
     except: Option<&str>,
@@ -126,7 +127,7 @@ pub async fn to_ticket(
     let members = match app.store.room_members(org_id, ticket_id).await {
         Ok(m) => m,
         Err(e) => {
-            tracing::error!(error = ?e, ticket_id, event = for_agents.name(), "reading a room failed");
+            tracing::error!(error = ?e, %ticket_id, event = for_agents.name(), "reading a room failed");
             return;
         }
     };
@@ -161,7 +162,7 @@ pub async fn message_stored(
     ticket: &Ticket,
     message: &Message,
     list_changed: bool,
-    concerns: &[(String, NoticeKind)],
+    concerns: &[(UserId, NoticeKind)],
 ) {
     if !app.publisher.enabled() {
         return;
@@ -255,13 +256,13 @@ pub async fn message_stored(
 }
 
 /// Sends `event` to every agent connection of the organization but `except`.
-pub async fn to_org(app: &App, org_id: &str, event: &Event, except: Option<&str>) {
+pub async fn to_org(app: &App, org_id: &OrgId, event: &Event, except: Option<&str>) {
     to_org_inner(app, org_id, &event.frame(), except, true).await;
 }
 
 async fn to_org_inner(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     payload: &[u8],
     except: Option<&str>,
     announce: bool,
@@ -272,7 +273,7 @@ async fn to_org_inner(
     match app.store.org_connection_ids(org_id).await {
         Ok(ids) => fan_out(app, ids.into_iter(), except, payload, announce).await,
         Err(e) => {
-            tracing::error!(error = ?e, org_id, "reading the organization's connections failed");
+            tracing::error!(error = ?e, %org_id, "reading the organization's connections failed");
         }
     }
 }
@@ -363,7 +364,7 @@ async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
 /// Ends `user_id`'s live connections (only those of `session`, if given): each is removed
 /// from the store first, so no frame of it is acted on any more, then closed at the
 /// gateway. Deactivation, demotion, logout and password changes call this.
-pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Option<&str>) {
+pub async fn end_connections(app: &App, org_id: &OrgId, user_id: &UserId, session: Option<&str>) {
     let ids = match app
         .store
         .user_connection_ids(org_id, user_id, session)
@@ -371,7 +372,7 @@ pub async fn end_connections(app: &App, org_id: &str, user_id: &str, session: Op
     {
         Ok(ids) => ids,
         Err(e) => {
-            tracing::error!(error = ?e, user_id, "listing a user's connections failed");
+            tracing::error!(error = ?e, %user_id, "listing a user's connections failed");
             return;
         }
     };
@@ -478,8 +479,8 @@ async fn audience(app: &App, ticket: &Ticket) -> crate::store::StoreResult<Vec<A
 /// Every member id of a team (paged reads; teams are small).
 async fn team_member_set(
     app: &App,
-    org_id: &str,
-    team_id: &str,
+    org_id: &OrgId,
+    team_id: &TeamId,
 ) -> crate::store::StoreResult<HashSet<String>> {
     let mut members = HashSet::new();
     let mut start = None;
@@ -500,7 +501,7 @@ async fn team_member_set(
 #[derive(Debug, Clone, Copy)]
 pub struct Tell<'a> {
     /// The agent told.
-    pub user_id: &'a str,
+    pub user_id: &'a UserId,
     /// Why.
     pub kind: NoticeKind,
     /// The agent who caused it (none: wrrk itself, e.g. a snooze ending).
@@ -526,7 +527,7 @@ pub async fn ticket_updated(app: &App, ticket: &Ticket, widen: bool, tell: Optio
             let all = app.store.org_agent_connections(org_id).await?;
             Ok(all
                 .into_iter()
-                .filter(|c| c.on_list || c.user_id == t.user_id)
+                .filter(|c| c.on_list || c.user_id == t.user_id.as_str())
                 .collect())
         } else {
             app.store.list_connection_ids(org_id).await.map(|ids| {
@@ -578,7 +579,7 @@ pub async fn ticket_updated(app: &App, ticket: &Ticket, widen: bool, tell: Optio
             .frame(),
         );
     }
-    let told = tell.map(|t| t.user_id);
+    let told = tell.map(|t| t.user_id.as_str());
     let targets = targets
         .into_iter()
         .map(|(id, user)| {

@@ -19,6 +19,7 @@ use crate::App;
 use crate::business_hours::BusinessHours;
 use crate::domain::{AuthorType, Priority, Ticket, TicketStatus};
 use crate::events::{Event, NoticeKind, TicketNotice};
+use crate::ids::{OrgId, TicketId};
 use crate::realtime;
 use crate::store::StoreResult;
 
@@ -378,12 +379,14 @@ pub async fn check_breaches(app: &App, now: DateTime<Utc>) -> StoreResult<usize>
     let due = app.store.due_sla(now, BREACH_BATCH).await?;
     let mut breached = 0;
     for item in due {
-        let ticket = app.store.get_ticket(&item.org_id, &item.ticket_id).await?;
+        let org_id = OrgId::trusted(item.org_id.as_str());
+        let ticket_id = TicketId::trusted(item.ticket_id.as_str());
+        let ticket = app.store.get_ticket(&org_id, &ticket_id).await?;
         if let Some(ticket) = ticket
             && ticket.sla.and_then(|s| s.due(item.target)) == Some(item.due)
             && app
                 .store
-                .claim_sla_breach(&item.org_id, &item.ticket_id, item.target, item.due)
+                .claim_sla_breach(&org_id, &ticket_id, item.target, item.due)
                 .await?
         {
             notify_breach(app, &ticket, item.target).await?;
@@ -416,7 +419,7 @@ async fn notify_breach(app: &App, ticket: &Ticket, target: SlaTarget) -> StoreRe
         }
         None => Vec::new(),
     };
-    let assignee = ticket.assignee_id.as_deref().map(|a| a.to_string());
+    let assignee = ticket.assignee_id.as_ref().map(|a| a.to_string());
     let targets: Vec<String> = app
         .store
         .org_agent_connections(&ticket.org_id)

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use crate::App;
 use crate::domain::{Ticket, TicketStatus};
 use crate::events::NoticeKind;
+use crate::ids::{OrgId, TicketId};
 use crate::realtime;
 use crate::store::{Conflict, StoreError, StoreResult, TicketChanges};
 
@@ -51,7 +52,12 @@ pub async fn wake_due(app: &App, now: DateTime<Utc>) -> StoreResult<usize> {
 }
 
 /// Wakes one ticket if it still waits for `until`; whether it woke.
-async fn wake(app: &App, org_id: &str, ticket_id: &str, until: DateTime<Utc>) -> StoreResult<bool> {
+async fn wake(
+    app: &App,
+    org_id: &OrgId,
+    ticket_id: &TicketId,
+    until: DateTime<Utc>,
+) -> StoreResult<bool> {
     for _ in 0..5 {
         let Some(ticket) = app.store.get_ticket(org_id, ticket_id).await? else {
             return Ok(false);
@@ -68,7 +74,7 @@ async fn wake(app: &App, org_id: &str, ticket_id: &str, until: DateTime<Utc>) ->
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(woken) => {
                 if changes.status.is_some() {
-                    let tell = woken.assignee_id.as_deref().map(|a| realtime::Tell {
+                    let tell = woken.assignee_id.as_ref().map(|a| realtime::Tell {
                         user_id: a,
                         kind: NoticeKind::SnoozeEnded,
                         by_user_id: None,

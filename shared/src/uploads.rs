@@ -297,7 +297,7 @@ pub async fn check(
                 let etag = h.e_tag().ok_or_else(declared)?;
                 Ok(Checked {
                     attachment: a.attachment.clone(),
-                    s3_key: copy_final(app, &ticket.org_id, a, etag).await?,
+                    s3_key: copy_final(app, ticket.org_id.as_str(), a, etag).await?,
                 })
             }
             Err(e) if e.as_service_error().is_some_and(|e| e.is_not_found()) => {

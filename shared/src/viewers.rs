@@ -16,6 +16,7 @@ use crate::App;
 use crate::domain::{Connection, ConnectionKind, RoomMember};
 use crate::events::Event;
 pub use crate::events::{Viewer, Viewers};
+use crate::ids::{OrgId, TicketId};
 use crate::realtime;
 
 /// The distinct agents among a room's connections, by name.
@@ -46,7 +47,11 @@ fn is_users(m: &RoomMember, conn: &Connection) -> bool {
 pub const MAX_VIEWER_CONNECTIONS: usize = 100;
 
 /// Reads the room of `ticket_id`; `None` (logged) when the read fails.
-async fn read(app: &App, org_id: &str, ticket_id: &str) -> Option<(Vec<RoomMember>, Viewers)> {
+async fn read(
+    app: &App,
+    org_id: &OrgId,
+    ticket_id: &TicketId,
+) -> Option<(Vec<RoomMember>, Viewers)> {
     let members = app
         .store
         .room_members_upto(org_id, ticket_id, MAX_VIEWER_CONNECTIONS)
@@ -61,7 +66,7 @@ async fn read(app: &App, org_id: &str, ticket_id: &str) -> Option<(Vec<RoomMembe
             Some((members, viewers))
         }
         Err(e) => {
-            tracing::error!(error = ?e, ticket_id, "reading a room's viewers failed");
+            tracing::error!(error = ?e, %ticket_id, "reading a room's viewers failed");
             None
         }
     }
@@ -83,7 +88,7 @@ async fn announce(app: &App, members: &[RoomMember], viewers: &Viewers, except: 
 pub async fn joined(
     app: &App,
     conn: &Connection,
-    ticket_id: &str,
+    ticket_id: &TicketId,
     was_following: bool,
 ) -> Option<Viewers> {
     let (members, viewers) = read(app, &conn.org_id, ticket_id).await?;
@@ -96,7 +101,7 @@ pub async fn joined(
 
 /// Agent connection `conn` has left the room of `ticket_id`: tells the agents still
 /// there, unless another connection of the same user still has the ticket open.
-pub async fn left(app: &App, conn: &Connection, ticket_id: &str) {
+pub async fn left(app: &App, conn: &Connection, ticket_id: &TicketId) {
     if conn.kind != ConnectionKind::Agent {
         return;
     }

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 use wrrk_shared::domain::{Customer, Email};
+use wrrk_shared::ids::{CustomerId, OrgId};
 use wrrk_tests::{Session, TestApp, ids};
 
 async fn open(app: &TestApp, s: &Session, subject: &str, email: &str, name: &str) -> Value {
@@ -285,12 +286,18 @@ async fn an_interrupted_merge_is_finished_by_merging_again() {
     // The first step alone, as if the function stopped before moving any ticket.
     let store = &app.stack.app.store;
     let target: Customer = store
-        .get_customer(&admin.org_id, &keep)
+        .get_customer(
+            &OrgId::trusted(admin.org_id.as_str()),
+            &CustomerId::trusted(keep.as_str()),
+        )
         .await
         .unwrap()
         .unwrap();
     let source: Customer = store
-        .get_customer(&admin.org_id, &dupe)
+        .get_customer(
+            &OrgId::trusted(admin.org_id.as_str()),
+            &CustomerId::trusted(dupe.as_str()),
+        )
         .await
         .unwrap()
         .unwrap();

@@ -346,14 +346,14 @@ fn the_matrix_covers_every_endpoint_of_users_organizations_teams_and_invitations
             // Public token endpoints need no role.
             && !path.starts_with("/api/invitations/token/")
     };
-    for f in HTTP_FUNCTIONS.iter().filter(|f| in_scope(f.path)) {
+    for f in HTTP_FUNCTIONS.iter().filter(|f| in_scope(f.path())) {
         assert!(
             MATRIX
                 .iter()
-                .any(|r| r.method == f.method && path_matches(f.path, r.path)),
+                .any(|r| r.method == f.method() && path_matches(f.path(), r.path)),
             "{} {} ({}) has no row in the matrix",
-            f.method,
-            f.path,
+            f.method(),
+            f.path(),
             f.name
         );
     }
@@ -361,7 +361,7 @@ fn the_matrix_covers_every_endpoint_of_users_organizations_teams_and_invitations
         assert!(
             HTTP_FUNCTIONS
                 .iter()
-                .any(|f| f.method == r.method && path_matches(f.path, r.path)),
+                .any(|f| f.method() == r.method && path_matches(f.path(), r.path)),
             "row {} {} matches no route",
             r.method,
             r.path

@@ -4,6 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use wrrk_shared::domain::{Connection, ConnectionKind};
+use wrrk_shared::ids::{OrgId, TicketId};
 use wrrk_tests::ws::WsClient;
 use wrrk_tests::{Session, TestApp};
 
@@ -561,7 +562,7 @@ async fn a_vanished_connection_is_removed_by_the_next_broadcast_and_others_still
     // effort basis): stored, in the room, counted online, but unknown to the gateway.
     let ghost = Connection {
         id: "Z2hvc3QtY29ubg=".into(),
-        org_id: admin.org_id.clone(),
+        org_id: OrgId::trusted(admin.org_id.as_str()),
         kind: ConnectionKind::Agent,
         user_id: ghost_user.user_id.clone(),
         name: "Ghost".into(),
@@ -574,7 +575,10 @@ async fn a_vanished_connection_is_removed_by_the_next_broadcast_and_others_still
     };
     let store = &app.stack.app.store;
     store.open_connection(&ghost).await.unwrap();
-    store.join_room(&ghost, &t).await.unwrap();
+    store
+        .join_room(&ghost, &TicketId::trusted(t.as_str()))
+        .await
+        .unwrap();
     assert!(
         online(&app, &admin)
             .await
@@ -589,7 +593,12 @@ async fn a_vanished_connection_is_removed_by_the_next_broadcast_and_others_still
     }
     // The broadcast met 410 Gone for the ghost: removed, and its user announced offline.
     assert!(!connection_stored(&app, &ghost.id).await);
-    assert!(!store.in_room(&admin.org_id, &t, &ghost.id).await.unwrap());
+    assert!(
+        !store
+            .in_room(&ghost.org_id, &TicketId::trusted(t.as_str()), &ghost.id)
+            .await
+            .unwrap()
+    );
     a.until("presence:update", |d| {
         d["userId"] == ghost_user.user_id.as_str() && d["status"] == "offline"
     })

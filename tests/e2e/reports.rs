@@ -7,7 +7,7 @@
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use serde_json::{Value, json};
 use wrrk_shared::domain::{Channel, Organization, Ticket};
-use wrrk_shared::ids::{TeamId, UserId};
+use wrrk_shared::ids::{OrgId, TeamId, UserId};
 use wrrk_shared::reports::{Happened, note_in};
 use wrrk_tests::{Session, TestApp, item_s};
 
@@ -31,7 +31,7 @@ async fn organization(app: &TestApp, s: &Session) -> Organization {
     app.stack
         .app
         .store
-        .get_organization(&s.org_id)
+        .get_organization(&OrgId::trusted(s.org_id.as_str()))
         .await
         .unwrap()
         .expect("the organization")
@@ -281,7 +281,7 @@ async fn reports_concurrent_appends_all_land_and_a_full_day_spills_over() {
     // Items of 40 entries here (50 in service).
     let (per_item, total) = (40, 100);
     let store = &app.stack.app.store;
-    let org = admin.org_id.clone();
+    let org = OrgId::trusted(admin.org_id.as_str());
     let writes = futures::stream::iter(0..total).map(|_| {
         let org = org.clone();
         async move {
@@ -296,7 +296,7 @@ async fn reports_concurrent_appends_all_land_and_a_full_day_spills_over() {
     let r = report(&app, &admin, "2026-02-01", "2026-02-01").await;
     assert_eq!(r["totals"]["opened"], total);
     let items: Vec<String> = app
-        .org_items(&org)
+        .org_items(org.as_str())
         .await
         .iter()
         .filter_map(|i| item_s(i, "SK").map(str::to_string))

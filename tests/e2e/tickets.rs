@@ -425,7 +425,7 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
     // An EMAIL ticket as the email channel opens it (inbound mail arrives in a later issue).
     let store = &app.stack.app.store;
     let org = store
-        .get_organization(&admin.org_id)
+        .get_organization(&wrrk_shared::ids::OrgId::trusted(admin.org_id.as_str()))
         .await
         .unwrap()
         .unwrap();

@@ -214,6 +214,13 @@ impl TestApp {
         name: &str,
         ticket_id: &str,
     ) -> String {
+        // Ids as the API answered them.
+        use wrrk_shared::ids::{CustomerId, OrgId, TicketId};
+        let (org_id, customer_id, ticket_id) = (
+            &OrgId::trusted(org_id),
+            &CustomerId::trusted(customer_id),
+            &TicketId::trusted(ticket_id),
+        );
         let org = self
             .stack
             .app

@@ -39,7 +39,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let user = &caller.user;
     if let Err(retry) = app
         .store
-        .take_rate("PASSWORD_CHECK", &user.id, 3600, MAX_ATTEMPTS_PER_HOUR)
+        .take_rate(
+            "PASSWORD_CHECK",
+            user.id.as_str(),
+            3600,
+            MAX_ATTEMPTS_PER_HOUR,
+        )
         .await?
     {
         return Err(ApiError::TooManyRequests(retry));

@@ -33,7 +33,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     if let Err(retry) = app
         .store
-        .take_rate("VERIFY_RESEND", &user.id, 3600, MAX_PER_HOUR)
+        .take_rate("VERIFY_RESEND", user.id.as_str(), 3600, MAX_PER_HOUR)
         .await?
     {
         return Err(ApiError::TooManyRequests(retry));

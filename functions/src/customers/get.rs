@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+use wrrk_shared::ids::CustomerId;
 
 /// How many of the customer's tickets come with them.
 const RECENT_TICKETS: usize = 50;
@@ -24,7 +25,7 @@ const RECENT_TICKETS: usize = 50;
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Customer")?;
+    let id: CustomerId = path_id(&req, "id", "Customer")?;
     let (customer, links) = tokio::try_join!(
         app.store.get_customer(org, &id),
         app.store

@@ -46,12 +46,12 @@ struct Body {
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Customer")?;
+    let id: CustomerId = path_id(&req, "id", "Customer")?;
     super::load(&app, org, &id).await?;
     let body: Body = json_body(&req, 4 * 1024)?;
     let source_id = CustomerId::parse(&body.customer_id)
         .ok_or_else(|| ApiError::invalid("customerId", "customerId: not a valid id"))?;
-    if source_id.as_str() == id {
+    if source_id == id {
         return Err(ApiError::invalid(
             "customerId",
             "customerId: a customer cannot be merged into itself",

@@ -8,6 +8,7 @@ pub mod update;
 use wrrk_shared::App;
 use wrrk_shared::domain::Customer;
 use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::{CustomerId, OrgId};
 
 /// Longest phone number, in characters.
 const PHONE_MAX: usize = 40;
@@ -57,7 +58,7 @@ fn parse_notes(raw: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// The caller's customer `id`, or 404.
-async fn load(app: &App, org_id: &str, id: &str) -> Result<Customer, ApiError> {
+async fn load(app: &App, org_id: &OrgId, id: &CustomerId) -> Result<Customer, ApiError> {
     app.store
         .get_customer(org_id, id)
         .await?

@@ -1,6 +1,6 @@
 //! `PATCH /api/customers/{id}`: an agent corrects or annotates a customer: name, email,
 //! phone, notes. Send the `version` you read to refuse the edit if someone changed the
-//! customer since (409 `stale_write`); without it, fields you did not send are kept.
+//! customer since (409 `ErrorCode::StaleWrite`); without it, fields you did not send are kept.
 
 use chrono::Utc;
 use lambda_http::Request;
@@ -11,6 +11,7 @@ use wrrk_shared::domain::{Email, PersonName};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
+use wrrk_shared::ids::CustomerId;
 use wrrk_shared::store::Conflict;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -67,7 +68,7 @@ struct Body {
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Customer")?;
+    let id: CustomerId = path_id(&req, "id", "Customer")?;
     super::load(&app, org, &id).await?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let name = body

@@ -8,6 +8,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::Email;
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, no_content, ok, path_id};
+use wrrk_shared::ids::OrgId;
 use wrrk_shared::rbac::Permission;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -26,7 +27,7 @@ pub(crate) async fn own_org(
     req: &Request,
 ) -> Result<(Caller, wrrk_shared::domain::Organization), ApiError> {
     let caller = Caller::from_request(app, req).await?;
-    let id = path_id(req, "id", "Organization")?;
+    let id: OrgId = path_id(req, "id", "Organization")?;
     if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }

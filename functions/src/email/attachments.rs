@@ -8,6 +8,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::email::content::{is_plain_filename, percent_encode_value};
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+use wrrk_shared::ids::AttachmentId;
 
 /// How long a download URL works.
 pub const URL_LIFETIME: Duration = Duration::from_secs(300);
@@ -27,10 +28,10 @@ pub const URL_LIFETIME: Duration = Duration::from_secs(300);
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Attachment")?;
+    let id: AttachmentId = path_id(&req, "id", "Attachment")?;
     let stored = app
         .store
-        .get_attachment(caller.org_id(), &id)
+        .get_attachment(caller.org_id(), id.as_str())
         .await?
         .ok_or(ApiError::NotFound("Attachment"))?;
     ok(link(&app, stored).await?)

@@ -87,7 +87,12 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     if let Err(retry) = app
         .store
-        .take_rate("INVITATIONS", org_id, 24 * 3600, MAX_INVITATIONS_PER_DAY)
+        .take_rate(
+            "INVITATIONS",
+            org_id.as_str(),
+            24 * 3600,
+            MAX_INVITATIONS_PER_DAY,
+        )
         .await?
     {
         return Err(ApiError::TooManyRequests(retry));

@@ -6,6 +6,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::InvitationStatus;
 use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, no_content, path_id};
+use wrrk_shared::ids::InvitationId;
 use wrrk_shared::rbac::{self, Permission};
 
 /// 204; its link answers 410 from then on.
@@ -23,7 +24,7 @@ use wrrk_shared::rbac::{self, Permission};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Invitation")?;
+    let id: InvitationId = path_id(&req, "id", "Invitation")?;
     let invitation = app
         .store
         .get_invitation(caller.org_id(), &id)

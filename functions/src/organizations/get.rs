@@ -5,6 +5,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+use wrrk_shared::ids::OrgId;
 use wrrk_shared::rbac::Permission;
 
 /// One read after authentication.
@@ -22,7 +23,7 @@ use wrrk_shared::rbac::Permission;
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Organization")?;
+    let id: OrgId = path_id(&req, "id", "Organization")?;
     if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }

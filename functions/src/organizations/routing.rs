@@ -12,7 +12,7 @@ use wrrk_shared::domain::{Channel, Email, MAX_ROUTING_RULES, RoutingRule};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
-use wrrk_shared::ids::{TeamId, is_valid_id};
+use wrrk_shared::ids::{OrgId, TeamId, is_valid_id};
 use wrrk_shared::rbac::Permission;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -52,7 +52,7 @@ struct Rule {
 /// Checks every rule (a team of this organization, a well-formed address and site).
 async fn parse_rules(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     raw: Vec<Rule>,
 ) -> Result<Vec<RoutingRule>, ApiError> {
     if raw.len() > MAX_ROUTING_RULES {
@@ -119,7 +119,7 @@ async fn parse_rules(
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Organization")?;
+    let id: OrgId = path_id(&req, "id", "Organization")?;
     if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }

@@ -14,6 +14,7 @@ use wrrk_shared::domain::{TicketPrefix, Timezone, TrimmedText, WidgetPosition, W
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
+use wrrk_shared::ids::OrgId;
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::sla::SlaPolicies;
 
@@ -124,7 +125,7 @@ fn parse_color(raw: &str) -> Result<String, ApiError> {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Organization")?;
+    let id: OrgId = path_id(&req, "id", "Organization")?;
     if caller.org_id() != &id {
         return Err(ApiError::NotFound("Organization"));
     }

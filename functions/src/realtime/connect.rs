@@ -40,7 +40,12 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
     if let Some(presence) = online {
         realtime::presence_changed(&app, &conn, &presence).await;
         // An agent came online: their round-robin teams' queued conversations may go to them.
-        wrrk_shared::assignment::agent_free(&app, &conn.org_id, &conn.user_id).await;
+        wrrk_shared::assignment::agent_free(
+            &app,
+            &conn.org_id,
+            &wrrk_shared::ids::UserId::trusted(conn.user_id.as_str()),
+        )
+        .await;
     }
     tracing::info!(connection_id = %conn.id, org_id = %conn.org_id, kind = ?conn.kind, "connected");
     accepted()
@@ -50,7 +55,7 @@ async fn agent(app: &App, id: String, token: &str) -> Result<Connection, ApiErro
     let caller = Caller::from_token(app, token).await?;
     Ok(Connection {
         id,
-        org_id: caller.user.org_id.into(),
+        org_id: caller.user.org_id,
         kind: ConnectionKind::Agent,
         user_id: caller.user.id.into(),
         name: caller.user.name,

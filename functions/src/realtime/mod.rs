@@ -21,7 +21,7 @@ use wrrk_shared::domain::Connection;
 use wrrk_shared::events::{ActionError, Event};
 use wrrk_shared::http::ApiError;
 use wrrk_shared::http::ErrorCode;
-use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::ids::TicketId;
 use wrrk_shared::store::{Conflict, StoreError};
 
 /// The event API Gateway sends for a WebSocket route.
@@ -136,20 +136,21 @@ pub fn action_body<T: DeserializeOwned>(event: &WsRequest) -> Result<T, ApiError
 
 /// `{"action": ..., "ticketId": ...}`, the body of every ticket action (`action` already
 /// chose the function, so it is not read again).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 pub struct TicketAction {
     /// The ticket.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
 }
 
 impl TicketAction {
     /// Parses the body; a malformed ticket id is simply not found.
     pub fn parse(event: &WsRequest) -> Result<Self, ApiError> {
-        let body: Self = action_body(event)?;
-        if !is_valid_id(&body.ticket_id) {
-            return Err(ApiError::NotFound("Ticket"));
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Body {
+            ticket_id: String,
         }
-        Ok(body)
+        let body: Body = action_body(event)?;
+        let ticket_id = TicketId::parse(&body.ticket_id).ok_or(ApiError::NotFound("Ticket"))?;
+        Ok(Self { ticket_id })
     }
 }

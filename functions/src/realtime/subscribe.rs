@@ -6,6 +6,7 @@ use wrrk_shared::App;
 use wrrk_shared::domain::ConnectionKind;
 use wrrk_shared::events::{Event, Subscribed};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::UserId;
 use wrrk_shared::viewers;
 
 use super::{TicketAction, WsRequest, WsResult, caller_connection, reply};
@@ -25,7 +26,8 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
             match conn.kind {
                 ConnectionKind::Agent => Ok(app
                     .store
-                    .get_user(&conn.org_id, &conn.user_id)
+                    // An agent connection's user id, as the store wrote it.
+                    .get_user(&conn.org_id, &UserId::trusted(conn.user_id.clone()))
                     .await?
                     .is_some_and(|u| u.active)),
                 ConnectionKind::Visitor => Ok(true),
@@ -47,7 +49,7 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
         ConnectionKind::Visitor => None,
     };
     reply(&Event::TicketSubscribed(Subscribed {
-        ticket_id,
+        ticket_id: ticket_id.into(),
         at: viewers.as_ref().map(|v| v.at),
         viewers: viewers.map(|v| v.viewers),
     }))

@@ -44,7 +44,7 @@ async fn indicate(app: App, event: WsRequest, typing: bool) -> WsResult {
     } else {
         app.store.stop_typing(&conn).await?;
     }
-    let data = realtime::typing_data(&conn, &ticket, typing, now);
+    let data = realtime::typing_data(&conn, ticket.as_str(), typing, now);
     realtime::to_ticket(
         &app,
         &conn.org_id,

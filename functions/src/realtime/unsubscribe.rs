@@ -16,6 +16,6 @@ pub async fn handle(app: App, event: WsRequest) -> WsResult {
         viewers::left(&app, &conn, &action.ticket_id).await;
     }
     reply(&Event::TicketUnsubscribed(TicketRef {
-        ticket_id: action.ticket_id,
+        ticket_id: action.ticket_id.into(),
     }))
 }

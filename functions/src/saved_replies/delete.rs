@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, no_content, path_id};
+use wrrk_shared::ids::SavedReplyId;
 
 /// 204 when deleted.
 #[utoipa::path(
@@ -20,7 +21,7 @@ use wrrk_shared::http::{ApiResult, no_content, path_id};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Saved reply")?;
+    let id: SavedReplyId = path_id(&req, "id", "Saved reply")?;
     let reply = super::load(&app, &caller, &id).await?;
     super::require_can_change(&caller, &reply)?;
     app.store.delete_saved_reply(&reply).await?;

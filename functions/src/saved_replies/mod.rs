@@ -11,6 +11,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{SavedReply, TrimmedText};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::SavedReplyId;
 use wrrk_shared::rbac::Permission;
 
 fn parse_title(raw: &str) -> Result<String, ApiError> {
@@ -22,7 +23,7 @@ fn parse_body(raw: &str) -> Result<String, ApiError> {
 }
 
 /// The saved reply `id` as the caller sees it (shared or their own), or 404.
-async fn load(app: &App, caller: &Caller, id: &str) -> Result<SavedReply, ApiError> {
+async fn load(app: &App, caller: &Caller, id: &SavedReplyId) -> Result<SavedReply, ApiError> {
     app.store
         .get_saved_reply(caller.org_id(), &caller.user.id, id)
         .await?

@@ -11,6 +11,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::Placeholders;
 use wrrk_shared::http::{ApiError, ApiResult, Query, ok, path_id};
+use wrrk_shared::ids::{SavedReplyId, TicketId};
 
 /// Reads the reply and the ticket together, then the customer.
 #[utoipa::path(
@@ -29,12 +30,12 @@ use wrrk_shared::http::{ApiError, ApiResult, Query, ok, path_id};
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Saved reply")?;
+    let id: SavedReplyId = path_id(&req, "id", "Saved reply")?;
     let q = Query::of(&req);
     let ticket_id = q
         .id("ticketId")?
-        .ok_or_else(|| ApiError::invalid("ticketId", "ticketId: is required"))?
-        .to_string();
+        .and_then(TicketId::parse)
+        .ok_or_else(|| ApiError::invalid("ticketId", "ticketId: is required"))?;
     let (reply, ticket) = tokio::try_join!(super::load(&app, &caller, &id), async {
         crate::tickets::load(&app, org, &ticket_id).await
     })?;

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, json_body, ok, path_id, retry_on_stale};
+use wrrk_shared::ids::SavedReplyId;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -40,7 +41,7 @@ struct Body {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Saved reply")?;
+    let id: SavedReplyId = path_id(&req, "id", "Saved reply")?;
     super::require_can_change(&caller, &super::load(&app, &caller, &id).await?)?;
     let body: Body = json_body(&req, 128 * 1024)?;
     let title = body.title.as_deref().map(super::parse_title).transpose()?;

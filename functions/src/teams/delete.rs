@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, no_content, path_id};
+use wrrk_shared::ids::TeamId;
 use wrrk_shared::rbac::Permission;
 
 /// 204 when deleted.
@@ -21,7 +22,7 @@ use wrrk_shared::rbac::Permission;
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Team")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
     let team = super::load(&app, caller.org_id(), &id).await?;
     caller.require(Permission::TeamsManage)?;
     app.store.delete_team(&team).await?;

@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, ok, path_id};
+use wrrk_shared::ids::TeamId;
 
 /// One read after authentication.
 #[utoipa::path(
@@ -20,6 +21,6 @@ use wrrk_shared::http::{ApiResult, ok, path_id};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Team")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
     ok(super::load(&app, caller.org_id(), &id).await?)
 }

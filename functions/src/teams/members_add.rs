@@ -7,6 +7,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{
     ApiError, ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES,
 };
+use wrrk_shared::ids::{TeamId, UserId};
 use wrrk_shared::rbac::Permission;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -34,17 +35,15 @@ struct Body {
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Team")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
     super::load(&app, org, &id).await?;
     caller.require(Permission::TeamsManage)?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
-    if !wrrk_shared::ids::is_valid_id(&body.user_id) {
-        return Err(ApiError::NotFound("User"));
-    }
-    app.store.add_team_member(org, &id, &body.user_id).await?;
+    let user_id = UserId::parse(&body.user_id).ok_or(ApiError::NotFound("User"))?;
+    app.store.add_team_member(org, &id, &user_id).await?;
     let user = app
         .store
-        .get_user(org, &body.user_id)
+        .get_user(org, &user_id)
         .await?
         .ok_or(ApiError::NotFound("User"))?;
     created(user)

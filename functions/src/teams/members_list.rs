@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, PageRequest, Query, path_id};
+use wrrk_shared::ids::TeamId;
 use wrrk_shared::store::Page;
 
 /// A Query of memberships and a BatchGetItem of their users.
@@ -23,7 +24,7 @@ use wrrk_shared::store::Page;
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Team")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
     super::load(&app, org, &id).await?;
     let q = Query::of(&req);
     let page_req = PageRequest::parse(&app, &q, format!("team-members:{org}:{id}"))?;

@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, no_content, path_id};
+use wrrk_shared::ids::{TeamId, UserId};
 use wrrk_shared::rbac::Permission;
 
 /// One transaction: membership gone, team count down.
@@ -23,8 +24,8 @@ use wrrk_shared::rbac::Permission;
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Team")?;
-    let user_id = path_id(&req, "userId", "Membership")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
+    let user_id: UserId = path_id(&req, "userId", "Membership")?;
     super::load(&app, org, &id).await?;
     caller.require(Permission::TeamsManage)?;
     app.store.remove_team_member(org, &id, &user_id).await?;

@@ -12,6 +12,7 @@ pub mod update;
 use wrrk_shared::App;
 use wrrk_shared::domain::{Team, TrimmedText};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::{OrgId, TeamId};
 
 /// Longest team name.
 const NAME_MAX: usize = 80;
@@ -30,7 +31,7 @@ fn parse_description(raw: &str) -> Result<Option<String>, ApiError> {
 }
 
 /// The caller's team `id`, or 404.
-async fn load(app: &App, org_id: &str, id: &str) -> Result<Team, ApiError> {
+async fn load(app: &App, org_id: &OrgId, id: &TeamId) -> Result<Team, ApiError> {
     app.store
         .get_team(org_id, id)
         .await?

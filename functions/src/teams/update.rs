@@ -10,6 +10,7 @@ use wrrk_shared::domain::{AssignmentMode, MAX_OPEN_PER_AGENT_LIMIT};
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
+use wrrk_shared::ids::TeamId;
 use wrrk_shared::rbac::Permission;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -48,7 +49,7 @@ struct Body {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Team")?;
+    let id: TeamId = path_id(&req, "id", "Team")?;
     super::load(&app, caller.org_id(), &id).await?;
     caller.require(Permission::TeamsManage)?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;

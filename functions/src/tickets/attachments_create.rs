@@ -9,6 +9,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES};
+use wrrk_shared::ids::TicketId;
 use wrrk_shared::uploads;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -41,13 +42,13 @@ struct Body {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Ticket")?;
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
     let upload = uploads::create(
         &app,
         &ticket,
-        &caller.user.id,
+        caller.user.id.as_str(),
         &caller.session.id,
         &body.filename,
         &body.content_type,

@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiResult, ok, path_id};
+use wrrk_shared::ids::TicketId;
 
 /// One GetItem: the ticket carries its customer and assignee.
 #[utoipa::path(
@@ -20,7 +21,7 @@ use wrrk_shared::http::{ApiResult, ok, path_id};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Ticket")?;
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;
     ok(super::complete(&app, ticket).await?)
 }

@@ -23,6 +23,7 @@ enum ListSort {
     /// Soonest SLA due time first.
     Due,
 }
+use wrrk_shared::ids::OrgId;
 
 fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
     Ok(q.id(name)?.map(str::to_string))
@@ -51,7 +52,7 @@ fn id_param(q: &Query, name: &str) -> Result<Option<String>, ApiError> {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let org = caller.org_id().to_string();
+    let org = caller.org_id().clone();
     let q = Query::of(&req);
     let assignee = match q.get("assignee") {
         None => None,
@@ -98,7 +99,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
 
 /// `?number=ACME-0042`: the one ticket with that human number, or none (two GetItems:
 /// the number's marker, then the ticket). Other filters do not apply.
-async fn by_number(app: &App, org: &str, raw: &str) -> ApiResult {
+async fn by_number(app: &App, org: &OrgId, raw: &str) -> ApiResult {
     let number = Ticket::parse_number(raw).ok_or_else(|| {
         ApiError::invalid("number", "number must be a ticket number such as ACME-0042")
     })?;

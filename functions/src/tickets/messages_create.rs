@@ -14,6 +14,7 @@ use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation::{self, Author, NewMessage};
 use wrrk_shared::domain::{AuthorType, Channel, Email, EmailMeta, Ticket};
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, path_id};
+use wrrk_shared::ids::TicketId;
 use wrrk_shared::uploads;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -130,7 +131,7 @@ pub(crate) fn attachment_ids() -> utoipa::openapi::schema::Array {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "Ticket")?;
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let body: Body = json_body(&req, super::MAX_MESSAGE_BODY)?;
     let content = super::parse_content(&body.content)?;
     let ticket = super::load(&app, caller.org_id(), &id).await?;

@@ -5,7 +5,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query, pagination, path_id};
-use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::ids::{TicketId, is_valid_id};
 
 /// The ticket check and the messages Query run together.
 #[utoipa::path(
@@ -25,7 +25,7 @@ use wrrk_shared::ids::is_valid_id;
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
-    let id = path_id(&req, "id", "Ticket")?;
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let q = Query::of(&req);
     let after = q.get("after");
     if after.is_some_and(|a| !is_valid_id(a)) {

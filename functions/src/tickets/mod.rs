@@ -16,6 +16,7 @@ use std::collections::BTreeSet;
 use wrrk_shared::App;
 use wrrk_shared::domain::{CustomerSummary, PersonSummary, Ticket, TicketSummary};
 use wrrk_shared::http::ApiError;
+use wrrk_shared::ids::{OrgId, TicketId};
 
 /// Most characters of plain text in one message (the document's `maxLength`; at most
 /// 128 KiB of UTF-8).
@@ -39,7 +40,7 @@ pub(crate) fn parse_content(raw: &str) -> Result<String, ApiError> {
 }
 
 /// The caller's ticket `id`, or 404.
-pub(crate) async fn load(app: &App, org_id: &str, id: &str) -> Result<Ticket, ApiError> {
+pub(crate) async fn load(app: &App, org_id: &OrgId, id: &TicketId) -> Result<Ticket, ApiError> {
     app.store
         .get_ticket(org_id, id)
         .await?
@@ -51,7 +52,7 @@ pub(crate) async fn load(app: &App, org_id: &str, id: &str) -> Result<Ticket, Ap
 /// current tickets reads nothing more.
 async fn summaries_of(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     customer_ids: BTreeSet<String>,
     user_ids: BTreeSet<String>,
 ) -> Result<(Vec<CustomerSummary>, Vec<PersonSummary>), ApiError> {
@@ -80,7 +81,7 @@ async fn summaries_of(
 /// tickets filled in.
 pub(crate) async fn complete_rows(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mut rows: Vec<TicketSummary>,
 ) -> Result<Vec<TicketSummary>, ApiError> {
     let old: Vec<&TicketSummary> = rows.iter().filter(|t| !t.has_summaries()).collect();

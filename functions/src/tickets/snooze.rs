@@ -9,6 +9,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::TicketStatus;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, path_id, request::MAX_JSON_BYTES};
+use wrrk_shared::ids::TicketId;
 use wrrk_shared::store::{Conflict, StoreError};
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -39,8 +40,8 @@ const MAX_SNOOZE_DAYS: i64 = 366;
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let org = caller.org_id().to_string();
-    let id = path_id(&req, "id", "Ticket")?;
+    let org = caller.org_id().clone();
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let until = DateTime::parse_from_rfc3339(&body.until)
         .map_err(|_| ApiError::invalid("until", "until: must be an RFC 3339 time"))?

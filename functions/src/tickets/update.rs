@@ -11,7 +11,7 @@ use wrrk_shared::domain::{PersonSummary, Priority, Ticket, TicketStatus, Trimmed
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, parse_enum, path_id, request::MAX_JSON_BYTES,
 };
-use wrrk_shared::ids::is_valid_id;
+use wrrk_shared::ids::{TeamId, TicketId, UserId};
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::store::{Conflict, StoreError, TicketChanges};
 
@@ -69,7 +69,10 @@ async fn check_assignment(
     new_assignee: Option<&str>,
 ) -> Result<Option<PersonSummary>, ApiError> {
     let me = caller.user.id.as_str();
-    let held_by_other = current.assignee_id.as_deref().is_some_and(|a| a != me);
+    let held_by_other = current
+        .assignee_id
+        .as_ref()
+        .is_some_and(|a| a.as_str() != me);
     let assigns_other = new_assignee.is_some_and(|a| a != me);
     if held_by_other || assigns_other {
         caller.require(Permission::TicketsAssign)?;
@@ -77,8 +80,8 @@ async fn check_assignment(
     let Some(a) = new_assignee else {
         return Ok(None);
     };
-    let user = if is_valid_id(a) {
-        app.store.get_user(caller.org_id(), a).await?
+    let user = if let Some(a) = UserId::parse(a) {
+        app.store.get_user(caller.org_id(), &a).await?
     } else {
         None
     };
@@ -108,8 +111,8 @@ async fn check_assignment(
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let org = caller.org_id().to_string();
-    let id = path_id(&req, "id", "Ticket")?;
+    let org = caller.org_id().clone();
+    let id: TicketId = path_id(&req, "id", "Ticket")?;
     let current = super::load(&app, &org, &id).await?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let status: Option<TicketStatus> = body
@@ -134,7 +137,10 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         None => None,
     };
     if let Some(Some(team)) = &body.team_id {
-        let exists = is_valid_id(team) && app.store.get_team(&org, team).await?.is_some();
+        let exists = match TeamId::parse(team) {
+            Some(team) => app.store.get_team(&org, &team).await?.is_some(),
+            None => false,
+        };
         if !exists {
             return Err(ApiError::invalid("teamId", "teamId: no such team"));
         }
@@ -185,7 +191,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         &ticket,
         widen,
         assignee_changed,
-        Some(&caller.user.id),
+        Some(caller.user.id.as_str()),
         &caller.user.name,
     )
     .await;

@@ -7,6 +7,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id, retry_on_stale};
+use wrrk_shared::ids::UserId;
 use wrrk_shared::rbac::Permission;
 use wrrk_shared::realtime;
 
@@ -27,7 +28,7 @@ use super::update::{admin_delta, authorize_edit};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "User")?;
+    let id: UserId = path_id(&req, "id", "User")?;
     let user = retry_on_stale(|| async {
         let before = super::load(&app, caller.org_id(), &id).await?;
         caller.require(Permission::UsersDeactivate)?;

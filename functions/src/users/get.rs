@@ -4,6 +4,7 @@ use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
+use wrrk_shared::ids::UserId;
 
 /// Reads: the user, their memberships (GSI1 Query) and those teams (BatchGetItem).
 #[utoipa::path(
@@ -20,7 +21,7 @@ use wrrk_shared::http::{ApiError, ApiResult, ok, path_id};
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "User")?;
+    let id: UserId = path_id(&req, "id", "User")?;
     let org = caller.org_id();
     let (user, team_ids) = tokio::try_join!(
         app.store.get_user(org, &id),

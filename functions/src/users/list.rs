@@ -6,6 +6,7 @@ use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::Role;
 use wrrk_shared::http::{ApiError, ApiResult, PageRequest, Query};
+use wrrk_shared::ids::TeamId;
 use wrrk_shared::store::{Page, UserFilter};
 
 /// One Query per page (members of a team: one Query plus one BatchGetItem).
@@ -43,6 +44,9 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
                 .await?
         }
         Some(team_id) => {
+            // Not an id: no such team.
+            let team_id = TeamId::parse(team_id).ok_or(ApiError::NotFound("Team"))?;
+            let team_id = &team_id;
             app.store
                 .get_team(org, team_id)
                 .await?

@@ -13,6 +13,7 @@ use wrrk_shared::domain::{HttpsUrl, NotificationPrefs, PersonName, PersonSummary
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
+use wrrk_shared::ids::UserId;
 use wrrk_shared::rbac::{self, Permission};
 use wrrk_shared::realtime;
 
@@ -72,7 +73,7 @@ pub(crate) fn admin_delta(before: &User, after: &User) -> i64 {
 )]
 pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
-    let id = path_id(&req, "id", "User")?;
+    let id: UserId = path_id(&req, "id", "User")?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let name = body
         .name

@@ -72,7 +72,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
     let upload = uploads::create(
         app,
         &ticket,
-        &claims.sub,
+        claims.sub.as_str(),
         &super::upload_session(req),
         &body.filename,
         &body.content_type,

@@ -41,9 +41,9 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         .put_connect_ticket(
             &hash_secret(&secret),
             &ConnectTicket {
-                org_id: org.id.to_string(),
-                customer_id: claims.sub.clone(),
-                ticket_id: ticket.id.to_string(),
+                org_id: org.id.clone(),
+                customer_id: claims.sub.to_string(),
+                ticket_id: ticket.id.clone(),
                 name: claims.name.clone(),
             },
             CONNECT_TICKET_TTL_SECONDS,

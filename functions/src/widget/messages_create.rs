@@ -89,7 +89,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         NewMessage {
             author: Author {
                 kind: AuthorType::Customer,
-                id: Some(claims.sub.clone()),
+                id: Some(claims.sub.to_string()),
                 name: claims.name.clone(),
             },
             content,

@@ -18,6 +18,7 @@ use wrrk_shared::domain::{
     AuthorType, Channel, Email, Message, Organization, PersonName, Priority,
 };
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok};
+use wrrk_shared::ids::CustomerId;
 use wrrk_shared::ids::{MessageId, OrgId, TicketId};
 use wrrk_shared::store::{NewTicket, WidgetUser};
 use wrrk_shared::widget::{identity_valid, key_fingerprint, limits};
@@ -246,7 +247,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         .await?;
         let key = format!("widget:{}:{}", opened.ticket.id, first.client_id.trim());
         app.store
-            .claim_dedupe(&org.id, &key, &opened.ticket.id, &m.id)
+            .claim_dedupe(&org.id, &key, &opened.ticket.id, m.id.as_str())
             .await?;
     }
     if let Some(u) = user {
@@ -255,8 +256,8 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
                 &org.id,
                 u.id.trim(),
                 &WidgetUser {
-                    ticket_id: opened.ticket.id.to_string(),
-                    customer_id: opened.customer.id.to_string(),
+                    ticket_id: opened.ticket.id.clone(),
+                    customer_id: opened.customer.id.clone(),
                 },
             )
             .await?;
@@ -276,7 +277,7 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
 fn session(
     app: &App,
     org: &Organization,
-    customer_id: &str,
+    customer_id: &CustomerId,
     name: &str,
     ticket: &wrrk_shared::domain::Ticket,
     has_email: bool,

@@ -45,6 +45,9 @@ struct Args {
     /// Print the OpenAPI document (what `openapi.json` holds) and exit.
     #[arg(long)]
     print_openapi: bool,
+    /// Print `template.yaml` with its functions regenerated from the registry, and exit.
+    #[arg(long)]
+    print_template: bool,
 }
 
 /// mimalloc, as the Lambda binary uses (glibc's malloc and free were a fifth of the CPU
@@ -58,6 +61,10 @@ async fn main() -> anyhow::Result<()> {
     let args = Args::parse();
     if args.print_openapi {
         print!("{}", wrrk_functions::openapi::document_json());
+        return Ok(());
+    }
+    if args.print_template {
+        print!("{}", wrrk_local::template::generated_template()?);
         return Ok(());
     }
     eprintln!("wrrk-local: starting");

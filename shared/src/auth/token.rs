@@ -6,13 +6,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::domain::{Role, User};
 
+use crate::ids::{CustomerId, OrgId, TicketId, UserId};
+
 /// What a session token says.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claims {
     /// The user id.
-    pub sub: String,
+    pub sub: UserId,
     /// The organization id.
-    pub org: String,
+    pub org: OrgId,
     /// The role when the token was issued (handlers trust the stored role, not this).
     pub role: Role,
     /// Issued at, epoch seconds.
@@ -35,11 +37,11 @@ const VISITOR_AUDIENCE: &str = "wrrk-visitor";
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct VisitorClaims {
     /// The customer id.
-    pub sub: String,
+    pub sub: CustomerId,
     /// The organization id.
-    pub org: String,
+    pub org: OrgId,
     /// The one ticket this visitor may follow.
-    pub ticket: String,
+    pub ticket: TicketId,
     /// Display name (shown in typing indicators).
     pub name: String,
     /// The fingerprint of the widget key it was issued under
@@ -77,9 +79,9 @@ const UNSUBSCRIBE_TTL_SECONDS: i64 = 365 * 24 * 3600;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct UnsubscribeClaims {
     /// The user id.
-    pub sub: String,
+    pub sub: UserId,
     /// The organization id.
-    pub org: String,
+    pub org: OrgId,
     /// The kind of mail (`ASSIGNED`, `CUSTOMER_REPLIED`).
     pub kind: String,
     aud: String,
@@ -118,8 +120,8 @@ impl TokenKeys {
     pub fn issue(&self, user: &User, epoch: u64) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = Claims {
-            sub: user.id.to_string(),
-            org: user.org_id.to_string(),
+            sub: user.id.clone(),
+            org: user.org_id.clone(),
             role: user.role,
             iat: now,
             exp: now + self.ttl_seconds,
@@ -145,14 +147,14 @@ impl TokenKeys {
     /// without signing in (from the mail), for a year, for nothing else.
     pub fn issue_unsubscribe(
         &self,
-        org_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
         kind: &str,
     ) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         self.sign(&UnsubscribeClaims {
-            sub: user_id.to_string(),
-            org: org_id.to_string(),
+            sub: user_id.clone(),
+            org: org_id.clone(),
             kind: kind.to_string(),
             aud: UNSUBSCRIBE_AUDIENCE.to_string(),
             iat: now,
@@ -190,18 +192,18 @@ impl TokenKeys {
     /// with fingerprint `key`, valid `ttl_seconds`.
     pub fn issue_visitor(
         &self,
-        org_id: &str,
-        customer_id: &str,
+        org_id: &OrgId,
+        customer_id: &CustomerId,
         name: &str,
-        ticket_id: &str,
+        ticket_id: &TicketId,
         key: &str,
         ttl_seconds: i64,
     ) -> anyhow::Result<String> {
         let now = Utc::now().timestamp();
         let claims = VisitorClaims {
-            sub: customer_id.to_string(),
-            org: org_id.to_string(),
-            ticket: ticket_id.to_string(),
+            sub: customer_id.clone(),
+            org: org_id.clone(),
+            ticket: ticket_id.clone(),
             name: name.to_string(),
             key: key.to_string(),
             aud: VISITOR_AUDIENCE.to_string(),

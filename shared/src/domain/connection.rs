@@ -24,7 +24,7 @@ pub struct Connection {
     /// API Gateway's connection id.
     pub id: String,
     /// The organization it belongs to.
-    pub org_id: String,
+    pub org_id: crate::ids::OrgId,
     /// Agent or visitor.
     pub kind: ConnectionKind,
     /// The agent's user id, or the visitor's customer id.
@@ -33,7 +33,7 @@ pub struct Connection {
     pub name: String,
     /// For visitors: the one ticket the connection may follow.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ticket_id: Option<String>,
+    pub ticket_id: Option<crate::ids::TicketId>,
     /// When it opened.
     pub connected_at: DateTime<Utc>,
     /// For agents: the session (token id) it was opened with, so logging out one session
@@ -43,16 +43,16 @@ pub struct Connection {
     /// The tickets it follows, as read with the item (the store keeps this set with
     /// `ADD`/`DELETE`, never by writing the whole connection).
     #[serde(default, skip_serializing)]
-    pub rooms: Vec<String>,
+    pub rooms: Vec<crate::ids::TicketId>,
 }
 
 impl Connection {
     /// Whether this connection may follow `ticket_id` (agents: the org is checked by the
     /// caller against the ticket itself; visitors: only their own ticket).
-    pub fn may_follow(&self, ticket_id: &str) -> bool {
+    pub fn may_follow(&self, ticket_id: &crate::ids::TicketId) -> bool {
         match self.kind {
             ConnectionKind::Agent => true,
-            ConnectionKind::Visitor => self.ticket_id.as_deref() == Some(ticket_id),
+            ConnectionKind::Visitor => self.ticket_id.as_ref() == Some(ticket_id),
         }
     }
 }

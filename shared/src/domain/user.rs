@@ -42,10 +42,10 @@ pub struct User {
 
 impl User {
     /// A new, active user of `org_id`.
-    pub fn new(org_id: &str, email: Email, name: String, role: Role, now: DateTime<Utc>) -> Self {
+    pub fn new(org_id: &OrgId, email: Email, name: String, role: Role, now: DateTime<Utc>) -> Self {
         Self {
             id: UserId::new(),
-            org_id: OrgId::trusted(org_id),
+            org_id: org_id.clone(),
             email,
             name,
             role,

@@ -7,6 +7,7 @@
 //! The rules ([`parse_identity`], [`reserved`], [`covers`], [`sender_for`],
 //! [`dns_records`]) are pure; [`ses`] holds the three SESv2 calls.
 
+use crate::ids::OrgId;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -274,7 +275,7 @@ pub fn changed(before: &SenderIdentity, after: &SenderIdentity) -> bool {
 /// is kept.
 pub async fn refresh(
     app: &crate::App,
-    org_id: &str,
+    org_id: &OrgId,
     stored: &SenderIdentity,
 ) -> anyhow::Result<SenderIdentity> {
     let state = ses::get(app, &stored.identity).await?;

@@ -23,6 +23,7 @@ use super::templates::reply_bodies;
 use super::transport::new_message_id;
 use crate::App;
 use crate::domain::{Attachment, DeliveryState, EmailDelivery, Message, Organization, Ticket};
+use crate::ids::OrgId;
 
 /// Attempts before a failed mail stays failed for good (still listed, never silent).
 pub const MAX_ATTEMPTS: u32 = 8;
@@ -96,7 +97,7 @@ fn attachment_part(file: &OutboundFile) -> MimePart<'_> {
 /// Reads the files of a reply from the bucket, in the message's order.
 pub async fn load_files(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     attachments: &[Attachment],
 ) -> anyhow::Result<Vec<OutboundFile>> {
     if attachments.is_empty() {
@@ -141,12 +142,16 @@ pub fn backoff(attempts: u32) -> Duration {
 
 /// The organization's built-in support address.
 pub fn support_address(app: &App, org: &Organization) -> String {
-    address::default_support_address(&org.ticket_prefix, &org.id, &app.settings.inbound_domain)
+    address::default_support_address(
+        &org.ticket_prefix,
+        org.id.as_str(),
+        &app.settings.inbound_domain,
+    )
 }
 
 /// The ticket's reply address (its token is registered on the first mail).
 pub fn reply_address(app: &App, ticket: &Ticket) -> String {
-    let token = address::reply_token(&app.settings.jwt_secret, &ticket.id);
+    let token = address::reply_token(&app.settings.jwt_secret, ticket.id.as_str());
     address::reply_address(&token, &app.settings.inbound_domain)
 }
 
@@ -287,7 +292,7 @@ pub async fn send_reply(
         .map(|d| d.message_id.clone())
         .unwrap_or_else(|| new_message_id(&app.settings.inbound_domain));
     let attempts = previous.as_ref().map_or(0, |d| d.attempts) + 1;
-    let token = address::reply_token(&app.settings.jwt_secret, &ticket.id);
+    let token = address::reply_token(&app.settings.jwt_secret, ticket.id.as_str());
     // The markers replies are matched by exist before the mail can be answered.
     tokio::try_join!(
         app.store
@@ -309,7 +314,7 @@ pub async fn send_reply(
         next_attempt_at: None,
     });
     app.store
-        .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
+        .set_message_email(&ticket.org_id, &ticket.id, message.id.as_str(), &meta)
         .await?;
     announce(app, message, &meta).await;
     let sent = match build(
@@ -368,7 +373,7 @@ pub async fn send_reply(
             let next = (retry && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
             if let Some(due) = next {
                 app.store
-                    .queue_mail_retry(due, &ticket.org_id, &ticket.id, &message.id)
+                    .queue_mail_retry(due, &ticket.org_id, &ticket.id, message.id.as_str())
                     .await?;
             }
             tracing::error!(ticket_id = %ticket.id, error = %e, attempts, "emailing the reply failed");
@@ -384,7 +389,7 @@ pub async fn send_reply(
     };
     meta.delivery = Some(delivery.clone());
     app.store
-        .set_message_email(&ticket.org_id, &ticket.id, &message.id, &meta)
+        .set_message_email(&ticket.org_id, &ticket.id, message.id.as_str(), &meta)
         .await?;
     announce(app, message, &meta).await;
     Ok(delivery)

@@ -81,12 +81,16 @@ fn strip_position(msg: &str) -> String {
     }
 }
 
-/// A path parameter that must be one of our ids; anything else is a plain 404 for `what`.
-pub fn path_id(req: &Request, name: &str, what: &'static str) -> Result<String, ApiError> {
+/// A path parameter that must be one of our ids, as its typed id (`let id: TicketId =
+/// path_id(&req, "id", "Ticket")?`); anything else is a plain 404 for `what`.
+pub fn path_id<Id: crate::ids::TypedId>(
+    req: &Request,
+    name: &str,
+    what: &'static str,
+) -> Result<Id, ApiError> {
     req.path_parameters()
         .first(name)
-        .filter(|s| crate::ids::is_valid_id(s))
-        .map(str::to_string)
+        .and_then(Id::parse_id)
         .ok_or(ApiError::NotFound(what))
 }
 

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use super::tx::Tx;
 use super::{Conflict, Store, StoreError, StoreResult, from_item, n, s};
 use crate::domain::{PersonSummary, Ticket, TicketStatus, User};
+use crate::ids::{OrgId, TeamId, TicketId, UserId};
 use crate::keys::{self, Key};
 
 /// What the store knows of one agent for the selection rule.
@@ -58,8 +59,8 @@ impl Store {
     /// BatchGetItem (the decision rests on them).
     pub async fn agent_states(
         &self,
-        org_id: &str,
-        user_ids: &[String],
+        org_id: &OrgId,
+        user_ids: &[UserId],
     ) -> StoreResult<Vec<AgentState>> {
         let keys = user_ids
             .iter()
@@ -96,7 +97,7 @@ impl Store {
 
     /// Moves team `team_id`'s round-robin position one on, atomically: the position this
     /// turn starts from.
-    pub async fn next_round_robin(&self, org_id: &str, team_id: &str) -> StoreResult<u64> {
+    pub async fn next_round_robin(&self, org_id: &OrgId, team_id: &TeamId) -> StoreResult<u64> {
         let out = self
             .db
             .update_item()
@@ -118,9 +119,9 @@ impl Store {
     /// of the ticket and the agent's count (and the queue entry, when it waited in one).
     pub async fn assign_within_cap(
         &self,
-        org_id: &str,
-        ticket_id: &str,
-        team_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
+        team_id: &TeamId,
         agent: &PersonSummary,
         cap: u32,
         queued: Option<&Key>,
@@ -176,7 +177,11 @@ impl Store {
     }
 
     /// Who holds a place in their count for ticket `ticket_id`, if anyone.
-    pub async fn load_holder(&self, org_id: &str, ticket_id: &str) -> StoreResult<Option<String>> {
+    pub async fn load_holder(
+        &self,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
+    ) -> StoreResult<Option<String>> {
         let out = self
             .db
             .get_item()
@@ -197,9 +202,9 @@ impl Store {
     /// given back already.
     pub async fn release_load(
         &self,
-        org_id: &str,
-        ticket_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
+        user_id: &UserId,
     ) -> StoreResult<bool> {
         let tx = Tx::new()
             .update(
@@ -232,9 +237,9 @@ impl Store {
     /// chose it): `false` when it does not apply.
     pub async fn acquire_load(
         &self,
-        org_id: &str,
-        ticket_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
+        user_id: &UserId,
     ) -> StoreResult<bool> {
         let tx = Tx::new()
             .update(
@@ -265,9 +270,9 @@ impl Store {
     /// Puts ticket `ticket_id` in team `team_id`'s queue, waiting since `since`.
     pub async fn enqueue(
         &self,
-        org_id: &str,
-        team_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        team_id: &TeamId,
+        ticket_id: &TicketId,
         since: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut item = keys::team_queue(org_id, team_id, &super::ts(since), ticket_id).to_item();
@@ -285,8 +290,8 @@ impl Store {
     /// The oldest `limit` conversations in team `team_id`'s queue: one Query.
     pub async fn queued(
         &self,
-        org_id: &str,
-        team_id: &str,
+        org_id: &OrgId,
+        team_id: &TeamId,
         limit: usize,
     ) -> StoreResult<Vec<Queued>> {
         let pk = keys::team_queue_pk(org_id, team_id);

@@ -5,6 +5,7 @@
 //! room entry. All of them expire by TTL a little after API Gateway's two-hour limit, and
 //! reads skip expired ones, since DynamoDB may delete them late.
 
+use crate::ids::{OrgId, TicketId, UserId};
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::{DateTime, Utc};
@@ -248,7 +249,7 @@ impl Store {
     pub async fn start_typing(
         &self,
         conn: &Connection,
-        ticket_id: &str,
+        ticket_id: &TicketId,
         refresh_after: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let result = self
@@ -362,8 +363,9 @@ impl Store {
             .map(|t| keys::room_member(org, t, id))
             .collect();
         self.delete_keys(entries).await?;
-        // Whoever handles the closing (viewers) sees every room it followed.
-        connection.rooms = rooms;
+        // Whoever handles the closing (viewers) sees every room it followed (ids the store
+        // wrote).
+        connection.rooms = rooms.into_iter().map(TicketId::trusted).collect();
         let offline = match connection.kind {
             ConnectionKind::Agent => self.uncount_presence(&connection).await?,
             ConnectionKind::Visitor => None,
@@ -429,7 +431,7 @@ impl Store {
     /// organization entry, so the organization's connections that follow no ticket (its
     /// lists) are one filtered read away ([`Store::list_connection_ids`]).
     /// Returns whether the connection already followed the ticket (a repeated subscribe).
-    pub async fn join_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<bool> {
+    pub async fn join_room(&self, conn: &Connection, ticket_id: &TicketId) -> StoreResult<bool> {
         let counted = self
             .db
             .update_item()
@@ -474,7 +476,7 @@ impl Store {
 
     /// Removes `conn` from the room of `ticket_id` (idempotent). Two single writes, as
     /// in [`Store::join_room`]. Returns whether the connection followed the ticket.
-    pub async fn leave_room(&self, conn: &Connection, ticket_id: &str) -> StoreResult<bool> {
+    pub async fn leave_room(&self, conn: &Connection, ticket_id: &TicketId) -> StoreResult<bool> {
         let uncounted = self
             .db
             .update_item()
@@ -502,8 +504,8 @@ impl Store {
     /// Whether connection `connection_id` is in the room of `ticket_id`.
     pub async fn in_room(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         connection_id: &str,
     ) -> StoreResult<bool> {
         let item = self
@@ -515,8 +517,8 @@ impl Store {
     /// Every live connection in the room of `ticket_id`.
     pub async fn room_members(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
     ) -> StoreResult<Vec<RoomMember>> {
         let items = self.query_all(&room_query(org_id, ticket_id)).await?;
         Ok(room_members_of(&items))
@@ -527,8 +529,8 @@ impl Store {
     /// costs no more per subscribe than a busy real one.
     pub async fn room_members_upto(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         max: usize,
     ) -> StoreResult<Vec<RoomMember>> {
         let now = Utc::now().timestamp();
@@ -544,7 +546,7 @@ impl Store {
     }
 
     /// Every live agent connection of the organization (for org-wide events).
-    pub async fn org_connection_ids(&self, org_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn org_connection_ids(&self, org_id: &OrgId) -> StoreResult<Vec<String>> {
         let q = QuerySpec::prefix(
             None,
             keys::org_connections_pk(org_id),
@@ -562,7 +564,7 @@ impl Store {
     /// The organization's agent connections that follow no ticket: the ones showing
     /// lists (a connection viewing a ticket hears that ticket's changes in its room). A
     /// set that loses its last element is removed, so "no rooms" is a missing attribute.
-    pub async fn list_connection_ids(&self, org_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn list_connection_ids(&self, org_id: &OrgId) -> StoreResult<Vec<String>> {
         let mut q = QuerySpec::prefix(
             None,
             keys::org_connections_pk(org_id),
@@ -580,7 +582,7 @@ impl Store {
 
     /// Every live agent connection of the organization with its agent and whether it
     /// shows a list: one Query serves "everyone", "a team's members" and "the lists".
-    pub async fn org_agent_connections(&self, org_id: &str) -> StoreResult<Vec<AgentConnection>> {
+    pub async fn org_agent_connections(&self, org_id: &OrgId) -> StoreResult<Vec<AgentConnection>> {
         let q = QuerySpec::prefix(
             None,
             keys::org_connections_pk(org_id),
@@ -605,8 +607,8 @@ impl Store {
     /// The live connections of one user (of one session of theirs, if given).
     pub async fn user_connection_ids(
         &self,
-        org_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
         session: Option<&str>,
     ) -> StoreResult<Vec<String>> {
         let mut q = QuerySpec::prefix(
@@ -633,7 +635,7 @@ impl Store {
     /// One page of the organization's online users (at least one live connection).
     pub async fn list_online(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         limit: usize,
         start: Option<Item>,
     ) -> StoreResult<Page<Presence>> {
@@ -710,7 +712,7 @@ fn kind_str(kind: ConnectionKind) -> &'static str {
 }
 
 /// The Query of a ticket's room.
-fn room_query(org_id: &str, ticket_id: &str) -> QuerySpec {
+fn room_query(org_id: &OrgId, ticket_id: &TicketId) -> QuerySpec {
     QuerySpec::prefix(
         None,
         keys::room_pk(org_id, ticket_id),
@@ -741,7 +743,7 @@ fn room_members_of(items: &[Item]) -> Vec<RoomMember> {
 
 impl Store {
     /// How many live connections `user_id` holds (0 when offline or never seen).
-    pub async fn connection_count(&self, org_id: &str, user_id: &str) -> StoreResult<i64> {
+    pub async fn connection_count(&self, org_id: &OrgId, user_id: &UserId) -> StoreResult<i64> {
         let item = self.get_item(&keys::presence(org_id, user_id)).await?;
         Ok(item.and_then(|i| num_attr(&i, "connections")).unwrap_or(0))
     }
@@ -751,9 +753,9 @@ impl Store {
     /// this caller may send.
     pub async fn claim_notification_mail(
         &self,
-        org_id: &str,
-        user_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
+        ticket_id: &TicketId,
         now: DateTime<Utc>,
         window: chrono::Duration,
     ) -> StoreResult<bool> {

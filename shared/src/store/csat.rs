@@ -2,6 +2,7 @@
 
 use super::{Store, StoreResult, to_item};
 use crate::csat::Survey;
+use crate::ids::OrgId;
 use crate::keys;
 
 impl Store {
@@ -20,7 +21,7 @@ impl Store {
     }
 
     /// A survey of `org_id`.
-    pub async fn get_survey(&self, org_id: &str, id: &str) -> StoreResult<Option<Survey>> {
+    pub async fn get_survey(&self, org_id: &OrgId, id: &str) -> StoreResult<Option<Survey>> {
         self.get_as(&keys::survey(org_id, id)).await
     }
 

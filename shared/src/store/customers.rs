@@ -1,5 +1,6 @@
 //! Customers: found by email within an organization, listed and searched.
 
+use crate::ids::{CustomerId, OrgId};
 use futures::StreamExt;
 
 use super::tx::Tx;
@@ -29,9 +30,9 @@ fn search_text(customer: &Customer) -> String {
 }
 
 /// The marker of `email` pointing at `customer_id`.
-fn marker(org_id: &str, email: &Email, customer_id: &str) -> Item {
+fn marker(org_id: &OrgId, email: &Email, customer_id: &CustomerId) -> Item {
     let mut item = keys::customer_email_marker(org_id, email.as_str()).to_item();
-    item.insert("customerId".into(), s(customer_id));
+    item.insert("customerId".into(), s(customer_id.as_str()));
     item
 }
 
@@ -49,12 +50,20 @@ impl Store {
     }
 
     /// A customer of `org_id`.
-    pub async fn get_customer(&self, org_id: &str, id: &str) -> StoreResult<Option<Customer>> {
+    pub async fn get_customer(
+        &self,
+        org_id: &OrgId,
+        id: &CustomerId,
+    ) -> StoreResult<Option<Customer>> {
         self.get_as(&keys::customer(org_id, id)).await
     }
 
     /// Customers by id (missing ones skipped).
-    pub async fn get_customers(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Customer>> {
+    pub async fn get_customers(
+        &self,
+        org_id: &OrgId,
+        ids: &[String],
+    ) -> StoreResult<Vec<Customer>> {
         let keys = ids.iter().map(|id| keys::customer(org_id, id)).collect();
         self.get_many(keys, false).await
     }
@@ -62,7 +71,7 @@ impl Store {
     /// The customer with `email` in `org_id`.
     pub async fn find_customer(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         email: &Email,
     ) -> StoreResult<Option<Customer>> {
         let Some(marker) = self
@@ -72,7 +81,7 @@ impl Store {
             return Ok(None);
         };
         match marker.get("customerId").and_then(|v| v.as_s().ok()) {
-            Some(id) => self.get_customer(org_id, id).await,
+            Some(id) => self.get_customer(org_id, &CustomerId::trusted(id)).await,
             None => Ok(None),
         }
     }
@@ -81,7 +90,7 @@ impl Store {
     /// by name, email or phone.
     pub async fn list_customers(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         search: Option<&str>,
         limit: usize,
         start: Option<Item>,
@@ -104,8 +113,8 @@ impl Store {
     /// A page of the ids of a customer's tickets, newest first.
     pub async fn customer_ticket_ids(
         &self,
-        org_id: &str,
-        customer_id: &str,
+        org_id: &OrgId,
+        customer_id: &CustomerId,
         limit: usize,
         start: Option<Item>,
     ) -> StoreResult<Page<String>> {
@@ -125,7 +134,7 @@ impl Store {
 
     /// Saves an agent's edit of `before` as `after` (`after.version` is the new version):
     /// stale if it changed since read. A new primary address that is not one of the
-    /// customer's own takes its marker (409 `customer_email_taken` if another customer has
+    /// customer's own takes its marker (409 `ErrorCode::CustomerEmailTaken` if another customer has
     /// it) and frees the old one; a secondary promoted to primary keeps both markers.
     pub async fn save_customer(&self, before: &Customer, after: &Customer) -> StoreResult<()> {
         let org = &after.org_id;
@@ -187,7 +196,7 @@ impl Store {
                 self,
                 marker(&target_after.org_id, email, &target_after.id),
                 Some("customerId = :source"),
-                vec![(":source", s(&source_before.id))],
+                vec![(":source", s(source_before.id.as_str()))],
             )?;
         }
         tx.run(self, "merging customers").await
@@ -199,8 +208,8 @@ impl Store {
     /// job. Returns how many tickets moved.
     pub async fn move_customer_tickets(
         &self,
-        org_id: &str,
-        source_id: &str,
+        org_id: &OrgId,
+        source_id: &CustomerId,
         target: &Customer,
     ) -> StoreResult<usize> {
         let summary = summary_value(target)?;

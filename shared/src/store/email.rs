@@ -2,6 +2,7 @@
 //! and reply-address markers, participants, support addresses, quarantine, attachments,
 //! outbound delivery state and the retry queue.
 
+use crate::ids::{CustomerId, OrgId, TicketId};
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, Utc};
@@ -92,9 +93,9 @@ pub struct RetryItem {
     /// The queue item's sort key (delete it when done).
     pub sk: String,
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The ticket.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// The message.
     pub message_id: String,
 }
@@ -104,8 +105,8 @@ impl Store {
     /// holds keeps pointing there (a reused id never moves a conversation).
     pub async fn put_mail_references(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         message_ids: &[String],
     ) -> StoreResult<()> {
         let puts = message_ids.iter().map(|id| async move {
@@ -123,9 +124,9 @@ impl Store {
     /// belongs to.
     pub async fn find_ticket_by_references(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         message_ids: &[String],
-    ) -> StoreResult<Option<String>> {
+    ) -> StoreResult<Option<TicketId>> {
         if message_ids.is_empty() {
             return Ok(None);
         }
@@ -147,7 +148,10 @@ impl Store {
                 .iter()
                 .find(|i| i.get("SK").and_then(|v| v.as_s().ok()) == Some(&key.sk))
             {
-                return Ok(item.get("ticketId").and_then(|v| v.as_s().ok()).cloned());
+                return Ok(item
+                    .get("ticketId")
+                    .and_then(|v| v.as_s().ok())
+                    .map(TicketId::trusted));
             }
         }
         Ok(None)
@@ -157,7 +161,7 @@ impl Store {
     /// unfinished for `stale_after` is taken over: the delivery that made it stopped.
     pub async fn claim_inbound(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         dedupe: &str,
         stale_after: chrono::Duration,
     ) -> StoreResult<InboundClaim> {
@@ -196,7 +200,7 @@ impl Store {
     /// Records what an inbound mail became (a ticket id, or why it was dropped).
     pub async fn finish_inbound(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         dedupe: &str,
         outcome: &str,
     ) -> StoreResult<()> {
@@ -207,16 +211,16 @@ impl Store {
     }
 
     /// Forgets a claim (processing failed; the retry starts afresh).
-    pub async fn release_inbound(&self, org_id: &str, dedupe: &str) -> StoreResult<()> {
+    pub async fn release_inbound(&self, org_id: &OrgId, dedupe: &str) -> StoreResult<()> {
         self.delete_plain(&keys::inbound_mail(org_id, dedupe)).await
     }
 
     /// Points `[#ticket_number]` at `ticket_id`.
     pub async fn put_ticket_number_marker(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         ticket_number: &str,
-        ticket_id: &str,
+        ticket_id: &TicketId,
     ) -> StoreResult<()> {
         self.put_plain(
             number_marker_item(org_id, ticket_number, ticket_id),
@@ -229,20 +233,24 @@ impl Store {
     /// written at opening; older ones once mail went out or came in on them).
     pub async fn find_ticket_by_number(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         ticket_number: &str,
-    ) -> StoreResult<Option<String>> {
+    ) -> StoreResult<Option<TicketId>> {
         Ok(self
             .get_item(&keys::ticket_number_marker(org_id, ticket_number))
             .await?
-            .and_then(|i| i.get("ticketId").and_then(|v| v.as_s().ok()).cloned()))
+            .and_then(|i| {
+                i.get("ticketId")
+                    .and_then(|v| v.as_s().ok())
+                    .map(TicketId::trusted)
+            }))
     }
 
     /// Records `email` as a participant of the ticket's mail thread.
     pub async fn add_mail_participant(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         email: &str,
     ) -> StoreResult<()> {
         let item = keys::mail_participant(org_id, ticket_id, email).to_item();
@@ -252,8 +260,8 @@ impl Store {
     /// Whether `email` took part in the ticket's mail thread.
     pub async fn is_mail_participant(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         email: &str,
     ) -> StoreResult<bool> {
         Ok(self
@@ -266,8 +274,8 @@ impl Store {
     pub async fn put_reply_token(
         &self,
         token: &str,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
     ) -> StoreResult<()> {
         let mut item = keys::reply_token(token).to_item();
         item.insert("orgId".into(), s(org_id));
@@ -276,17 +284,19 @@ impl Store {
     }
 
     /// The organization and ticket of a reply-address token.
-    pub async fn find_reply_token(&self, token: &str) -> StoreResult<Option<(String, String)>> {
+    pub async fn find_reply_token(&self, token: &str) -> StoreResult<Option<(OrgId, TicketId)>> {
         let Some(item) = self.get_item(&keys::reply_token(token)).await? else {
             return Ok(None);
         };
         let field = |n: &str| item.get(n).and_then(|v| v.as_s().ok()).cloned();
-        Ok(field("orgId").zip(field("ticketId")))
+        Ok(field("orgId")
+            .map(OrgId::trusted)
+            .zip(field("ticketId").map(TicketId::trusted)))
     }
 
     /// Adds a support address to `org_id`, unique across all organizations:
     /// `Conflict::AddressTaken` when any organization has it.
-    pub async fn add_support_address(&self, org_id: &str, address: &str) -> StoreResult<()> {
+    pub async fn add_support_address(&self, org_id: &OrgId, address: &str) -> StoreResult<()> {
         let mut marker = keys::support_address_marker(address).to_item();
         marker.insert("orgId".into(), s(org_id));
         let mut own = keys::support_address(org_id, address).to_item();
@@ -302,7 +312,7 @@ impl Store {
     }
 
     /// Removes one of `org_id`'s own support addresses (`NotFound` if it has no such one).
-    pub async fn remove_support_address(&self, org_id: &str, address: &str) -> StoreResult<()> {
+    pub async fn remove_support_address(&self, org_id: &OrgId, address: &str) -> StoreResult<()> {
         if self
             .get_item(&keys::support_address(org_id, address))
             .await?
@@ -317,7 +327,7 @@ impl Store {
     }
 
     /// The organization's own support addresses.
-    pub async fn list_support_addresses(&self, org_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn list_support_addresses(&self, org_id: &OrgId) -> StoreResult<Vec<String>> {
         let q = QuerySpec::prefix(
             None,
             keys::org_pk(org_id),
@@ -333,11 +343,15 @@ impl Store {
     }
 
     /// The organization an own support address belongs to.
-    pub async fn find_support_address(&self, address: &str) -> StoreResult<Option<String>> {
+    pub async fn find_support_address(&self, address: &str) -> StoreResult<Option<OrgId>> {
         Ok(self
             .get_item(&keys::support_address_marker(address))
             .await?
-            .and_then(|i| i.get("orgId").and_then(|v| v.as_s().ok()).cloned()))
+            .and_then(|i| {
+                i.get("orgId")
+                    .and_then(|v| v.as_s().ok())
+                    .map(OrgId::trusted)
+            }))
     }
 
     /// Keeps a quarantined mail.
@@ -349,7 +363,7 @@ impl Store {
     /// The organization's quarantined mail, newest first.
     pub async fn list_quarantined(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         limit: usize,
     ) -> StoreResult<Vec<QuarantinedMail>> {
         let q = QuerySpec::prefix(
@@ -362,13 +376,13 @@ impl Store {
     }
 
     /// Records an attachment.
-    pub async fn put_attachment(&self, org_id: &str, a: &StoredAttachment) -> StoreResult<()> {
+    pub async fn put_attachment(&self, org_id: &OrgId, a: &StoredAttachment) -> StoreResult<()> {
         let item = to_item(&keys::attachment(org_id, &a.attachment.id), a)?;
         self.put_plain(item, "storing an attachment").await
     }
 
     /// Records an agent's upload as `pending` (its `ttl` set); a reused id is refused.
-    pub async fn put_upload(&self, org_id: &str, a: &StoredAttachment) -> StoreResult<()> {
+    pub async fn put_upload(&self, org_id: &OrgId, a: &StoredAttachment) -> StoreResult<()> {
         let item = to_item(&keys::attachment(org_id, &a.attachment.id), a)?;
         self.db
             .put_item()
@@ -385,7 +399,7 @@ impl Store {
     /// order of `ids`; unknown ids are left out.
     pub async fn get_attachments(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         ids: &[String],
     ) -> StoreResult<Vec<StoredAttachment>> {
         let keys = ids.iter().map(|id| keys::attachment(org_id, id)).collect();
@@ -397,7 +411,7 @@ impl Store {
     /// An attachment of `org_id`.
     pub async fn get_attachment(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         id: &str,
     ) -> StoreResult<Option<StoredAttachment>> {
         self.get_as(&keys::attachment(org_id, id)).await
@@ -406,8 +420,8 @@ impl Store {
     /// Replaces a message's email details (delivery state moves).
     pub async fn set_message_email(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         message_id: &str,
         email: &EmailMeta,
     ) -> StoreResult<()> {
@@ -429,8 +443,8 @@ impl Store {
     /// Appends Message-IDs to the ticket's thread (what outbound `References` carry).
     pub async fn append_ticket_references(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         ids: &[String],
     ) -> StoreResult<()> {
         if ids.is_empty() {
@@ -453,7 +467,11 @@ impl Store {
     }
 
     /// Flags a customer's address as bouncing.
-    pub async fn mark_customer_bouncing(&self, org_id: &str, customer_id: &str) -> StoreResult<()> {
+    pub async fn mark_customer_bouncing(
+        &self,
+        org_id: &OrgId,
+        customer_id: &CustomerId,
+    ) -> StoreResult<()> {
         let r = self
             .db
             .update_item()
@@ -475,8 +493,8 @@ impl Store {
     pub async fn queue_mail_retry(
         &self,
         due: DateTime<Utc>,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         message_id: &str,
     ) -> StoreResult<()> {
         let mut item = keys::mail_retry(&super::ts(due), org_id, ticket_id, message_id).to_item();
@@ -500,8 +518,8 @@ impl Store {
                 let f = |n: &str| i.get(n).and_then(|v| v.as_s().ok()).cloned();
                 Some(RetryItem {
                     sk: f("SK")?,
-                    org_id: f("orgId")?,
-                    ticket_id: f("ticketId")?,
+                    org_id: OrgId::trusted(f("orgId")?),
+                    ticket_id: TicketId::trusted(f("ticketId")?),
                     message_id: f("messageId")?,
                 })
             })
@@ -539,8 +557,12 @@ impl Store {
 }
 
 /// The item pointing `[#ticket_number]` (and a search for the number) at `ticket_id`.
-pub(super) fn number_marker_item(org_id: &str, ticket_number: &str, ticket_id: &str) -> Item {
+pub(super) fn number_marker_item(
+    org_id: &OrgId,
+    ticket_number: &str,
+    ticket_id: &TicketId,
+) -> Item {
     let mut item = keys::ticket_number_marker(org_id, ticket_number).to_item();
-    item.insert("ticketId".into(), s(ticket_id));
+    item.insert("ticketId".into(), s(ticket_id.as_str()));
     item
 }

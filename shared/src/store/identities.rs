@@ -1,6 +1,8 @@
 //! Sender identities (see [`crate::email::identities`]): one item per identity under the
 //! organization, and a global marker that makes each identity one organization's.
 
+use crate::ids::{OrgId, TicketId};
+
 use anyhow::Context;
 
 use super::tx::Tx;
@@ -13,7 +15,7 @@ impl Store {
     /// `Conflict::IdentityTaken` when any organization holds it.
     pub async fn add_sender_identity(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         identity: &SenderIdentity,
     ) -> StoreResult<()> {
         let mut marker = keys::sender_identity_marker(&identity.identity).to_item();
@@ -31,7 +33,7 @@ impl Store {
     /// Stores the state SES reported; `false` when the identity was removed meanwhile.
     pub async fn save_sender_identity(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         identity: &SenderIdentity,
     ) -> StoreResult<bool> {
         let item = to_item(&keys::sender_identity(org_id, &identity.identity), identity)?;
@@ -42,7 +44,7 @@ impl Store {
     /// One of the organization's sender identities.
     pub async fn get_sender_identity(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         identity: &str,
     ) -> StoreResult<Option<SenderIdentity>> {
         self.get_as(&keys::sender_identity(org_id, identity)).await
@@ -50,7 +52,7 @@ impl Store {
 
     /// The organization's sender identities, in name order (at most [`MAX_PER_ORG`],
     /// one Query).
-    pub async fn list_sender_identities(&self, org_id: &str) -> StoreResult<Vec<SenderIdentity>> {
+    pub async fn list_sender_identities(&self, org_id: &OrgId) -> StoreResult<Vec<SenderIdentity>> {
         let q = QuerySpec::prefix(
             None,
             keys::org_pk(org_id),
@@ -62,7 +64,7 @@ impl Store {
 
     /// Removes one of the organization's sender identities and its marker (`NotFound` if
     /// it holds no such one).
-    pub async fn remove_sender_identity(&self, org_id: &str, identity: &str) -> StoreResult<()> {
+    pub async fn remove_sender_identity(&self, org_id: &OrgId, identity: &str) -> StoreResult<()> {
         Tx::new()
             .delete(
                 self,
@@ -80,8 +82,8 @@ impl Store {
     /// [`crate::domain::Ticket::mail_to`]).
     pub async fn set_ticket_mail_to(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         address: &str,
     ) -> StoreResult<()> {
         self.db

@@ -1,5 +1,6 @@
 //! Invitations: pending-per-email markers, hashed token markers, single-use acceptance.
 
+use crate::ids::{InvitationId, OrgId};
 use chrono::{DateTime, Utc};
 
 use super::Conflict;
@@ -65,14 +66,18 @@ impl Store {
     }
 
     /// An invitation of `org_id` by id.
-    pub async fn get_invitation(&self, org_id: &str, id: &str) -> StoreResult<Option<Invitation>> {
+    pub async fn get_invitation(
+        &self,
+        org_id: &OrgId,
+        id: &InvitationId,
+    ) -> StoreResult<Option<Invitation>> {
         self.get_as(&keys::invitation(org_id, id)).await
     }
 
     /// The pending invitation to `email`, if any.
     pub async fn pending_invitation_for(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         email: &Email,
     ) -> StoreResult<Option<Invitation>> {
         let Some(marker) = self
@@ -82,7 +87,10 @@ impl Store {
             return Ok(None);
         };
         match marker.get("invitationId").and_then(|v| v.as_s().ok()) {
-            Some(id) => self.get_invitation(org_id, id).await,
+            Some(id) => {
+                self.get_invitation(org_id, &InvitationId::trusted(id))
+                    .await
+            }
             None => Ok(None),
         }
     }
@@ -98,7 +106,7 @@ impl Store {
     /// A page of invitations still usable at `now`, newest first.
     pub async fn list_pending_invitations(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         now: DateTime<Utc>,
         limit: usize,
         start: Option<Item>,
@@ -155,6 +163,8 @@ impl Store {
         let (Some(org_id), Some(id)) = (get("orgId"), get("invitationId")) else {
             return Ok(None);
         };
+        // Ids read back from the marker the store wrote.
+        let (org_id, id) = (OrgId::trusted(org_id), InvitationId::trusted(id));
         let (invitation, org) = tokio::try_join!(
             self.get_invitation(&org_id, &id),
             self.get_organization(&org_id)

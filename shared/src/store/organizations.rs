@@ -3,6 +3,7 @@
 use super::tx::Tx;
 use super::{Conflict, Store, StoreResult, n, s, to_item};
 use crate::domain::{Organization, User};
+use crate::ids::OrgId;
 use crate::keys;
 
 impl Store {
@@ -43,7 +44,7 @@ impl Store {
     }
 
     /// An organization by id.
-    pub async fn get_organization(&self, org_id: &str) -> StoreResult<Option<Organization>> {
+    pub async fn get_organization(&self, org_id: &OrgId) -> StoreResult<Option<Organization>> {
         self.get_as(&keys::org(org_id)).await
     }
 

@@ -1,6 +1,8 @@
 //! Report rollups: per organization per local day, items of short entries (see
 //! `crate::reports`), appended atomically and read with one Query per range.
 
+use crate::ids::{OrgId, TicketId};
+
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -17,7 +19,7 @@ impl Store {
     /// append rewrites a small item (writes are billed by item size).
     pub async fn append_report_entry(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         date: NaiveDate,
         entry: &str,
     ) -> StoreResult<()> {
@@ -29,7 +31,7 @@ impl Store {
     /// in a few writes with a small one).
     pub async fn append_report_entry_within(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         date: NaiveDate,
         entry: &str,
         per_item: u64,
@@ -75,7 +77,7 @@ impl Store {
     /// (for seeding benchmarks and imports; it replaces what the day had).
     pub async fn put_report_day(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         date: NaiveDate,
         entries: &[String],
         per_item: u64,
@@ -112,7 +114,7 @@ impl Store {
     /// over the day items, eventually consistent.
     pub async fn report_days(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         from: NaiveDate,
         to: NaiveDate,
     ) -> StoreResult<Vec<(NaiveDate, Vec<String>)>> {
@@ -162,8 +164,8 @@ impl Store {
     /// that set it.
     pub async fn mark_first_response(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         at: DateTime<Utc>,
     ) -> StoreResult<bool> {
         let result = self

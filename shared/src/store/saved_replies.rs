@@ -4,13 +4,18 @@
 use super::tx::Tx;
 use super::{Item, Page, QuerySpec, Store, StoreResult, n, s, to_item, ts};
 use crate::domain::SavedReply;
+use crate::ids::{OrgId, SavedReplyId, UserId};
 use crate::keys;
 
 /// Lower-cased title, what `search` matches.
 const TITLE_SEARCH: &str = "titleSearch";
 
 fn key(reply: &SavedReply) -> keys::Key {
-    keys::saved_reply(&reply.org_id, reply.owner_id.as_deref(), &reply.id)
+    keys::saved_reply(
+        &reply.org_id,
+        reply.owner_id.as_ref().map(UserId::as_str),
+        &reply.id,
+    )
 }
 
 impl Store {
@@ -28,15 +33,15 @@ impl Store {
     /// personal reply is not found). One BatchGetItem of both possible keys.
     pub async fn get_saved_reply(
         &self,
-        org_id: &str,
-        user_id: &str,
-        id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
+        id: &SavedReplyId,
     ) -> StoreResult<Option<SavedReply>> {
         let found: Vec<SavedReply> = self
             .get_many(
                 vec![
                     keys::saved_reply(org_id, None, id),
-                    keys::saved_reply(org_id, Some(user_id), id),
+                    keys::saved_reply(org_id, Some(user_id.as_str()), id),
                 ],
                 true,
             )
@@ -47,7 +52,7 @@ impl Store {
     /// A page of shared replies (`owner` `None`) or of one agent's own, by title search.
     pub async fn list_saved_replies(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         owner: Option<&str>,
         search: Option<&str>,
         limit: usize,

@@ -2,6 +2,7 @@
 //! (kept on the user item, which every request reads anyway), password changes, and the
 //! single-use tokens of email verification and password reset.
 
+use crate::ids::{OrgId, UserId};
 use anyhow::Context;
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use chrono::Utc;
@@ -79,8 +80,8 @@ impl Store {
     /// A user and their session state, in one read.
     pub async fn get_user_sessions(
         &self,
-        org_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        user_id: &UserId,
     ) -> StoreResult<Option<(User, Sessions)>> {
         let Some(item) = self.get_item(&keys::user(org_id, user_id)).await? else {
             return Ok(None);
@@ -249,7 +250,7 @@ impl Store {
         &self,
         kind: AccountTokenKind,
         token_hash: &str,
-    ) -> StoreResult<Option<(String, String)>> {
+    ) -> StoreResult<Option<(OrgId, UserId)>> {
         let result = self
             .db
             .delete_item()
@@ -266,7 +267,9 @@ impl Store {
             Ok(out) => {
                 let old = out.attributes.unwrap_or_default();
                 let field = |k: &str| old.get(k).and_then(|v| v.as_s().ok()).cloned();
-                Ok(field("orgId").zip(field("userId")))
+                Ok(field("orgId")
+                    .map(OrgId::trusted)
+                    .zip(field("userId").map(UserId::trusted)))
             }
             Err(e) if is_condition_failed(&e) => Ok(None),
             Err(e) => Err(anyhow::Error::new(e)
@@ -277,7 +280,7 @@ impl Store {
 
     /// Marks `user`'s email verified and, with it, their organization as allowed to mail
     /// others (invitations).
-    pub async fn mark_email_verified(&self, org_id: &str, user_id: &str) -> StoreResult<()> {
+    pub async fn mark_email_verified(&self, org_id: &OrgId, user_id: &UserId) -> StoreResult<()> {
         Tx::new()
             .update(
                 self,

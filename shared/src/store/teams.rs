@@ -1,5 +1,6 @@
 //! Teams, their unique names and their memberships.
 
+use crate::ids::{OrgId, TeamId, UserId};
 use aws_sdk_dynamodb::types::AttributeValue;
 
 use super::tx::Tx;
@@ -25,14 +26,14 @@ impl Store {
     }
 
     /// A team of `org_id`.
-    pub async fn get_team(&self, org_id: &str, team_id: &str) -> StoreResult<Option<Team>> {
+    pub async fn get_team(&self, org_id: &OrgId, team_id: &TeamId) -> StoreResult<Option<Team>> {
         self.get_as(&keys::team(org_id, team_id)).await
     }
 
     /// A page of teams, oldest first.
     pub async fn list_teams(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         limit: usize,
         start: Option<Item>,
     ) -> StoreResult<Page<Team>> {
@@ -41,7 +42,7 @@ impl Store {
     }
 
     /// Teams by id (missing ones skipped).
-    pub async fn get_teams(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Team>> {
+    pub async fn get_teams(&self, org_id: &OrgId, ids: &[String]) -> StoreResult<Vec<Team>> {
         let keys = ids.iter().map(|id| keys::team(org_id, id)).collect();
         let mut teams: Vec<Team> = self.get_many(keys, false).await?;
         teams.sort_by_key(|t| t.name.to_lowercase());
@@ -132,9 +133,9 @@ impl Store {
     /// `Conflict::AlreadyMember`.
     pub async fn add_team_member(
         &self,
-        org_id: &str,
-        team_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        team_id: &TeamId,
+        user_id: &UserId,
     ) -> StoreResult<()> {
         let mut membership = keys::team_member(org_id, team_id, user_id).to_item();
         membership.insert(
@@ -171,9 +172,9 @@ impl Store {
     /// Removes a membership. `NotFound("Membership")` if there is none.
     pub async fn remove_team_member(
         &self,
-        org_id: &str,
-        team_id: &str,
-        user_id: &str,
+        org_id: &OrgId,
+        team_id: &TeamId,
+        user_id: &UserId,
     ) -> StoreResult<()> {
         Tx::new()
             .delete(
@@ -199,8 +200,8 @@ impl Store {
     /// A page of a team's member ids.
     pub async fn team_member_ids(
         &self,
-        org_id: &str,
-        team_id: &str,
+        org_id: &OrgId,
+        team_id: &TeamId,
         limit: usize,
         start: Option<Item>,
     ) -> StoreResult<Page<String>> {
@@ -222,7 +223,11 @@ impl Store {
     }
 
     /// Ids of the teams `user_id` belongs to (through GSI1; at most 100).
-    pub async fn user_team_ids(&self, org_id: &str, user_id: &str) -> StoreResult<Vec<String>> {
+    pub async fn user_team_ids(
+        &self,
+        org_id: &OrgId,
+        user_id: &UserId,
+    ) -> StoreResult<Vec<String>> {
         let q = QuerySpec::prefix(
             Some(GSI1),
             keys::user_teams_gsi_pk(org_id, user_id),

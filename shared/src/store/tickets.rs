@@ -1,7 +1,7 @@
 //! Tickets and their messages. Ticket numbers come from a per-organization counter that
 //! moves in the same transaction as the ticket it numbers: unique, and without gaps.
 
-use crate::ids::TicketId;
+use crate::ids::{OrgId, TicketId};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -338,15 +338,15 @@ impl Store {
     }
 
     /// A ticket of `org_id`.
-    pub async fn get_ticket(&self, org_id: &str, id: &str) -> StoreResult<Option<Ticket>> {
+    pub async fn get_ticket(&self, org_id: &OrgId, id: &TicketId) -> StoreResult<Option<Ticket>> {
         self.get_as(&keys::ticket(org_id, id)).await
     }
 
     /// Tickets by id (missing ones skipped), in the order of `ids`.
-    pub async fn get_tickets(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<Ticket>> {
+    pub async fn get_tickets(&self, org_id: &OrgId, ids: &[String]) -> StoreResult<Vec<Ticket>> {
         let keys = ids.iter().map(|id| keys::ticket(org_id, id)).collect();
         let mut tickets: Vec<Ticket> = self.get_many(keys, false).await?;
-        in_order_of(&mut tickets, ids, |t| &t.id);
+        in_order_of(&mut tickets, ids, |t| t.id.as_str());
         Ok(tickets)
     }
 
@@ -498,9 +498,9 @@ impl Store {
     /// Marks CLOSED ticket `closed_id` as continued by `follow_up_id`.
     pub async fn set_followed_by(
         &self,
-        org_id: &str,
-        closed_id: &str,
-        follow_up_id: &str,
+        org_id: &OrgId,
+        closed_id: &TicketId,
+        follow_up_id: &TicketId,
     ) -> StoreResult<()> {
         let mut u = UpdateBuilder::default();
         u.set("followedBy", s(follow_up_id));
@@ -520,8 +520,8 @@ impl Store {
     /// One message of a ticket.
     pub async fn get_message(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         message_id: &str,
     ) -> StoreResult<Option<Message>> {
         self.get_as(&keys::message(org_id, ticket_id, message_id))
@@ -532,7 +532,7 @@ impl Store {
     /// (read only: [`Self::claim_dedupe`] claims).
     pub async fn get_dedupe(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         dedupe_key: &str,
     ) -> StoreResult<Option<(String, String)>> {
         let Some(existing) = self
@@ -557,11 +557,11 @@ impl Store {
     /// be: a claim whose message is missing was interrupted and is resumed with its id).
     pub async fn claim_dedupe(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         dedupe_key: &str,
-        ticket_id: &str,
+        ticket_id: &TicketId,
         message_id: &str,
-    ) -> StoreResult<Option<(String, String)>> {
+    ) -> StoreResult<Option<(TicketId, String)>> {
         let key = keys::message_dedupe(org_id, dedupe_key);
         let mut item = key.to_item();
         item.insert("ticketId".into(), s(ticket_id));
@@ -588,7 +588,10 @@ impl Store {
                         .cloned()
                         .unwrap_or_default()
                 };
-                Ok(Some((field("ticketId"), field("messageId"))))
+                Ok(Some((
+                    TicketId::trusted(field("ticketId")),
+                    field("messageId"),
+                )))
             }
             Err(e) => Err(anyhow::Error::new(e)
                 .context("claiming a dedupe key")
@@ -599,8 +602,8 @@ impl Store {
     /// A page of a ticket's messages, oldest first, strictly after message `after` if given.
     pub async fn list_messages(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         after: Option<&str>,
         limit: usize,
         start: Option<Item>,
@@ -627,7 +630,7 @@ impl Store {
     /// so the usual lists find their rows near the top; a sparse filter reads further.
     pub async fn list_tickets(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         filter: &TicketFilter,
         limit: usize,
         start: Option<Item>,
@@ -687,7 +690,7 @@ impl Store {
     /// ticket, a few at a time). A profile change is rare; lists then need no look-up.
     pub async fn refresh_assignee(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         assignee: &PersonSummary,
     ) -> StoreResult<usize> {
         let mut q = QuerySpec::partition(Some(GSI3), keys::tickets_all_pk(org_id), false);
@@ -765,9 +768,9 @@ pub struct SnoozeItem {
     /// The queue item's sort key (to remove it).
     pub sk: String,
     /// The ticket's organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The ticket.
-    pub ticket_id: String,
+    pub ticket_id: TicketId,
     /// When it wakes.
     pub until: DateTime<Utc>,
 }
@@ -777,8 +780,8 @@ impl Store {
     /// the waker reads what is due with one Query, never a Scan.
     pub async fn queue_snooze(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         until: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut item = keys::snooze(&super::ts(until), org_id, ticket_id).to_item();
@@ -809,8 +812,8 @@ impl Store {
                 let f = |n: &str| i.get(n).and_then(|v| v.as_s().ok()).cloned();
                 Some(SnoozeItem {
                     sk: f("SK")?,
-                    org_id: f("orgId")?,
-                    ticket_id: f("ticketId")?,
+                    org_id: OrgId::trusted(f("orgId")?),
+                    ticket_id: TicketId::trusted(f("ticketId")?),
                     until: DateTime::parse_from_rfc3339(&f("until")?)
                         .ok()?
                         .with_timezone(&Utc),
@@ -889,8 +892,8 @@ impl Store {
     /// sorted by time, read with one Query.
     pub async fn queue_sla_due(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         target: crate::sla::SlaTarget,
         due: DateTime<Utc>,
     ) -> StoreResult<()> {
@@ -949,8 +952,8 @@ impl Store {
     /// a breach is announced once however often the check runs.
     pub async fn claim_sla_breach(
         &self,
-        org_id: &str,
-        ticket_id: &str,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
         target: crate::sla::SlaTarget,
         due: DateTime<Utc>,
     ) -> StoreResult<bool> {

@@ -1,5 +1,6 @@
 //! Users and their credentials.
 
+use crate::ids::{OrgId, UserId};
 use anyhow::Context;
 use aws_sdk_dynamodb::types::AttributeValue;
 
@@ -29,7 +30,7 @@ impl Store {
     }
 
     /// A user of `org_id`, or `None` (also for another organization's user id).
-    pub async fn get_user(&self, org_id: &str, user_id: &str) -> StoreResult<Option<User>> {
+    pub async fn get_user(&self, org_id: &OrgId, user_id: &UserId) -> StoreResult<Option<User>> {
         self.get_as(&keys::user(org_id, user_id)).await
     }
 
@@ -75,7 +76,7 @@ impl Store {
     /// server-side. One Query per page unless the filter discards most items.
     pub async fn list_users(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         filter: &UserFilter,
         limit: usize,
         start: Option<Item>,
@@ -99,10 +100,10 @@ impl Store {
     }
 
     /// Users of `org_id` by id (missing ids are skipped), in the order of `ids`.
-    pub async fn get_users(&self, org_id: &str, ids: &[String]) -> StoreResult<Vec<User>> {
+    pub async fn get_users(&self, org_id: &OrgId, ids: &[String]) -> StoreResult<Vec<User>> {
         let keys = ids.iter().map(|id| keys::user(org_id, id)).collect();
         let mut users: Vec<User> = self.get_many(keys, false).await?;
-        in_order_of(&mut users, ids, |u| &u.id);
+        in_order_of(&mut users, ids, |u| u.id.as_str());
         Ok(users)
     }
 

@@ -1,6 +1,7 @@
 //! The chat widget's items: the public key marker, single-use WebSocket connect tickets,
 //! rate-limit windows and the conversations of verified users.
 
+use crate::ids::OrgId;
 use anyhow::Context;
 use aws_sdk_dynamodb::types::ReturnValue;
 use chrono::Utc;
@@ -15,11 +16,11 @@ use crate::keys::{self, attr};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectTicket {
     /// The organization.
-    pub org_id: String,
+    pub org_id: OrgId,
     /// The customer (the visitor).
     pub customer_id: String,
     /// The ticket the visitor may follow.
-    pub ticket_id: String,
+    pub ticket_id: crate::ids::TicketId,
     /// Display name.
     pub name: String,
 }
@@ -28,9 +29,9 @@ pub struct ConnectTicket {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WidgetUser {
     /// Their ticket.
-    pub ticket_id: String,
+    pub ticket_id: crate::ids::TicketId,
     /// Their customer record.
-    pub customer_id: String,
+    pub customer_id: crate::ids::CustomerId,
 }
 
 fn field(item: &Item, name: &str) -> String {
@@ -59,7 +60,9 @@ impl Store {
         let Some(marker) = self.get_item(&keys::widget_key_marker(widget_key)).await? else {
             return Ok(None);
         };
-        let org = self.get_organization(&field(&marker, "orgId")).await?;
+        let org = self
+            .get_organization(&OrgId::trusted(field(&marker, "orgId")))
+            .await?;
         Ok(org.filter(|o| o.widget.widget_key == widget_key))
     }
 
@@ -144,9 +147,9 @@ impl Store {
             return Ok(None);
         }
         Ok(Some(ConnectTicket {
-            org_id: field(&item, "orgId"),
+            org_id: OrgId::trusted(field(&item, "orgId")),
             customer_id: field(&item, "customerId"),
-            ticket_id: field(&item, "ticketId"),
+            ticket_id: crate::ids::TicketId::trusted(field(&item, "ticketId")),
             name: field(&item, "name"),
         }))
     }
@@ -212,22 +215,22 @@ impl Store {
     /// The conversation of the verified user `user_id`, if they have one.
     pub async fn get_widget_user(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         user_id: &str,
     ) -> StoreResult<Option<WidgetUser>> {
         Ok(self
             .get_item(&keys::widget_user(org_id, user_id))
             .await?
             .map(|item| WidgetUser {
-                ticket_id: field(&item, "ticketId"),
-                customer_id: field(&item, "customerId"),
+                ticket_id: crate::ids::TicketId::trusted(field(&item, "ticketId")),
+                customer_id: crate::ids::CustomerId::trusted(field(&item, "customerId")),
             }))
     }
 
     /// Remembers the verified user's conversation (the latest one wins).
     pub async fn put_widget_user(
         &self,
-        org_id: &str,
+        org_id: &OrgId,
         user_id: &str,
         user: &WidgetUser,
     ) -> StoreResult<()> {

@@ -5,6 +5,7 @@
 
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
+use wrrk_shared::ids::{OrgId, TeamId, UserId};
 
 use anyhow::{Context, bail};
 use clap::Args;
@@ -205,7 +206,11 @@ pub async fn assign(args: AssignArgs) -> anyhow::Result<()> {
         stack
             .app
             .store
-            .add_team_member(&admin.org_id, &team_id, user)
+            .add_team_member(
+                &OrgId::trusted(admin.org_id.as_str()),
+                &TeamId::trusted(team_id.as_str()),
+                &UserId::trusted(user.as_str()),
+            )
             .await?;
     }
     for (path, body) in [

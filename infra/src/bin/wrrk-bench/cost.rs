@@ -526,7 +526,7 @@ async fn email_ops(
         .stack
         .app
         .store
-        .get_organization(&admin.org_id)
+        .get_organization(&wrrk_shared::ids::OrgId::trusted(admin.org_id.as_str()))
         .await?
         .context("the organization")?;
     let to = wrrk_shared::email::outbound::support_address(&b.stack.app, &org);

@@ -129,7 +129,7 @@ pub async fn email(args: EmailArgs) -> anyhow::Result<()> {
     let org = stack
         .app
         .store
-        .get_organization(&admin.org_id)
+        .get_organization(&wrrk_shared::ids::OrgId::trusted(admin.org_id.as_str()))
         .await?
         .context("the organization")?;
     let to = wrrk_shared::email::outbound::support_address(&stack.app, &org);

@@ -17,7 +17,7 @@ use futures::StreamExt;
 use serde_json::json;
 use wrrk_local::local_sdk_config;
 use wrrk_shared::domain::{Channel, Ticket};
-use wrrk_shared::ids::{TeamId, TicketId, UserId};
+use wrrk_shared::ids::{OrgId, TeamId, TicketId, UserId};
 use wrrk_shared::reports::{ENTRIES_PER_ITEM, Happened};
 use wrrk_shared::{App, Endpoints};
 
@@ -129,7 +129,7 @@ pub async fn reports(args: ReportsArgs) -> anyhow::Result<()> {
     let app = &seeding.app;
     let org = app
         .store
-        .get_organization(&admin.org_id)
+        .get_organization(&OrgId::trusted(admin.org_id.as_str()))
         .await?
         .context("the organization is missing")?;
 
@@ -189,7 +189,7 @@ pub async fn reports(args: ReportsArgs) -> anyhow::Result<()> {
     }
     futures::stream::iter(by_day)
         .map(|(day, list)| {
-            let org_id = admin.org_id.clone();
+            let org_id = OrgId::trusted(admin.org_id.as_str());
             async move {
                 app.store
                     .put_report_day(&org_id, day, &list, ENTRIES_PER_ITEM)
@@ -283,7 +283,10 @@ pub async fn reports(args: ReportsArgs) -> anyhow::Result<()> {
         // The same rollup write again, alone (note reads the organization, then appends).
         let ticket = app
             .store
-            .get_ticket(&admin.org_id, &id)
+            .get_ticket(
+                &OrgId::trusted(admin.org_id.as_str()),
+                &TicketId::trusted(id.as_str()),
+            )
             .await?
             .context("the resolved ticket")?;
         let at = ticket.updated_at;

@@ -85,7 +85,7 @@ async fn add_user(
         .await
         .with_context(|| format!("inviting {}", person.email))?;
     let name = PersonName::parse("name", &person.name)?;
-    let user = User::new(&inviter.org_id, email, name, person.role, Utc::now());
+    let user = User::new(&invitation.org_id, email, name, person.role, Utc::now());
     app.store
         .accept_invitation(&invitation, &user, hash, Utc::now())
         .await

@@ -190,7 +190,7 @@ pub async fn tickets(args: TicketsArgs) -> anyhow::Result<()> {
     }));
     let org = app
         .store
-        .get_organization(&admin.org_id)
+        .get_organization(&wrrk_shared::ids::OrgId::trusted(admin.org_id.as_str()))
         .await?
         .context("the organization is missing")?;
     let plans = plans(&args, agents.len());

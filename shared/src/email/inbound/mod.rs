@@ -62,22 +62,22 @@ pub struct Envelope {
 pub enum Outcome {
     /// A new ticket.
     Opened {
-        org_id: String,
-        ticket_id: String,
+        org_id: OrgId,
+        ticket_id: TicketId,
         linked_to: Option<String>,
     },
     /// A message on an existing ticket.
-    Added { org_id: String, ticket_id: String },
+    Added { org_id: OrgId, ticket_id: TicketId },
     /// Delivered before; nothing changed.
-    Duplicate { org_id: String, earlier: String },
+    Duplicate { org_id: OrgId, earlier: String },
     /// An auto-reply or bounce stored on its ticket.
     Machine {
-        org_id: String,
-        ticket_id: String,
+        org_id: OrgId,
+        ticket_id: TicketId,
         kind: MailKind,
     },
     /// Kept aside, not a ticket (`spam`, `virus`, `dmarc`).
-    Quarantined { org_id: String, reason: String },
+    Quarantined { org_id: OrgId, reason: String },
     /// Not kept: why.
     Dropped {
         /// Why.
@@ -90,7 +90,7 @@ impl Outcome {
         match self {
             Self::Opened { ticket_id, .. }
             | Self::Added { ticket_id, .. }
-            | Self::Machine { ticket_id, .. } => ticket_id.clone(),
+            | Self::Machine { ticket_id, .. } => ticket_id.to_string(),
             Self::Duplicate { earlier, .. } => earlier.clone(),
             Self::Quarantined { reason, .. } => format!("quarantined:{reason}"),
             Self::Dropped { reason: why } => format!("dropped:{why}"),
@@ -100,9 +100,9 @@ impl Outcome {
 
 /// Where a mail goes.
 struct Route {
-    org_id: String,
+    org_id: OrgId,
     /// The ticket a reply address named.
-    reply_ticket: Option<String>,
+    reply_ticket: Option<TicketId>,
 }
 
 /// The organization (and maybe ticket) of the first recipient wrrk knows, in the order
@@ -125,8 +125,10 @@ async fn route(
                 continue;
             }
             Recipient::BuiltIn(org_id) => {
-                if let Some(org) = app.store.get_organization(&org_id).await?
-                    && default_support_address(&org.ticket_prefix, &org.id, domain) == address
+                if let Some(org_id) = OrgId::parse(&org_id)
+                    && let Some(org) = app.store.get_organization(&org_id).await?
+                    && default_support_address(&org.ticket_prefix, org.id.as_str(), domain)
+                        == address
                 {
                     return Ok(Some(Route {
                         org_id,
@@ -207,7 +209,7 @@ pub async fn process(app: &App, raw: &[u8], envelope: &Envelope) -> anyhow::Resu
 
 async fn quarantine(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     envelope: &Envelope,
     reason: &str,
@@ -225,7 +227,7 @@ async fn quarantine(
         .await?;
     tracing::warn!(%org_id, reason, "inbound mail quarantined");
     Ok(Outcome::Quarantined {
-        org_id: org_id.to_string(),
+        org_id: org_id.clone(),
         reason: reason.to_string(),
     })
 }
@@ -294,7 +296,7 @@ async fn handle_claimed(
     mail: &InboundMail,
     route: &Route,
 ) -> anyhow::Result<Outcome> {
-    let org_id = route.org_id.as_str();
+    let org_id = &route.org_id;
     let from = mail.from.clone().unwrap_or_default();
     let from_email = Email::parse("from", &from).ok();
     let mut facts = Facts {
@@ -315,7 +317,7 @@ async fn handle_claimed(
     let machine = match class {
         Class::Quarantine(reason) => return quarantine(app, org_id, mail, envelope, reason).await,
         Class::Drop(reason) => {
-            tracing::warn!(org_id, reason, "inbound mail dropped");
+            tracing::warn!(%org_id, reason, "inbound mail dropped");
             return Ok(Outcome::Dropped { reason });
         }
         Class::Bounce => {
@@ -336,7 +338,7 @@ async fn handle_claimed(
     let found = find_thread(app, route, mail, &from).await?;
     match decide(found, machine) {
         Action::DropMachine => {
-            tracing::info!(org_id, "dropped: an auto-reply to no ticket");
+            tracing::info!(%org_id, "dropped: an auto-reply to no ticket");
             Ok(Outcome::Dropped {
                 reason: "auto_reply",
             })
@@ -345,17 +347,17 @@ async fn handle_claimed(
             let (meta, attachments) =
                 build_meta(app, org_id, mail, Some(MailKind::AutoReply)).await?;
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
-            store_attachments(app, org_id, &posted.ticket.id, attachments).await?;
+            store_attachments(app, org_id, posted.ticket.id.as_str(), attachments).await?;
             Ok(Outcome::Machine {
-                org_id: org_id.to_string(),
-                ticket_id: posted.ticket.id.into(),
+                org_id: org_id.clone(),
+                ticket_id: posted.ticket.id,
                 kind: MailKind::AutoReply,
             })
         }
         Action::Join(ticket) => {
             let (meta, attachments) = build_meta(app, org_id, mail, None).await?;
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
-            store_attachments(app, org_id, &posted.ticket.id, attachments).await?;
+            store_attachments(app, org_id, posted.ticket.id.as_str(), attachments).await?;
             remember_thread(app, &posted.ticket, mail).await?;
             // A ticket that follows a closed one answers from the address the closed one did.
             let to = came_to(app, org_id, envelope, mail)
@@ -363,8 +365,8 @@ async fn handle_claimed(
                 .or(ticket.mail_to.clone());
             remember_mail_to(app, &posted.ticket, to).await?;
             Ok(Outcome::Added {
-                org_id: org_id.to_string(),
-                ticket_id: posted.ticket.id.into(),
+                org_id: org_id.clone(),
+                ticket_id: posted.ticket.id,
             })
         }
         Action::Open { linked_to } => {
@@ -378,7 +380,7 @@ async fn handle_claimed(
 /// (forwarded mail reaches the built-in address with the own one in its headers).
 async fn came_to(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     envelope: &Envelope,
     mail: &InboundMail,
 ) -> anyhow::Result<Option<String>> {
@@ -473,7 +475,7 @@ async fn post(
 /// Uploads attachments (keys need no ticket) and builds the message's email details.
 async fn build_meta(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     kind: Option<MailKind>,
 ) -> anyhow::Result<(EmailMeta, Vec<(Attachment, String)>)> {
@@ -524,7 +526,7 @@ async fn build_meta(
 
 async fn store_attachments(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     ticket_id: &str,
     attachments: Vec<(Attachment, String)>,
 ) -> anyhow::Result<()> {
@@ -552,7 +554,7 @@ async fn store_attachments(
 /// sender is not part of).
 async fn open(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     from: &Email,
     linked_to: Option<Ticket>,
@@ -609,7 +611,7 @@ async fn open(
     )
     .await?;
     let ticket = opened.ticket;
-    store_attachments(app, org_id, &ticket.id, attachments).await?;
+    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
     remember_thread(app, &ticket, mail).await?;
     remember_mail_to(app, &ticket, mail_to).await?;
     // Everyone the customer wrote to alongside wrrk takes part in the thread.
@@ -624,10 +626,10 @@ async fn open(
     if let Some(old) = &linked {
         system_note(app, &ticket, linked_note(from.as_str(), old)).await?;
     }
-    tracing::info!(org_id, ticket_id = %ticket.id, linked_to = ?linked, "ticket opened from mail");
+    tracing::info!(%org_id, ticket_id = %ticket.id, linked_to = ?linked, "ticket opened from mail");
     Ok(Outcome::Opened {
-        org_id: org_id.to_string(),
-        ticket_id: ticket.id.into(),
+        org_id: org_id.clone(),
+        ticket_id: ticket.id,
         linked_to: linked,
     })
 }
@@ -658,7 +660,7 @@ async fn system_note(app: &App, ticket: &Ticket, content: String) -> anyhow::Res
 /// the failed addresses flagged as bouncing.
 async fn handle_bounce(
     app: &App,
-    org_id: &str,
+    org_id: &OrgId,
     mail: &InboundMail,
     bounce: &BounceInfo,
 ) -> anyhow::Result<Outcome> {
@@ -689,7 +691,7 @@ async fn handle_bounce(
         }
     }
     let Some(ticket) = ticket else {
-        tracing::info!(org_id, recipients = ?bounce.recipients, "bounce about no known ticket");
+        tracing::info!(%org_id, recipients = ?bounce.recipients, "bounce about no known ticket");
         return Ok(Outcome::Dropped {
             reason: "bounce_without_ticket",
         });
@@ -715,10 +717,10 @@ async fn handle_bounce(
         Some(meta),
     )
     .await?;
-    store_attachments(app, org_id, &ticket.id, attachments).await?;
+    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
     Ok(Outcome::Machine {
-        org_id: org_id.to_string(),
-        ticket_id: posted.ticket.id.into(),
+        org_id: org_id.clone(),
+        ticket_id: posted.ticket.id,
         kind: MailKind::Bounce,
     })
 }
@@ -759,8 +761,8 @@ mod tests {
     #[test]
     fn outcomes_are_recorded_by_what_they_name() {
         let opened = Outcome::Opened {
-            org_id: "O".into(),
-            ticket_id: "T".into(),
+            org_id: OrgId::trusted("O"),
+            ticket_id: TicketId::trusted("T"),
             linked_to: None,
         };
         assert_eq!(opened.record(), "T");
@@ -773,7 +775,7 @@ mod tests {
         );
         assert_eq!(
             Outcome::Quarantined {
-                org_id: "O".into(),
+                org_id: OrgId::trusted("O"),
                 reason: "spam".into()
             }
             .record(),
