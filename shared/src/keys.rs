@@ -448,3 +448,13 @@ pub fn mail_retry(due: &str, org_id: &str, ticket_id: &str, message_id: &str) ->
         format!("{due}#{org_id}#{ticket_id}#{message_id}"),
     )
 }
+
+/// Partition of outbound mail that failed for good (every attempt, or a mail SES would
+/// never take): the send dead letters an operator lists and replays.
+pub const FAILED_SEND_PK: &str = "FAILEDSEND";
+
+/// The dead letter of one message's mail: one per message, so recording it again
+/// overwrites it and replaying it claims it once.
+pub fn failed_send(org_id: &str, ticket_id: &str, message_id: &str) -> Key {
+    Key::new(FAILED_SEND_PK, format!("{org_id}#{ticket_id}#{message_id}"))
+}

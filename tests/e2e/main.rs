@@ -8,6 +8,7 @@ mod deploy;
 mod email;
 mod email_attachments;
 mod email_cc;
+mod email_dead_letters;
 mod hardening_http;
 mod hardening_realtime;
 mod http_contract;

@@ -3,6 +3,7 @@
 //! the outbound path with its delivery state ([`outbound`]).
 
 pub mod content;
+pub mod dead_letter;
 pub mod outbound;
 pub mod parse;
 pub mod thread;
