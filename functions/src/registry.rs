@@ -26,6 +26,9 @@ pub enum Access {
     BucketRead,
     /// Read and write the bucket (`S3CrudPolicy`).
     BucketWrite,
+    /// Read and set the region's active SES receipt rule set
+    /// (`ses:DescribeActiveReceiptRuleSet`, `ses:SetActiveReceiptRuleSet`).
+    ActivateReceiptRuleSet,
 }
 
 /// What invokes a function.
@@ -234,8 +237,9 @@ event_functions! {
     "tickets-snooze-wake": Trigger::Schedule { expression: crate::tickets::snooze_wake::SCHEDULE }, [TableWrite, ManageConnections] => crate::tickets::snooze_wake::handle,
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, BucketRead] => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
-    // config.json, stores the app's URL and issues the setup link.
-    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] => crate::deploy::handle,
+    // config.json, stores the app's URL and issues the setup link; activates the stack's
+    // receipt rule set.
+    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite, ActivateReceiptRuleSet] => crate::deploy::handle,
 }
 
 /// A function of any kind, as the template sees it.

@@ -108,6 +108,12 @@ fn grants_for(access: &[Access]) -> BTreeSet<String> {
     if has(Access::SendMail) {
         g.extend(["ses:SendEmail", "ses:SendRawEmail"]);
     }
+    if has(Access::ActivateReceiptRuleSet) {
+        g.extend([
+            "ses:DescribeActiveReceiptRuleSet",
+            "ses:SetActiveReceiptRuleSet",
+        ]);
+    }
     g.into_iter().map(String::from).collect()
 }
 
@@ -191,6 +197,7 @@ const PAY_PER_USE: &[&str] = &[
     // Custom resources run the deploy-setup function at deploy time only.
     "Custom::SigningSecret",
     "Custom::Site",
+    "Custom::ActiveReceiptRuleSet",
 ];
 
 /// Types that bill at rest, allowed only behind a condition the operator opts into
