@@ -12,6 +12,12 @@ CHANGED_BUILD_DIR (the same code built with a changed dashboard), a second deplo
 replace the app and leave the first deploy's hashed files readable. With RC_FILE, that
 build is still running when this starts: its exit code appears in RC_FILE once it ends.
 
+The account already has an active SES receipt rule set (made by the test), which the
+deploy names (ExistingReceiptRuleSet) and must leave active. The other way, the stack's
+own set activated by Custom::ActiveReceiptRuleSet, is checked by sending the deployed
+function CloudFormation's requests (Create, Update, Delete), their ResponseURL a
+listener here, against the emulator's SES.
+
 Run with the SAM CLI's Python (boto3, PyYAML). Exits non-zero on the first failed check.
 """
 
@@ -33,6 +39,9 @@ import yaml
 
 STACK = "wrrk-emulator"
 REGION = "us-east-1"
+# The account's active receipt rule set, made before the deploy: the stack must add its
+# rule there and leave it active (ExistingReceiptRuleSet).
+ACCOUNT_RULE_SET = "account-rules"
 
 
 def step(text):
@@ -102,6 +111,7 @@ def sam_deploy(sam, template, env):
             "--no-confirm-changeset", "--no-fail-on-empty-changeset", "--region", REGION,
             # The emulator creates SES identities but has no DKIM tokens to read back.
             "--parameter-overrides", "Architecture=x86_64", "CreateMailIdentity=false",
+            f"ExistingReceiptRuleSet={ACCOUNT_RULE_SET}",
         ],
         env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
@@ -151,6 +161,45 @@ def ses_event(message_id, recipient):
                                    "functionArn": "arn:aws:lambda:us-east-1:000000000000:function:email-inbound"}},
         },
     }]}
+
+
+class Answers:
+    """Where CloudFormation's ResponseURL points when the test sends a custom resource
+    request itself: a local listener that keeps each answer PUT to it."""
+
+    def __init__(self):
+        import http.server
+        import threading
+        answers = self.answers = {}
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self):
+                body = self.rfile.read(int(self.headers.get("content-length", 0)))
+                answers[self.path.strip("/")] = json.loads(body)
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def event(self, request_type, resource_type, properties, physical_id=None):
+        request_id = str(uuid.uuid4())
+        event = {
+            "RequestType": request_type,
+            "ResponseURL": f"http://127.0.0.1:{self.server.server_address[1]}/{request_id}",
+            "StackId": f"arn:aws:cloudformation:{REGION}:000000000000:stack/{STACK}/x",
+            "RequestId": request_id, "LogicalResourceId": "ByTheTest",
+            "ResourceType": resource_type, "ResourceProperties": properties,
+        }
+        if physical_id:
+            event["PhysicalResourceId"] = physical_id
+        return event
+
+    def close(self):
+        self.server.shutdown()
 
 
 class Stack:
@@ -311,6 +360,46 @@ def wait_for_build(rc_file, seconds=1800):
     check(rc == "0", f"the second build failed ({rc})")
 
 
+def check_activation(stack, ses):
+    """Custom::ActiveReceiptRuleSet, sent by the test as CloudFormation would: it never
+    replaces another active set, activates the stack's own, and on delete deactivates
+    only its own."""
+    answers = Answers()
+    own = {"RuleSetName": "wrrk-own"}
+    ses.create_receipt_rule_set(RuleSetName="wrrk-own")
+    physical = "active-receipt-rule-set:wrrk-own"
+
+    def send(request_type, physical_id=None):
+        event = answers.event(request_type, "Custom::ActiveReceiptRuleSet", own, physical_id)
+        stack.invoke("DeploySetupFunction", event)
+        return answers.answers[event["RequestId"]]
+
+    def active():
+        return ses.describe_active_receipt_rule_set().get("Metadata", {}).get("Name")
+
+    try:
+        answer = send("Create")
+        check(answer["Status"] == "FAILED", f"create over another active set: {answer}")
+        check(f"ExistingReceiptRuleSet={ACCOUNT_RULE_SET}" in answer["Reason"], answer["Reason"])
+        check(active() == ACCOUNT_RULE_SET, f"active {active()!r} after a refused create")
+        # The rollback's delete leaves the account's set alone.
+        answer = send("Delete", "ByTheTest")
+        check(answer["Status"] == "SUCCESS" and active() == ACCOUNT_RULE_SET, f"{answer} {active()!r}")
+        ses.set_active_receipt_rule_set()  # an account with no active set
+        answer = send("Create")
+        check(answer["Status"] == "SUCCESS", f"create: {answer}")
+        check(answer["PhysicalResourceId"] == physical, f"create: {answer}")
+        check(active() == "wrrk-own", f"active {active()!r} after create")
+        answer = send("Update", physical)
+        check(answer["Status"] == "SUCCESS" and active() == "wrrk-own", f"{answer} {active()!r}")
+        answer = send("Delete", physical)
+        check(answer["Status"] == "SUCCESS" and active() is None, f"{answer} {active()!r}")
+        print("    refused over another set, activated, kept, deactivated", flush=True)
+    finally:
+        ses.set_active_receipt_rule_set(RuleSetName=ACCOUNT_RULE_SET)
+        answers.close()
+
+
 def run(sam, ministack_venv, build_dir, changed_build_dir, changed_rc_file, port, env):
     known = known_types(os.path.join(ministack_venv, "bin", "python"))
     template, removed = emulator_template(build_dir, known)
@@ -318,13 +407,28 @@ def run(sam, ministack_venv, build_dir, changed_build_dir, changed_rc_file, port
     for kind, ids in sorted(removed.items()):
         print(f"    {kind}: {', '.join(ids)}", flush=True)
 
-    step("sam deploy (first)")
+    session = boto3.session.Session(region_name=REGION)  # credentials and endpoint: env
+    ses = session.client("ses")
+    ses.create_receipt_rule_set(RuleSetName=ACCOUNT_RULE_SET)
+    ses.set_active_receipt_rule_set(RuleSetName=ACCOUNT_RULE_SET)
+
+    step(f"sam deploy (first), into an account whose active rule set is {ACCOUNT_RULE_SET}")
     started = time.monotonic()
     sam_deploy(sam, template, env)
-    session = boto3.session.Session(region_name=REGION)  # credentials and endpoint: env
     stack = Stack(session)
     check(stack.status == "CREATE_COMPLETE", f"stack status {stack.status}")
     print(f"    {stack.status} in {time.monotonic() - started:.0f} s", flush=True)
+
+    step("the account's rule set stays the active one; the stack made no set of its own")
+    active = ses.describe_active_receipt_rule_set().get("Metadata", {}).get("Name")
+    check(active == ACCOUNT_RULE_SET, f"active rule set {active!r}")
+    check(stack.outputs["ReceiptRuleSetName"] == ACCOUNT_RULE_SET,
+          f"ReceiptRuleSetName {stack.outputs['ReceiptRuleSetName']}")
+    for absent in ("ReceiptRuleSet", "ReceiptRuleSetActivation"):
+        check(absent not in stack.resources, f"{absent} was created")
+
+    step("the rule-set activation (deploy-setup) against the emulator's SES")
+    check_activation(stack, ses)
 
     step("the deploy put the app, its assets and widget.js in the bucket")
     keys = stack.site_keys()

@@ -37,6 +37,9 @@ pub enum Access {
     BucketRead,
     /// Read and write the bucket (`S3CrudPolicy`).
     BucketWrite,
+    /// Read and set the region's active SES receipt rule set
+    /// (`ses:DescribeActiveReceiptRuleSet`, `ses:SetActiveReceiptRuleSet`).
+    ActivateReceiptRuleSet,
 }
 
 /// What invokes a function.
@@ -474,8 +477,9 @@ event_functions! {
     "tickets-sla-breaches": Trigger::Schedule { expression: crate::tickets::sla_breaches::SCHEDULE }, [TableWrite, ManageConnections] with QUEUE_RUN => crate::tickets::sla_breaches::handle,
     "email-retry": Trigger::Schedule { expression: crate::email::retry::SCHEDULE }, [TableWrite, ManageConnections, SendMail, ReadMailIdentities, BucketRead] with RESEND => crate::email::retry::handle,
     // Generates the signing secret; copies the front ends into the bucket, writes
-    // config.json, stores the app's URL and issues the setup link.
-    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite] with DEPLOY_TIME => crate::deploy::handle,
+    // config.json, stores the app's URL and issues the setup link; activates the stack's
+    // receipt rule set.
+    "deploy-setup": Trigger::CloudFormation, [TableWrite, BucketWrite, ActivateReceiptRuleSet] with DEPLOY_TIME => crate::deploy::handle,
 }
 
 /// A function of any kind, as the template sees it.

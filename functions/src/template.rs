@@ -82,6 +82,13 @@ const MANAGE_MAIL_IDENTITIES: &str = r#"        - Statement:
               Resource: !Sub "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/*"
 "#;
 
+const ACTIVATE_RECEIPT_RULE_SET: &str = r#"        # Receipt rule sets take no resource-level permissions.
+        - Statement:
+            - Effect: Allow
+              Action: [ses:DescribeActiveReceiptRuleSet, ses:SetActiveReceiptRuleSet]
+              Resource: "*"
+"#;
+
 const WEBSOCKET_ENDPOINT: &str = r#"      Environment:
         Variables:
           # Where PostToConnection goes: only functions that publish get it.
@@ -107,6 +114,9 @@ fn policies(access: &[Access]) -> String {
     }
     if has(Access::SendMail) {
         out += SEND_MAIL;
+    }
+    if has(Access::ActivateReceiptRuleSet) {
+        out += ACTIVATE_RECEIPT_RULE_SET;
     }
     if has(Access::ManageMailIdentities) {
         out += MANAGE_MAIL_IDENTITIES;

@@ -453,6 +453,20 @@ impl LocalStack {
         .map_err(|e| anyhow::anyhow!(e))
     }
 
+    /// Invokes event function `name` with `event`, as `aws lambda invoke` does (the
+    /// operator's commands, e.g. `email-retry` with `{"failedSends": "replay"}`).
+    pub async fn invoke(
+        &self,
+        name: &str,
+        event: serde_json::Value,
+    ) -> anyhow::Result<serde_json::Value> {
+        let f = wrrk_functions::registry::event_function(name)
+            .with_context(|| format!("no event function {name}"))?;
+        metered(&self.meter, name, (f.handler)(self.app.clone(), event))
+            .await
+            .map_err(|e| anyhow::anyhow!(e))
+    }
+
     /// Where the local S3 keeps its objects.
     pub fn s3_root(&self) -> &std::path::Path {
         &self.s3.root

@@ -673,3 +673,15 @@ pub fn team_queue(
         format!("{since}#{ticket_id}"),
     )
 }
+
+/// Partition of outbound mail that failed for good (every attempt, or a mail SES would
+/// never take): the send dead letters an operator lists and replays.
+pub const FAILED_SEND_PK: &str = "FAILEDSEND";
+
+/// The dead letter of one message's mail: one per message, so recording it again
+/// overwrites it and replaying it claims it once.
+pub fn failed_send(org_id: impl AsRef<str>, ticket_id: impl AsRef<str>, message_id: &str) -> Key {
+    let org_id = org_id.as_ref();
+    let ticket_id = ticket_id.as_ref();
+    Key::new(FAILED_SEND_PK, format!("{org_id}#{ticket_id}#{message_id}"))
+}

@@ -9,6 +9,7 @@ mod deploy;
 mod email;
 mod email_attachments;
 mod email_cc;
+mod email_dead_letters;
 mod email_identities;
 mod hardening_http;
 mod hardening_realtime;

@@ -114,6 +114,12 @@ fn grants_for(access: &[Access]) -> BTreeSet<String> {
     } else if has(Access::ReadMailIdentities) {
         g.insert("ses:GetEmailIdentity");
     }
+    if has(Access::ActivateReceiptRuleSet) {
+        g.extend([
+            "ses:DescribeActiveReceiptRuleSet",
+            "ses:SetActiveReceiptRuleSet",
+        ]);
+    }
     g.into_iter().map(String::from).collect()
 }
 
@@ -197,6 +203,7 @@ const PAY_PER_USE: &[&str] = &[
     // Custom resources run the deploy-setup function at deploy time only.
     "Custom::SigningSecret",
     "Custom::Site",
+    "Custom::ActiveReceiptRuleSet",
 ];
 
 /// Types that bill at rest, allowed only behind a condition the operator opts into

@@ -6,11 +6,14 @@
 //! - `Custom::Site` copies the front ends built into this binary to the bucket's `site/`
 //!   prefix (CloudFront's origin), writes `site/config.json`, stores the app's URL for
 //!   links in mail, and issues the one-time setup link while signup is closed.
+//! - `Custom::ActiveReceiptRuleSet` makes the stack's SES receipt rule set the active one
+//!   (`receipt_rules`), without replacing a set the account already uses.
 //!
 //! CloudFormation waits for the answer PUT to the event's presigned `ResponseURL`; a
 //! failure is answered FAILED with its reason, so the deploy stops and rolls back.
 
 mod front_ends;
+mod receipt_rules;
 mod response;
 
 use aws_sdk_s3::primitives::ByteStream;
@@ -47,6 +50,36 @@ pub struct CustomResourceEvent {
     /// The resource's properties.
     #[serde(default)]
     pub resource_properties: serde_json::Value,
+}
+
+/// What CloudFormation asks of a custom resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestKind {
+    /// The resource is new (its physical id is ours to choose).
+    Create,
+    /// Its properties changed.
+    Update,
+    /// It leaves the stack (or a failed create is rolled back).
+    Delete,
+}
+
+impl CustomResourceEvent {
+    /// The request's kind; CloudFormation sends no other.
+    pub fn kind(&self) -> anyhow::Result<RequestKind> {
+        match self.request_type.as_str() {
+            "Create" => Ok(RequestKind::Create),
+            "Update" => Ok(RequestKind::Update),
+            "Delete" => Ok(RequestKind::Delete),
+            other => anyhow::bail!("unknown custom resource RequestType {other:?}"),
+        }
+    }
+
+    /// The physical id CloudFormation holds, else the logical id (a failed create).
+    fn physical_or_logical_id(&self) -> String {
+        self.physical_resource_id
+            .clone()
+            .unwrap_or_else(|| self.logical_resource_id.clone())
+    }
 }
 
 /// The properties of `Custom::Site`.
@@ -115,58 +148,64 @@ pub async fn run(
     event: &CustomResourceEvent,
     files: &'static [(&'static str, &'static [u8])],
 ) -> anyhow::Result<Outcome> {
-    let result = if event.request_type == "Delete" {
+    let result = match (event.kind(), event.resource_type.as_str()) {
+        (Err(e), _) => Err(e),
+        // It acts on Delete too: the stack's set must stop being the active one.
+        (Ok(_), "Custom::ActiveReceiptRuleSet") => {
+            receipt_rules::handle(event).await.map(|physical_id| Done {
+                physical_id,
+                data: Data::default(),
+                no_echo: false,
+            })
+        }
         // The bucket (and the files in it) and the table outlive the stack; a secret
         // kept in an environment goes with its functions.
-        Ok(Done {
-            physical_id: event
-                .physical_resource_id
-                .clone()
-                .unwrap_or_else(|| event.logical_resource_id.clone()),
+        (Ok(RequestKind::Delete), _) => Ok(Done {
+            physical_id: event.physical_or_logical_id(),
             data: Data::default(),
             no_echo: false,
-        })
-    } else {
-        match event.resource_type.as_str() {
-            "Custom::SigningSecret" => Ok(signing_secret(event)),
-            "Custom::Site" => site(app, event, files).await,
-            other => Err(anyhow::anyhow!("deploy-setup does not handle {other}")),
-        }
+        }),
+        (Ok(_), "Custom::SigningSecret") => Ok(signing_secret(event)),
+        (Ok(_), "Custom::Site") => site(app, event, files).await,
+        (Ok(_), other) => Err(anyhow::anyhow!("deploy-setup does not handle {other}")),
     };
-    let status = if result.is_ok() { "SUCCESS" } else { "FAILED" };
-    let answer = match result {
-        Ok(done) => response::Answer {
-            status,
-            reason: None,
-            physical_resource_id: done.physical_id,
-            stack_id: &event.stack_id,
-            request_id: &event.request_id,
-            logical_resource_id: &event.logical_resource_id,
-            no_echo: done.no_echo,
-            data: done.data,
-        },
-        Err(e) => {
-            tracing::error!(error = %format!("{e:#}"), resource = %event.logical_resource_id, "custom resource failed");
-            response::Answer {
-                status,
-                reason: Some(format!("{e:#}")),
-                physical_resource_id: event
-                    .physical_resource_id
-                    .clone()
-                    .unwrap_or_else(|| event.logical_resource_id.clone()),
-                stack_id: &event.stack_id,
-                request_id: &event.request_id,
-                logical_resource_id: &event.logical_resource_id,
-                no_echo: false,
-                data: Data::default(),
-            }
-        }
-    };
+    if let Err(e) = &result {
+        tracing::error!(error = %format!("{e:#}"), resource = %event.logical_resource_id, "custom resource failed");
+    }
+    let answer = answer(event, result);
+    let status = answer.status;
     response::send(&event.response_url, &answer).await?;
     Ok(Outcome {
         status,
         logical_resource_id: event.logical_resource_id.clone(),
     })
+}
+
+/// CloudFormation's answer to `event` once it was handled: SUCCESS with the resource's
+/// physical id and data, or FAILED with the reason (the deploy stops and rolls back).
+fn answer(event: &CustomResourceEvent, result: anyhow::Result<Done>) -> response::Answer<'_> {
+    let (status, reason, done) = match result {
+        Ok(done) => ("SUCCESS", None, done),
+        Err(e) => (
+            "FAILED",
+            Some(format!("{e:#}")),
+            Done {
+                physical_id: event.physical_or_logical_id(),
+                data: Data::default(),
+                no_echo: false,
+            },
+        ),
+    };
+    response::Answer {
+        status,
+        reason,
+        physical_resource_id: done.physical_id,
+        stack_id: &event.stack_id,
+        request_id: &event.request_id,
+        logical_resource_id: &event.logical_resource_id,
+        no_echo: done.no_echo,
+        data: done.data,
+    }
 }
 
 /// A fresh 256-bit secret; the physical id names its version, so a new version replaces
@@ -283,4 +322,125 @@ async fn put(app: App, name: &'static str, body: ByteStream) -> anyhow::Result<(
         .await
         .map_err(|e| anyhow::Error::new(e).context(format!("writing {SITE_PREFIX}{name}")))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(text: &str) -> CustomResourceEvent {
+        serde_json::from_str(text).expect("a CloudFormation event")
+    }
+
+    fn create() -> CustomResourceEvent {
+        event(include_str!("fixtures/rule_set_create.json"))
+    }
+
+    fn update() -> CustomResourceEvent {
+        event(include_str!("fixtures/rule_set_update.json"))
+    }
+
+    fn json(answer: &response::Answer<'_>) -> serde_json::Value {
+        serde_json::to_value(answer).unwrap()
+    }
+
+    #[test]
+    fn the_request_kinds_cloudformation_sends_are_read() {
+        assert_eq!(create().kind().unwrap(), RequestKind::Create);
+        assert_eq!(update().kind().unwrap(), RequestKind::Update);
+        let delete = event(include_str!("fixtures/rule_set_delete.json"));
+        assert_eq!(delete.kind().unwrap(), RequestKind::Delete);
+    }
+
+    #[test]
+    fn a_success_answers_with_the_ids_of_the_request_and_no_reason() {
+        let e = create();
+        let a = json(&answer(
+            &e,
+            Ok(Done {
+                physical_id: "active-receipt-rule-set:wrrk-inbound".into(),
+                data: Data::default(),
+                no_echo: false,
+            }),
+        ));
+        assert_eq!(a["Status"], "SUCCESS");
+        assert_eq!(
+            a["PhysicalResourceId"],
+            "active-receipt-rule-set:wrrk-inbound"
+        );
+        assert_eq!(a["StackId"], e.stack_id.as_str());
+        assert_eq!(a["RequestId"], e.request_id.as_str());
+        assert_eq!(a["LogicalResourceId"], "ReceiptRuleSetActivation");
+        assert_eq!(a["NoEcho"], false);
+        assert!(a.get("Reason").is_none(), "{a}");
+        assert_eq!(a["Data"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_failed_create_answers_failed_with_its_reason_under_the_logical_id() {
+        let e = create();
+        let a = json(&answer(&e, Err(anyhow::anyhow!("the set is busy"))));
+        assert_eq!(a["Status"], "FAILED");
+        assert_eq!(a["Reason"], "the set is busy");
+        // No physical id yet: the rollback's Delete names the logical one.
+        assert_eq!(a["PhysicalResourceId"], "ReceiptRuleSetActivation");
+    }
+
+    #[test]
+    fn a_failed_update_keeps_the_physical_id_so_nothing_is_replaced() {
+        let e = update();
+        let a = json(&answer(&e, Err(anyhow::anyhow!("no"))));
+        assert_eq!(a["Status"], "FAILED");
+        assert_eq!(
+            a["PhysicalResourceId"],
+            "active-receipt-rule-set:wrrk-inbound"
+        );
+    }
+
+    #[test]
+    fn the_signing_secret_is_masked_and_named_by_its_version() {
+        let mut e = create();
+        e.resource_type = "Custom::SigningSecret".into();
+        e.resource_properties = serde_json::json!({ "Version": "3" });
+        let a = json(&answer(&e, Ok(signing_secret(&e))));
+        assert_eq!(a["PhysicalResourceId"], "signing-secret-v3");
+        assert_eq!(a["NoEcho"], true);
+        let secret = a["Data"]["Secret"].as_str().unwrap();
+        assert!(secret.len() >= 43, "{secret}");
+        // A number (as CloudFormation may pass a Number parameter) names it the same way.
+        e.resource_properties = serde_json::json!({ "Version": 3 });
+        assert_eq!(signing_secret(&e).physical_id, "signing-secret-v3");
+    }
+
+    #[test]
+    fn hashed_files_are_immutable_and_entry_points_revalidated() {
+        for (name, want) in [
+            (
+                "assets/index-abc123.js",
+                "public, max-age=31536000, immutable",
+            ),
+            ("widget.0a1b2c.js", "public, max-age=31536000, immutable"),
+            ("widget.js", "public, max-age=300"),
+            ("index.html", "no-cache"),
+            ("config.json", "no-cache"),
+            ("favicon.svg", "public, max-age=3600"),
+        ] {
+            assert_eq!(cache_control(name), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn content_types_follow_the_extension() {
+        for (name, want) in [
+            ("index.html", "text/html; charset=utf-8"),
+            ("assets/a.js", "text/javascript; charset=utf-8"),
+            ("assets/a.css", "text/css; charset=utf-8"),
+            ("config.json", "application/json"),
+            ("logo.svg", "image/svg+xml"),
+            ("font.woff2", "font/woff2"),
+            ("LICENSE", "application/octet-stream"),
+        ] {
+            assert_eq!(content_type(name), want, "{name}");
+        }
+    }
 }

@@ -7,6 +7,7 @@
 
 pub mod address;
 pub mod content;
+pub mod dead_letter;
 pub mod identities;
 pub mod inbound;
 pub mod outbound;

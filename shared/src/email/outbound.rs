@@ -17,6 +17,7 @@ use mail_builder::mime::{BodyPart, MimePart};
 
 use super::address;
 use super::content::{is_plain_filename, percent_encode_value};
+use super::dead_letter::AfterFailure;
 use super::identities;
 use super::inbound::thread::{clean_subject, ses_message_id};
 use super::templates::reply_bodies;
@@ -24,8 +25,10 @@ use super::transport::new_message_id;
 use crate::App;
 use crate::domain::{Attachment, DeliveryState, EmailDelivery, Message, Organization, Ticket};
 use crate::ids::OrgId;
+use crate::store::FailedSend;
 
-/// Attempts before a failed mail stays failed for good (still listed, never silent).
+/// Attempts before a failed mail stays failed for good: it is then a dead letter the
+/// operator is alerted to and replays (`dead_letter`), and stays visible to agents.
 pub const MAX_ATTEMPTS: u32 = 8;
 
 /// SES refuses a raw message over 40 MB (attachments included, after encoding).
@@ -368,20 +371,36 @@ pub async fn send_reply(
                 next_attempt_at: None,
             }
         }
-        Err((e, retry)) => {
+        Err((e, retryable)) => {
             let now = Utc::now();
-            let next = (retry && attempts < MAX_ATTEMPTS).then(|| now + backoff(attempts));
-            if let Some(due) = next {
-                app.store
-                    .queue_mail_retry(due, &ticket.org_id, &ticket.id, message.id.as_str())
-                    .await?;
-            }
+            let error: String = format!("{e:#}").chars().take(500).collect();
             tracing::error!(ticket_id = %ticket.id, error = %e, attempts, "emailing the reply failed");
+            let next = match super::dead_letter::after_failure(attempts, retryable, now) {
+                AfterFailure::Retry(due) => {
+                    app.store
+                        .queue_mail_retry(due, &ticket.org_id, &ticket.id, message.id.as_str())
+                        .await?;
+                    Some(due)
+                }
+                AfterFailure::DeadLetter => {
+                    let failed = FailedSend {
+                        org_id: ticket.org_id.clone(),
+                        ticket_id: ticket.id.clone(),
+                        message_id: message.id.clone(),
+                        email_message_id: message_id.clone(),
+                        error: error.clone(),
+                        attempts,
+                        failed_at: now,
+                    };
+                    super::dead_letter::record(app, &failed).await?;
+                    None
+                }
+            };
             EmailDelivery {
                 state: DeliveryState::Failed,
                 message_id,
                 ses_message_id: None,
-                error: Some(format!("{e:#}").chars().take(500).collect()),
+                error: Some(error),
                 attempts,
                 next_attempt_at: next,
             }
