@@ -3,7 +3,7 @@
 //! An HTTP function's method and path are read from its handler's `#[utoipa::path]`.
 //! The local stack routes by this table, the OpenAPI document's paths and the functions'
 //! blocks of `template.yaml` are generated from it (`crate::template`): adding a function
-//! is its module and one line here, then `wrrk-local --print-openapi` / `--print-template`.
+//! is its module and one line here, then `wrrk-local --print-openapi` / `--write-template`.
 
 use std::collections::BTreeMap;
 use std::sync::LazyLock;

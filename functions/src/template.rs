@@ -4,7 +4,7 @@
 //! `template.yaml` between the [`BEGIN`] and [`END`] lines; the rest of the file (APIs,
 //! table, bucket, mail, distribution, alarms) is written by hand. A test checks the
 //! committed file equals [`splice`] of it with [`generated`]; regenerate it with
-//! `cargo run -p wrrk-local -- --print-template > template.yaml`.
+//! `cargo run -p wrrk-local -- --write-template`.
 
 use std::fmt::Write;
 

@@ -17,7 +17,8 @@ fn by_name(t: &Template) -> BTreeMap<String, &FunctionDef> {
 }
 
 /// The functions' part of the template is generated from the registry (as `openapi.json`
-/// is from the handlers): the committed file must be what `--print-template` prints.
+/// is from the handlers): the committed file must be what `--print-template` prints
+/// (`--write-template` writes it).
 #[test]
 fn committed_template_is_the_generated_one() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
@@ -27,7 +28,7 @@ fn committed_template_is_the_generated_one() {
             .expect("template.yaml has the generated lines");
     assert!(
         committed == generated,
-        "template.yaml is stale: run `cargo run -p wrrk-local -- --print-template > template.yaml`"
+        "template.yaml is stale: run `cargo run -p wrrk-local -- --write-template`"
     );
 }
 

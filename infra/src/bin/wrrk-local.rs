@@ -48,6 +48,10 @@ struct Args {
     /// Print `template.yaml` with its functions regenerated from the registry, and exit.
     #[arg(long)]
     print_template: bool,
+    /// Regenerate the functions in the repository's `template.yaml` in place, and exit
+    /// (a shell redirect into the file would empty it before a rebuild reads it).
+    #[arg(long)]
+    write_template: bool,
 }
 
 /// mimalloc, as the Lambda binary uses (glibc's malloc and free were a fifth of the CPU
@@ -65,6 +69,16 @@ async fn main() -> anyhow::Result<()> {
     }
     if args.print_template {
         print!("{}", wrrk_local::template::generated_template()?);
+        return Ok(());
+    }
+    if args.write_template {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../template.yaml");
+        let current = std::fs::read_to_string(path)?;
+        let next =
+            wrrk_functions::template::splice(&current, &wrrk_functions::template::generated())
+                .map_err(anyhow::Error::msg)?;
+        std::fs::write(path, next)?;
+        eprintln!("wrrk-local: template.yaml regenerated");
         return Ok(());
     }
     eprintln!("wrrk-local: starting");
