@@ -206,30 +206,13 @@ impl Store {
         ticket_id: &TicketId,
         user_id: &UserId,
     ) -> StoreResult<bool> {
-        let tx = Tx::new()
-            .update(
-                self,
-                &keys::ticket(org_id, ticket_id),
-                "REMOVE loadOf",
-                Some(
-                    "loadOf = :user AND NOT (assigneeId = :user AND (#status = :open OR #status = :pending))",
-                ),
-                &[("#status", "status")],
-                vec![
-                    (":user", s(user_id)),
-                    (":open", s(TicketStatus::Open.as_str())),
-                    (":pending", s(TicketStatus::Pending.as_str())),
-                ],
-            )?
-            .update(
-                self,
-                &keys::agent_load(org_id, user_id),
-                "ADD #open :minus",
-                None,
-                &[("#open", "open")],
-                vec![(":minus", n(-1))],
-            )?;
-        conditional(tx.run(self, "giving back an agent's place").await)
+        let change = LoadChange {
+            ticket_update: "REMOVE loadOf",
+            condition: "loadOf = :user AND NOT (assigneeId = :user AND (#status = :open OR #status = :pending))",
+            delta: -1,
+            what: "giving back an agent's place",
+        };
+        self.move_load(org_id, ticket_id, user_id, change).await
     }
 
     /// Counts ticket `ticket_id` for `user_id` if it is theirs, OPEN or PENDING, and
@@ -241,14 +224,30 @@ impl Store {
         ticket_id: &TicketId,
         user_id: &UserId,
     ) -> StoreResult<bool> {
+        let change = LoadChange {
+            ticket_update: "SET loadOf = :user",
+            condition: "attribute_not_exists(loadOf) AND assigneeId = :user AND (#status = :open OR #status = :pending)",
+            delta: 1,
+            what: "counting an agent's conversation",
+        };
+        self.move_load(org_id, ticket_id, user_id, change).await
+    }
+
+    /// The ticket's `loadOf` marker and the agent's count move together, in one
+    /// transaction, only when the ticket's condition holds (`false` when it does not).
+    async fn move_load(
+        &self,
+        org_id: &OrgId,
+        ticket_id: &TicketId,
+        user_id: &UserId,
+        change: LoadChange,
+    ) -> StoreResult<bool> {
         let tx = Tx::new()
             .update(
                 self,
                 &keys::ticket(org_id, ticket_id),
-                "SET loadOf = :user",
-                Some(
-                    "attribute_not_exists(loadOf) AND assigneeId = :user AND (#status = :open OR #status = :pending)",
-                ),
+                change.ticket_update,
+                Some(change.condition),
                 &[("#status", "status")],
                 vec![
                     (":user", s(user_id)),
@@ -259,12 +258,12 @@ impl Store {
             .update(
                 self,
                 &keys::agent_load(org_id, user_id),
-                "ADD #open :one",
+                "ADD #open :delta",
                 None,
                 &[("#open", "open")],
-                vec![(":one", n(1))],
+                vec![(":delta", n(change.delta))],
             )?;
-        conditional(tx.run(self, "counting an agent's conversation").await)
+        conditional(tx.run(self, change.what).await)
     }
 
     /// Puts ticket `ticket_id` in team `team_id`'s queue, waiting since `since`.
@@ -331,4 +330,12 @@ fn conditional(result: StoreResult<()>) -> StoreResult<bool> {
         Err(StoreError::Conflict(Conflict::StaleWrite)) => Ok(false),
         Err(e) => Err(e),
     }
+}
+
+/// How [`Store::move_load`] changes a ticket's count for an agent.
+struct LoadChange {
+    ticket_update: &'static str,
+    condition: &'static str,
+    delta: i64,
+    what: &'static str,
 }
