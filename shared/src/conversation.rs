@@ -7,24 +7,14 @@ use chrono::Utc;
 
 use crate::App;
 use crate::after_message::{self, Delivery};
+pub use crate::domain::Author;
 use crate::domain::{
     AuthorType, Channel, Customer, EmailMeta, Message, Organization, Ticket, TicketStatus,
 };
-use crate::ids::{MessageId, OrgId, TicketId, new_id};
+use crate::ids::{CustomerId, MessageId, OrgId, TicketId, new_id};
 use crate::realtime;
 use crate::sla;
-use crate::store::{Conflict, NewTicket, StoreError, StoreResult, TicketChanges};
-
-/// Who writes a message.
-#[derive(Debug, Clone)]
-pub struct Author {
-    /// Agent, customer or wrrk itself.
-    pub kind: AuthorType,
-    /// The agent's or customer's id.
-    pub id: Option<String>,
-    /// Display name.
-    pub name: String,
-}
+use crate::store::{Conflict, FirstMessage, NewTicket, StoreError, StoreResult, TicketChanges};
 
 /// A message to post on an existing ticket.
 #[derive(Debug, Clone)]
@@ -147,14 +137,15 @@ pub async fn post_message_with(
             .extend(new.uploads.into_iter().map(|u| u.attachment));
         Some(meta)
     };
+    let (author_type, author_id, author_name) = new.author.into_parts();
     let message = Message {
         // A dedupe key may have given back the id claimed earlier (read from the store).
         id: MessageId::trusted(message_id),
         ticket_id: ticket.id.clone(),
         org_id: ticket.org_id.clone(),
-        author_type: new.author.kind,
-        author_id: new.author.id,
-        author_name: new.author.name,
+        author_type,
+        author_id,
+        author_name,
         content: new.content,
         internal: new.internal,
         channel: new.channel.unwrap_or(ticket.channel),
@@ -352,7 +343,7 @@ pub async fn follow_up(
                 customer_email: customer.email.clone(),
                 customer_name: customer.name.clone(),
                 customer_unverified_email: None,
-                first_message: Some(message),
+                first_message: Some(continued(message)),
                 email_references: closed.email_references.clone(),
                 follows: Some(closed.id.clone()),
                 // A follow-up stays with the closed ticket's team.
@@ -374,9 +365,7 @@ pub async fn follow_up(
         app,
         &ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::System,
-                id: None,
+            author: Author::System {
                 name: "wrrk".into(),
             },
             content: format!(
@@ -402,6 +391,23 @@ pub async fn follow_up(
         delivery,
         duplicate: false,
     })
+}
+
+/// The customer's message on a CLOSED ticket as the first message of its follow-up (the
+/// same id; the store gives it the follow-up's ticket and time).
+fn continued(message: Message) -> FirstMessage {
+    FirstMessage {
+        id: message.id,
+        author: Author::Customer {
+            id: message.author_id.as_deref().and_then(CustomerId::parse),
+            name: message.author_name,
+        },
+        content: message.content,
+        internal: message.internal,
+        channel: message.channel,
+        email_message_id: message.email_message_id,
+        email: message.email,
+    }
 }
 
 /// Starts a new ticket's SLA clocks (before it is announced, so the event carries its due

@@ -16,7 +16,7 @@ use sha2::Sha256;
 
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
-use crate::domain::{AuthorType, Channel, ConnectionKind, Ticket};
+use crate::domain::{Channel, ConnectionKind, Ticket};
 use crate::email::templates::{OutboundEmail, escape_html};
 use crate::events::{CsatRequest, VisitorEvent};
 use crate::http::ApiError;
@@ -322,9 +322,7 @@ pub async fn rate(
             app,
             &ticket,
             NewMessage {
-                author: Author {
-                    kind: AuthorType::System,
-                    id: None,
+                author: Author::System {
                     name: "Satisfaction survey".into(),
                 },
                 content,

@@ -5,9 +5,9 @@ use std::collections::BTreeSet;
 
 use reqwest::Method;
 use serde_json::{Value, json};
-use wrrk_shared::domain::{AuthorType, Channel, Email, Message, Priority};
-use wrrk_shared::ids::{MessageId, OrgId, TicketId};
-use wrrk_shared::store::NewTicket;
+use wrrk_shared::domain::{Author, Channel, Email, Priority};
+use wrrk_shared::ids::MessageId;
+use wrrk_shared::store::{FirstMessage, NewTicket};
 use wrrk_tests::{PASSWORD, Resp, Session, TestApp};
 
 /// Opens a MANUAL ticket as `s`; returns the ticket JSON.
@@ -439,19 +439,17 @@ async fn replies_on_email_tickets_are_mailed_threaded_and_notes_never_are() {
                 customer_email: Email::parse("e", "erin@customer.io").unwrap(),
                 customer_name: "Erin".into(),
                 customer_unverified_email: None,
-                first_message: Some(Message {
+                first_message: Some(FirstMessage {
                     id: MessageId::new(),
-                    ticket_id: TicketId::new(),
-                    org_id: OrgId::new(),
-                    author_type: AuthorType::Customer,
-                    author_id: None,
-                    author_name: "Erin".into(),
+                    author: Author::Customer {
+                        id: None,
+                        name: "Erin".into(),
+                    },
                     content: "My invoice is wrong.".into(),
                     internal: false,
                     channel: Channel::Email,
                     email_message_id: Some("first@mail.customer.io".into()),
                     email: None,
-                    created_at: chrono::Utc::now(),
                 }),
                 email_references: vec!["first@mail.customer.io".into()],
                 follows: None,

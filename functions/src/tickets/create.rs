@@ -2,16 +2,15 @@
 //! customer is found or created by email; the number comes from the org's counter.
 
 use anyhow::Context;
-use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation;
-use wrrk_shared::domain::{AuthorType, Channel, Email, Message, PersonName, Priority, TrimmedText};
+use wrrk_shared::domain::{Author, Channel, Email, PersonName, Priority, TrimmedText};
 use wrrk_shared::http::{ApiResult, created, json_body, parse_enum};
-use wrrk_shared::ids::{MessageId, OrgId, TicketId};
-use wrrk_shared::store::NewTicket;
+use wrrk_shared::ids::MessageId;
+use wrrk_shared::store::{FirstMessage, NewTicket};
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -85,20 +84,17 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .get_organization(caller.org_id())
         .await?
         .context("caller's organization is missing")?;
-    let first = Message {
-        // The store gives the first message its ids.
+    let first = FirstMessage {
         id: MessageId::new(),
-        ticket_id: TicketId::new(),
-        org_id: OrgId::new(),
-        author_type: AuthorType::Agent,
-        author_id: Some(caller.user.id.to_string()),
-        author_name: caller.user.name.clone(),
+        author: Author::Agent {
+            id: caller.user.id.clone(),
+            name: caller.user.name.clone(),
+        },
         content,
         internal: false,
         channel: Channel::Manual,
         email_message_id: None,
         email: None,
-        created_at: Utc::now(),
     };
     let opened = conversation::open_ticket(
         &app,

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::conversation::{self, Author, NewMessage};
-use wrrk_shared::domain::{AuthorType, Channel, Email, EmailMeta, Ticket};
+use wrrk_shared::domain::{Channel, Email, EmailMeta, Ticket};
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, path_id};
 use wrrk_shared::ids::TicketId;
 use wrrk_shared::uploads;
@@ -152,9 +152,8 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         &app,
         &ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::Agent,
-                id: Some(caller.user.id.to_string()),
+            author: Author::Agent {
+                id: caller.user.id.clone(),
                 name: caller.user.name.clone(),
             },
             content,

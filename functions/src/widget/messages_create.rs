@@ -8,7 +8,7 @@ use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::conversation::{self, Author, NewMessage};
-use wrrk_shared::domain::{AuthorType, TicketStatus};
+use wrrk_shared::domain::TicketStatus;
 use wrrk_shared::http::{ApiResult, created, json_body, ok};
 use wrrk_shared::uploads;
 use wrrk_shared::widget::limits;
@@ -87,9 +87,8 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
         app,
         &ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::Customer,
-                id: Some(claims.sub.to_string()),
+            author: Author::Customer {
+                id: Some(claims.sub.clone()),
                 name: claims.name.clone(),
             },
             content,

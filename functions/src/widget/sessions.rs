@@ -9,18 +9,15 @@
 //! customer with that address, and no mail goes to it. When the organization enforces
 //! identity, a chat without a valid hash is refused and no ticket is opened.
 
-use chrono::Utc;
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::conversation;
-use wrrk_shared::domain::{
-    AuthorType, Channel, Email, Message, Organization, PersonName, Priority,
-};
+use wrrk_shared::domain::{Author, Channel, Email, Organization, PersonName, Priority};
 use wrrk_shared::http::{ApiError, ApiResult, created, json_body, ok};
 use wrrk_shared::ids::CustomerId;
-use wrrk_shared::ids::{MessageId, OrgId, TicketId};
-use wrrk_shared::store::{NewTicket, WidgetUser};
+use wrrk_shared::ids::MessageId;
+use wrrk_shared::store::{FirstMessage as OpeningMessage, NewTicket, WidgetUser};
 use wrrk_shared::widget::{identity_valid, key_fingerprint, limits};
 
 use super::{Cors, SESSION_TTL_SECONDS};
@@ -185,20 +182,17 @@ async fn run(app: &App, req: &Request, cors: &mut Cors) -> ApiResult {
                 ],
             )
             .await?;
-            Some(Message {
-                // The store gives the first message its ids.
+            Some(OpeningMessage {
                 id: MessageId::new(),
-                ticket_id: TicketId::new(),
-                org_id: OrgId::new(),
-                author_type: AuthorType::Customer,
-                author_id: None,
-                author_name: name.clone(),
+                author: Author::Customer {
+                    id: None,
+                    name: name.clone(),
+                },
                 content,
                 internal: false,
                 channel: Channel::Chat,
                 email_message_id: None,
                 email: None,
-                created_at: Utc::now(),
             })
         }
         None => None,

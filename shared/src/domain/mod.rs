@@ -26,7 +26,7 @@ pub use routing::{
 pub use saved_reply::{Placeholders, SavedReply};
 pub use team::Team;
 pub use ticket::{
-    ANONYMOUS_VISITOR_DOMAIN, AuthorType, Channel, Customer, CustomerSummary, Message,
+    ANONYMOUS_VISITOR_DOMAIN, Author, AuthorType, Channel, Customer, CustomerSummary, Message,
     PersonSummary, Priority, Ticket, TicketStatus, TicketSummary, is_anonymous_visitor_email,
 };
 pub use user::{NotificationPrefs, User};

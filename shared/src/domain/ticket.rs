@@ -328,6 +328,42 @@ pub enum AuthorType {
     System,
 }
 
+/// Who writes a message: the kind and the id go together, so an agent's message always
+/// names its agent and a system note never names anyone.
+#[derive(Debug, Clone)]
+pub enum Author {
+    /// An agent, by user id.
+    Agent {
+        /// The agent.
+        id: UserId,
+        /// Display name.
+        name: String,
+    },
+    /// The customer; `id` is absent when someone else on the thread wrote (a Cc'd person).
+    Customer {
+        /// The customer, when it is them.
+        id: Option<CustomerId>,
+        /// Display name.
+        name: String,
+    },
+    /// wrrk itself (notes about the ticket, survey answers, bounces).
+    System {
+        /// What the note is signed as.
+        name: String,
+    },
+}
+
+impl Author {
+    /// The stored form: kind, id and display name.
+    pub fn into_parts(self) -> (AuthorType, Option<String>, String) {
+        match self {
+            Self::Agent { id, name } => (AuthorType::Agent, Some(id.to_string()), name),
+            Self::Customer { id, name } => (AuthorType::Customer, id.map(|i| i.to_string()), name),
+            Self::System { name } => (AuthorType::System, None, name),
+        }
+    }
+}
+
 /// A message on a ticket: a reply, a customer message, or an internal note.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]

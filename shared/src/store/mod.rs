@@ -41,7 +41,9 @@ pub use failed_sends::FailedSend;
 pub use invitations::status_message;
 pub use sessions::{AccountTokenKind, Sessions};
 pub use throttle::{LoginLimit, LoginWindow};
-pub use tickets::{NewTicket, SlaDueItem, SnoozeItem, TicketChanges, TicketFilter, TicketSort};
+pub use tickets::{
+    FirstMessage, NewTicket, SlaDueItem, SnoozeItem, TicketChanges, TicketFilter, TicketSort,
+};
 pub use users::UserFilter;
 pub use widget::{ConnectTicket, WidgetUser};
 

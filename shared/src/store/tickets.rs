@@ -1,7 +1,7 @@
 //! Tickets and their messages. Ticket numbers come from a per-organization counter that
 //! moves in the same transaction as the ticket it numbers: unique, and without gaps.
 
-use crate::ids::{OrgId, TicketId};
+use crate::ids::{MessageId, OrgId, TicketId};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -15,13 +15,58 @@ use futures::StreamExt;
 
 use super::{Item, Page, QuerySpec, Store, StoreError, StoreResult, in_order_of, n, s, to_item};
 use crate::domain::{
-    Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Ticket, TicketStatus,
-    TicketSummary,
+    Author, AuthorType, Channel, Customer, Email, EmailMeta, Message, Organization, PersonSummary,
+    Priority, Ticket, TicketStatus, TicketSummary,
 };
 use crate::keys::{self, GSI1, GSI3, attr};
 
 /// How many times opening a ticket retries when another ticket took the number first.
 const MAX_NUMBER_ATTEMPTS: u32 = 200;
+
+/// A new ticket's first message: what was said and by whom. Its ticket, organization and
+/// time are the ticket's, so they are not the caller's to give.
+#[derive(Debug, Clone)]
+pub struct FirstMessage {
+    /// Chosen by the caller: a dedupe claim may already name it.
+    pub id: MessageId,
+    /// Who wrote it; a customer without an id is the ticket's customer.
+    pub author: Author,
+    /// Plain text.
+    pub content: String,
+    /// An internal note.
+    pub internal: bool,
+    /// The channel it came by.
+    pub channel: Channel,
+    /// Its email Message-ID, when it came by email.
+    pub email_message_id: Option<String>,
+    /// Email details.
+    pub email: Option<EmailMeta>,
+}
+
+impl FirstMessage {
+    /// The message as `ticket` opened at `at` stores it.
+    fn on(self, ticket: &Ticket, at: DateTime<Utc>) -> Message {
+        let (author_type, author_id, author_name) = self.author.into_parts();
+        let author_id = match (author_type, author_id) {
+            (AuthorType::Customer, None) => Some(ticket.customer_id.to_string()),
+            (_, id) => id,
+        };
+        Message {
+            id: self.id,
+            ticket_id: ticket.id.clone(),
+            org_id: ticket.org_id.clone(),
+            author_type,
+            author_id,
+            author_name,
+            content: self.content,
+            internal: self.internal,
+            channel: self.channel,
+            email_message_id: self.email_message_id,
+            email: self.email,
+            created_at: at,
+        }
+    }
+}
 
 /// What opening a ticket needs; the store assigns the number.
 pub struct NewTicket {
@@ -38,9 +83,8 @@ pub struct NewTicket {
     /// An address a chat visitor typed but did not prove: the customer is then always a
     /// new unverified contact (`customer_email` a placeholder) carrying it.
     pub customer_unverified_email: Option<String>,
-    /// The first message, written in the same transaction (`ticket_id` and `id` are set
-    /// by the store).
-    pub first_message: Option<Message>,
+    /// The first message, written in the same transaction.
+    pub first_message: Option<FirstMessage>,
     /// Message-IDs of the email that opened it.
     pub email_references: Vec<String>,
     /// The CLOSED ticket it continues (its customer wrote again).
@@ -266,16 +310,7 @@ impl Store {
                 last_activity_at: now,
                 version: 1,
             };
-            // The caller's fresh message id is kept (a dedupe claim may already name it).
-            let message = new.first_message.clone().map(|mut m| {
-                m.ticket_id = ticket.id.clone();
-                m.org_id = org.id.clone();
-                if m.author_id.is_none() && m.author_type == crate::domain::AuthorType::Customer {
-                    m.author_id = Some(customer.id.to_string());
-                }
-                m.created_at = now;
-                m
-            });
+            let message = new.first_message.clone().map(|m| m.on(&ticket, now));
 
             let mut tx = Tx::new()
                 .update(

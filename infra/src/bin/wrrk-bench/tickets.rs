@@ -12,11 +12,11 @@ use futures::{StreamExt, TryStreamExt, stream};
 use serde_json::json;
 use wrrk_shared::App;
 use wrrk_shared::domain::{
-    AuthorType, Channel, Customer, Email, Message, Organization, PersonSummary, Priority, Role,
-    Ticket, TicketStatus,
+    Author, AuthorType, Channel, Customer, Email, Message, Organization, PersonSummary, Priority,
+    Role, Ticket, TicketStatus,
 };
-use wrrk_shared::ids::{MessageId, OrgId, TicketId, UserId, new_id};
-use wrrk_shared::store::{NewTicket, TicketChanges};
+use wrrk_shared::ids::{MessageId, UserId, new_id};
+use wrrk_shared::store::{FirstMessage, NewTicket, TicketChanges};
 
 use crate::counting::{CountArgs, CountedApi, seeding_app};
 use crate::endpoint::{MakeRequest, Measure, authed_get};
@@ -347,7 +347,6 @@ async fn open_tickets(
 fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
     let email = customer_email(plan.customer);
     let customer_name = format!("Customer {}", plan.customer);
-    let now = Utc::now();
     let by_customer = plan.channel != Channel::Manual;
     let email_id = (plan.channel == Channel::Email).then(|| format!("t{i}@mail.customers.test"));
     NewTicket {
@@ -357,28 +356,24 @@ fn new_ticket(i: u64, plan: &Plan, admin: &Session) -> NewTicket {
         customer_email: Email::parse("email", &email).expect("seeded emails are valid"),
         customer_name: customer_name.clone(),
         customer_unverified_email: None,
-        first_message: Some(Message {
-            // The store gives the first message its ids.
+        first_message: Some(FirstMessage {
             id: MessageId::new(),
-            ticket_id: TicketId::new(),
-            org_id: OrgId::new(),
-            author_type: if by_customer {
-                AuthorType::Customer
+            author: if by_customer {
+                Author::Customer {
+                    id: None,
+                    name: customer_name,
+                }
             } else {
-                AuthorType::Agent
-            },
-            author_id: (!by_customer).then(|| admin.user_id.clone()),
-            author_name: if by_customer {
-                customer_name
-            } else {
-                "Bench Admin".into()
+                Author::Agent {
+                    id: UserId::trusted(admin.user_id.as_str()),
+                    name: "Bench Admin".into(),
+                }
             },
             content: content(mix(i, 10)),
             internal: false,
             channel: plan.channel,
             email_message_id: email_id.clone(),
             email: None,
-            created_at: now,
         }),
         email_references: email_id.into_iter().collect(),
         follows: None,

@@ -27,13 +27,11 @@ use self::route::{Recipient, addressed_to, candidates, recipient, under_inbound_
 use self::thread::{Action, answered_ids, clean_subject, decide, linked_note, subject_tokens};
 use crate::App;
 use crate::conversation::{self, Author, NewMessage};
-use crate::domain::{
-    Attachment, AuthorType, Channel, Email, EmailMeta, MailKind, Message, Priority, Ticket,
-};
+use crate::domain::{Attachment, Channel, Email, EmailMeta, MailKind, Priority, Ticket};
 use crate::email::address::default_support_address;
 use crate::email::content::{fold_quotes, safe_filename, sanitize_html};
 use crate::ids::{MessageId, OrgId, TicketId};
-use crate::store::{InboundClaim, NewTicket, QuarantinedMail, StoredAttachment};
+use crate::store::{FirstMessage, InboundClaim, NewTicket, QuarantinedMail, StoredAttachment};
 
 /// What SES says about one mail, besides its bytes.
 #[derive(Debug, Clone, Default)]
@@ -454,9 +452,8 @@ async fn post(
         app,
         ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::Customer,
-                id: is_customer.then(|| ticket.customer_id.to_string()),
+            author: Author::Customer {
+                id: is_customer.then(|| ticket.customer_id.clone()),
                 name,
             },
             content: fold_quotes(&mail.text),
@@ -584,20 +581,17 @@ async fn open(
             customer_email: from.clone(),
             customer_name: name.chars().take(100).collect(),
             customer_unverified_email: None,
-            first_message: Some(Message {
-                // The store gives the first message its ids.
+            first_message: Some(FirstMessage {
                 id: MessageId::new(),
-                ticket_id: TicketId::new(),
-                org_id: OrgId::new(),
-                author_type: AuthorType::Customer,
-                author_id: None,
-                author_name: mail.from_name.clone().unwrap_or_else(|| from.to_string()),
+                author: Author::Customer {
+                    id: None,
+                    name: mail.from_name.clone().unwrap_or_else(|| from.to_string()),
+                },
                 content,
                 internal: false,
                 channel: Channel::Email,
                 email_message_id: mail.message_id.clone(),
                 email: Some(meta),
-                created_at: Utc::now(),
             }),
             email_references: mail.message_id.iter().cloned().collect(),
             follows: None,
@@ -639,9 +633,7 @@ async fn system_note(app: &App, ticket: &Ticket, content: String) -> anyhow::Res
         app,
         ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::System,
-                id: None,
+            author: Author::System {
                 name: "wrrk".into(),
             },
             content,
@@ -702,9 +694,7 @@ async fn handle_bounce(
         app,
         &ticket,
         NewMessage {
-            author: Author {
-                kind: AuthorType::System,
-                id: None,
+            author: Author::System {
                 name: "Mail delivery".into(),
             },
             content,
