@@ -12,6 +12,7 @@ pub mod csat;
 pub mod domain;
 pub mod email;
 pub mod events;
+pub mod hangup;
 pub mod http;
 pub mod ids;
 pub mod keys;

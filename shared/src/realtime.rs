@@ -45,7 +45,7 @@ pub struct Publisher {
 }
 
 /// What one post achieved.
-enum Outcome {
+pub(crate) enum Outcome {
     Delivered,
     Gone,
     Failed,
@@ -58,7 +58,7 @@ impl Publisher {
         Self { client }
     }
 
-    async fn post(&self, connection_id: &str, payload: &[u8]) -> Outcome {
+    pub(crate) async fn post(&self, connection_id: &str, payload: &[u8]) -> Outcome {
         let Some(client) = &self.client else {
             return Outcome::Failed;
         };
@@ -86,7 +86,7 @@ impl Publisher {
     }
 
     /// Closes a connection at the gateway (`DeleteConnection`); one already gone is fine.
-    async fn disconnect(&self, connection_id: &str) {
+    pub(crate) async fn disconnect(&self, connection_id: &str) {
         let Some(client) = &self.client else {
             return;
         };
@@ -359,51 +359,6 @@ async fn close_gone(app: &App, gone: Vec<String>, announce: bool) {
             }
         }
     }
-}
-
-/// Ends `user_id`'s live connections (only those of `session`, if given): each is removed
-/// from the store first, so no frame of it is acted on any more, then closed at the
-/// gateway. Deactivation, demotion, logout and password changes call this.
-pub async fn end_connections(app: &App, org_id: &OrgId, user_id: &UserId, session: Option<&str>) {
-    let ids = match app
-        .store
-        .user_connection_ids(org_id, user_id, session)
-        .await
-    {
-        Ok(ids) => ids,
-        Err(e) => {
-            tracing::error!(error = ?e, %user_id, "listing a user's connections failed");
-            return;
-        }
-    };
-    for id in ids {
-        end_connection(app, &id).await;
-    }
-}
-
-/// Ends one connection: forgets it (presence and viewers follow), then closes it at the
-/// gateway.
-pub async fn end_connection(app: &App, id: &str) {
-    match app.store.close_connection(id).await {
-        Ok(Some(closed)) => {
-            if let Some(presence) = &closed.offline {
-                presence_changed(app, &closed.connection, presence).await;
-            }
-            crate::viewers::connection_closed(app, &closed.connection).await;
-        }
-        Ok(None) => {}
-        Err(e) => {
-            tracing::error!(error = ?e, connection_id = %id, "removing a connection failed")
-        }
-    }
-    app.publisher.disconnect(id).await;
-}
-
-/// Cuts off a connection for what it did: its last frame says why (`DeleteConnection`
-/// carries no reason: API Gateway closes with 1000 whatever the cause), then it ends.
-pub async fn cut_off(app: &App, id: &str, why: &Event) {
-    let _ = app.publisher.post(id, &why.frame()).await;
-    end_connection(app, id).await;
 }
 
 /// The `presence:update` data for `conn`'s user.

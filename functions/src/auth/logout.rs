@@ -5,8 +5,8 @@ use lambda_http::{Body as HttpBody, Request};
 use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::hangup;
 use wrrk_shared::http::{ApiResult, json_body, no_content, request::MAX_JSON_BYTES};
-use wrrk_shared::realtime;
 
 #[derive(Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -37,7 +37,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let user = &caller.user;
     if body.all {
         app.store.end_all_sessions(user).await?;
-        realtime::end_connections(&app, &user.org_id, &user.id, None).await;
+        hangup::end_connections(&app, &user.org_id, &user.id, None).await;
     } else {
         // The logged-out list came with the user when the caller was checked.
         app.store
@@ -48,7 +48,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
                 caller.session.expires_at,
             )
             .await?;
-        realtime::end_connections(&app, &user.org_id, &user.id, Some(&caller.session.id)).await;
+        hangup::end_connections(&app, &user.org_id, &user.id, Some(&caller.session.id)).await;
     }
     tracing::info!(user_id = %user.id, all = body.all, "logged out");
     no_content()

@@ -6,8 +6,8 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::{Caller, password};
 use wrrk_shared::domain::Password;
+use wrrk_shared::hangup;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
-use wrrk_shared::realtime;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -58,7 +58,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     let new_hash = password::hash(new).await?;
     let epoch = app.store.set_password(user, &new_hash).await?;
-    realtime::end_connections(&app, &user.org_id, &user.id, None).await;
+    hangup::end_connections(&app, &user.org_id, &user.id, None).await;
     let token = app.tokens.issue(user, epoch)?;
     tracing::info!(user_id = %user.id, "password changed");
     ok(crate::wire::SessionStarted {

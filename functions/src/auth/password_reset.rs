@@ -7,9 +7,9 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::password;
 use wrrk_shared::domain::Password;
+use wrrk_shared::hangup;
 use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, json_body, ok, request::MAX_JSON_BYTES};
-use wrrk_shared::realtime;
 use wrrk_shared::store::AccountTokenKind;
 
 #[derive(Deserialize, utoipa::ToSchema)]
@@ -61,7 +61,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .reset_password(&user, &new_hash, &hash)
         .await?
         .ok_or_else(invalid)?;
-    realtime::end_connections(&app, &org_id, &user_id, None).await;
+    hangup::end_connections(&app, &org_id, &user_id, None).await;
     let token = app.tokens.issue(&user, epoch)?;
     tracing::info!(user_id = %user.id, "password reset");
     ok(crate::wire::SessionStarted {

@@ -3,7 +3,7 @@
 //! had open hear who is still viewing them.
 
 use wrrk_shared::App;
-use wrrk_shared::realtime;
+use wrrk_shared::hangup;
 
 use super::{WsRequest, WsResult, accepted, connection_id};
 
@@ -11,10 +11,7 @@ use super::{WsRequest, WsResult, accepted, connection_id};
 pub async fn handle(app: App, event: WsRequest) -> WsResult {
     let id = connection_id(&event)?;
     if let Some(closed) = app.store.close_connection(id).await? {
-        if let Some(presence) = &closed.offline {
-            realtime::presence_changed(&app, &closed.connection, presence).await;
-        }
-        wrrk_shared::viewers::connection_closed(&app, &closed.connection).await;
+        hangup::forgotten(&app, &closed).await;
     }
     tracing::info!(connection_id = %id, "disconnected");
     accepted()

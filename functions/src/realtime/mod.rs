@@ -112,7 +112,7 @@ pub async fn caller_connection(app: &App, event: &WsRequest) -> Result<Connectio
                 error: format!("{e} This connection is closed; reconnect later."),
             });
             tracing::warn!(connection_id = id, "frame flood: connection cut off");
-            wrrk_shared::realtime::cut_off(app, id, &why).await;
+            wrrk_shared::hangup::cut_off(app, id, &why).await;
             Err(e)
         }
         Err(e) => Err(e.into()),

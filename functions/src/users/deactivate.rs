@@ -5,11 +5,11 @@ use chrono::Utc;
 use lambda_http::Request;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
+use wrrk_shared::hangup;
 use wrrk_shared::http::ErrorCode;
 use wrrk_shared::http::{ApiError, ApiResult, ok, path_id, retry_on_stale};
 use wrrk_shared::ids::UserId;
 use wrrk_shared::rbac::Permission;
-use wrrk_shared::realtime;
 
 use super::update::{admin_delta, authorize_edit};
 
@@ -54,6 +54,6 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     })
     .await?;
     app.store.end_all_sessions(&user).await?;
-    realtime::end_connections(&app, &user.org_id, &user.id, None).await;
+    hangup::end_connections(&app, &user.org_id, &user.id, None).await;
     ok(user)
 }

@@ -10,12 +10,12 @@ use serde::Deserialize;
 use wrrk_shared::App;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::domain::{HttpsUrl, NotificationPrefs, PersonName, PersonSummary, Role, User};
+use wrrk_shared::hangup;
 use wrrk_shared::http::{
     ApiError, ApiResult, json_body, nullable, ok, path_id, request::MAX_JSON_BYTES, retry_on_stale,
 };
 use wrrk_shared::ids::UserId;
 use wrrk_shared::rbac::{self, Permission};
-use wrrk_shared::realtime;
 
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -143,7 +143,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     }
     let demoted = !rbac::outranks_or_equals(user.role, before.role);
     if demoted {
-        realtime::end_connections(&app, &user.org_id, &user.id, None).await;
+        hangup::end_connections(&app, &user.org_id, &user.id, None).await;
     }
     if user.active && !before.active {
         tracing::info!(user_id = %user.id, by = %caller.user.id, "user reactivated");
