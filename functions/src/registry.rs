@@ -296,7 +296,7 @@ http_functions! {
     "teams-update" [TableWrite, ManageConnections] => crate::teams::update::{handle, __path_handle},
     "teams-delete" [TableWrite] => crate::teams::delete::{handle, __path_handle},
     "team-members-list" [TableRead] => crate::teams::members_list::{handle, __path_handle},
-    "team-members-add" [TableWrite] => crate::teams::members_add::{handle, __path_handle},
+    "team-members-add" [TableWrite, ManageConnections] => crate::teams::members_add::{handle, __path_handle},
     "team-members-remove" [TableWrite] => crate::teams::members_remove::{handle, __path_handle},
     "invitations-create" [TableWrite, SendMail] => crate::invitations::create::{handle, __path_handle},
     "invitations-list" [TableRead] => crate::invitations::list::{handle, __path_handle},

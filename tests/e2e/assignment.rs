@@ -216,6 +216,32 @@ async fn a_queued_conversation_goes_to_an_agent_who_comes_online() {
 }
 
 #[tokio::test]
+async fn a_queued_conversation_goes_to_an_online_agent_added_to_the_team() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let (team, _offline) = round_robin_team(&app, &admin, 1, 2).await;
+    let waiting = open_ticket(&app, &admin, "Nobody online").await;
+    assert_eq!(
+        queue(&app, &admin.org_id, &team).await,
+        std::slice::from_ref(&waiting)
+    );
+
+    // Online, but in no team yet: coming online moves no queue.
+    let newcomer = app.add_member(&admin, "AGENT").await;
+    let mut ws = app.ws_connect(&newcomer.token).await;
+    assert!(ticket(&app, &admin, &waiting).await["assigneeId"].is_null());
+
+    app.add_to_team(&admin, &team, &newcomer.user_id).await;
+    // Assigned within the request that added the member, and told to the new member.
+    let t = ticket(&app, &admin, &waiting).await;
+    assert_eq!(t["assigneeId"], newcomer.user_id.as_str(), "{t:?}");
+    let (e, _) = ws.until("ticket:notify", |d| d["kind"] == "ASSIGNED").await;
+    assert_eq!(e["data"]["ticket"]["id"], waiting.as_str());
+    assert!(queue(&app, &admin.org_id, &team).await.is_empty());
+    assert_eq!(loads(&app, &admin.org_id).await[&newcomer.user_id], 1);
+}
+
+#[tokio::test]
 async fn a_queued_conversation_goes_to_an_agent_who_resolves_one_and_reassigning_gives_places_back()
 {
     let app = TestApp::spawn().await;

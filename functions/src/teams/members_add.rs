@@ -1,8 +1,10 @@
 //! `POST /api/teams/{id}/members` (`teams:manage`): `{userId}`, an active user of the org.
+//! A round-robin team's queue moves at once: the new member may take its waiting chats.
 
 use lambda_http::Request;
 use serde::Deserialize;
 use wrrk_shared::App;
+use wrrk_shared::assignment;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::http::{
     ApiError, ApiResult, created, json_body, path_id, request::MAX_JSON_BYTES,
@@ -36,7 +38,7 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     let caller = Caller::from_request(&app, &req).await?;
     let org = caller.org_id();
     let id: TeamId = path_id(&req, "id", "Team")?;
-    super::load(&app, org, &id).await?;
+    let team = super::load(&app, org, &id).await?;
     caller.require(Permission::TeamsManage)?;
     let body: Body = json_body(&req, MAX_JSON_BYTES)?;
     let user_id = UserId::parse(&body.user_id).ok_or(ApiError::NotFound("User"))?;
@@ -46,5 +48,6 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
         .get_user(org, &user_id)
         .await?
         .ok_or(ApiError::NotFound("User"))?;
+    assignment::drain_team(&app, &team).await;
     created(user)
 }
