@@ -276,13 +276,7 @@ impl Store {
     ) -> StoreResult<()> {
         let mut item = keys::team_queue(org_id, team_id, &super::ts(since), ticket_id).to_item();
         item.insert("ticketId".into(), s(ticket_id));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("queueing a conversation")?;
+        self.put(item, "queueing a conversation").await?;
         Ok(())
     }
 

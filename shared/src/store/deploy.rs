@@ -1,8 +1,6 @@
 //! What a deployment writes about itself at deploy time (the Site custom resource): the
 //! app's URL, and the one-time setup link of a stack whose signup is closed.
 
-use anyhow::Context;
-
 use super::{Store, StoreResult, s};
 use crate::keys;
 
@@ -20,13 +18,7 @@ impl Store {
     pub async fn put_app_url(&self, url: &str) -> StoreResult<()> {
         let mut item = keys::deploy_config().to_item();
         item.insert("appUrl".into(), s(url));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("storing the app's URL")?;
+        self.put(item, "storing the app's URL").await?;
         Ok(())
     }
 

@@ -207,7 +207,7 @@ impl Store {
         let mut item = keys::inbound_mail(org_id, dedupe).to_item();
         item.insert("outcome".into(), s(outcome));
         item.insert("claimedAt".into(), s(super::ts(Utc::now())));
-        self.put_plain(item, "finishing an inbound mail").await
+        self.put(item, "finishing an inbound mail").await
     }
 
     /// Forgets a claim (processing failed; the retry starts afresh).
@@ -222,7 +222,7 @@ impl Store {
         ticket_number: &str,
         ticket_id: &TicketId,
     ) -> StoreResult<()> {
-        self.put_plain(
+        self.put(
             number_marker_item(org_id, ticket_number, ticket_id),
             "storing a ticket-number marker",
         )
@@ -254,7 +254,7 @@ impl Store {
         email: &str,
     ) -> StoreResult<()> {
         let item = keys::mail_participant(org_id, ticket_id, email).to_item();
-        self.put_plain(item, "storing a participant").await
+        self.put(item, "storing a participant").await
     }
 
     /// Whether `email` took part in the ticket's mail thread.
@@ -280,7 +280,7 @@ impl Store {
         let mut item = keys::reply_token(token).to_item();
         item.insert("orgId".into(), s(org_id));
         item.insert("ticketId".into(), s(ticket_id));
-        self.put_plain(item, "storing a reply token").await
+        self.put(item, "storing a reply token").await
     }
 
     /// The organization and ticket of a reply-address token.
@@ -357,7 +357,7 @@ impl Store {
     /// Keeps a quarantined mail.
     pub async fn put_quarantined(&self, q: &QuarantinedMail) -> StoreResult<()> {
         let item = to_item(&keys::quarantined(&q.org_id, &q.id), q)?;
-        self.put_plain(item, "quarantining a mail").await
+        self.put(item, "quarantining a mail").await
     }
 
     /// The organization's quarantined mail, newest first.
@@ -378,7 +378,7 @@ impl Store {
     /// Records an attachment.
     pub async fn put_attachment(&self, org_id: &OrgId, a: &StoredAttachment) -> StoreResult<()> {
         let item = to_item(&keys::attachment(org_id, &a.attachment.id), a)?;
-        self.put_plain(item, "storing an attachment").await
+        self.put(item, "storing an attachment").await
     }
 
     /// Records an agent's upload as `pending` (its `ttl` set); a reused id is refused.
@@ -501,7 +501,7 @@ impl Store {
         item.insert("orgId".into(), s(org_id));
         item.insert("ticketId".into(), s(ticket_id));
         item.insert("messageId".into(), s(message_id));
-        self.put_plain(item, "queueing a mail retry").await
+        self.put(item, "queueing a mail retry").await
     }
 
     /// Retries due at `now`, oldest first.
@@ -531,17 +531,6 @@ impl Store {
         let mut key = keys::mail_retry("", "", "", "");
         key.sk = sk.to_string();
         self.delete_plain(&key).await
-    }
-
-    async fn put_plain(&self, item: Item, what: &'static str) -> StoreResult<()> {
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context(what)?;
-        Ok(())
     }
 
     async fn delete_plain(&self, key: &keys::Key) -> StoreResult<()> {

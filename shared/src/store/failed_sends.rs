@@ -2,7 +2,6 @@
 //! one item per message in one partition, listed with a Query and claimed by a
 //! conditional delete, so a replay sends a mail at most once however many run.
 
-use anyhow::Context;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -38,13 +37,8 @@ impl Store {
             &failed.ticket_id,
             failed.message_id.as_str(),
         );
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(to_item(&key, failed)?))
-            .send()
-            .await
-            .context("recording a failed send")?;
+        self.put(to_item(&key, failed)?, "recording a failed send")
+            .await?;
         Ok(())
     }
 

@@ -303,6 +303,18 @@ impl Store {
         })
     }
 
+    /// Puts `item`, replacing any item of its key.
+    async fn put(&self, item: Item, what: &'static str) -> StoreResult<()> {
+        self.db
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| anyhow::Error::new(e).context(what))?;
+        Ok(())
+    }
+
     /// Puts `item` if `condition` holds: `false` when it did not (the caller knows what
     /// that means), an error for anything else.
     async fn put_if(&self, item: Item, condition: &str, what: &'static str) -> StoreResult<bool> {

@@ -90,23 +90,11 @@ impl Store {
                 AttributeValue::L(chunk.iter().map(|e| s(e.as_str())).collect()),
             );
             item.insert("date".into(), s(date.to_string()));
-            self.db
-                .put_item()
-                .table_name(&self.table)
-                .set_item(Some(item))
-                .send()
-                .await
-                .context("writing a report day")?;
+            self.put(item, "writing a report day").await?;
         }
         let mut counter = keys::report_day_counter(org_id, date).to_item();
         counter.insert("n".into(), n(entries.len()));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(counter))
-            .send()
-            .await
-            .context("writing a report day's counter")?;
+        self.put(counter, "writing a report day's counter").await?;
         Ok(())
     }
 

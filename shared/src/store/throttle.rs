@@ -145,13 +145,7 @@ impl Store {
             attr::TTL.into(),
             n(Utc::now().timestamp() + KNOWN_NETWORK_SECONDS),
         );
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("remembering a login network")?;
+        self.put(item, "remembering a login network").await?;
         Ok(())
     }
 }

@@ -823,13 +823,7 @@ impl Store {
         item.insert("orgId".into(), s(org_id));
         item.insert("ticketId".into(), s(ticket_id));
         item.insert("until".into(), s(super::ts(until)));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("queueing a snooze")?;
+        self.put(item, "queueing a snooze").await?;
         Ok(())
     }
 
@@ -938,13 +932,7 @@ impl Store {
         item.insert("ticketId".into(), s(ticket_id));
         item.insert("target".into(), s(target.as_str()));
         item.insert("due".into(), s(due));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("queueing an SLA due time")?;
+        self.put(item, "queueing an SLA due time").await?;
         Ok(())
     }
 

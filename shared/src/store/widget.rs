@@ -237,13 +237,7 @@ impl Store {
         let mut item = keys::widget_user(org_id, user_id).to_item();
         item.insert("ticketId".into(), s(&user.ticket_id));
         item.insert("customerId".into(), s(&user.customer_id));
-        self.db
-            .put_item()
-            .table_name(&self.table)
-            .set_item(Some(item))
-            .send()
-            .await
-            .context("remembering a widget user")?;
+        self.put(item, "remembering a widget user").await?;
         Ok(())
     }
 }
