@@ -118,9 +118,13 @@ describe('auth', () => {
       await page.getByRole('heading', { name: /Session test ticket/ }).waitFor();
       await page.getByLabel('Reply to customer').fill('Draft that must survive');
       // The session ends behind the page's back (as an expired or revoked token does);
-      // the next request answers 401.
+      // the next request answers 401. The token is swapped from a plain same-origin
+      // document, with no dashboard code running: a request the ticket page still had in
+      // hand would otherwise meet the bad token first, sign out and remove it, and the
+      // page would come back with no session at all rather than an ended one.
+      await page.goto('/config.json');
       await page.evaluate(() => localStorage.setItem('wrrk.token', 'expired.invalid.token'));
-      await page.reload();
+      await page.goto(`/tickets/${t.id}`);
       await page.waitForURL(/\/login\?expired=1&next=/);
       await page.getByText('Your session has ended').waitFor();
       await h.shot(page, 'login-expired');
