@@ -195,26 +195,39 @@ pub async fn announce(
 pub const RULES_NAME: &str = "Round robin";
 
 /// A new conversation of `ticket`'s team: assigned by round robin when the team uses it,
-/// queued when no one can take it. Failures are logged: the ticket stays open and
-/// unassigned, as with manual assignment.
-pub async fn new_conversation(app: &App, ticket: &Ticket) {
+/// queued when no one can take it; the ticket as it is after that. Failures are logged:
+/// the ticket stays open and unassigned, as with manual assignment.
+pub async fn new_conversation(app: &App, ticket: Ticket) -> Ticket {
     let Some(team_id) = &ticket.team_id else {
-        return;
+        return ticket;
     };
-    if let Err(e) = try_new_conversation(app, ticket, team_id).await {
-        tracing::error!(error = ?e, ticket_id = %ticket.id, "automatic assignment failed");
+    match try_new_conversation(app, &ticket, team_id).await {
+        Ok(Some(t)) => t,
+        Ok(None) => ticket,
+        Err(e) => {
+            tracing::error!(error = ?e, ticket_id = %ticket.id, "automatic assignment failed");
+            ticket
+        }
     }
 }
 
-async fn try_new_conversation(app: &App, ticket: &Ticket, team_id: &TeamId) -> StoreResult<()> {
+/// The ticket after placing it, when placing may have changed it.
+async fn try_new_conversation(
+    app: &App,
+    ticket: &Ticket,
+    team_id: &TeamId,
+) -> StoreResult<Option<Ticket>> {
     let Some(team) = app.store.get_team(&ticket.org_id, team_id).await? else {
-        return Ok(());
+        return Ok(None);
     };
     if team.assignment_mode != AssignmentMode::RoundRobin {
-        return Ok(());
+        return Ok(None);
     }
     match place(app, &team, &ticket.id, None).await? {
-        Placed::Assigned(t) => announce(app, &t, true, true, None, RULES_NAME).await,
+        Placed::Assigned(t) => {
+            announce(app, &t, true, true, None, RULES_NAME).await;
+            return Ok(Some(*t));
+        }
         Placed::NoOne => {
             app.store
                 .enqueue(&ticket.org_id, team_id, &ticket.id, ticket.created_at)
@@ -225,7 +238,8 @@ async fn try_new_conversation(app: &App, ticket: &Ticket, team_id: &TeamId) -> S
         }
         Placed::Taken => {}
     }
-    Ok(())
+    // Queued (and perhaps drained to someone), or changed by someone else meanwhile.
+    app.store.get_ticket(&ticket.org_id, &ticket.id).await
 }
 
 /// Assigns `team`'s queued conversations, oldest first, while an agent can take them.

@@ -270,11 +270,15 @@ pub async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
         }
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(t) => {
-                // Back to OPEN with its assignee: it counts for them again.
+                // Back to OPEN with its assignee: it counts for them again. Without one,
+                // it is a conversation waiting for an agent as a new one is: its team's
+                // round robin assigns or queues it.
                 if t.assignee_id.is_some() {
                     crate::assignment::settle(app, &t).await;
+                    return Ok(t);
                 }
-                return Ok(t);
+                // Boxed, as in opening a ticket: assigning is a deep future.
+                return Ok(Box::pin(crate::assignment::new_conversation(app, t)).await);
             }
             Err(StoreError::Conflict(Conflict::StaleWrite)) => {
                 ticket = app
@@ -427,14 +431,7 @@ async fn start_sla(app: &App, ticket: Ticket, first: Option<&Message>) -> StoreR
 /// it is after that (assigned, or as it was).
 async fn announce_opened(app: &App, ticket: Ticket) -> Ticket {
     realtime::ticket_created(app, &ticket).await;
-    if ticket.team_id.is_none() {
-        return ticket;
-    }
-    Box::pin(crate::assignment::new_conversation(app, &ticket)).await;
-    match app.store.get_ticket(&ticket.org_id, &ticket.id).await {
-        Ok(Some(t)) => t,
-        _ => ticket,
-    }
+    Box::pin(crate::assignment::new_conversation(app, ticket)).await
 }
 
 /// What opening a ticket achieved.

@@ -328,6 +328,81 @@ async fn a_queued_conversation_goes_to_an_agent_who_resolves_one_and_reassigning
 }
 
 #[tokio::test]
+async fn a_customer_reply_reopening_an_unassigned_conversation_goes_through_the_round_robin() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let (team, agents) = round_robin_team(&app, &admin, 1, 1).await;
+    let agent = &agents[0];
+    let mut ws = app.ws_connect(&agent.token).await;
+
+    // Resolved with no one on it (unassigned and resolved in one change).
+    let waiting = open_ticket(&app, &admin, "Handed back").await;
+    ws.until("ticket:notify", |d| {
+        d["kind"] == "ASSIGNED" && d["ticket"]["id"] == waiting.as_str()
+    })
+    .await;
+    let r = app
+        .patch(
+            &format!("/api/tickets/{waiting}"),
+            &admin.token,
+            json!({ "assigneeId": null, "status": "RESOLVED" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // The agent's one place goes to another conversation.
+    let other = open_ticket(&app, &admin, "Another").await;
+    assert_eq!(
+        ticket(&app, &admin, &other).await["assigneeId"],
+        agent.user_id.as_str()
+    );
+
+    // The customer writes again: reopened, and, the only agent being full, queued as a
+    // new conversation would be (not left unassigned outside the queue).
+    let customer = ticket(&app, &admin, &waiting).await["customerId"]
+        .as_str()
+        .expect("a customer")
+        .to_string();
+    let visitor = app
+        .visitor_token(&admin.org_id, &customer, "Cus Tomer", &waiting)
+        .await;
+    let r = app
+        .post(
+            "/api/widget/messages",
+            &visitor,
+            json!({ "clientId": "again-1", "content": "It broke again." }),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{:?}", r.body);
+    let t = ticket(&app, &admin, &waiting).await;
+    assert_eq!(t["status"], "OPEN");
+    assert!(t["assigneeId"].is_null(), "{t:?}");
+    assert_eq!(
+        queue(&app, &admin.org_id, &team).await,
+        std::slice::from_ref(&waiting)
+    );
+
+    // The agent's place comes free: the reopened conversation is theirs.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{other}"),
+            &agent.token,
+            json!({ "status": "RESOLVED" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        ticket(&app, &admin, &waiting).await["assigneeId"],
+        agent.user_id.as_str()
+    );
+    ws.until("ticket:notify", |d| {
+        d["kind"] == "ASSIGNED" && d["ticket"]["id"] == waiting.as_str()
+    })
+    .await;
+    assert!(queue(&app, &admin.org_id, &team).await.is_empty());
+    assert_eq!(loads(&app, &admin.org_id).await[&agent.user_id], 1);
+}
+
+#[tokio::test]
 async fn a_manual_team_never_assigns_by_itself() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Shop", "ada@shop.io").await;
