@@ -176,6 +176,17 @@ pub struct TicketSla {
     /// Resolution is due then.
     #[serde(default)]
     pub resolution_due_at: Option<DateTime<Utc>>,
+    /// While the ticket waits PENDING on the customer: when the resolution clock stopped
+    /// (`resolutionDueAt` is absent meanwhile; it runs again when the ticket reopens).
+    #[serde(default)]
+    pub resolution_paused_at: Option<DateTime<Utc>>,
+    /// While paused: the business seconds the resolution target has left.
+    #[serde(default)]
+    pub resolution_left_secs: Option<i64>,
+    /// Business seconds the resolution clock stood still in earlier pauses (a priority
+    /// change counts again from the opening, these added).
+    #[serde(default)]
+    pub resolution_paused_secs: i64,
 }
 
 impl TicketSla {
@@ -199,6 +210,11 @@ impl TicketSla {
     /// Nothing is due.
     pub fn is_empty(&self) -> bool {
         self.next_due().is_none()
+    }
+
+    /// Nothing is due or paused, and nothing to remember: stored as no SLA at all.
+    pub fn is_blank(&self) -> bool {
+        *self == Self::default()
     }
 
     /// The due times set here that `before` did not have (each must be queued for the
@@ -229,6 +245,11 @@ pub enum SlaEvent {
     CustomerWrote,
     /// It was resolved or closed.
     Resolved,
+    /// It went from OPEN to PENDING (waiting on the customer): the resolution clock stops.
+    Paused,
+    /// It came back OPEN from PENDING (the customer wrote, a snooze ended, by hand): the
+    /// resolution clock runs on with the time it had left.
+    Resumed,
     /// Its priority changed: the pending first-response and resolution due times are
     /// counted again under the new priority's policy from the opening (`at` is then the
     /// ticket's opening time).
@@ -248,17 +269,27 @@ pub fn message_event(author: AuthorType, public: bool, machine: bool) -> Option<
     }
 }
 
-/// The event a status change is: into RESOLVED or CLOSED from an active status.
+/// The event a status change is: into RESOLVED or CLOSED from an active status, from
+/// OPEN into PENDING, or back.
 pub fn status_event(from: TicketStatus, to: TicketStatus) -> Option<SlaEvent> {
-    let done = |s| matches!(s, TicketStatus::Resolved | TicketStatus::Closed);
-    (done(to) && !done(from)).then_some(SlaEvent::Resolved)
+    use TicketStatus::{Closed, Open, Pending, Resolved};
+    let done = |s| matches!(s, Resolved | Closed);
+    if done(to) && !done(from) {
+        return Some(SlaEvent::Resolved);
+    }
+    match (from, to) {
+        (Open, Pending) => Some(SlaEvent::Paused),
+        (Pending, Open) => Some(SlaEvent::Resumed),
+        _ => None,
+    }
 }
 
 /// The rule: the due times after `event` at `at`. Opening starts the first-response and
 /// resolution clocks; an agent's reply meets the first and next response; a customer's
 /// message starts the next-response clock unless a response is already due (the wait
-/// began with their earlier message); resolving meets everything. Targets count business
-/// time from `at` by `hours`.
+/// began with their earlier message); resolving meets everything. Waiting PENDING stops
+/// the resolution clock (not the response clocks: a reply owed is still owed); a clock
+/// already run out stays breached. Targets count business time from `at` by `hours`.
 pub fn on_event(
     current: &TicketSla,
     event: SlaEvent,
@@ -281,6 +312,7 @@ pub fn on_event(
             },
             next_response_due_at: None,
             resolution_due_at: due(SlaTarget::Resolution),
+            ..TicketSla::default()
         },
         SlaEvent::AgentReplied => TicketSla {
             first_response_due_at: None,
@@ -298,13 +330,71 @@ pub fn on_event(
             }
         }
         SlaEvent::Resolved => TicketSla::default(),
-        SlaEvent::PriorityChanged => TicketSla {
-            first_response_due_at: current
-                .first_response_due_at
-                .and(due(SlaTarget::FirstResponse)),
-            resolution_due_at: current.resolution_due_at.and(due(SlaTarget::Resolution)),
-            ..*current
+        SlaEvent::Paused => match current.resolution_due_at {
+            Some(d) if d > at => TicketSla {
+                resolution_due_at: None,
+                resolution_paused_at: Some(at),
+                resolution_left_secs: Some(hours.business_seconds_between(at, d)),
+                ..*current
+            },
+            _ => *current,
         },
+        SlaEvent::Resumed => match (current.resolution_paused_at, current.resolution_left_secs) {
+            (Some(paused), Some(left)) => TicketSla {
+                resolution_due_at: Some(hours.add_business_seconds(at, left).trunc_subsecs(0)),
+                resolution_paused_at: None,
+                resolution_left_secs: None,
+                resolution_paused_secs: current.resolution_paused_secs
+                    + hours.business_seconds_between(paused, at),
+                ..*current
+            },
+            _ => *current,
+        },
+        // `at` is the opening here.
+        SlaEvent::PriorityChanged => {
+            let first = TicketSla {
+                first_response_due_at: current
+                    .first_response_due_at
+                    .and(due(SlaTarget::FirstResponse)),
+                ..*current
+            };
+            let target = policy.and_then(|p| p.secs(SlaTarget::Resolution));
+            let stood = current.resolution_paused_secs;
+            let from_opening = |secs: i64| {
+                hours
+                    .add_business_seconds(at, secs + stood)
+                    .trunc_subsecs(0)
+            };
+            match (current.resolution_paused_at, target) {
+                // Paused: the time left is counted again; a target the time already used
+                // exceeds is breached (due when it ran out), pause or not.
+                (Some(paused), Some(secs)) => {
+                    let used = hours.business_seconds_between(at, paused) - stood;
+                    if used < secs {
+                        TicketSla {
+                            resolution_left_secs: Some(secs - used),
+                            ..first
+                        }
+                    } else {
+                        TicketSla {
+                            resolution_due_at: Some(from_opening(secs)),
+                            resolution_paused_at: None,
+                            resolution_left_secs: None,
+                            ..first
+                        }
+                    }
+                }
+                (Some(_), None) => TicketSla {
+                    resolution_paused_at: None,
+                    resolution_left_secs: None,
+                    ..first
+                },
+                (None, target) => TicketSla {
+                    resolution_due_at: current.resolution_due_at.and(target.map(from_opening)),
+                    ..first
+                },
+            }
+        }
     }
 }
 
@@ -319,9 +409,13 @@ pub fn may_change(current: &TicketSla, event: SlaEvent) -> bool {
         SlaEvent::CustomerWrote => {
             current.first_response_due_at.is_none() && current.next_response_due_at.is_none()
         }
-        SlaEvent::Resolved => !current.is_empty(),
+        SlaEvent::Resolved => !current.is_blank(),
+        SlaEvent::Paused => current.resolution_due_at.is_some(),
+        SlaEvent::Resumed => current.resolution_paused_at.is_some(),
         SlaEvent::PriorityChanged => {
-            current.first_response_due_at.is_some() || current.resolution_due_at.is_some()
+            current.first_response_due_at.is_some()
+                || current.resolution_due_at.is_some()
+                || current.resolution_paused_at.is_some()
         }
     }
 }
@@ -478,6 +572,7 @@ mod tests {
             first_response_due_at: first.map(t),
             next_response_due_at: next.map(t),
             resolution_due_at: res.map(t),
+            ..TicketSla::default()
         }
     }
 
@@ -502,24 +597,156 @@ mod tests {
     }
 
     #[test]
-    fn status_events_only_into_resolved_or_closed() {
+    fn status_events_resolve_pause_and_resume() {
         use TicketStatus::*;
         let cases = [
-            (Open, Resolved, true),
-            (Open, Closed, true),
-            (Pending, Resolved, true),
-            (Resolved, Closed, false),
-            (Open, Pending, false),
-            (Resolved, Open, false),
-            (Open, Open, false),
+            (Open, Resolved, Some(SlaEvent::Resolved)),
+            (Open, Closed, Some(SlaEvent::Resolved)),
+            (Pending, Resolved, Some(SlaEvent::Resolved)),
+            (Resolved, Closed, None),
+            (Open, Pending, Some(SlaEvent::Paused)),
+            (Pending, Open, Some(SlaEvent::Resumed)),
+            (Resolved, Pending, None),
+            (Resolved, Open, None),
+            (Open, Open, None),
+            (Pending, Pending, None),
         ];
-        for (from, to, fires) in cases {
-            assert_eq!(
-                status_event(from, to).is_some(),
-                fires,
-                "{from:?} -> {to:?}"
-            );
+        for (from, to, want) in cases {
+            assert_eq!(status_event(from, to), want, "{from:?} -> {to:?}");
         }
+    }
+
+    #[test]
+    fn pending_stops_the_resolution_clock_and_reopening_runs_it_on_in_business_time() {
+        // Friday 15:00, resolution due Monday 12:00: 5 business hours left.
+        let cur = sla(
+            Some("2026-12-04T16:00:00Z"),
+            None,
+            Some("2026-12-07T12:00:00Z"),
+        );
+        let paused = on_event(
+            &cur,
+            SlaEvent::Paused,
+            Some(&policy()),
+            &office(),
+            t("2026-12-04T15:00:00Z"),
+        );
+        assert_eq!(paused.resolution_due_at, None);
+        assert_eq!(paused.resolution_paused_at, Some(t("2026-12-04T15:00:00Z")));
+        assert_eq!(paused.resolution_left_secs, Some(5 * H));
+        // A reply owed is still owed.
+        assert_eq!(paused.first_response_due_at, cur.first_response_due_at);
+        assert!(!paused.is_blank());
+
+        // Back OPEN on Tuesday 10:00: the 5 business hours left run from then.
+        let resumed = on_event(
+            &paused,
+            SlaEvent::Resumed,
+            Some(&policy()),
+            &office(),
+            t("2026-12-08T10:00:00Z"),
+        );
+        assert_eq!(resumed.resolution_due_at, Some(t("2026-12-08T15:00:00Z")));
+        assert_eq!(resumed.resolution_paused_at, None);
+        assert_eq!(resumed.resolution_left_secs, None);
+        // Friday 15-17, Monday 9-17, Tuesday 9-10.
+        assert_eq!(resumed.resolution_paused_secs, 11 * H);
+        assert!(may_change(&paused, SlaEvent::Resumed));
+        assert!(!may_change(&resumed, SlaEvent::Resumed));
+    }
+
+    #[test]
+    fn a_breached_resolution_does_not_pause_and_resolving_forgets_a_pause() {
+        let cur = sla(None, None, Some("2026-12-04T12:00:00Z"));
+        let late = on_event(
+            &cur,
+            SlaEvent::Paused,
+            Some(&policy()),
+            &office(),
+            t("2026-12-04T13:00:00Z"),
+        );
+        assert_eq!(late, cur);
+        let paused = on_event(
+            &cur,
+            SlaEvent::Paused,
+            Some(&policy()),
+            &office(),
+            t("2026-12-04T11:00:00Z"),
+        );
+        assert!(paused.is_empty() && !paused.is_blank());
+        assert!(may_change(&paused, SlaEvent::Resolved));
+        let done = on_event(
+            &paused,
+            SlaEvent::Resolved,
+            Some(&policy()),
+            &office(),
+            t("2026-12-04T11:30:00Z"),
+        );
+        assert!(done.is_blank());
+    }
+
+    #[test]
+    fn a_priority_change_counts_pauses_as_time_stood_still() {
+        // Opened 09:00; paused from 10:00 to 12:00 (2 h stood still), running again.
+        let running = TicketSla {
+            resolution_due_at: Some(t("2026-12-04T19:00:00Z")),
+            resolution_paused_secs: 2 * H,
+            ..TicketSla::default()
+        };
+        let four_hours = SlaPolicy {
+            resolution_secs: Some(4 * H),
+            ..SlaPolicy::default()
+        };
+        let opened = t("2026-12-04T09:00:00Z");
+        let always = BusinessHours::default();
+        let got = on_event(
+            &running,
+            SlaEvent::PriorityChanged,
+            Some(&four_hours),
+            &always,
+            opened,
+        );
+        assert_eq!(got.resolution_due_at, Some(t("2026-12-04T15:00:00Z")));
+
+        // Paused again since 14:00: 3 h used of the 4, 1 h left.
+        let paused = TicketSla {
+            resolution_due_at: None,
+            resolution_paused_at: Some(t("2026-12-04T14:00:00Z")),
+            resolution_left_secs: Some(5 * H),
+            ..running
+        };
+        let got = on_event(
+            &paused,
+            SlaEvent::PriorityChanged,
+            Some(&four_hours),
+            &always,
+            opened,
+        );
+        assert_eq!(got.resolution_left_secs, Some(H));
+        assert_eq!(got.resolution_due_at, None);
+        // Under a 2 h target the time used already ran it out: breached, due when it did.
+        let two_hours = SlaPolicy {
+            resolution_secs: Some(2 * H),
+            ..SlaPolicy::default()
+        };
+        let got = on_event(
+            &paused,
+            SlaEvent::PriorityChanged,
+            Some(&two_hours),
+            &always,
+            opened,
+        );
+        assert_eq!(got.resolution_due_at, Some(t("2026-12-04T13:00:00Z")));
+        assert_eq!(got.resolution_paused_at, None);
+        // No resolution target under the new priority: nothing paused either.
+        let got = on_event(
+            &paused,
+            SlaEvent::PriorityChanged,
+            Some(&SlaPolicy::default()),
+            &always,
+            opened,
+        );
+        assert!(got.resolution_paused_at.is_none() && got.resolution_left_secs.is_none());
     }
 
     #[test]
@@ -807,11 +1034,19 @@ mod tests {
                 Some("2026-12-04T11:00:00Z"),
                 Some("2026-12-05T11:00:00Z"),
             ),
+            TicketSla {
+                resolution_paused_at: Some(t("2026-12-04T09:00:00Z")),
+                resolution_left_secs: Some(H),
+                resolution_paused_secs: H,
+                ..TicketSla::default()
+            },
         ];
         let events = [
             SlaEvent::AgentReplied,
             SlaEvent::CustomerWrote,
             SlaEvent::Resolved,
+            SlaEvent::Paused,
+            SlaEvent::Resumed,
             SlaEvent::PriorityChanged,
         ];
         for s in states {

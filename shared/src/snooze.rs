@@ -14,6 +14,7 @@ use crate::domain::{Ticket, TicketStatus};
 use crate::events::NoticeKind;
 use crate::ids::{OrgId, TicketId};
 use crate::realtime;
+use crate::sla;
 use crate::store::{Conflict, StoreError, StoreResult, TicketChanges};
 
 /// Most snoozes one run of the waker handles (the next run takes the rest).
@@ -31,7 +32,12 @@ pub async fn snooze(app: &App, ticket: &Ticket, until: DateTime<Utc>) -> StoreRe
         snoozed_until: Some(Some(until)),
         ..TicketChanges::default()
     };
-    let ticket = app.store.update_ticket(ticket, &changes).await?;
+    let before = ticket.status;
+    let mut ticket = app.store.update_ticket(ticket, &changes).await?;
+    // Waiting PENDING stops the resolution clock (told with the change).
+    if let Some(event) = sla::status_event(before, ticket.status) {
+        ticket = sla::apply(app, ticket, event, Utc::now()).await?;
+    }
     realtime::ticket_updated(app, &ticket, false, None).await;
     Ok(ticket)
 }
@@ -42,7 +48,7 @@ pub async fn wake_due(app: &App, now: DateTime<Utc>) -> StoreResult<usize> {
     let due = app.store.due_snoozes(now, WAKE_BATCH).await?;
     let mut woke = 0;
     for item in due {
-        if wake(app, &item.org_id, &item.ticket_id, item.until).await? {
+        if wake(app, &item.org_id, &item.ticket_id, item.until, now).await? {
             woke += 1;
         }
         // After the ticket write: a failed run leaves the item for the next one.
@@ -57,6 +63,7 @@ async fn wake(
     org_id: &OrgId,
     ticket_id: &TicketId,
     until: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> StoreResult<bool> {
     for _ in 0..5 {
         let Some(ticket) = app.store.get_ticket(org_id, ticket_id).await? else {
@@ -73,6 +80,11 @@ async fn wake(
         };
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(woken) => {
+                // OPEN again: the resolution clock runs on (before the change is told).
+                let woken = match sla::status_event(ticket.status, woken.status) {
+                    Some(event) => sla::apply(app, woken, event, now).await?,
+                    None => woken,
+                };
                 if changes.status.is_some() {
                     let tell = woken.assignee_id.as_ref().map(|a| realtime::Tell {
                         user_id: a,

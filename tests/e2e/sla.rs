@@ -2,7 +2,7 @@
 //! a non-UTC zone), the rules that set and clear them, the inbox's "due next" order, the
 //! breach announced once, and the widget saying when the team is back.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, SubsecRound, TimeZone, Utc, Weekday};
 use serde_json::{Value, json};
 use wrrk_tests::{Session, TestApp};
 
@@ -413,4 +413,96 @@ async fn settings_are_validated_and_the_widget_says_when_the_team_is_back() {
     let body: Value = init.json().await.expect("JSON");
     assert_eq!(body["data"]["availability"]["open"], true);
     assert!(body["data"]["availability"]["backAt"].is_null());
+}
+
+#[tokio::test]
+async fn waiting_pending_stops_the_resolution_clock_until_the_ticket_reopens() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let key = configure(
+        &app,
+        &admin,
+        json!({ "slaPolicies": { "medium": { "resolutionSecs": 7200 } } }),
+    )
+    .await;
+    let (ticket, visitor) = start_chat(&app, &key, "Vera Visitor").await;
+    let path = format!("/api/tickets/{ticket}");
+    let sla = |v: &Value| v["sla"].clone();
+    let opened = sla(app.get(&path, &admin.token).await.data());
+    let due = time(&opened["resolutionDueAt"]).expect("resolution due");
+
+    // Waiting on the customer: nothing due, the time left kept, no breach when the old due
+    // time passes.
+    let r = app
+        .patch(&path, &admin.token, json!({ "status": "PENDING" }))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let paused = sla(r.data());
+    assert!(paused["resolutionDueAt"].is_null(), "{paused:?}");
+    let paused_at = time(&paused["resolutionPausedAt"]).expect("paused at");
+    let left = paused["resolutionLeftSecs"].as_i64().expect("time left");
+    assert!(
+        (left - (due - paused_at).num_seconds()).abs() <= 1,
+        "{paused:?}"
+    );
+    assert!((7000..=7200).contains(&left), "{left}");
+    assert_eq!(check_at(&app, due + Duration::seconds(1)).await, 0);
+    // Not in the inbox's "due next" list meanwhile.
+    let list = app
+        .get("/api/tickets?sort=due", &admin.token)
+        .await
+        .data()
+        .clone();
+    assert!(crate_ids(&list).is_empty(), "{list:?}");
+
+    // The customer answers: OPEN again, the time left running from now.
+    let before = Utc::now();
+    visitor_says(&app, &visitor, "back-1", "Here is the screenshot.").await;
+    let t = app.get(&path, &admin.token).await.data().clone();
+    assert_eq!(t["status"], "OPEN");
+    let resumed = sla(&t);
+    let again = time(&resumed["resolutionDueAt"]).expect("due again");
+    assert!(
+        again >= (before + Duration::seconds(left)).trunc_subsecs(0)
+            && again <= Utc::now() + Duration::seconds(left),
+        "{resumed:?}"
+    );
+    assert!(resumed["resolutionPausedAt"].is_null(), "{resumed:?}");
+
+    // A snooze pauses it too; waking it (as the schedule would, two days on) resumes it
+    // with the same time left, counted from the wake.
+    let until = (Utc::now() + Duration::days(2)).trunc_subsecs(0);
+    let r = app
+        .call(
+            reqwest::Method::PUT,
+            &format!("{path}/snooze"),
+            Some(admin.token.as_str()),
+            Some(json!({ "until": until.to_rfc3339() })),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    let snoozed = sla(r.data());
+    let left = snoozed["resolutionLeftSecs"].as_i64().expect("time left");
+    assert!(snoozed["resolutionDueAt"].is_null(), "{snoozed:?}");
+    let woke_at = until + Duration::seconds(1);
+    let woke = app
+        .stack
+        .run_schedule("tickets-snooze-wake", woke_at)
+        .await
+        .expect("the waker runs");
+    assert_eq!(woke["woke"], 1);
+    let t = app.get(&path, &admin.token).await.data().clone();
+    assert_eq!(t["status"], "OPEN");
+    let due = time(&t["sla"]["resolutionDueAt"]).expect("due after the wake");
+    assert_eq!(due, woke_at + Duration::seconds(left), "{:?}", t["sla"]);
+    // The two days asleep are remembered as time the clock stood still.
+    let stood = t["sla"]["resolutionPausedSecs"].as_i64().expect("stood");
+    assert!(stood >= 2 * 86_400, "{stood}");
+
+    // Resolving forgets all of it.
+    let r = app
+        .patch(&path, &admin.token, json!({ "status": "RESOLVED" }))
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(r.data()["sla"].is_null(), "{:?}", r.data()["sla"]);
 }

@@ -896,16 +896,20 @@ impl Store {
         sla: &crate::sla::TicketSla,
     ) -> StoreResult<Ticket> {
         let mut u = UpdateBuilder::default();
+        // A paused clock is kept with nothing due (its ticket leaves the due index).
+        if sla.is_blank() {
+            u.set("sla", AttributeValue::Null(true));
+        } else {
+            let value = serde_dynamo::to_attribute_value(sla)
+                .map_err(|e| anyhow::anyhow!("serializing SLA due times: {e}"))?;
+            u.set("sla", value);
+        }
         match sla.next_due() {
             Some((due, _)) => {
-                let value = serde_dynamo::to_attribute_value(sla)
-                    .map_err(|e| anyhow::anyhow!("serializing SLA due times: {e}"))?;
-                u.set("sla", value);
                 u.set(attr::GSI1PK, s(keys::tickets_due_pk(&ticket.org_id)));
                 u.set(attr::GSI1SK, s(keys::ticket_due_sk(due, &ticket.id)));
             }
             None => {
-                u.set("sla", AttributeValue::Null(true));
                 u.remove(attr::GSI1PK);
                 u.remove(attr::GSI1SK);
             }
