@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TicketSummary } from './api/types';
-import { byDue, nextDue, span } from './sla';
+import { byDue, nextDue, pausedLeft, span } from './sla';
 
 const row = (id: string, sla: TicketSummary['sla'], lastActivityAt = '2026-01-01T00:00:00Z') =>
   ({ id, sla, lastActivityAt }) as TicketSummary;
@@ -14,6 +14,14 @@ describe('nextDue', () => {
     expect(
       nextDue({ firstResponseDueAt: '2026-01-02T10:00:00Z', resolutionDueAt: '2026-01-02T09:00:00Z' }),
     ).toEqual({ at: '2026-01-02T09:00:00Z', label: 'Resolution' });
+  });
+});
+
+describe('pausedLeft', () => {
+  it('is the time left of a stopped resolution clock, else nothing', () => {
+    expect(pausedLeft(undefined)).toBeNull();
+    expect(pausedLeft({ resolutionDueAt: '2026-01-02T10:00:00Z' })).toBeNull();
+    expect(pausedLeft({ resolutionPausedAt: '2026-01-02T09:00:00Z', resolutionLeftSecs: 5400 })).toBe(5_400_000);
   });
 });
 

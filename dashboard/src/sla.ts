@@ -22,6 +22,13 @@ export function nextDue(sla: Sla): { at: string; label: string } | null {
   return best;
 }
 
+/** While the resolution clock stands still (the ticket waits PENDING on the customer): the
+ * business time it has left, in ms. */
+export function pausedLeft(sla: Sla): number | null {
+  if (!sla?.resolutionPausedAt || sla.resolutionLeftSecs == null) return null;
+  return sla.resolutionLeftSecs * 1000;
+}
+
 /** Soonest due first; tickets with nothing due last, newest activity first among them. */
 export function byDue(a: TicketSummary, b: TicketSummary): number {
   const da = nextDue(a.sla);

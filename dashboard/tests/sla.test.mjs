@@ -1,5 +1,5 @@
 // Business hours and SLAs in the dashboard: targets set on the organization page, the
-// inbox showing time left and sorting by what is due next.
+// inbox showing time left and sorting by what is due next, a paused clock on the ticket.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -52,7 +52,7 @@ test('SLA targets saved on the organization page; the inbox shows time left and 
     assert.equal(stored.schedule, null);
 
     // Opened in this order: newest activity shows Low first; due next shows Urgent first.
-    await h.createTicket(o.api, { subject: 'Medium one' });
+    const medium = await h.createTicket(o.api, { subject: 'Medium one' });
     await h.createTicket(o.api, { subject: 'Urgent one', priority: 'URGENT' });
     await h.createTicket(o.api, { subject: 'Low one', priority: 'LOW' });
     await page.goto(`${stack.base}/`);
@@ -65,6 +65,14 @@ test('SLA targets saved on the organization page; the inbox shows time left and 
     await page.waitForURL(/sort=due/);
     assert.deepEqual(await subjects(page), ['Urgent one', 'Medium one', 'Low one']);
     await h.shot(page, 'sla-inbox-due');
+
+    // Waiting on the customer: the resolution clock stands still, and the ticket says so.
+    const pending = await o.api.patch(`/api/tickets/${medium.id}`, { status: 'PENDING' });
+    assert.equal(pending.sla.resolutionDueAt, null);
+    await page.goto(`${stack.base}/tickets/${medium.id}`);
+    await page.getByRole('heading', { name: /Medium one/ }).waitFor();
+    await page.getByText(/^Resolution paused, (23 h 59 min|1 d) left$/).waitFor();
+    assert.deepEqual(page.pageErrors, []);
   } finally {
     await context.close();
   }

@@ -2,7 +2,7 @@
 // the "due next" order, and the control that picks it.
 
 import { signal } from '@preact/signals';
-import { nextDue, span, type Sla } from '../sla';
+import { nextDue, pausedLeft, span, type Sla } from '../sla';
 
 // One clock for every badge: the time left moves without each row keeping a timer.
 const now = signal(Date.now());
@@ -17,7 +17,16 @@ function tick() {
 export function SlaBadge({ sla }: { sla: Sla }) {
   tick();
   const due = nextDue(sla);
-  if (!due) return null;
+  if (!due) {
+    // Nothing due, but a clock stopped while the customer is waited on: say so, not nothing.
+    const left = pausedLeft(sla);
+    if (left == null) return null;
+    return (
+      <span class="pill sla-paused" title="The resolution clock runs again when the ticket reopens.">
+        Resolution paused, {span(left)} left
+      </span>
+    );
+  }
   const left = Date.parse(due.at) - now.value;
   const breached = left <= 0;
   const text = breached ? `${due.label} breached ${span(left)} ago` : `${due.label} in ${span(left)}`;
