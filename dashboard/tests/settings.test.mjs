@@ -88,10 +88,15 @@ describe('settings', () => {
       await page.getByRole('button', { name: 'Add member' }).click();
       await page.getByRole('list', { name: 'Members of Escalations' }).getByText('Bob Agent').waitFor();
 
-      // Deactivate Bob (after confirming).
-      page.once('dialog', (d) => d.accept());
+      // Deactivate Bob (after confirming, told what becomes of his conversations).
+      let asked = '';
+      page.once('dialog', (d) => {
+        asked = d.message();
+        void d.accept();
+      });
       await page.getByRole('button', { name: 'Deactivate Bob Agent' }).click();
       await bobRow.getByText('Deactivated').waitFor();
+      assert.match(asked, /conversations they hold open or pending go back to their teams/);
       await h.shot(page, 'settings-team');
       assert.equal((await o.api.get(`/api/users/${bob.user.id}`)).active, false);
       await assert.rejects(bob.api.get('/api/auth/me'), (e) => e.status === 401);

@@ -14,7 +14,9 @@ use crate::events::NoticeKind;
 use crate::ids::{OrgId, TeamId, TicketId, UserId};
 use crate::keys::Key;
 use crate::realtime::{self, Tell};
-use crate::store::{AgentState, AssignOutcome, Conflict, StoreError, StoreResult};
+use crate::store::{
+    AgentState, AssignOutcome, Conflict, StoreError, StoreResult, TicketChanges, TicketFilter,
+};
 
 /// One agent of a team as the selection rule sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -308,6 +310,92 @@ pub async fn agent_free(app: &App, org_id: &OrgId, user_id: &UserId) {
         }
         Err(e) => tracing::error!(error = ?e, %user_id, "reading an agent's teams failed"),
     }
+}
+
+/// Most conversations one deactivation hands back (deactivating again goes on with the
+/// rest: it hands back even when the account is already inactive).
+const HAND_BACK_MAX: usize = 500;
+
+/// `user_id` left (deactivated): every conversation they still hold OPEN or PENDING goes
+/// back to its team unassigned, their count with it, told as any unassignment by
+/// `by_user_id`; an OPEN one then goes through its team's round robin as a new
+/// conversation would (a PENDING one when the customer writes). How many went back.
+pub async fn hand_back(
+    app: &App,
+    org_id: &OrgId,
+    user_id: &UserId,
+    by_user_id: &str,
+    by_name: &str,
+) -> StoreResult<usize> {
+    let filter = TicketFilter {
+        assignee: Some(Some(user_id.to_string())),
+        ..TicketFilter::default()
+    };
+    let mut ids: Vec<TicketId> = Vec::new();
+    let mut start = None;
+    while ids.len() < HAND_BACK_MAX {
+        let page = app.store.list_tickets(org_id, &filter, 100, start).await?;
+        ids.extend(
+            page.items
+                .into_iter()
+                .filter(|t| counts(t.status))
+                .map(|t| t.id),
+        );
+        match page.next {
+            Some(next) => start = Some(next),
+            None => break,
+        }
+    }
+    ids.truncate(HAND_BACK_MAX);
+    let mut handed = 0;
+    for id in &ids {
+        match give_back(app, org_id, id, user_id, by_user_id, by_name).await {
+            Ok(true) => handed += 1,
+            Ok(false) => {}
+            // One ticket's failure must not keep the others with someone who left.
+            Err(e) => {
+                tracing::error!(error = ?e, ticket_id = %id, "handing a conversation back failed")
+            }
+        }
+    }
+    Ok(handed)
+}
+
+/// Unassigns `ticket_id` if `user_id` still holds it active; whether it did.
+async fn give_back(
+    app: &App,
+    org_id: &OrgId,
+    ticket_id: &TicketId,
+    user_id: &UserId,
+    by_user_id: &str,
+    by_name: &str,
+) -> StoreResult<bool> {
+    let changes = TicketChanges {
+        assignee: Some(None),
+        ..TicketChanges::default()
+    };
+    for _ in 0..5 {
+        let Some(ticket) = app.store.get_ticket(org_id, ticket_id).await? else {
+            return Ok(false);
+        };
+        if ticket.assignee_id.as_ref() != Some(user_id) || !counts(ticket.status) {
+            return Ok(false);
+        }
+        match app.store.update_ticket(&ticket, &changes).await {
+            Ok(t) => {
+                settle(app, &t).await;
+                announce(app, &t, true, true, Some(by_user_id), by_name).await;
+                if t.status == TicketStatus::Open {
+                    // Boxed: assigning is a deep future.
+                    Box::pin(new_conversation(app, t)).await;
+                }
+                return Ok(true);
+            }
+            Err(StoreError::Conflict(Conflict::StaleWrite)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(false)
 }
 
 /// `ticket` changed by hand (status, assignee): its place in its agents' counts follows

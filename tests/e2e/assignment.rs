@@ -403,6 +403,73 @@ async fn a_customer_reply_reopening_an_unassigned_conversation_goes_through_the_
 }
 
 #[tokio::test]
+async fn a_deactivated_agents_conversations_go_back_to_the_team() {
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let (team, agents) = round_robin_team(&app, &admin, 1, 5).await;
+    let leaver = &agents[0];
+    let _leaver_ws = app.ws_connect(&leaver.token).await;
+    let open = open_ticket(&app, &admin, "Still open").await;
+    let waiting = open_ticket(&app, &admin, "Waiting on the customer").await;
+    let done = open_ticket(&app, &admin, "Done").await;
+    for id in [&open, &waiting, &done] {
+        assert_eq!(
+            ticket(&app, &admin, id).await["assigneeId"],
+            leaver.user_id.as_str()
+        );
+    }
+    for (id, status) in [(&waiting, "PENDING"), (&done, "RESOLVED")] {
+        let r = app
+            .patch(
+                &format!("/api/tickets/{id}"),
+                &leaver.token,
+                json!({ "status": status }),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{:?}", r.body);
+    }
+    assert_eq!(loads(&app, &admin.org_id).await[&leaver.user_id], 2);
+    let stayer = app.add_member(&admin, "AGENT").await;
+    app.add_to_team(&admin, &team, &stayer.user_id).await;
+    let mut ws = app.ws_connect(&stayer.token).await;
+
+    let r = app
+        .delete(&format!("/api/users/{}", leaver.user_id), &admin.token)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    // The open one went through the round robin to whoever is left; the pending one waits
+    // unassigned for the customer; the resolved one keeps its history.
+    let t = ticket(&app, &admin, &open).await;
+    assert_eq!(t["assigneeId"], stayer.user_id.as_str(), "{t:?}");
+    let (e, _) = ws
+        .until("ticket:notify", |d| {
+            d["kind"] == "ASSIGNED" && d["ticket"]["id"] == open.as_str()
+        })
+        .await;
+    assert_eq!(e["data"]["byName"], "Round robin");
+    let t = ticket(&app, &admin, &waiting).await;
+    assert!(t["assigneeId"].is_null(), "{t:?}");
+    assert_eq!(t["status"], "PENDING");
+    assert_eq!(
+        ticket(&app, &admin, &done).await["assigneeId"],
+        leaver.user_id.as_str()
+    );
+    let counts = loads(&app, &admin.org_id).await;
+    assert_eq!(counts[&leaver.user_id], 0);
+    assert_eq!(counts[&stayer.user_id], 1);
+
+    // Deactivating again changes nothing more.
+    let r = app
+        .delete(&format!("/api/users/{}", leaver.user_id), &admin.token)
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert_eq!(
+        ticket(&app, &admin, &open).await["assigneeId"],
+        stayer.user_id.as_str()
+    );
+}
+
+#[tokio::test]
 async fn a_manual_team_never_assigns_by_itself() {
     let app = TestApp::spawn().await;
     let admin = app.signup("Shop", "ada@shop.io").await;

@@ -66,8 +66,10 @@ function Members({ users, onChange }: { users: User[]; onChange: (u: User) => vo
                           type="button"
                           aria-label={`Deactivate ${u.name}`}
                           onClick={() => {
-                            if (confirm(`Deactivate ${u.name}? They will be signed out at once.`))
-                              act(() => api.deactivateUser(u.id));
+                            const asked =
+                              `Deactivate ${u.name}? They will be signed out at once, and the conversations ` +
+                              'they hold open or pending go back to their teams, unassigned.';
+                            if (confirm(asked)) act(() => api.deactivateUser(u.id));
                           }}
                         >
                           Deactivate

@@ -1,9 +1,11 @@
 //! `DELETE /api/users/{id}`: deactivates (history stays; login, tokens and live
-//! connections stop at once; a later reactivation does not revive old tokens).
+//! connections stop at once; a later reactivation does not revive old tokens). The
+//! conversations they held open or pending go back to their teams, unassigned.
 
 use chrono::Utc;
 use lambda_http::Request;
 use wrrk_shared::App;
+use wrrk_shared::assignment;
 use wrrk_shared::auth::Caller;
 use wrrk_shared::hangup;
 use wrrk_shared::http::ErrorCode;
@@ -13,7 +15,9 @@ use wrrk_shared::rbac::Permission;
 
 use super::update::{admin_delta, authorize_edit};
 
-/// Needs `users:deactivate`; never yourself, never the last active admin.
+/// Needs `users:deactivate`; never yourself, never the last active admin. The conversations
+/// they hold OPEN or PENDING go back to their teams, unassigned (at most 500 a call; calling
+/// again goes on).
 #[utoipa::path(
     delete,
     path = "/api/users/{id}",
@@ -55,5 +59,18 @@ pub async fn handle(app: App, req: Request) -> ApiResult {
     .await?;
     app.store.end_all_sessions(&user).await?;
     hangup::end_connections(&app, &user.org_id, &user.id, None).await;
+    // Their conversations go back to their teams (also when already inactive: a second
+    // call finishes what a first one left).
+    let handed = assignment::hand_back(
+        &app,
+        &user.org_id,
+        &user.id,
+        caller.user.id.as_str(),
+        &caller.user.name,
+    )
+    .await?;
+    if handed > 0 {
+        tracing::info!(user_id = %user.id, handed, "conversations handed back");
+    }
     ok(user)
 }
