@@ -52,8 +52,14 @@ describe('widget csat', () => {
       await agent.page.getByLabel('Status').selectOption('RESOLVED');
 
       // The widget asks, once.
-      const survey = vpage.getByRole('form', { name: 'How did we do?' });
+      let survey = vpage.getByRole('form', { name: 'How did we do?' });
       await survey.waitFor();
+      // A reload before answering asks again, below the conversation, still once.
+      await vpage.reload();
+      await vpage.getByRole('button', { name: /^Open chat/ }).click();
+      survey = vpage.getByRole('form', { name: 'How did we do?' });
+      await survey.waitFor();
+      assert.equal(await survey.count(), 1);
       await survey.getByRole('button', { name: 'Send rating' }).click();
       await survey.getByText('Choose a rating from 1 to 5 first.').waitFor();
       await survey.getByRole('button', { name: '4 / 5' }).click();
@@ -62,6 +68,8 @@ describe('widget csat', () => {
       await h.shot(vpage, 'widget-csat-ask');
       await survey.getByRole('button', { name: 'Send rating' }).click();
       await vpage.getByText('Thank you for your rating!').waitFor();
+      // Answered: a reload does not ask again.
+      assert.equal(await vpage.evaluate((k) => localStorage.getItem(`wrrk:${k}:survey`), org.widget.widgetKey), null);
 
       // Live on the agent's open ticket.
       await thread.getByText('The customer rated this conversation 4/5.').waitFor();

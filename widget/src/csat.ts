@@ -1,6 +1,7 @@
 // The satisfaction survey in the chat: when an agent resolves the chat while the visitor is
 // here, the server sends `csat:request`; the widget asks once, in the log, for a rating of
-// 1 to 5 and an optional comment, and posts it to `POST /api/widget/csat`.
+// 1 to 5 and an optional comment, and posts it to `POST /api/widget/csat`. Until it is
+// answered (or found closed), a reload asks again.
 
 import { type Api, ApiError } from './api';
 import type { Words } from './i18n';
@@ -14,8 +15,9 @@ export function surveyOutcome(status: number): 'thanks' | 'expired' | 'failed' {
   return 'failed';
 }
 
-/** Shows the survey `surveyId` in the log (once per survey), answered with `token`. */
-export function askRating(v: View, t: Words, api: Api, token: string, surveyId: string) {
+/** Shows the survey `surveyId` in the log (once per survey), answered with `token`;
+ * `done` once it is answered or closed. */
+export function askRating(v: View, t: Words, api: Api, token: string, surveyId: string, done: () => void) {
   if (v.log.querySelector(`[data-survey="${CSS.escape(surveyId)}"]`)) return;
   let rating = 0;
   const stars = Array.from({ length: 5 }, (_, i) => {
@@ -60,6 +62,7 @@ export function askRating(v: View, t: Words, api: Api, token: string, surveyId: 
       said.textContent = t.failed;
       return;
     }
+    done();
     form.replaceChildren(h('p', { role: 'status' }, outcome === 'thanks' ? t.rateThanks : t.rateExpired));
   });
   v.log.append(form);

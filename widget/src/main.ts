@@ -120,6 +120,7 @@ function start(el: HTMLScriptElement) {
     drop(event);
     store.save(null);
     store.setOutbox([]);
+    store.setSurvey(null);
   }
   const refused = () => clearSession('refused');
 
@@ -208,7 +209,11 @@ function start(el: HTMLScriptElement) {
         }
         cursor = page.nextCursor || '';
       } while (cursor);
+      const first = !s.loaded;
       s.loaded = true;
+      // A survey asked before a reload and not answered: below the conversation again.
+      const pending = store.survey();
+      if (first && pending?.ticketId === session.ticketId) ask(pending.surveyId);
     } catch (e) {
       if (s.session === session && e instanceof ApiError && e.status === 401) refused();
       /* otherwise offline or failing: the next reconnect catches up */
@@ -245,12 +250,21 @@ function start(el: HTMLScriptElement) {
 
   function onFrame(f: Frame) {
     if (f.event === 'message:new' && f.data) render(f.data as unknown as Message);
-    if (f.event === 'csat:request' && f.data && s.session) askRating(v, t, api, s.session.token, String(f.data.surveyId));
+    if (f.event === 'csat:request' && f.data && s.session) {
+      const surveyId = String(f.data.surveyId);
+      store.setSurvey({ surveyId, ticketId: s.session.ticketId });
+      ask(surveyId);
+    }
     if (f.event === 'typing:indicator' && f.data && f.data.kind !== 'VISITOR') {
       clearTimeout(typingClear);
       v.typing.textContent = f.data.typing ? fill(t.typing, { name: String(f.data.name || '') }) : '';
       if (f.data.typing) typingClear = window.setTimeout(() => (v.typing.textContent = ''), 10_000);
     }
+  }
+
+  /** Asks survey `surveyId` in the log; answered or closed, it is not asked again. */
+  function ask(surveyId: string) {
+    if (s.session) askRating(v, t, api, s.session.token, surveyId, () => store.setSurvey(null));
   }
 
   /** Whether it went out (only then does the 3 s throttle start). */

@@ -38,6 +38,18 @@ describe('Store', () => {
     expect(m.has('wrrk:k:out')).toBe(false);
   });
 
+  test('keeps a survey not yet answered under wrrk:<key>:survey, and drops it', () => {
+    const { m, backend } = memory();
+    const s = new Store('k', () => backend);
+    expect(s.survey()).toBeNull();
+    s.setSurvey({ surveyId: 'S', ticketId: 'T' });
+    expect(new Store('k', () => backend).survey()).toEqual({ surveyId: 'S', ticketId: 'T' });
+    s.setSurvey(null);
+    expect(m.has('wrrk:k:survey')).toBe(false);
+    m.set('wrrk:k:survey', '{"surveyId":1}');
+    expect(s.survey()).toBeNull();
+  });
+
   test('garbage and blocked storage read as nothing', () => {
     const { m, backend } = memory();
     m.set('wrrk:k', '{not json');

@@ -1,6 +1,7 @@
-// What survives a reload, in localStorage: the session (`wrrk:<widgetKey>`) and the sends
-// not yet confirmed (`wrrk:<widgetKey>:out`). Storage may be blocked: then the session
-// lasts as long as the page.
+// What survives a reload, in localStorage: the session (`wrrk:<widgetKey>`), the sends
+// not yet confirmed (`wrrk:<widgetKey>:out`) and a survey asked but not answered
+// (`wrrk:<widgetKey>:survey`). Storage may be blocked: then the session lasts as long as
+// the page.
 
 export interface User {
   id: string;
@@ -22,12 +23,25 @@ export interface Out {
   ticketId: string;
 }
 
+/** A satisfaction survey asked in the chat and not answered yet (asked again after a
+ * reload). */
+export interface PendingSurvey {
+  surveyId: string;
+  ticketId: string;
+}
+
 type Backend = Pick<globalThis.Storage, 'getItem' | 'setItem' | 'removeItem'>;
 
 /** A stored session, if `v` is one. */
 export function asStored(v: unknown): Stored | null {
   const s = v as Stored | null;
   return s && typeof s === 'object' && typeof s.token === 'string' && s.token ? s : null;
+}
+
+/** A stored pending survey, if `v` is one. */
+export function asSurvey(v: unknown): PendingSurvey | null {
+  const p = v as PendingSurvey | null;
+  return p && typeof p === 'object' && typeof p.surveyId === 'string' && typeof p.ticketId === 'string' ? p : null;
 }
 
 /** A stored outbox (a list), else empty. */
@@ -38,6 +52,7 @@ export function asOutbox(v: unknown): Out[] {
 export class Store {
   readonly key: string;
   private readonly outKey: string;
+  private readonly surveyKey: string;
 
   constructor(
     widgetKey: string,
@@ -45,6 +60,7 @@ export class Store {
   ) {
     this.key = `wrrk:${widgetKey}`;
     this.outKey = `${this.key}:out`;
+    this.surveyKey = `${this.key}:survey`;
   }
 
   private read(k: string): unknown {
@@ -68,4 +84,6 @@ export class Store {
   save = (s: Stored | null) => this.write(this.key, s);
   outbox = (): Out[] => asOutbox(this.read(this.outKey));
   setOutbox = (o: Out[]) => this.write(this.outKey, o.length ? o : null);
+  survey = (): PendingSurvey | null => asSurvey(this.read(this.surveyKey));
+  setSurvey = (p: PendingSurvey | null) => this.write(this.surveyKey, p);
 }
