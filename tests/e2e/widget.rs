@@ -536,9 +536,9 @@ async fn widget_replies_reach_an_away_visitor_by_email_and_their_answer_threads_
         .trim_end_matches('>')
         .to_string();
 
-    // The visitor answers from their mail client: it lands in the same chat.
+    // The visitor answers from their mail client, with a file: it lands in the same chat.
     let raw = format!(
-        "From: Ann <away@example.com>\r\nTo: {reply_to}\r\nSubject: Re: your chat\r\nMessage-ID: <answer-1@example.com>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGreat, thanks!\r\n"
+        "From: Ann <away@example.com>\r\nTo: {reply_to}\r\nSubject: Re: your chat\r\nMessage-ID: <answer-1@example.com>\r\nDate: Tue, 1 Dec 2026 10:00:00 +0000\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n--b1\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nGreat, thanks!\r\n--b1\r\nContent-Type: text/plain; name=\"receipt.txt\"\r\nContent-Disposition: attachment; filename=\"receipt.txt\"\r\n\r\nReceipt 42\r\n--b1--\r\n"
     );
     app.send_smtp("away@example.com", &[reply_to.as_str()], &raw)
         .await;
@@ -560,6 +560,53 @@ async fn widget_replies_reach_an_away_visitor_by_email_and_their_answer_threads_
         1,
         "no second ticket"
     );
+    // The mail's file is the chat's: the visitor downloads it from the widget.
+    let seen = widget(
+        &app,
+        Method::GET,
+        "/api/widget/messages",
+        Some(SITE),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(seen.status, 200, "{:?}", seen.body);
+    let answer = seen.body["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| {
+            m["content"]
+                .as_str()
+                .is_some_and(|c| c.contains("Great, thanks!"))
+        })
+        .expect("the mailed answer in the chat")
+        .clone();
+    let file = &answer["attachments"][0];
+    assert_eq!(file["filename"], "receipt.txt", "{answer:?}");
+    let link = widget(
+        &app,
+        Method::GET,
+        &format!(
+            "/api/widget/attachments?id={}",
+            file["id"].as_str().unwrap()
+        ),
+        Some(SITE),
+        Some(&token),
+        None,
+    )
+    .await;
+    assert_eq!(link.status, 200, "{:?}", link.body);
+    let bytes = app
+        .http
+        .get(link.data()["url"].as_str().unwrap())
+        .send()
+        .await
+        .expect("downloaded")
+        .text()
+        .await
+        .expect("text");
+    assert!(bytes.contains("Receipt 42"), "{bytes:?}");
 
     // Back on the page (connected), replies stay in the chat only.
     let ct = widget(

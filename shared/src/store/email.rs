@@ -68,7 +68,8 @@ pub struct StoredAttachment {
     /// of a visitor's token), the only one that can send it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub upload_session: Option<String>,
-    /// Agent uploads only: the message it went with, once used.
+    /// The message it went with: an upload's once used, an inbound mail's file's from the
+    /// start.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub message_id: Option<String>,
     /// Pending uploads only: epoch seconds after which the item is forgotten (the table's

@@ -345,7 +345,14 @@ async fn handle_claimed(
             let (meta, attachments) =
                 build_meta(app, org_id, mail, Some(MailKind::AutoReply)).await?;
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
-            store_attachments(app, org_id, posted.ticket.id.as_str(), attachments).await?;
+            store_attachments(
+                app,
+                org_id,
+                posted.ticket.id.as_str(),
+                &posted.message.id,
+                attachments,
+            )
+            .await?;
             Ok(Outcome::Machine {
                 org_id: org_id.clone(),
                 ticket_id: posted.ticket.id,
@@ -355,7 +362,14 @@ async fn handle_claimed(
         Action::Join(ticket) => {
             let (meta, attachments) = build_meta(app, org_id, mail, None).await?;
             let posted = post(app, &ticket, mail, &from, meta, Some(dedupe_key(mail, raw))).await?;
-            store_attachments(app, org_id, posted.ticket.id.as_str(), attachments).await?;
+            store_attachments(
+                app,
+                org_id,
+                posted.ticket.id.as_str(),
+                &posted.message.id,
+                attachments,
+            )
+            .await?;
             remember_thread(app, &posted.ticket, mail).await?;
             // A ticket that follows a closed one answers from the address the closed one did.
             let to = came_to(app, org_id, envelope, mail)
@@ -521,10 +535,13 @@ async fn build_meta(
     Ok((meta, attachments))
 }
 
+/// Records the mail's files, each naming its ticket and the message that lists them (what
+/// lets a chat's visitor download the files of a mail answer in their chat).
 async fn store_attachments(
     app: &App,
     org_id: &OrgId,
     ticket_id: &str,
+    message_id: &MessageId,
     attachments: Vec<(Attachment, String)>,
 ) -> anyhow::Result<()> {
     for (attachment, s3_key) in attachments {
@@ -538,7 +555,7 @@ async fn store_attachments(
                     state: None,
                     uploaded_by: None,
                     upload_session: None,
-                    message_id: None,
+                    message_id: Some(message_id.to_string()),
                     ttl: None,
                 },
             )
@@ -571,6 +588,7 @@ async fn open(
     if content.trim().is_empty() {
         content = "(no text)".into();
     }
+    let first_id = MessageId::new();
     let opened = conversation::open_ticket(
         app,
         &org,
@@ -582,7 +600,7 @@ async fn open(
             customer_name: name.chars().take(100).collect(),
             customer_unverified_email: None,
             first_message: Some(FirstMessage {
-                id: MessageId::new(),
+                id: first_id.clone(),
                 author: Author::Customer {
                     id: None,
                     name: mail.from_name.clone().unwrap_or_else(|| from.to_string()),
@@ -605,7 +623,8 @@ async fn open(
     )
     .await?;
     let ticket = opened.ticket;
-    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
+    let message_id = opened.message.map_or(first_id, |m| m.id);
+    store_attachments(app, org_id, ticket.id.as_str(), &message_id, attachments).await?;
     remember_thread(app, &ticket, mail).await?;
     remember_mail_to(app, &ticket, mail_to).await?;
     // Everyone the customer wrote to alongside wrrk takes part in the thread.
@@ -707,7 +726,14 @@ async fn handle_bounce(
         Some(meta),
     )
     .await?;
-    store_attachments(app, org_id, ticket.id.as_str(), attachments).await?;
+    store_attachments(
+        app,
+        org_id,
+        ticket.id.as_str(),
+        &posted.message.id,
+        attachments,
+    )
+    .await?;
     Ok(Outcome::Machine {
         org_id: org_id.clone(),
         ticket_id: posted.ticket.id,
