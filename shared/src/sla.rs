@@ -21,7 +21,7 @@ use crate::domain::{AuthorType, Priority, Ticket, TicketStatus};
 use crate::events::{Event, NoticeKind, TicketNotice};
 use crate::ids::{OrgId, TicketId};
 use crate::realtime;
-use crate::store::StoreResult;
+use crate::store::{Conflict, StoreError, StoreResult};
 
 /// Longest target: a year of business time.
 pub const MAX_TARGET_SECS: i64 = 365 * 24 * 3600;
@@ -427,12 +427,45 @@ pub fn priority_event(from: Priority, to: Priority) -> Option<SlaEvent> {
 
 /// Applies `event` at `at` to `ticket`: new due times written (and queued for the breach
 /// check) when they change; the ticket as it is then. Reads the organization only when a
-/// clock may start.
+/// clock may start. A pause or resume holds only while the ticket is still in the status
+/// it followed: one that moved on meanwhile (answered, set OPEN again) is left to that
+/// change's own event, which may have run before this one's write.
 pub async fn apply(
     app: &App,
     ticket: Ticket,
     event: SlaEvent,
     at: DateTime<Utc>,
+) -> StoreResult<Ticket> {
+    let holds = match event {
+        SlaEvent::Paused => Some(TicketStatus::Pending),
+        SlaEvent::Resumed => Some(TicketStatus::Open),
+        _ => None,
+    };
+    let mut ticket = ticket;
+    for _ in 0..3 {
+        match apply_once(app, ticket.clone(), event, at, holds).await {
+            Err(StoreError::Conflict(Conflict::StaleWrite)) => {
+                ticket = app
+                    .store
+                    .get_ticket(&ticket.org_id, &ticket.id)
+                    .await?
+                    .ok_or(StoreError::NotFound("Ticket"))?;
+                if Some(ticket.status) != holds {
+                    return Ok(ticket);
+                }
+            }
+            done => return done,
+        }
+    }
+    Ok(ticket)
+}
+
+async fn apply_once(
+    app: &App,
+    ticket: Ticket,
+    event: SlaEvent,
+    at: DateTime<Utc>,
+    holds: Option<TicketStatus>,
 ) -> StoreResult<Ticket> {
     let current = ticket.sla.unwrap_or_default();
     if !may_change(&current, event) {
@@ -461,7 +494,7 @@ pub async fn apply(
             .queue_sla_due(&ticket.org_id, &ticket.id, target, due)
             .await?;
     }
-    app.store.set_ticket_sla(&ticket, &next).await
+    app.store.set_ticket_sla(&ticket, &next, holds).await
 }
 
 /// Most due times one run of the breach check handles (the next run takes the rest).

@@ -506,3 +506,61 @@ async fn waiting_pending_stops_the_resolution_clock_until_the_ticket_reopens() {
     assert_eq!(r.status, 200, "{:?}", r.body);
     assert!(r.data()["sla"].is_null(), "{:?}", r.data()["sla"]);
 }
+
+#[tokio::test]
+async fn a_pause_that_lost_the_race_to_a_reopen_is_not_written() {
+    use wrrk_shared::domain::TicketStatus;
+    use wrrk_shared::ids::{OrgId, TicketId};
+    use wrrk_shared::sla::{self, SlaEvent};
+
+    let app = TestApp::spawn().await;
+    let admin = app.signup("Shop", "ada@shop.io").await;
+    let key = configure(
+        &app,
+        &admin,
+        json!({ "slaPolicies": { "medium": { "resolutionSecs": 7200 } } }),
+    )
+    .await;
+    let (ticket, _) = start_chat(&app, &key, "Vera Visitor").await;
+    let store = &app.stack.app.store;
+    let (org_id, ticket_id) = (OrgId::trusted(&admin.org_id), TicketId::trusted(&ticket));
+    let open = store
+        .get_ticket(&org_id, &ticket_id)
+        .await
+        .expect("read")
+        .expect("the ticket");
+    let due = open.sla.and_then(|s| s.resolution_due_at).expect("due");
+
+    // One request set it PENDING and holds that ticket, its pause not yet written; another
+    // set it OPEN again meanwhile (its resume found nothing paused). The late pause must
+    // not stop the clock of an OPEN ticket.
+    let mut stale = open.clone();
+    stale.status = TicketStatus::Pending;
+    let after = sla::apply(&app.stack.app, stale, SlaEvent::Paused, Utc::now())
+        .await
+        .expect("applied");
+    assert_eq!(after.status, TicketStatus::Open);
+    let stored = store
+        .get_ticket(&org_id, &ticket_id)
+        .await
+        .expect("read")
+        .expect("the ticket");
+    let kept = stored.sla.expect("due times");
+    assert_eq!(kept.resolution_due_at, Some(due));
+    assert_eq!(kept.resolution_paused_at, None);
+
+    // In its status, the same pause holds.
+    let r = app
+        .patch(
+            &format!("/api/tickets/{ticket}"),
+            &admin.token,
+            json!({ "status": "PENDING" }),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{:?}", r.body);
+    assert!(
+        !r.data()["sla"]["resolutionPausedAt"].is_null(),
+        "{:?}",
+        r.data()
+    );
+}

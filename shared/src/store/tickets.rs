@@ -889,13 +889,21 @@ fn due_ts(t: DateTime<Utc>) -> String {
 
 impl Store {
     /// Writes `sla` as `ticket`'s due times and moves it in the tickets-by-due index (out
-    /// of it when nothing is due). Unconditional: due times follow the latest message.
+    /// of it when nothing is due). Due times follow the latest message, so no version is
+    /// checked; with `while_status`, only while the ticket is in that status (a stale write
+    /// is `StaleWrite`): a pause or resume must not outlive the status it followed.
     pub async fn set_ticket_sla(
         &self,
         ticket: &Ticket,
         sla: &crate::sla::TicketSla,
+        while_status: Option<TicketStatus>,
     ) -> StoreResult<Ticket> {
         let mut u = UpdateBuilder::default();
+        let mut condition = "attribute_exists(PK)".to_string();
+        if let Some(status) = while_status {
+            let (n, v) = (u.name("status"), u.value(s(status.as_str())));
+            condition.push_str(&format!(" AND {n} = {v}"));
+        }
         // A paused clock is kept with nothing due (its ticket leaves the due index).
         if sla.is_blank() {
             u.set("sla", AttributeValue::Null(true));
@@ -915,8 +923,9 @@ impl Store {
             }
         }
         let key = keys::ticket(&ticket.org_id, &ticket.id);
-        match u.run(self, &key, Some("attribute_exists(PK)")).await? {
+        match u.run(self, &key, Some(&condition)).await? {
             Some(item) => super::from_item(item),
+            None if while_status.is_some() => Err(StoreError::Conflict(Conflict::StaleWrite)),
             None => Err(StoreError::NotFound("Ticket")),
         }
     }
