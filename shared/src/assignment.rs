@@ -383,7 +383,10 @@ async fn give_back(
         }
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(t) => {
-                settle(app, &t).await;
+                // Their place given back directly, not through `settle`: that would also
+                // move their teams' queues for them, who can take nothing now (reads per
+                // conversation for nothing).
+                app.store.release_load(org_id, ticket_id, user_id).await?;
                 announce(app, &t, true, true, Some(by_user_id), by_name).await;
                 if t.status == TicketStatus::Open {
                     // Boxed: assigning is a deep future.

@@ -271,10 +271,7 @@ pub async fn reopen(app: &App, mut ticket: Ticket) -> StoreResult<Ticket> {
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(t) => {
                 // Out of PENDING: the resolution clock runs on.
-                let t = match sla::status_event(ticket.status, t.status) {
-                    Some(event) => sla::apply(app, t, event, Utc::now()).await?,
-                    None => t,
-                };
+                let t = sla::status_changed(app, ticket.status, t, Utc::now()).await?;
                 // Back to OPEN with its assignee: it counts for them again. Without one,
                 // it is a conversation waiting for an agent as a new one is: its team's
                 // round robin assigns or queues it.

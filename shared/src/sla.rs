@@ -425,6 +425,20 @@ pub fn priority_event(from: Priority, to: Priority) -> Option<SlaEvent> {
     (from != to).then_some(SlaEvent::PriorityChanged)
 }
 
+/// After a status change from `from` to `ticket`'s status at `at`: the clocks it moves
+/// ([`status_event`]) moved; the ticket as it is then.
+pub async fn status_changed(
+    app: &App,
+    from: TicketStatus,
+    ticket: Ticket,
+    at: DateTime<Utc>,
+) -> StoreResult<Ticket> {
+    match status_event(from, ticket.status) {
+        Some(event) => apply(app, ticket, event, at).await,
+        None => Ok(ticket),
+    }
+}
+
 /// Applies `event` at `at` to `ticket`: new due times written (and queued for the breach
 /// check) when they change; the ticket as it is then. Reads the organization only when a
 /// clock may start. A pause or resume holds only while the ticket is still in the status

@@ -32,12 +32,9 @@ pub async fn snooze(app: &App, ticket: &Ticket, until: DateTime<Utc>) -> StoreRe
         snoozed_until: Some(Some(until)),
         ..TicketChanges::default()
     };
-    let before = ticket.status;
-    let mut ticket = app.store.update_ticket(ticket, &changes).await?;
+    let updated = app.store.update_ticket(ticket, &changes).await?;
     // Waiting PENDING stops the resolution clock (told with the change).
-    if let Some(event) = sla::status_event(before, ticket.status) {
-        ticket = sla::apply(app, ticket, event, Utc::now()).await?;
-    }
+    let ticket = sla::status_changed(app, ticket.status, updated, Utc::now()).await?;
     realtime::ticket_updated(app, &ticket, false, None).await;
     Ok(ticket)
 }
@@ -81,10 +78,7 @@ async fn wake(
         match app.store.update_ticket(&ticket, &changes).await {
             Ok(woken) => {
                 // OPEN again: the resolution clock runs on (before the change is told).
-                let woken = match sla::status_event(ticket.status, woken.status) {
-                    Some(event) => sla::apply(app, woken, event, now).await?,
-                    None => woken,
-                };
+                let woken = sla::status_changed(app, ticket.status, woken, now).await?;
                 if changes.status.is_some() {
                     let tell = woken.assignee_id.as_ref().map(|a| realtime::Tell {
                         user_id: a,
